@@ -1,0 +1,1 @@
+"""Input and output at the edges: file readers, importers and atomic writers."""

@@ -1,0 +1,1 @@
+"""The staged pipeline: stage definitions, cached runner, output writer and manifest."""

@@ -1,0 +1,86 @@
+"""Starting R through rpy2, checking what is installed, converting frames.
+
+SPEC section 9: rpy2 ``>=3.5.17,<3.6`` for R < 4.5; conversions go through
+``localconverter(default_converter + pandas2ri.converter)``, never
+``pandas2ri.activate()``; int64 columns are cast to float before they are sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+#: R packages every R-backed test needs (Debian: r-cran-quantreg, r-cran-lpsolve, r-cran-haven).
+REQUIRED_R_PACKAGES: tuple[str, ...] = ("quantreg", "lpSolve", "haven")
+
+
+@cache
+def r_unavailable_reason() -> str | None:
+    """None when R, rpy2 and the required R packages work; otherwise why not, in a sentence."""
+    try:
+        import rpy2  # noqa: F401
+    except ImportError:
+        return "rpy2 is not installed (pip install 'rpy2>=3.5.17,<3.6')"
+    try:
+        import rpy2.robjects as ro
+    except Exception as exc:  # rpy2 raises several types when libR is missing or mismatched
+        return f"rpy2 cannot start R: {exc}"
+    missing = [p for p in REQUIRED_R_PACKAGES if not has_r_package(p)]
+    if missing:
+        return (f"R packages missing: {', '.join(missing)} (Debian: apt-get install "
+                + " ".join(f"r-cran-{p.lower()}" for p in missing) + ")")
+    del ro
+    return None
+
+
+@cache
+def has_r_package(name: str) -> bool:
+    """Whether ``library(name)`` would succeed in the embedded R."""
+    import rpy2.robjects as ro
+
+    return bool(ro.r(f'nzchar(system.file(package = "{name}"))')[0])
+
+
+def require_r() -> None:
+    """Raise RuntimeError with the reason when R cannot be used."""
+    problem = r_unavailable_reason()
+    if problem:
+        raise RuntimeError(problem)
+
+
+@contextlib.contextmanager
+def converter() -> Iterator[Any]:
+    """The pandas <-> R conversion context of SPEC section 9."""
+    from rpy2.robjects import default_converter, pandas2ri
+    from rpy2.robjects.conversion import localconverter
+
+    with localconverter(default_converter + pandas2ri.converter) as conv:
+        yield conv
+
+
+def to_r_frame(frame: pd.DataFrame) -> Any:
+    """A pandas frame as an R data.frame, int64 columns sent as doubles."""
+    cast = frame.copy()
+    for column in cast.columns:
+        if pd.api.types.is_integer_dtype(cast[column]):
+            cast[column] = cast[column].astype("float64")
+    with converter() as conv:
+        return conv.py2rpy(cast)
+
+
+def r_versions() -> dict[str, str]:
+    """Versions of R and the required packages, for the manifest (empty when R is absent)."""
+    if r_unavailable_reason():
+        return {}
+    import rpy2
+    import rpy2.robjects as ro
+
+    out = {"R": str(ro.r("paste(R.version$major, R.version$minor, sep='.')")[0]),
+           "rpy2": rpy2.__version__}
+    for name in REQUIRED_R_PACKAGES:
+        out[name] = str(ro.r(f'as.character(packageVersion("{name}"))')[0])
+    return out

@@ -1,0 +1,62 @@
+"""Shared fixtures and the R marker policy.
+
+Tests marked ``r`` need R with quantreg, lpSolve and haven through rpy2. Where R is
+missing they skip with the reason, except when ``CARBONGAP_REQUIRE_R=1`` (tox env ``r``
+and CI): there a missing R is a failure. Tests marked ``benchmarking`` need the R package
+Benchmarking, which no registry reachable here provides; they skip with that reason.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+CEADS_WORKBOOK = SHARED_DATA / "ceads" / "ceads_290_cities_1997_2019.xlsx"
+
+
+def _r_problem() -> str | None:
+    """Why R cannot be used here, or None when it can."""
+    try:
+        from carbongap.r.session import r_unavailable_reason
+    except ImportError as exc:  # pragma: no cover - the package always has it
+        return f"carbongap.r.session not importable: {exc}"
+    return r_unavailable_reason()
+
+
+def _benchmarking_problem() -> str | None:
+    problem = _r_problem()
+    if problem:
+        return problem
+    from carbongap.r.session import has_r_package
+
+    if not has_r_package("Benchmarking"):
+        return ("R package Benchmarking is not installed (CRAN is unreachable here and "
+                "Debian does not package it); install it with install.packages('Benchmarking')")
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip, or under CARBONGAP_REQUIRE_R=1 fail, R tests where R is unusable."""
+    if "r" not in item.keywords and "benchmarking" not in item.keywords:
+        return
+    problem = _r_problem()
+    if problem:
+        if os.environ.get("CARBONGAP_REQUIRE_R") == "1":
+            pytest.fail(f"CARBONGAP_REQUIRE_R=1 but R is not usable: {problem}", pytrace=False)
+        pytest.skip(f"R not available: {problem}")
+    if "benchmarking" in item.keywords:
+        bproblem = _benchmarking_problem()
+        if bproblem:
+            pytest.skip(bproblem)
+
+
+@pytest.fixture(scope="session")
+def ceads_workbook() -> Path:
+    """The real CEADs inventory from ../shared/data (skips with a reason when absent)."""
+    if not CEADS_WORKBOOK.is_file():
+        pytest.skip(f"CEADs workbook not found at {CEADS_WORKBOOK} (it lives outside the "
+                    "project; CI provides it)")
+    return CEADS_WORKBOOK
