@@ -11,9 +11,11 @@ A stage module (``carbongap/stages/<name>.py``) provides
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import ModuleType
 
 import pandas as pd
 
@@ -50,6 +52,7 @@ class Context:
     upstream: Mapping[str, StageResult]
     progress: ProgressFactory = null_progress
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("carbongap"))
+    statuses: Mapping[str, str] = field(default_factory=dict)  #: stage -> status so far
 
     def table(self, stage: str, name: str) -> pd.DataFrame:
         """An upstream table; a clear error when the stage did not produce it."""
@@ -65,16 +68,27 @@ Write = Callable[[StageResult, OutputWriter, Config], None]
 
 @dataclass(frozen=True)
 class Stage:
-    """A named stage: what it needs, which configuration sections change its result."""
+    """A named stage: what it needs, which configuration sections change its result.
+
+    ``module`` names the stage module (imported when the stage runs); None means the
+    stage is not implemented yet and ``planned_in`` says where that work is tracked.
+    """
 
     name: str
     needs: tuple[str, ...]
     sections: tuple[str, ...]
-    compute: Compute | None = None  #: None = not implemented yet
-    write: Write | None = None
-    planned_in: str = ""  #: where the work is tracked when not implemented
+    module: str | None = None
+    planned_in: str = ""
+    cache: bool = True  #: False for stages cheaper to recompute than to load
+    sees_all: bool = False  #: receives every earlier result, not only ``needs``
 
     @property
     def implemented(self) -> bool:
         """Whether the stage computes anything yet."""
-        return self.compute is not None
+        return self.module is not None
+
+    def load(self) -> ModuleType:
+        """The stage module, with its ``compute`` and ``write`` functions."""
+        if self.module is None:
+            raise RuntimeError(f"stage {self.name!r} is not implemented yet ({self.planned_in})")
+        return importlib.import_module(self.module)

@@ -1,0 +1,5 @@
+"""``python -m carbongap`` = the ``carbongap`` command."""
+
+from .cli import app
+
+app()

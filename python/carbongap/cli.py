@@ -1,0 +1,149 @@
+"""The ``carbongap`` command line (typer).
+
+``carbongap replicate`` runs everything; ``carbongap run STAGE`` one stage and what it
+needs; ``carbongap synth`` writes the synthetic default data; ``carbongap bench dea``
+measures the DEA engine; ``carbongap stages`` lists the stages.
+Exit status: 0 when every implemented stage succeeded, 1 when one failed, 2 on a usage
+or configuration error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .config import Config, default_config_path, load_config
+from .errors import CarbongapError
+from .progress import null_progress, rich_progress
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Replication toolkit for Zhang & Liu (2024), China's urban carbon gap.")
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (speed and memory).")
+app.add_typer(bench_app, name="bench")
+console = Console(stderr=True)
+
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", help="TOML configuration (default: replication/config/paper.toml when present, "
+    "else the built-in paper defaults).")]
+DataOpt = Annotated[Path | None, typer.Option(
+    "--data", help="City panel (CSV/XLSX/DTA) or CEADs workbook; default: synthetic panel.")]
+ProvincesOpt = Annotated[Path | None, typer.Option(
+    "--provinces", help="Provincial table (deflators, FAI, base-year capital).")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Output folder.")]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", help="Worker processes for the DEA.")]
+DaskOpt = Annotated[str | None, typer.Option(
+    "--dask", help="Run the DEA on Dask: 'local' or a scheduler address.")]
+SetOpt = Annotated[list[str] | None, typer.Option(
+    "--set", help="Override a configuration value: section.key=value (repeatable).")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Recompute every stage.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+
+
+def _config(config: Path | None, data: Path | None, provinces: Path | None, jobs: int | None,
+            dask: str | None, overrides: list[str] | None, quiet: bool) -> Config:
+    updates: dict[str, dict[str, object]] = {"run": {}, "data": {}}
+    if data is not None:
+        updates["data"]["panel"] = str(data)
+    if provinces is not None:
+        updates["data"]["provinces"] = str(provinces)
+    if jobs is not None:
+        updates["run"]["jobs"] = jobs
+    if dask is not None:
+        updates["run"]["dask"] = dask
+    if quiet:
+        updates["run"]["progress"] = False
+    path = config if config is not None else default_config_path()
+    return load_config(path, overrides or (), {k: v for k, v in updates.items() if v})
+
+
+def _execute(targets: list[str] | None, config: Config, out: Path, no_cache: bool,
+             quiet: bool) -> int:
+    from .pipeline.runner import run_pipeline
+
+    logging.getLogger("carbongap").setLevel(logging.INFO)
+    summary = run_pipeline(config, targets=targets, out=out, use_cache=not no_cache,
+                           progress=rich_progress if config.run.progress and not quiet
+                           else null_progress)
+    if not quiet:
+        table = Table(title=f"carbongap run -> {out}")
+        for column in ("stage", "status", "seconds", "remark"):
+            table.add_column(column)
+        for run in summary.stages:
+            style = {"failed": "red", "not implemented": "yellow", "skipped": "yellow"}.get(
+                run.status, "green")
+            table.add_row(run.name, f"[{style}]{run.status}[/{style}]",
+                          f"{run.seconds:.2f}" if run.seconds else "", run.reason)
+        console.print(table)
+        console.print(f"log: {out / 'carbongap.log'}; manifest: {out / 'manifest.json'}")
+    for run in summary.stages:
+        if run.status == "failed":
+            console.print(f"[red]error[/red] stage {run.name}: {run.reason}")
+    return 0 if summary.ok else 1
+
+
+def _guard(action: Callable[[], int]) -> int:
+    try:
+        return action()
+    except CarbongapError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        return 2
+
+
+@app.command()
+def replicate(config: ConfigOpt = None, data: DataOpt = None, provinces: ProvincesOpt = None,
+              out: OutOpt = Path("replication/output"), jobs: JobsOpt = None,
+              dask: DaskOpt = None, set_: SetOpt = None, no_cache: NoCacheOpt = False,
+              quiet: QuietOpt = False) -> None:
+    """Run every stage (SPEC section 2) and write all outputs to --out."""
+    code = _guard(lambda: _execute(None, _config(config, data, provinces, jobs, dask, set_,
+                                                 quiet), out, no_cache, quiet))
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(stage: Annotated[str, typer.Argument(help="Stage name (see `carbongap stages`).")],
+        config: ConfigOpt = None, data: DataOpt = None, provinces: ProvincesOpt = None,
+        out: OutOpt = Path("replication/output"), jobs: JobsOpt = None, dask: DaskOpt = None,
+        set_: SetOpt = None, no_cache: NoCacheOpt = False, quiet: QuietOpt = False) -> None:
+    """Run one stage and the stages it needs."""
+    from .pipeline.registry import STAGE_NAMES
+
+    if stage not in STAGE_NAMES:
+        console.print(f"[red]error[/red] unknown stage {stage!r}; choose one of: "
+                      f"{', '.join(STAGE_NAMES)}")
+        raise typer.Exit(2)
+    code = _guard(lambda: _execute([stage], _config(config, data, provinces, jobs, dask, set_,
+                                                    quiet), out, no_cache, quiet))
+    raise typer.Exit(code)
+
+
+@app.command()
+def stages() -> None:
+    """List the stages, what they need and whether they are implemented."""
+    from .pipeline.registry import STAGES
+
+    for s in STAGES:
+        needs = ", ".join(s.needs) or ("every earlier stage" if s.sees_all else "-")
+        state = "implemented" if s.implemented else f"not implemented yet: {s.planned_in}"
+        typer.echo(f"{s.name:<15} needs {needs:<40} config [{', '.join(s.sections) or '-'}]  "
+                   f"{state}")
+
+
+@app.command()
+def synth(out: Annotated[Path, typer.Option("--out", help="Folder for the CSV files.")],
+          seed: Annotated[int, typer.Option(help="Generator seed.")] = 0,
+          cities: Annotated[int, typer.Option(help="Number of cities.")] = 282,
+          first_year: Annotated[int, typer.Option(help="First year.")] = 2006,
+          last_year: Annotated[int, typer.Option(help="Last year.")] = 2019) -> None:
+    """Write the synthetic default panel (cities.csv, provinces.csv, truth.csv, ...)."""
+    from .synth import write_csv
+
+    paths = write_csv(out, seed=seed, n_cities=cities, years=(first_year, last_year))
+    for path in paths:
+        typer.echo(str(path))

@@ -1,0 +1,123 @@
+"""``carbongap.load_panel``: the validated raw data, from files or the synthetic default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import attrition
+from .io.ceads import is_ceads_workbook, read_ceads_with_log
+from .io.readers import RawTable, read_table
+from .schema import PROVINCE_COLUMNS
+from .validate import validate_city_panel, validate_provinces
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The validated inputs of a run.
+
+    Attributes
+    ----------
+    cities
+        Canonical city panel (city_code, city_name, province_code, year, quantities).
+    provinces
+        Canonical provincial table; empty (with its columns) when none was given.
+    attrition
+        City-years validation removed, with reasons.
+    notes
+        What validation noticed (ignored columns, unit warnings, panel balance).
+    source
+        Where the city panel came from.
+    truth
+        Synthetic default only: the generator's latent values, else None.
+    """
+
+    cities: pd.DataFrame
+    provinces: pd.DataFrame
+    attrition: pd.DataFrame
+    notes: tuple[str, ...]
+    source: str
+    truth: pd.DataFrame | None = field(default=None)
+
+
+def empty_provinces() -> pd.DataFrame:
+    """A provincial table with the canonical columns and no rows."""
+    frame = pd.DataFrame({c.name: pd.Series(dtype="float64") for c in PROVINCE_COLUMNS})
+    return frame.astype({"province_code": "int64", "year": "int64"})
+
+
+def in_memory(frame: pd.DataFrame, source: str) -> RawTable:
+    """Wrap a frame as a raw table whose row numbers count like a spreadsheet's."""
+    frame = frame.reset_index(drop=True)
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    return RawTable(frame, source)
+
+
+def load_panel(
+    path: str | Path | None = None,
+    provinces: str | Path | None = None,
+    *,
+    sheet: str | None = None,
+    years: tuple[int, int] = (2006, 2019),
+    seed: int = 0,
+    n_cities: int = 282,
+    synthetic_years: tuple[int, int] = (2006, 2019),
+    magnitude_warnings: bool = True,
+) -> Panel:
+    """Read and validate a city panel and its provincial table.
+
+    Parameters
+    ----------
+    path
+        City panel: CSV, Excel or Stata file with canonical or Chinese yearbook headers
+        (``carbongap.schema``), or a CEADs inventory workbook. None = the synthetic
+        default panel (``carbongap.synth.generate(seed, n_cities, synthetic_years)``),
+        validated exactly like a file.
+    provinces
+        Provincial table (deflators, FAI, base-year capital). Ignored for the synthetic
+        default, which brings its own.
+    years
+        Study window; rows outside it are excluded and counted.
+
+    Raises
+    ------
+    DataError
+        On any bad input (see :mod:`carbongap.validate`).
+    """
+    truth = None
+    ceads_log = attrition.empty()
+    if path is None:
+        from .synth import generate
+
+        synthetic = generate(seed=seed, n_cities=n_cities, years=synthetic_years)
+        label = f"<synthetic seed={seed}>"
+        raw_cities = in_memory(synthetic.cities, f"{label} cities")
+        raw_provinces: RawTable | None = in_memory(synthetic.provinces, f"{label} provinces")
+        truth = synthetic.truth
+        source = label
+    elif is_ceads_workbook(path):
+        frame, ceads_log = read_ceads_with_log(path)
+        raw_cities = in_memory(frame.drop(columns="ceads_name"), f"{path} [CEADs]")
+        raw_provinces = read_table(provinces) if provinces is not None else None
+        source = str(path)
+    else:
+        raw_cities = read_table(path, sheet)
+        raw_provinces = read_table(provinces) if provinces is not None else None
+        source = str(path)
+
+    cities = validate_city_panel(raw_cities, years, magnitude_warnings)
+    if raw_provinces is not None:
+        province_table = validate_provinces(raw_provinces, magnitude_warnings)
+        province_frame, province_notes = province_table.frame, province_table.notes
+    else:
+        province_frame, province_notes = empty_provinces(), ()
+    return Panel(
+        cities=cities.frame,
+        provinces=province_frame,
+        attrition=attrition.combine([ceads_log, cities.attrition]),
+        notes=cities.notes + province_notes,
+        source=source,
+        truth=truth,
+    )

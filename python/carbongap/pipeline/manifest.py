@@ -1,0 +1,67 @@
+"""manifest.json: checksums of every output, the configuration, versions, seeds, timings."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import platform
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .._version import __version__
+from ..config import Config
+from .cache import file_sha256
+
+#: Python distributions whose versions are recorded.
+TRACKED_PACKAGES: tuple[str, ...] = (
+    "numpy", "pandas", "scipy", "highspy", "statsmodels", "matplotlib", "pyreadstat",
+    "openpyxl", "joblib", "dask", "distributed", "rpy2",
+)
+
+#: Files in the output folder that are not outputs (not checksummed).
+UNTRACKED: frozenset[str] = frozenset({"manifest.json", "carbongap.log"})
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the tracked packages ('not installed' otherwise)."""
+    out = {}
+    for name in TRACKED_PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def checksums(root: Path, paths: Iterable[Path]) -> dict[str, str]:
+    """sha256 of each output, keyed by its path relative to ``root``, sorted."""
+    rel = {p.resolve().relative_to(root.resolve()).as_posix(): p for p in paths}
+    return {k: file_sha256(rel[k]) for k in sorted(rel) if k not in UNTRACKED}
+
+
+def build(root: Path, outputs: Iterable[Path], config: Config, stages: list[dict[str, Any]],
+          r_versions: Mapping[str, str] | str) -> dict[str, Any]:
+    """The manifest as a dict (written with sorted keys)."""
+    config_text = config.to_toml()
+    return {
+        "carbongap": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "packages": package_versions(),
+        "r": r_versions,
+        "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
+        "seeds": {
+            "synthetic_seed": config.data.synthetic_seed,
+            "bootstrap_seed": config.inequality.bootstrap_seed,
+            "regressions_seed": config.regressions.seed,
+        },
+        "stages": stages,
+        "outputs": checksums(root, outputs),
+    }
+
+
+def to_json(manifest: Mapping[str, Any]) -> str:
+    """Stable JSON text."""
+    return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

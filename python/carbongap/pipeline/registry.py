@@ -1,0 +1,45 @@
+"""The stages of a replication run, in execution order (SPEC section 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .stage import Stage
+
+STAGES: tuple[Stage, ...] = (
+    Stage("validate", (), ("data", "validate"), "carbongap.stages.validate"),
+    Stage("accounting", ("validate",), ("accounting",), "carbongap.stages.accounting"),
+    Stage("inequality", ("accounting",), ("inequality",), "carbongap.stages.inequality"),
+    Stage("productivity", ("validate", "accounting"), ("productivity",),
+          "carbongap.stages.productivity"),
+    Stage("analysis_panel", ("validate", "accounting", "productivity"), ("analysis",),
+          "carbongap.stages.analysis_panel"),
+    Stage("regressions", ("analysis_panel",), ("regressions",), None,
+          planned_in="quantile regressions of Tables 1-8, SPEC section 7 (not yet built)"),
+    Stage("exports", ("analysis_panel", "regressions"), ("exports",), None,
+          planned_in="Stata .dta / do-file and .rds exports, SPEC section 8 (not yet built)"),
+    Stage("report", (), (), "carbongap.stages.report", cache=False, sees_all=True),
+)
+
+STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES)
+
+
+def stage(name: str, registry: Sequence[Stage] = STAGES) -> Stage:
+    """The stage called ``name``; ValueError naming the valid ones otherwise."""
+    for s in registry:
+        if s.name == name:
+            return s
+    raise ValueError(f"unknown stage {name!r}; choose one of: "
+                     f"{', '.join(s.name for s in registry)}")
+
+
+def closure(names: Sequence[str], registry: Sequence[Stage] = STAGES) -> tuple[Stage, ...]:
+    """The named stages and everything they need, in execution order."""
+    wanted: set[str] = set()
+    pending = list(names)
+    while pending:
+        current = stage(pending.pop(), registry)
+        if current.name not in wanted:
+            wanted.add(current.name)
+            pending.extend(current.needs)
+    return tuple(s for s in registry if s.name in wanted)

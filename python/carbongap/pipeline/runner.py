@@ -1,0 +1,221 @@
+"""Run stages in order with caching, logging, attrition and the manifest (SPEC sections 2, 8).
+
+:func:`run_pipeline` is what the CLI calls; :func:`replicate` is the public one-call API.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import attrition
+from ..config import Config, load_config
+from ..errors import CarbongapError, StageError
+from ..progress import ProgressFactory, null_progress
+from . import manifest
+from .cache import StageCache, file_sha256, stage_key
+from .registry import STAGES, closure
+from .stage import Context, Stage, StageResult
+from .writer import OutputWriter
+
+logger = logging.getLogger("carbongap")
+
+DEFAULT_OUT = Path("replication/output")
+
+DONE, CACHED, NOT_IMPLEMENTED, FAILED, SKIPPED = (
+    "done", "cached", "not implemented", "failed", "skipped")
+
+
+@dataclass
+class StageRun:
+    """What happened to one stage."""
+
+    name: str
+    status: str
+    key: str = ""
+    seconds: float = 0.0
+    reason: str = ""
+
+
+@dataclass
+class RunSummary:
+    """The outcome of a run: per-stage statuses and every file written."""
+
+    out: Path
+    stages: list[StageRun] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no implemented stage failed."""
+        return all(s.status != FAILED for s in self.stages)
+
+    def status(self, name: str) -> str:
+        """Status of a stage in this run ('' when it was not part of it)."""
+        return next((s.status for s in self.stages if s.name == name), "")
+
+
+def _input_hashes(stage: Stage, config: Config) -> dict[str, str]:
+    """Checksums of the raw files a stage reads (only ``validate`` reads files)."""
+    if stage.name != "validate":
+        return {}
+    hashes = {}
+    for label, value in (("panel", config.data.panel), ("provinces", config.data.provinces),
+                         ("grid_factors", config.accounting.grid_factors)):
+        if value and Path(value).is_file():
+            hashes[label] = file_sha256(value)
+    return hashes
+
+
+def _attach_log(out: Path, level: int) -> logging.Handler:
+    out.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(out / "carbongap.log", mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(levelname)-7s %(message)s"))
+    handler.setLevel(level)
+    logger.addHandler(handler)
+    logger.setLevel(min(logger.level or logging.INFO, level))
+    return handler
+
+
+def _blocked_by(stage: Stage, runs: dict[str, StageRun]) -> str:
+    for need in stage.needs:
+        run = runs.get(need)
+        if run is None or run.status in (FAILED, SKIPPED, NOT_IMPLEMENTED):
+            why = run.status if run else "not run"
+            return f"needs stage '{need}' ({why})"
+    return ""
+
+
+def run_pipeline(
+    config: Config,
+    *,
+    targets: Sequence[str] | None = None,
+    out: str | Path = DEFAULT_OUT,
+    use_cache: bool = True,
+    progress: ProgressFactory = null_progress,
+    registry: Sequence[Stage] = STAGES,
+) -> RunSummary:
+    """Run the named stages (default: all) and what they need; write outputs to ``out``.
+
+    A stage that raises is recorded as failed with its message, stages that need it are
+    skipped, and the run goes on with the others; ``RunSummary.ok`` tells the caller.
+    Stages not implemented yet are listed as such, never faked. ``registry`` is the
+    list of stages (tests pass their own).
+    """
+    out = Path(out)
+    plan = closure(targets, registry) if targets else tuple(registry)
+    handler = _attach_log(out, logging.INFO)
+    cache = StageCache(out / ".cache", enabled=use_cache)
+    writer = OutputWriter(out)
+    results: dict[str, StageResult] = {}
+    runs: dict[str, StageRun] = {}
+    keys: dict[str, str] = {}
+    try:
+        for stage in plan:
+            runs[stage.name] = _run_stage(stage, config, cache, writer, results, runs, keys,
+                                          progress)
+        detail = attrition.combine(r.attrition for r in results.values())
+        writer.table("attrition.csv", attrition.summarise(detail))
+        writer.table("attrition_detail.csv", detail)
+        writer.text("config.resolved.toml", config.to_toml())
+        summary = RunSummary(out, list(runs.values()), list(writer.written))
+        _write_manifest(out, writer, config, summary)
+        summary.paths = list(writer.written)
+        return summary
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+
+
+def _run_stage(stage: Stage, config: Config, cache: StageCache, writer: OutputWriter,
+               results: dict[str, StageResult], runs: dict[str, StageRun],
+               keys: dict[str, str], progress: ProgressFactory) -> StageRun:
+    if not stage.implemented:
+        logger.info("stage %s: not implemented yet (%s)", stage.name, stage.planned_in)
+        return StageRun(stage.name, NOT_IMPLEMENTED, reason=stage.planned_in)
+    blocked = _blocked_by(stage, runs)
+    if blocked:
+        logger.warning("stage %s: skipped, %s", stage.name, blocked)
+        return StageRun(stage.name, SKIPPED, reason=blocked)
+    upstream_names = list(results) if stage.sees_all else list(stage.needs)
+    key = stage_key(stage.name, config.section_hash(stage.sections),
+                    [keys[n] for n in upstream_names if n in keys],
+                    _input_hashes(stage, config))
+    start = time.perf_counter()
+    result = cache.load(stage.name, key) if stage.cache else None
+    status = CACHED if result is not None else DONE
+    try:
+        module = stage.load()
+        if result is None:
+            ctx = Context(config=config, upstream={n: results[n] for n in upstream_names},
+                          progress=progress,
+                          statuses={n: r.status for n, r in runs.items()})
+            result = module.compute(ctx)
+            if stage.cache:
+                cache.save(stage.name, key, result)
+        module.write(result, writer, config)
+    except Exception as exc:
+        reason = str(exc) if isinstance(exc, CarbongapError) else (
+            f"{type(exc).__name__}: {exc}")
+        logger.error("stage %s failed: %s", stage.name, reason)
+        if not isinstance(exc, CarbongapError):
+            logger.error("%s", traceback.format_exc())
+        return StageRun(stage.name, FAILED, key, time.perf_counter() - start, reason)
+    results[stage.name] = result
+    keys[stage.name] = key
+    for note in result.notes:
+        logger.info("%s: %s", stage.name, note)
+    seconds = time.perf_counter() - start
+    logger.info("stage %s: %s in %.2f s", stage.name, status, seconds)
+    return StageRun(stage.name, status, key, seconds)
+
+
+def _write_manifest(out: Path, writer: OutputWriter, config: Config,
+                    summary: RunSummary) -> None:
+    from ..r.session import r_unavailable_reason, r_versions
+
+    problem = r_unavailable_reason()
+    stages = [{"name": s.name, "status": s.status, "key": s.key, "seconds": round(s.seconds, 3),
+               "reason": s.reason} for s in summary.stages]
+    data = manifest.build(out, writer.written, config, stages,
+                          f"not available: {problem}" if problem else r_versions())
+    writer.text("manifest.json", manifest.to_json(data))
+
+
+def replicate(config: Config | str | Path | None = None, data: str | Path | None = None,
+              out: str | Path | None = None) -> list[Path]:
+    """Run the whole pipeline and return the paths of every output written.
+
+    Parameters
+    ----------
+    config
+        A :class:`~carbongap.config.Config`, a TOML path, or None for the paper's defaults.
+    data
+        A city panel (or CEADs workbook) replacing ``[data] panel``; None keeps the
+        configuration's (by default the synthetic panel).
+    out
+        Output folder (default ``replication/output``).
+
+    Raises
+    ------
+    StageError
+        When an implemented stage fails (the first failure, with its reason).
+    """
+    if not isinstance(config, Config):
+        config = load_config(config)
+    if data is not None:
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data,
+                                                                      panel=str(data)))
+    summary = run_pipeline(config, out=out or DEFAULT_OUT)
+    for run in summary.stages:
+        if run.status == FAILED:
+            raise StageError(run.name, run.reason)
+    return summary.paths
+
+
+__all__ = ["DEFAULT_OUT", "RunSummary", "StageRun", "replicate", "run_pipeline"]

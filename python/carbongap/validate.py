@@ -1,0 +1,338 @@
+"""Validation of the raw city panel and provincial table (SPEC sections 3 and 10).
+
+Each check either raises :class:`~carbongap.errors.DataError` naming the file, the
+column (canonical name and the header it came from) and the spreadsheet rows, or
+removes rows and reports them as a counted exclusion:
+
+=================================  ===============================================
+case                               outcome
+=================================  ===============================================
+missing key column                 error listing the accepted headers
+two headers for one column         error
+non-numeric cell                   error with the rows and the offending text
+negative quantity, share > 100     error with the rows
+city code not 6 digits             error
+unknown province code              error
+province code != city code prefix  error
+duplicate city-year                error with every row of each duplicate
+year outside the study window      excluded, counted (attrition)
+unbalanced panel (gaps)            kept; counted in notes and the coverage table
+suspicious magnitude (unit)        warning naming the column
+=================================  ===============================================
+
+Zeros and missing values that later stages cannot use (logs, DEA directions) are
+excluded, and counted, by those stages.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import attrition
+from .errors import DataError, format_rows
+from .io.readers import MISSING_TOKENS, RawTable
+from .regions import province_by_any_name, province_codes
+from .schema import (
+    PROVINCE_COLUMNS,
+    Column,
+    alias_table,
+    city_schema,
+    columns_by_name,
+    describe_aliases,
+    normalise_header,
+)
+
+logger = logging.getLogger("carbongap")
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+CITY_KEYS: tuple[str, ...] = ("city_code", "year")
+PROVINCE_KEYS: tuple[str, ...] = ("province_code", "year")
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A checked table with what validation removed and noticed."""
+
+    frame: pd.DataFrame
+    attrition: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def map_headers(raw: RawTable, columns: Sequence[Column]) -> tuple[pd.DataFrame, dict[str, str],
+                                                                 dict[str, float], list[str]]:
+    """Rename headers to canonical names.
+
+    Returns the renamed frame, canonical -> original header, canonical -> unit factor,
+    and the headers that matched nothing (ignored, reported in notes).
+    """
+    table = alias_table(columns)
+    found: dict[str, str] = {}
+    factors: dict[str, float] = {}
+    rename: dict[str, str] = {}
+    ignored: list[str] = []
+    for header in raw.frame.columns:
+        alias = table.get(normalise_header(header))
+        if alias is None and header in raw.labels:
+            alias = table.get(normalise_header(raw.labels[header]))
+        if alias is None:
+            ignored.append(str(header))
+            continue
+        if alias.column in found:
+            raise DataError(
+                f"{raw.source}: headers {found[alias.column]!r} and {header!r} both give column "
+                f"'{alias.column}'; keep one",
+                source=raw.source, column=alias.column)
+        found[alias.column] = str(header)
+        factors[alias.column] = alias.factor
+        rename[header] = alias.column
+    frame = raw.frame.loc[:, list(rename)].rename(columns=rename)
+    return frame, found, factors, ignored
+
+
+def _where(source: str, column: str, headers: dict[str, str]) -> str:
+    header = headers.get(column, column)
+    shown = f"column '{column}'" + (f" (header '{header}')" if header != column else "")
+    return f"{source}: {shown}"
+
+
+def parse_numeric(cells: pd.Series, column: str, source: str, headers: dict[str, str]) -> pd.Series:
+    """Cells to float64: missing tokens to NaN; any other non-number is a DataError."""
+    if pd.api.types.is_numeric_dtype(cells):
+        return cells.astype("float64")
+    text = cells.astype(object).where(cells.notna(), "")
+    text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
+    is_missing = text.map(lambda v: isinstance(v, str) and v.casefold() in MISSING_TOKENS)
+    cleaned = text.map(lambda v: v.replace(",", "") if isinstance(v, str) and _THOUSANDS.match(v)
+                       else v)
+    values = pd.to_numeric(cleaned.where(~is_missing, np.nan), errors="coerce")
+    bad = values.isna() & ~is_missing
+    if bad.any():
+        examples = ", ".join(f"row {r}: {v!r}" for r, v in text[bad].head(5).items())
+        raise DataError(
+            f"{_where(source, column, headers)} has non-numeric values in rows "
+            f"{format_rows(text.index[bad])} ({examples})",
+            source=source, column=column, rows=text.index[bad])
+    return values.astype("float64")
+
+
+def _parse_int_key(cells: pd.Series, column: str, source: str,
+                   headers: dict[str, str]) -> pd.Series:
+    values = parse_numeric(cells, column, source, headers)
+    bad = values.isna() | (values != np.floor(values))
+    if bad.any():
+        raise DataError(
+            f"{_where(source, column, headers)} must be a whole number in every row; "
+            f"missing or fractional in rows {format_rows(values.index[bad])}",
+            source=source, column=column, rows=values.index[bad])
+    return values.astype("int64")
+
+
+def _parse_province(cells: pd.Series, source: str, headers: dict[str, str]) -> pd.Series:
+    """Province codes, or province names (河北省, 河北, Hebei) mapped to codes."""
+    names = province_by_any_name()
+    text = cells.astype(str).str.strip()
+    by_name = text.map(names)
+    if by_name.notna().all():
+        return by_name.astype("int64")
+    return _parse_int_key(cells, "province_code", source, headers)
+
+
+def _check_non_negative(frame: pd.DataFrame, columns: Sequence[str], source: str,
+                        headers: dict[str, str], keys: Sequence[str]) -> None:
+    for column in columns:
+        negative = frame[column] < 0
+        if negative.any():
+            rows = frame.index[negative]
+            raise DataError(
+                f"{_where(source, column, headers)} has negative values in rows "
+                f"{format_rows(rows)} ({_describe_keys(frame.loc[negative], keys)})",
+                source=source, column=column, rows=rows)
+
+
+def _describe_keys(frame: pd.DataFrame, keys: Sequence[str], limit: int = 5) -> str:
+    shown = "; ".join(
+        ", ".join(f"{k} {v}" for k, v in zip(keys, row, strict=True))
+        for row in frame.loc[:, list(keys)].head(limit).itertuples(index=False, name=None))
+    return shown + (f"; and {len(frame) - limit} more" if len(frame) > limit else "")
+
+
+def _check_duplicates(frame: pd.DataFrame, keys: Sequence[str], source: str) -> None:
+    dup = frame.duplicated(list(keys), keep=False)
+    if dup.any():
+        rows = frame.index[dup]
+        raise DataError(
+            f"{source}: {' and '.join(keys)} repeat: the same key appears in rows "
+            f"{format_rows(rows)} ({_describe_keys(frame.loc[dup], keys)}); keep one row per key",
+            source=source, column=keys[0], rows=rows)
+
+
+def _magnitude_notes(frame: pd.DataFrame, columns: Sequence[Column], source: str,
+                     headers: dict[str, str]) -> list[str]:
+    notes = []
+    for col in columns:
+        if col.plausible_median is None or col.name not in frame:
+            continue
+        median = frame[col.name].median()
+        low, high = col.plausible_median
+        if pd.notna(median) and not low <= median <= high:
+            note = (f"{_where(source, col.name, headers)} has median {median:.6g}, outside the "
+                    f"usual range [{low:g}, {high:g}] for {col.unit}: check the unit")
+            logger.warning(note)
+            notes.append("warning: " + note)
+    return notes
+
+
+def _require(frame: pd.DataFrame, needed: Sequence[str], columns: Sequence[Column],
+             source: str) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        lookup = columns_by_name(columns)
+        listed = "; ".join(describe_aliases(lookup[c]) for c in missing)
+        raise DataError(f"{source}: required column(s) missing: {listed}",
+                        source=source, column=missing[0])
+
+
+def validate_city_panel(raw: RawTable, years: tuple[int, int],
+                        magnitude_warnings: bool = True) -> Validated:
+    """Check a raw city panel and return the canonical one (SPEC sections 3 and 10).
+
+    Returns a frame with city_code, city_name, province_code, year (int64 keys) and the
+    canonical numeric columns present (float64, in canonical units), sorted by
+    city_code and year.
+    """
+    schema = city_schema()
+    source = raw.source
+    frame, headers, factors, ignored = map_headers(raw, schema)
+    _require(frame, CITY_KEYS, schema, source)
+
+    out = pd.DataFrame(index=frame.index)
+    out["city_code"] = _parse_int_key(frame["city_code"], "city_code", source, headers)
+    out["year"] = _parse_int_key(frame["year"], "year", source, headers)
+    bad_code = (out["city_code"] < 100000) | (out["city_code"] > 999999)
+    if bad_code.any():
+        raise DataError(
+            f"{_where(source, 'city_code', headers)} must be a 6-digit GB/T 2260 code; rows "
+            f"{format_rows(out.index[bad_code])} have "
+            f"{out['city_code'][bad_code].head(5).tolist()}",
+            source=source, column="city_code", rows=out.index[bad_code])
+    prefix = out["city_code"] // 10000
+    if "province_code" in frame:
+        out["province_code"] = _parse_province(frame["province_code"], source, headers)
+        mismatch = out["province_code"] != prefix
+        if mismatch.any():
+            raise DataError(
+                f"{_where(source, 'province_code', headers)} differs from the first two digits of "
+                f"city_code in rows {format_rows(out.index[mismatch])} "
+                f"({_describe_keys(out.loc[mismatch], ('city_code', 'province_code'))})",
+                source=source, column="province_code", rows=out.index[mismatch])
+    else:
+        out["province_code"] = prefix.astype("int64")
+    unknown = ~out["province_code"].isin(province_codes())
+    if unknown.any():
+        raise DataError(
+            f"{source}: unknown province code(s) {sorted(set(out['province_code'][unknown]))} "
+            f"(from city_code) in rows {format_rows(out.index[unknown])}",
+            source=source, column="province_code", rows=out.index[unknown])
+    if "city_name" in frame:
+        names = frame["city_name"].astype(object).where(frame["city_name"].notna(), "")
+        out["city_name"] = names.astype(str).str.strip()
+    else:
+        out["city_name"] = out["city_code"].astype(str)
+
+    numeric = [c for c in schema if c.kind == "quantity" and c.name in frame]
+    for col in numeric:
+        out[col.name] = parse_numeric(frame[col.name], col.name, source, headers)
+        out[col.name] *= factors[col.name]
+    _check_non_negative(out, [c.name for c in numeric], source, headers, CITY_KEYS)
+    if "secondary_share" in out:
+        over = out["secondary_share"] > 100
+        if over.any():
+            raise DataError(
+                f"{_where(source, 'secondary_share', headers)} is a percentage but exceeds 100 in "
+                f"rows {format_rows(out.index[over])}",
+                source=source, column="secondary_share", rows=out.index[over])
+    _check_duplicates(out, CITY_KEYS, source)
+
+    notes: list[str] = []
+    if ignored:
+        notes.append(f"{source}: ignored columns with no canonical meaning: {', '.join(ignored)}")
+    if magnitude_warnings:
+        notes += _magnitude_notes(out, numeric, source, headers)
+
+    first, last = years
+    outside = (out["year"] < first) | (out["year"] > last)
+    dropped = attrition.exclusions("validate", f"year outside the study window {first}-{last}",
+                                   out.loc[outside])
+    out = out.loc[~outside]
+    if out.empty:
+        raise DataError(f"{source}: no rows fall in the study window {first}-{last} "
+                        f"(set [validate] years)", source=source, column="year")
+    order = ["city_code", "city_name", "province_code", "year"]
+    out = out.loc[:, order + [c for c in out.columns if c not in order]]
+    out = out.sort_values(list(CITY_KEYS), kind="mergesort").reset_index(drop=True)
+    notes += coverage_notes(out, years)
+    return Validated(out, dropped, tuple(notes))
+
+
+def validate_provinces(raw: RawTable, magnitude_warnings: bool = True) -> Validated:
+    """Check a raw provincial table and return the canonical one (SPEC section 3)."""
+    source = raw.source
+    frame, headers, factors, ignored = map_headers(raw, PROVINCE_COLUMNS)
+    _require(frame, PROVINCE_KEYS, PROVINCE_COLUMNS, source)
+    out = pd.DataFrame(index=frame.index)
+    out["province_code"] = _parse_province(frame["province_code"], source, headers)
+    out["year"] = _parse_int_key(frame["year"], "year", source, headers)
+    unknown = ~out["province_code"].isin(province_codes())
+    if unknown.any():
+        raise DataError(
+            f"{_where(source, 'province_code', headers)} has unknown province code(s) "
+            f"{sorted(set(out['province_code'][unknown]))} in rows "
+            f"{format_rows(out.index[unknown])}",
+            source=source, column="province_code", rows=out.index[unknown])
+    numeric = [c for c in PROVINCE_COLUMNS if c.kind == "quantity" and c.name in frame]
+    for col in numeric:
+        out[col.name] = parse_numeric(frame[col.name], col.name, source, headers) * factors[
+            col.name]
+    _check_non_negative(out, [c.name for c in numeric], source, headers, PROVINCE_KEYS)
+    _check_duplicates(out, PROVINCE_KEYS, source)
+    notes = [f"{source}: ignored columns: {', '.join(ignored)}"] if ignored else []
+    if magnitude_warnings:
+        notes += _magnitude_notes(out, numeric, source, headers)
+    out = out.sort_values(list(PROVINCE_KEYS), kind="mergesort").reset_index(drop=True)
+    return Validated(out, attrition.empty(), tuple(notes))
+
+
+def coverage(panel: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
+    """Per city: first and last year, years present, and the window years it lacks."""
+    window = set(range(years[0], years[1] + 1))
+    rows = []
+    for code, part in panel.groupby("city_code", sort=True):
+        present = set(part["year"].tolist())
+        missing = sorted(window - present)
+        rows.append({"city_code": int(code), "first_year": min(present), "last_year": max(present),
+                     "n_years": len(present), "n_missing": len(missing),
+                     "missing_years": " ".join(map(str, missing))})
+    return pd.DataFrame(rows)
+
+
+def coverage_notes(panel: pd.DataFrame, years: tuple[int, int]) -> list[str]:
+    """Sentences on how unbalanced the panel is (cities with gaps, years covered)."""
+    table = coverage(panel, years)
+    n_cities = len(table)
+    incomplete = int((table["n_missing"] > 0).sum())
+    per_year = panel.groupby("year")["city_code"].nunique()
+    span = f"{per_year.index.min()}-{per_year.index.max()}"
+    notes = [f"panel: {n_cities} cities, {len(panel)} city-years, years {span}; "
+             f"{incomplete} cities lack at least one year of {years[0]}-{years[1]} "
+             f"(unbalanced panel; see tables/panel_coverage.csv)"]
+    lacking = sorted(set(range(years[0], years[1] + 1)) - set(per_year.index))
+    if lacking:
+        notes.append(f"warning: no data at all for year(s) {', '.join(map(str, lacking))} "
+                     f"of the study window")
+    return notes

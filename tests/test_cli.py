@@ -1,0 +1,41 @@
+"""The command line: stage listing, usage errors, configuration errors."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from carbongap.cli import app
+
+runner = CliRunner()
+
+
+def test_stages_lists_every_stage_and_what_is_missing():
+    result = runner.invoke(app, ["stages"], terminal_width=200)
+    assert result.exit_code == 0
+    for name in ("validate", "accounting", "inequality", "productivity", "analysis_panel",
+                 "regressions", "exports", "report"):
+        assert name in result.output
+    assert "not implemented yet: quantile regressions" in result.output
+
+
+def test_unknown_stage_is_a_usage_error(tmp_path):
+    result = runner.invoke(app, ["run", "everything", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "unknown stage 'everything'" in result.output
+
+
+def test_bad_configuration_value_exits_2(tmp_path):
+    result = runner.invoke(app, ["run", "validate", "--out", str(tmp_path),
+                                 "--set", "productivity.frontier=weekly"])
+    assert result.exit_code == 2
+    assert "not one of: contemporaneous" in result.output
+
+
+def test_bad_data_file_fails_the_stage_with_exit_1(tmp_path):
+    bad = tmp_path / "panel.csv"
+    bad.write_text("city_code,year,gdp\n130100,2006,-1\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", "validate", "--data", str(bad), "--out",
+                                 str(tmp_path / "out"), "--quiet"])
+    assert result.exit_code == 1
+    assert "stage validate" in result.output and "negative" in result.output
+    assert "rows 2" in result.output

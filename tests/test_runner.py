@@ -1,0 +1,163 @@
+"""The staged runner: caching, downstream-only reruns, statuses, manifest, atomic writes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import types
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from carbongap import attrition
+from carbongap.config import Config
+from carbongap.errors import DataError
+from carbongap.io import atomic
+from carbongap.pipeline.runner import run_pipeline
+from carbongap.pipeline.stage import Stage, StageResult
+
+CALLS: Counter[str] = Counter()
+
+
+def _module(name: str, compute, table: str) -> str:
+    module = types.ModuleType(f"fake_stage_{name}")
+    module.compute = compute
+
+    def write(result, out, config):
+        out.table(f"tables/{table}.csv", result.tables[table])
+
+    module.write = write
+    sys.modules[module.__name__] = module
+    return module.__name__
+
+
+def _compute_a(ctx):
+    CALLS["a"] += 1
+    frame = pd.DataFrame({"city_code": [110000, 120000], "year": [2006, 2006], "x": [1.0, 2.0]})
+    dropped = attrition.exclusions("a", "x missing", pd.DataFrame({"city_code": [130100],
+                                                                  "year": [2006]}))
+    return StageResult({"a": frame}, dropped, ("a saw 2 rows",))
+
+
+def _compute_b(ctx):
+    CALLS["b"] += 1
+    delta = ctx.config.accounting.delta
+    return StageResult({"b": ctx.table("a", "a").assign(x=lambda f: f["x"] * (1 - delta))})
+
+
+def _compute_c(ctx):
+    CALLS["c"] += 1
+    return StageResult({"c": ctx.table("b", "b").assign(se=ctx.config.regressions.se)})
+
+
+def _compute_fail(ctx):
+    raise DataError("panel.csv: column 'gdp' is negative in rows 7")
+
+
+REGISTRY = (
+    Stage("a", (), ("data",), _module("a", _compute_a, "a")),
+    Stage("b", ("a",), ("accounting",), _module("b", _compute_b, "b")),
+    Stage("c", ("b",), ("regressions",), _module("c", _compute_c, "c")),
+    Stage("d", ("a",), ("exports",), None, planned_in="a later issue"),
+    Stage("e", ("d",), ("exports",), _module("e", _compute_c, "c")),
+)
+FAILING = (*REGISTRY[:2], Stage("f", ("a",), ("analysis",), _module("f", _compute_fail, "f")),
+           Stage("g", ("f",), ("analysis",), _module("g", _compute_c, "c")), REGISTRY[2])
+
+
+@pytest.fixture(autouse=True)
+def _reset_calls():
+    CALLS.clear()
+
+
+def _with(config: Config, section: str, **values) -> Config:
+    return dataclasses.replace(config, **{section: dataclasses.replace(getattr(config, section),
+                                                                      **values)})
+
+
+def test_second_run_reuses_every_stage(tmp_path):
+    first = run_pipeline(Config(), out=tmp_path, registry=REGISTRY)
+    assert [s.status for s in first.stages] == ["done", "done", "done", "not implemented",
+                                                "skipped"]
+    assert first.ok
+    manifest_1 = json.loads((tmp_path / "manifest.json").read_text())
+    second = run_pipeline(Config(), out=tmp_path, registry=REGISTRY)
+    assert [s.status for s in second.stages][:3] == ["cached"] * 3
+    assert CALLS == Counter({"a": 1, "b": 1, "c": 1})
+    manifest_2 = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest_1["outputs"] == manifest_2["outputs"]  # byte-identical outputs
+
+
+def test_changed_option_reruns_only_downstream(tmp_path):
+    run_pipeline(Config(), out=tmp_path, registry=REGISTRY)
+    changed = _with(Config(), "regressions", se="iid")
+    summary = run_pipeline(changed, out=tmp_path, registry=REGISTRY)
+    assert [summary.status(n) for n in "abc"] == ["cached", "cached", "done"]
+    assert pd.read_csv(tmp_path / "tables/c.csv")["se"].unique().tolist() == ["iid"]
+    summary = run_pipeline(_with(changed, "accounting", delta=0.1), out=tmp_path,
+                           registry=REGISTRY)
+    assert [summary.status(n) for n in "abc"] == ["cached", "done", "done"]
+    assert pd.read_csv(tmp_path / "tables/b.csv")["x"].tolist() == [0.9, 1.8]
+    assert CALLS == Counter({"a": 1, "b": 2, "c": 3})
+
+
+def test_run_options_do_not_invalidate_the_cache(tmp_path):
+    run_pipeline(Config(), out=tmp_path, registry=REGISTRY)
+    summary = run_pipeline(_with(Config(), "run", jobs=2, progress=False), out=tmp_path,
+                           registry=REGISTRY)
+    assert [summary.status(n) for n in "abc"] == ["cached"] * 3
+
+
+def test_no_cache_recomputes(tmp_path):
+    run_pipeline(Config(), out=tmp_path, registry=REGISTRY)
+    run_pipeline(Config(), out=tmp_path, registry=REGISTRY, use_cache=False)
+    assert CALLS == Counter({"a": 2, "b": 2, "c": 2})
+
+
+def test_targets_run_only_what_they_need(tmp_path):
+    summary = run_pipeline(Config(), targets=["b"], out=tmp_path, registry=REGISTRY)
+    assert [s.name for s in summary.stages] == ["a", "b"]
+    assert not (tmp_path / "tables/c.csv").exists()
+
+
+def test_failure_is_reported_and_downstream_skipped(tmp_path):
+    summary = run_pipeline(Config(), out=tmp_path, registry=FAILING)
+    assert not summary.ok
+    statuses = {s.name: s.status for s in summary.stages}
+    assert statuses == {"a": "done", "b": "done", "f": "failed", "g": "skipped", "c": "done"}
+    failed = next(s for s in summary.stages if s.name == "f")
+    assert "column 'gdp' is negative in rows 7" in failed.reason
+    log = (tmp_path / "carbongap.log").read_text()
+    assert "stage f failed" in log and "needs stage 'f' (failed)" in log
+
+
+def test_outputs_attrition_config_and_manifest(tmp_path):
+    summary = run_pipeline(Config(), out=tmp_path, registry=REGISTRY)
+    summary_csv = pd.read_csv(tmp_path / "attrition.csv")
+    assert summary_csv.to_dict("records") == [
+        {"stage": "a", "reason": "x missing", "count": 1, "examples": "130100:2006"}]
+    assert (tmp_path / "config.resolved.toml").read_text() == Config().to_toml()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert set(manifest["outputs"]) == {"tables/a.csv", "tables/b.csv", "tables/c.csv",
+                                        "attrition.csv", "attrition_detail.csv",
+                                        "config.resolved.toml"}
+    assert manifest["stages"][3]["status"] == "not implemented"
+    assert "numpy" in manifest["packages"]
+    assert all(p.exists() for p in summary.paths)
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path):
+    target = tmp_path / "table.csv"
+    target.write_text("old\n")
+
+    def interrupted_write() -> None:
+        with atomic.atomic_path(target) as tmp:
+            tmp.write_text("half a fi")
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        interrupted_write()
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]

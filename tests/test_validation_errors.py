@@ -1,0 +1,188 @@
+"""One test per bad-input case of SPEC section 10: the message names file, column and rows.
+
+Row numbers are spreadsheet rows: header = row 1, so data row i (0-based) is row i + 2.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import pytest
+
+from carbongap.errors import DataError
+from carbongap.loading import load_panel
+
+from panel_factory import CHINESE_HEADERS, raw_panel, raw_provinces
+
+
+def _write(tmp_path, frame: pd.DataFrame, name: str = "panel.csv"):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _load_error(path, **kwargs) -> DataError:
+    with pytest.raises(DataError) as info:
+        load_panel(path, years=(2006, 2008), **kwargs)
+    return info.value
+
+
+def test_missing_required_column_lists_accepted_headers(tmp_path):
+    path = _write(tmp_path, raw_panel().drop(columns="year"))
+    err = _load_error(path)
+    assert str(path) in str(err)
+    assert err.column == "year"
+    assert "年份" in str(err) and "accepted headers" in str(err)
+
+
+def test_two_headers_for_one_column(tmp_path):
+    frame = raw_panel()
+    frame["地区生产总值(万元)"] = frame["gdp"]
+    err = _load_error(_write(tmp_path, frame))
+    assert err.column == "gdp"
+    assert "'gdp'" in str(err) and "地区生产总值(万元)" in str(err)
+
+
+def test_duplicate_city_year_names_every_row(tmp_path):
+    frame = pd.concat([raw_panel(), raw_panel().iloc[[4]]], ignore_index=True)
+    path = _write(tmp_path, frame)
+    err = _load_error(path)
+    # Row 4 of the frame is spreadsheet row 6; its copy is the last row, 9 + 2 = 11.
+    assert err.rows == (6, 11)
+    assert str(path) in str(err) and "rows 6, 11" in str(err)
+    assert "city_code 130200, year 2007" in str(err)
+
+
+def test_unknown_province_code(tmp_path):
+    frame = raw_panel()
+    frame.loc[frame["city_code"] == 320100, "city_code"] = 990100
+    path = _write(tmp_path, frame)
+    err = _load_error(path)
+    assert err.column == "province_code"
+    assert err.rows == (8, 9, 10)
+    assert "[99]" in str(err) and str(path) in str(err)
+
+
+def test_province_code_disagreeing_with_city_code(tmp_path):
+    frame = raw_panel()
+    frame["province_code"] = frame["city_code"] // 10000
+    frame.loc[2, "province_code"] = 32
+    err = _load_error(_write(tmp_path, frame))
+    assert err.column == "province_code" and err.rows == (4,)
+
+
+def test_city_code_not_six_digits(tmp_path):
+    frame = raw_panel()
+    frame.loc[1, "city_code"] = 1301
+    err = _load_error(_write(tmp_path, frame))
+    assert err.column == "city_code" and err.rows == (3,)
+
+
+def test_negative_quantity_names_header_and_rows(tmp_path):
+    frame = raw_panel().rename(columns=CHINESE_HEADERS)
+    frame.loc[[1, 7], "地区生产总值(万元)"] = -5.0
+    path = _write(tmp_path, frame)
+    err = _load_error(path)
+    assert err.column == "gdp" and err.rows == (3, 9)
+    text = str(err)
+    assert str(path) in text and "地区生产总值(万元)" in text and "negative" in text
+    assert "city_code 130100, year 2007" in text
+
+
+def test_negative_fuel_quantity(tmp_path):
+    frame = raw_panel()
+    frame.loc[0, "natural_gas"] = -1.0
+    err = _load_error(_write(tmp_path, frame))
+    assert err.column == "natural_gas" and err.rows == (2,)
+
+
+def test_share_above_100_percent(tmp_path):
+    frame = raw_panel()
+    frame.loc[3, "secondary_share"] = 140.0
+    err = _load_error(_write(tmp_path, frame))
+    assert err.column == "secondary_share" and err.rows == (5,)
+
+
+def test_non_numeric_cells_are_quoted(tmp_path):
+    frame = raw_panel().astype({"population": object})
+    frame.loc[2, "population"] = "约900"
+    frame.loc[5, "population"] = "n.a"
+    path = _write(tmp_path, frame)
+    err = _load_error(path)
+    assert err.column == "population" and err.rows == (4, 7)
+    assert "'约900'" in str(err) and str(path) in str(err)
+
+
+def test_fractional_year(tmp_path):
+    frame = raw_panel().astype({"year": float})
+    frame.loc[0, "year"] = 2006.5
+    err = _load_error(_write(tmp_path, frame))
+    assert err.column == "year" and err.rows == (2,)
+
+
+def test_years_outside_window_are_excluded_and_counted(tmp_path):
+    path = _write(tmp_path, raw_panel())
+    loaded = load_panel(path, years=(2007, 2008))
+    assert sorted(loaded.cities["year"].unique()) == [2007, 2008]
+    log = loaded.attrition
+    assert len(log) == 3
+    assert set(log["year"]) == {2006}
+    assert log["reason"].unique().tolist() == ["year outside the study window 2007-2008"]
+
+
+def test_window_with_no_data_is_an_error(tmp_path):
+    path = _write(tmp_path, raw_panel())
+    with pytest.raises(DataError, match="no rows fall in the study window 2015-2016"):
+        load_panel(path, years=(2015, 2016))
+
+
+def test_unbalanced_panel_is_reported(tmp_path):
+    frame = raw_panel()
+    frame = frame.loc[~((frame["city_code"] == 130200) & (frame["year"] == 2007))]
+    loaded = load_panel(_write(tmp_path, frame), years=(2006, 2008))
+    assert len(loaded.cities) == 8
+    assert any("1 cities lack at least one year" in n for n in loaded.notes)
+
+
+def test_unit_mistake_warns_naming_column(tmp_path, caplog):
+    frame = raw_panel()
+    frame["gdp"] = frame["gdp"] * 1e4  # yuan instead of 10^4 yuan
+    with caplog.at_level(logging.WARNING, logger="carbongap"):
+        loaded = load_panel(_write(tmp_path, frame), years=(2006, 2008))
+    assert any("column 'gdp'" in n and "check the unit" in n for n in loaded.notes)
+    assert any("column 'gdp'" in r.getMessage() for r in caplog.records)
+
+
+def test_share_as_fraction_warns(tmp_path):
+    frame = raw_panel()
+    frame["secondary_share"] = frame["secondary_share"] / 100
+    loaded = load_panel(_write(tmp_path, frame), years=(2006, 2008))
+    assert any("secondary_share" in n and "percent" in n for n in loaded.notes)
+
+
+def test_provincial_table_duplicates_and_unknown_codes(tmp_path):
+    cities = _write(tmp_path, raw_panel())
+    dup = pd.concat([raw_provinces(), raw_provinces().iloc[[0]]], ignore_index=True)
+    err = _load_error(cities, provinces=_write(tmp_path, dup, "prov.csv"))
+    assert err.rows == (2, 8) and "prov.csv" in str(err)
+    unknown = raw_provinces()
+    unknown.loc[4, "province_code"] = 77
+    err = _load_error(cities, provinces=_write(tmp_path, unknown, "prov2.csv"))
+    assert err.column == "province_code" and err.rows == (6,)
+
+
+def test_missing_file_and_unknown_type(tmp_path):
+    with pytest.raises(DataError, match="file not found"):
+        load_panel(tmp_path / "nope.csv")
+    odd = tmp_path / "panel.json"
+    odd.write_text("{}")
+    with pytest.raises(DataError, match=r"unknown file type '\.json'"):
+        load_panel(odd)
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "panel.csv"
+    path.write_text("city_code,year,gdp\n")
+    with pytest.raises(DataError, match="no data rows"):
+        load_panel(path)
