@@ -161,3 +161,16 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
         interrupted_write()
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+
+
+def test_edited_input_file_invalidates_the_cache(tmp_path):
+    # The bytes of files named in the configuration are part of the cache key.
+    data = tmp_path / "panel.csv"
+    data.write_text("v1\n")
+    registry = (Stage("validate", (), ("data",), _module("v", _compute_a, "a")),)
+    config = _with(Config(), "data", panel=str(data))
+    out = tmp_path / "out"
+    assert run_pipeline(config, out=out, registry=registry).status("validate") == "done"
+    assert run_pipeline(config, out=out, registry=registry).status("validate") == "cached"
+    data.write_text("v2\n")
+    assert run_pipeline(config, out=out, registry=registry).status("validate") == "done"

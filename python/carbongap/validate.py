@@ -35,9 +35,18 @@ import numpy as np
 import pandas as pd
 
 from . import attrition
+from .checks import (
+    CITY_KEYS,
+    PROVINCE_KEYS,
+    column_label,
+    describe_rows,
+    require_known_provinces,
+    require_non_negative,
+    require_unique,
+)
 from .errors import DataError, format_rows
 from .io.readers import MISSING_TOKENS, RawTable
-from .regions import province_by_any_name, province_codes
+from .regions import province_by_any_name
 from .schema import (
     PROVINCE_COLUMNS,
     Column,
@@ -51,8 +60,6 @@ from .schema import (
 logger = logging.getLogger("carbongap")
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
-CITY_KEYS: tuple[str, ...] = ("city_code", "year")
-PROVINCE_KEYS: tuple[str, ...] = ("province_code", "year")
 
 
 @dataclass(frozen=True)
@@ -96,9 +103,7 @@ def map_headers(raw: RawTable, columns: Sequence[Column]) -> tuple[pd.DataFrame,
 
 
 def _where(source: str, column: str, headers: dict[str, str]) -> str:
-    header = headers.get(column, column)
-    shown = f"column '{column}'" + (f" (header '{header}')" if header != column else "")
-    return f"{source}: {shown}"
+    return f"{source}: {column_label(column, headers)}"
 
 
 def parse_numeric(cells: pd.Series, column: str, source: str, headers: dict[str, str]) -> pd.Series:
@@ -141,35 +146,6 @@ def _parse_province(cells: pd.Series, source: str, headers: dict[str, str]) -> p
     if by_name.notna().all():
         return by_name.astype("int64")
     return _parse_int_key(cells, "province_code", source, headers)
-
-
-def _check_non_negative(frame: pd.DataFrame, columns: Sequence[str], source: str,
-                        headers: dict[str, str], keys: Sequence[str]) -> None:
-    for column in columns:
-        negative = frame[column] < 0
-        if negative.any():
-            rows = frame.index[negative]
-            raise DataError(
-                f"{_where(source, column, headers)} has negative values in rows "
-                f"{format_rows(rows)} ({_describe_keys(frame.loc[negative], keys)})",
-                source=source, column=column, rows=rows)
-
-
-def _describe_keys(frame: pd.DataFrame, keys: Sequence[str], limit: int = 5) -> str:
-    shown = "; ".join(
-        ", ".join(f"{k} {v}" for k, v in zip(keys, row, strict=True))
-        for row in frame.loc[:, list(keys)].head(limit).itertuples(index=False, name=None))
-    return shown + (f"; and {len(frame) - limit} more" if len(frame) > limit else "")
-
-
-def _check_duplicates(frame: pd.DataFrame, keys: Sequence[str], source: str) -> None:
-    dup = frame.duplicated(list(keys), keep=False)
-    if dup.any():
-        rows = frame.index[dup]
-        raise DataError(
-            f"{source}: {' and '.join(keys)} repeat: the same key appears in rows "
-            f"{format_rows(rows)} ({_describe_keys(frame.loc[dup], keys)}); keep one row per key",
-            source=source, column=keys[0], rows=rows)
 
 
 def _magnitude_notes(frame: pd.DataFrame, columns: Sequence[Column], source: str,
@@ -229,16 +205,12 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
             raise DataError(
                 f"{_where(source, 'province_code', headers)} differs from the first two digits of "
                 f"city_code in rows {format_rows(out.index[mismatch])} "
-                f"({_describe_keys(out.loc[mismatch], ('city_code', 'province_code'))})",
+                f"({describe_rows(out.loc[mismatch], ('city_code', 'province_code'))})",
                 source=source, column="province_code", rows=out.index[mismatch])
     else:
         out["province_code"] = prefix.astype("int64")
-    unknown = ~out["province_code"].isin(province_codes())
-    if unknown.any():
-        raise DataError(
-            f"{source}: unknown province code(s) {sorted(set(out['province_code'][unknown]))} "
-            f"(from city_code) in rows {format_rows(out.index[unknown])}",
-            source=source, column="province_code", rows=out.index[unknown])
+    require_known_provinces(out, source, CITY_KEYS, spreadsheet=True,
+                            derived="province_code" not in frame)
     if "city_name" in frame:
         names = frame["city_name"].astype(object).where(frame["city_name"].notna(), "")
         out["city_name"] = names.astype(str).str.strip()
@@ -249,7 +221,8 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
     for col in numeric:
         out[col.name] = parse_numeric(frame[col.name], col.name, source, headers)
         out[col.name] *= factors[col.name]
-    _check_non_negative(out, [c.name for c in numeric], source, headers, CITY_KEYS)
+    require_non_negative(out, [c.name for c in numeric], source, CITY_KEYS, spreadsheet=True,
+                         headers=headers)
     if "secondary_share" in out:
         over = out["secondary_share"] > 100
         if over.any():
@@ -257,7 +230,7 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
                 f"{_where(source, 'secondary_share', headers)} is a percentage but exceeds 100 in "
                 f"rows {format_rows(out.index[over])}",
                 source=source, column="secondary_share", rows=out.index[over])
-    _check_duplicates(out, CITY_KEYS, source)
+    require_unique(out, CITY_KEYS, source, spreadsheet=True)
 
     notes: list[str] = []
     if ignored:
@@ -288,19 +261,14 @@ def validate_provinces(raw: RawTable, magnitude_warnings: bool = True) -> Valida
     out = pd.DataFrame(index=frame.index)
     out["province_code"] = _parse_province(frame["province_code"], source, headers)
     out["year"] = _parse_int_key(frame["year"], "year", source, headers)
-    unknown = ~out["province_code"].isin(province_codes())
-    if unknown.any():
-        raise DataError(
-            f"{_where(source, 'province_code', headers)} has unknown province code(s) "
-            f"{sorted(set(out['province_code'][unknown]))} in rows "
-            f"{format_rows(out.index[unknown])}",
-            source=source, column="province_code", rows=out.index[unknown])
+    require_known_provinces(out, source, PROVINCE_KEYS, spreadsheet=True)
     numeric = [c for c in PROVINCE_COLUMNS if c.kind == "quantity" and c.name in frame]
     for col in numeric:
         out[col.name] = parse_numeric(frame[col.name], col.name, source, headers) * factors[
             col.name]
-    _check_non_negative(out, [c.name for c in numeric], source, headers, PROVINCE_KEYS)
-    _check_duplicates(out, PROVINCE_KEYS, source)
+    require_non_negative(out, [c.name for c in numeric], source, PROVINCE_KEYS,
+                         spreadsheet=True, headers=headers)
+    require_unique(out, PROVINCE_KEYS, source, spreadsheet=True)
     notes = [f"{source}: ignored columns: {', '.join(ignored)}"] if ignored else []
     if magnitude_warnings:
         notes += _magnitude_notes(out, numeric, source, headers)

@@ -60,15 +60,21 @@ class RunSummary:
         return next((s.status for s in self.stages if s.name == name), "")
 
 
+#: Configuration values that may name files a stage reads, by stage. Their bytes enter
+#: the stage's cache key, so an edited file is never served from the cache.
+FILE_OPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "validate": (("data", "panel"), ("data", "provinces")),
+    "accounting": (("accounting", "factors"), ("accounting", "grid_factors")),
+}
+
+
 def _input_hashes(stage: Stage, config: Config) -> dict[str, str]:
-    """Checksums of the raw files a stage reads (only ``validate`` reads files)."""
-    if stage.name != "validate":
-        return {}
+    """Checksums of the files named in the stage's configuration (see FILE_OPTIONS)."""
     hashes = {}
-    for label, value in (("panel", config.data.panel), ("provinces", config.data.provinces),
-                         ("grid_factors", config.accounting.grid_factors)):
+    for section, key in FILE_OPTIONS.get(stage.name, ()):
+        value = getattr(getattr(config, section), key)
         if value and Path(value).is_file():
-            hashes[label] = file_sha256(value)
+            hashes[f"{section}.{key}"] = file_sha256(value)
     return hashes
 
 
