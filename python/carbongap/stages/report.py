@@ -5,6 +5,8 @@ It holds no timings or dates, so the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .. import attrition
 from .._version import __version__
 from ..config import Config
@@ -41,6 +43,7 @@ def render(ctx: Context) -> str:
                   "generating process calibrated to published magnitudes, because the yearbook "
                   "data cannot be redistributed. The numbers below show that the pipeline works "
                   "and recovers the generator's truth; they are not the paper's findings.", ""]
+    lines += [_r_line(), ""]
     lines += ["## Stages", "", "| stage | status | remark |", "|---|---|---|"]
     for stage in STAGES:
         if stage.name == "report":
@@ -64,9 +67,18 @@ def render(ctx: Context) -> str:
     return "\n".join(lines)
 
 
-def _frame(text: str):
-    import pandas as pd
+def _r_line() -> str:
+    """Whether the R parts (cross-checks through rpy2) can run on this machine."""
+    from ..r.session import r_unavailable_reason, r_versions
 
+    problem = r_unavailable_reason()
+    if problem:
+        return f"R parts: **skipped** ({problem})."
+    versions = ", ".join(f"{k} {v}" for k, v in r_versions().items())
+    return f"R parts: available ({versions})."
+
+
+def _frame(text: str) -> pd.DataFrame:
     return pd.DataFrame({"markdown": [text]})
 
 

@@ -1,0 +1,98 @@
+"""Figures of yearly Ginis: Figure 1 of Zhang & Liu (2024) and the same chart per group.
+
+Figure 1 (paper section III, 图1 城市碳排放基尼系数) draws the Gini of city CO2 totals
+(eq. 4) and of CO2 intensity (eq. 5) by year for the national sample. Here each line also
+carries its city-bootstrap percentile band. Figures 4-6 (Ginis of the productivity indices)
+use the same :func:`gini_lines`. Every function returns the figure together with the frame
+of the numbers it draws, so the CSV beside the PNG is exactly what is plotted.
+
+Figures are built with the object-oriented API (``matplotlib.figure.Figure``, rendered by
+the Agg canvas), so no GUI backend or pyplot state is involved. Labels are English because
+no CJK font is assumed to be installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+#: Line labels of Figure 1 (eq. 4 and eq. 5).
+FIGURE1_SERIES: dict[str, str] = {
+    "co2": "CO2 emissions (total, eq. 4)",
+    "co2pgdp": "CO2 intensity (per real GDP, eq. 5)",
+}
+DATA_COLUMNS: tuple[str, ...] = ("variable", "group", "year", "n", "gini", "ci_low", "ci_high")
+
+
+def gini_lines(table: pd.DataFrame, series: Mapping[str, str], title: str,
+               ci_level: float | None = None) -> tuple[Figure, pd.DataFrame]:
+    """One line per variable of yearly Ginis, with a shaded interval where one is given.
+
+    Parameters
+    ----------
+    table
+        Long frame with columns variable, year, gini and optionally ci_low, ci_high (and
+        any others, kept in the returned data); one row per variable and year.
+    series
+        variable -> legend label, in drawing order; variables absent from ``table`` are
+        skipped (e.g. intensity on a panel without GDP).
+    title
+        Figure title.
+    ci_level
+        Coverage of the intervals, for the legend; None when there are no intervals.
+
+    Returns
+    -------
+    (Figure, DataFrame)
+        The figure and the rows of ``table`` it draws, sorted by variable order and year.
+    """
+    present = [v for v in series if (table["variable"] == v).any()]
+    if not present:
+        raise ValueError(f"no rows for any of {', '.join(series)} in the Gini table")
+    data = table.loc[table["variable"].isin(present)].copy()
+    data["_order"] = data["variable"].map({v: i for i, v in enumerate(present)})
+    data = data.sort_values(["_order", "year"], kind="mergesort").drop(columns="_order")
+    data = data.reset_index(drop=True)
+
+    figure = Figure(figsize=(7.0, 4.4))
+    axes = figure.add_subplot()
+    banded = False
+    for variable in present:
+        part = data.loc[data["variable"] == variable]
+        (line,) = axes.plot(part["year"], part["gini"], marker="o", markersize=3.5,
+                            label=series[variable])
+        if {"ci_low", "ci_high"} <= set(part.columns) and part["ci_low"].notna().any():
+            axes.fill_between(part["year"], part["ci_low"], part["ci_high"], alpha=0.2,
+                              color=line.get_color(), linewidth=0)
+            banded = True
+    caption = ""
+    if banded:
+        coverage = f"{ci_level:.0%} " if ci_level else ""
+        caption = f"\nshaded: {coverage}city-bootstrap percentile intervals"
+    axes.set_xlabel("year" + caption)
+    axes.set_ylabel("Gini coefficient")
+    axes.set_title(title)
+    axes.set_xticks(sorted(data["year"].unique()))
+    axes.tick_params(axis="x", labelrotation=45)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize="small", loc="best")
+    figure.tight_layout()
+    return figure, data
+
+
+def figure1(gini_table: pd.DataFrame, group: str = "national",
+            ci_level: float | None = None) -> tuple[Figure, pd.DataFrame]:
+    """Figure 1: Ginis of city CO2 totals and intensity by year for ``group``.
+
+    ``gini_table`` is the inequality stage's ``gini`` table (columns variable, group,
+    year, n, gini, ci_low, ci_high, ...). Returns the figure and the rows drawn
+    (columns variable, group, year, n, gini, ci_low, ci_high).
+    """
+    rows = gini_table.loc[gini_table["group"] == group, list(DATA_COLUMNS)]
+    if rows.empty:
+        raise ValueError(f"the Gini table has no rows for group {group!r}")
+    where = "all cities" if group == "national" else f"{group} cities"
+    return gini_lines(rows, FIGURE1_SERIES,
+                      f"Figure 1. Gini coefficients of urban CO2 emissions ({where})", ci_level)
