@@ -174,3 +174,15 @@ def test_edited_input_file_invalidates_the_cache(tmp_path):
     assert run_pipeline(config, out=out, registry=registry).status("validate") == "cached"
     data.write_text("v2\n")
     assert run_pipeline(config, out=out, registry=registry).status("validate") == "done"
+
+
+def test_atomic_write_gives_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        path = atomic.write_text(tmp_path / "x.csv", "a\n")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

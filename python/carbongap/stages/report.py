@@ -49,6 +49,7 @@ def render(ctx: Context) -> str:
         if stage.name == "report":
             continue
         status = ctx.statuses.get(stage.name, "not run")
+        status = "done" if status == "cached" else status  # reuse is run metadata (manifest)
         remark = stage.planned_in if not stage.implemented else ""
         lines.append(f"| {stage.name} | {status} | {remark} |")
     lines.append("")
