@@ -39,3 +39,12 @@ def test_bad_data_file_fails_the_stage_with_exit_1(tmp_path):
     assert result.exit_code == 1
     assert "stage validate" in result.output and "negative" in result.output
     assert "rows 2" in result.output
+
+
+def test_bench_dea_reports_the_measurements():
+    result = runner.invoke(app, ["bench", "dea", "--units", "15", "--jobs", "1", "--repeats",
+                                 "1", "--naive-sample", "20", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "15 units x 2006-2016" in result.output
+    assert "LPs/s" in result.output and "peak resident memory" in result.output
+    assert "naive" in result.output.lower() and "x faster" in result.output

@@ -33,3 +33,16 @@ def test_int64_columns_arrive_in_r_as_doubles():
     with converter() as conv:
         back = conv.rpy2py(r_frame)
     assert back["name"].tolist() == ["石家庄市", "唐山市"]
+
+
+def test_starting_r_leaves_ld_library_path_alone(monkeypatch):
+    # rpy2 prepends R's lib folder at start-up; children would inherit it (see robjects()).
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/sentinel")
+    code = ("import os; from carbongap.r.session import robjects; robjects(); "
+            "print(os.environ.get('LD_LIBRARY_PATH'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "/opt/sentinel"

@@ -147,3 +147,28 @@ def synth(out: Annotated[Path, typer.Option("--out", help="Folder for the CSV fi
     paths = write_csv(out, seed=seed, n_cities=cities, years=(first_year, last_year))
     for path in paths:
         typer.echo(str(path))
+
+
+@bench_app.command("dea")
+def bench_dea(
+    county: Annotated[bool, typer.Option(
+        "--county", help="County size instead: 2,800 units x 20 years.")] = False,
+    units: Annotated[int | None, typer.Option(help="Units (default 282, or 2800).")] = None,
+    jobs: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    dask: Annotated[str, typer.Option(help="'' (none), 'local' or a scheduler address.")] = "",
+    repeats: Annotated[int | None, typer.Option(help="Engine runs (default 2, county 1).")] = None,
+    naive_sample: Annotated[int | None, typer.Option(
+        help="LPs timed for the naive linprog loop (default 1000, county 200; 0 skips).")] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Speed and memory of the DEA engine on the paper-size (or county-size) job."""
+    from .bench import format_benchmark, run_dea_benchmark
+
+    size = {"units": 2800, "years": (2000, 2019), "repeats": 1, "naive_sample": 200,
+            "benchmarking_sample": 0} if county else {}
+    for name, value in (("units", units), ("repeats", repeats), ("naive_sample", naive_sample)):
+        if value is not None:
+            size[name] = value
+    result = run_dea_benchmark(jobs=jobs, dask=dask,
+                               progress=null_progress if quiet else rich_progress, **size)
+    typer.echo(format_benchmark(result))

@@ -8,6 +8,7 @@ SPEC section 9: rpy2 ``>=3.5.17,<3.6`` for R < 4.5; conversions go through
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -18,6 +19,26 @@ import pandas as pd
 REQUIRED_R_PACKAGES: tuple[str, ...] = ("quantreg", "lpSolve", "haven")
 
 
+def robjects() -> Any:
+    """``rpy2.robjects`` (starting R on first use), with ``LD_LIBRARY_PATH`` left unchanged.
+
+    On start-up rpy2 prepends R's library folder to ``LD_LIBRARY_PATH``; that cannot
+    affect the running process any more, but every child process inherits it. Where R's
+    folder holds another ``libpython`` (Debian's), child Python processes (joblib and Dask
+    workers) would load it and fail. The variable is restored right after the import.
+    Every module of carbongap reaches R through this function.
+    """
+    before = os.environ.get("LD_LIBRARY_PATH")
+    try:
+        import rpy2.robjects as ro
+    finally:
+        if before is None:
+            os.environ.pop("LD_LIBRARY_PATH", None)
+        else:
+            os.environ["LD_LIBRARY_PATH"] = before
+    return ro
+
+
 @cache
 def r_unavailable_reason() -> str | None:
     """None when R, rpy2 and the required R packages work; otherwise why not, in a sentence."""
@@ -26,23 +47,20 @@ def r_unavailable_reason() -> str | None:
     except ImportError:
         return "rpy2 is not installed (pip install 'rpy2>=3.5.17,<3.6')"
     try:
-        import rpy2.robjects as ro
+        robjects()
     except Exception as exc:  # rpy2 raises several types when libR is missing or mismatched
         return f"rpy2 cannot start R: {exc}"
     missing = [p for p in REQUIRED_R_PACKAGES if not has_r_package(p)]
     if missing:
         return (f"R packages missing: {', '.join(missing)} (Debian: apt-get install "
                 + " ".join(f"r-cran-{p.lower()}" for p in missing) + ")")
-    del ro
     return None
 
 
 @cache
 def has_r_package(name: str) -> bool:
     """Whether ``library(name)`` would succeed in the embedded R."""
-    import rpy2.robjects as ro
-
-    return bool(ro.r(f'nzchar(system.file(package = "{name}"))')[0])
+    return bool(robjects().r(f'nzchar(system.file(package = "{name}"))')[0])
 
 
 def require_r() -> None:
@@ -55,6 +73,7 @@ def require_r() -> None:
 @contextlib.contextmanager
 def converter() -> Iterator[Any]:
     """The pandas <-> R conversion context of SPEC section 9."""
+    robjects()
     from rpy2.robjects import default_converter, pandas2ri
     from rpy2.robjects.conversion import localconverter
 
@@ -77,8 +96,8 @@ def r_versions() -> dict[str, str]:
     if r_unavailable_reason():
         return {}
     import rpy2
-    import rpy2.robjects as ro
 
+    ro = robjects()
     out = {"R": str(ro.r("paste(R.version$major, R.version$minor, sep='.')")[0]),
            "rpy2": rpy2.__version__}
     for name in REQUIRED_R_PACKAGES:

@@ -1,0 +1,90 @@
+"""Which periods form each reference technology, and which S terms a year pair needs.
+
+SPEC section 6 writes S^a(b) for the technology of period a evaluated at the data of
+period b, and builds the Luenberger indicator of the pair (t, t+1) from eight such terms.
+Periods are the sorted distinct years of the (screened) panel; a pair is two consecutive
+periods. A technology is spanned by *every* valid observation of its periods, whether or
+not that city is evaluated in the pair.
+
+Adjacent frontiers (the SPEC formula verbatim; terms S^t(t), S^t(t+1), S^{t+1}(t),
+S^{t+1}(t+1) under CRS and VRS):
+
+* ``contemporaneous`` (paper default): T^a = data of period a.
+* ``sequential`` (Shestalova 2003): T^a = data of every period ≤ a. Technologies only
+  grow, so S^{t+1}(·) ≥ S^t(·) and technical change (PC, LPTP) is never negative;
+  S^t(t+1) can still be infeasible.
+
+Pooled frontiers (one technology P for both years of the pair, as in the global
+Malmquist index of Pastor & Lovell 2005 and the biennial index of Pastor, Asmild & Lovell
+2011; terms S^t(t), S^{t+1}(t+1) against the contemporaneous technologies and S^P(t),
+S^P(t+1) against P, CRS and VRS):
+
+* ``global``: P = data of all periods.
+* ``biennial``: P = data of periods t and t+1.
+
+P contains both observed points of the pair, so no pooled LP is ever infeasible. The
+decomposition for pooled frontiers is in :mod:`carbongap.dea.decomposition`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+Frontier = Literal["contemporaneous", "sequential", "global", "biennial"]
+FRONTIERS: tuple[str, ...] = typing.get_args(Frontier)
+ADJACENT: frozenset[str] = frozenset({"contemporaneous", "sequential"})
+RTS: tuple[str, ...] = ("crs", "vrs")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One S term of a year pair: returns to scale, technology role, data period.
+
+    ``technology`` is ``"t"`` / ``"t1"`` (the technology of the earlier / later period)
+    or ``"P"`` (the pooled technology); ``data`` is ``"t"`` or ``"t1"``.
+    """
+
+    rts: str
+    technology: str
+    data: str
+
+    @property
+    def name(self) -> str:
+        """Column name, e.g. ``S_C_t_t1`` = S_C^t(t+1), ``S_V_P_t`` = S_V^P(t)."""
+        return f"S_{'C' if self.rts == 'crs' else 'V'}_{self.technology}_{self.data}"
+
+
+def check_frontier(frontier: str) -> None:
+    """ValueError naming the valid choices when ``frontier`` is not one of them."""
+    if frontier not in FRONTIERS:
+        raise ValueError(f"frontier {frontier!r} is not one of: {', '.join(FRONTIERS)}")
+
+
+def terms(frontier: str, rts_decomposition: bool = True) -> tuple[Term, ...]:
+    """The S terms of a pair: eight with the CRS/VRS decomposition, four (CRS) without."""
+    check_frontier(frontier)
+    pairs = ((("t", "t"), ("t", "t1"), ("t1", "t"), ("t1", "t1")) if frontier in ADJACENT
+             else (("t", "t"), ("t1", "t1"), ("P", "t"), ("P", "t1")))
+    kinds = RTS if rts_decomposition else ("crs",)
+    return tuple(Term(rts, tech, data) for rts in kinds for tech, data in pairs)
+
+
+def technology_periods(frontier: str, role: str, pair: tuple[int, int],
+                       periods: Sequence[int]) -> tuple[int, ...]:
+    """The periods whose data span the technology of ``role`` in ``pair`` (module doc)."""
+    check_frontier(frontier)
+    if role == "P":
+        return tuple(periods) if frontier == "global" else tuple(pair)
+    own = pair[0] if role == "t" else pair[1]
+    if frontier == "sequential":
+        return tuple(p for p in periods if p <= own)
+    return (own,)
+
+
+def year_pairs(periods: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive periods (t, t+1) of the sorted distinct periods."""
+    return list(itertools.pairwise(sorted(periods)))

@@ -1,0 +1,86 @@
+"""Index form of the Luenberger indicators (SPEC section 6) and their yearly summaries.
+
+The paper takes logs and Ginis of *positive* indices built from the additive indicators:
+
+* ``increment`` (paper default): for the pair (t−1, t), labelled t,
+  T_t = 1 + LTFP_t, PC_t = 1 + PC_t, EC_t = 1 + EC_t (likewise GT, GPC, GEC from the
+  green model).
+* ``cumulative``: the chain of the increments from the base year b (the first DEA year),
+  I_b = 1 and I_t = I_{t−1} · (1 + indicator_t) = Π_{s=b+1..t} (1 + indicator_s). A
+  city's chain needs every pair from b to t: after a missing or NaN pair it is NaN.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+IndexForm = Literal["increment", "cumulative"]
+INDEX_FORMS: tuple[str, ...] = typing.get_args(IndexForm)
+
+
+def index_form(table: pd.DataFrame, names: Mapping[str, str], form: str, *,
+               unit: str = "city_code", time: str = "year",
+               periods: Sequence[int] | None = None) -> pd.DataFrame:
+    """Indices from one model's indicator table (formulas in the module docstring).
+
+    Parameters
+    ----------
+    table
+        :func:`carbongap.dea.luenberger` output (``unit``, ``time`` = later year, ...).
+    names
+        indicator column -> index name, e.g. ``{"LTFP": "T", "PC": "PC", "EC": "EC"}``.
+    form
+        ``"increment"`` or ``"cumulative"``.
+    periods
+        All periods of the DEA, first = base year (cumulative form only; default: the
+        base is the year before the first later-year in ``table``).
+
+    Returns
+    -------
+    DataFrame
+        ``unit``, ``time`` and one column per index; the cumulative form adds the base
+        year (= 1) for every city.
+    """
+    if form not in INDEX_FORMS:
+        raise ValueError(f"index form {form!r} is not one of: {', '.join(INDEX_FORMS)}")
+    out = table.loc[:, [unit, time]].copy()
+    for indicator, name in names.items():
+        out[name] = 1.0 + table[indicator].to_numpy(dtype=np.float64)
+    if form == "increment" or out.empty:
+        return out
+    if periods is None:
+        later = sorted(out[time].unique().tolist())
+        periods = [int(table[f"{time}_from"].min()), *later]
+    units = sorted(out[unit].unique().tolist())
+    grid = pd.MultiIndex.from_product([units, list(periods)], names=[unit, time])
+    wide = out.set_index([unit, time]).reindex(grid)
+    chained = pd.DataFrame(index=grid)
+    for name in names.values():
+        steps = wide[name].to_numpy(dtype=np.float64, copy=True).reshape(
+            len(units), len(periods))
+        steps[:, 0] = 1.0  # the base year; np.cumprod carries NaN forward
+        chained[name] = np.cumprod(steps, axis=1).ravel()
+    return chained.reset_index()
+
+
+def yearly_means(frame: pd.DataFrame, columns: Sequence[str], *,
+                 time: str = "year") -> pd.DataFrame:
+    """Mean of each column across the rows of each period (NaN left out and counted).
+
+    Returns a long frame: variable, ``time``, n, n_dropped, mean (Figures 2-3).
+    """
+    parts = []
+    for column in columns:
+        grouped = frame.groupby(time, sort=True)[column]
+        part = pd.DataFrame({time: grouped.mean().index.to_numpy(),
+                             "n": grouped.count().to_numpy(),
+                             "n_dropped": (grouped.size() - grouped.count()).to_numpy(),
+                             "mean": grouped.mean().to_numpy()})
+        part.insert(0, "variable", column)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,88 @@
+"""The SBI Luenberger productivity indicator of a panel (SPEC section 6).
+
+:func:`luenberger` screens the panel (:mod:`carbongap.dea.panel`), plans the S terms each
+year pair needs, one job per reference technology (:mod:`carbongap.dea.plan`,
+:mod:`carbongap.dea.frontiers`), solves the jobs (:mod:`carbongap.dea.parallel`, one
+warm-started HiGHS model each) and forms the components
+(:mod:`carbongap.dea.decomposition`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from ..progress import ProgressFactory, null_progress
+from .frontiers import check_frontier
+from .panel import screen
+from .parallel import run_jobs
+from .plan import plan_luenberger
+
+logger = logging.getLogger("carbongap.dea")
+
+
+def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
+               bad: Sequence[str] = (), frontier: str = "contemporaneous", *,
+               unit: str = "city_code", time: str = "year", rts_decomposition: bool = True,
+               prune: bool = True, jobs: int = 1, dask: Any = "",
+               progress: ProgressFactory = null_progress,
+               label: str = "DEA") -> pd.DataFrame:
+    """SBI Luenberger indicator and its decomposition for every unit and year pair.
+
+    Parameters
+    ----------
+    panel
+        Long panel, one row per (unit, time); the variables in the panel's units (the
+        SBI is invariant to the unit of any variable, SPEC section 6).
+    inputs, good, bad
+        Column names of the inputs x, good outputs y and bad outputs b (``bad=()``: J = 0,
+        the production model).
+    frontier
+        ``"contemporaneous"`` (paper), ``"sequential"``, ``"global"`` or ``"biennial"``;
+        defined in :mod:`carbongap.dea.frontiers`.
+    rts_decomposition
+        True: LTFP, LPEC, LSEC, LPTP, LTPSC, EC, PC from eight CRS and VRS terms; False:
+        LTFP, EC, PC from the four CRS terms (half the LPs).
+    prune
+        Exact reduction of each reference set (:mod:`carbongap.dea.prune`); the values
+        are the same either way.
+    jobs, dask
+        Execution (:func:`carbongap.dea.parallel.run_jobs`); never changes a number.
+    progress
+        Progress factory, advanced per LP answered.
+    label
+        Start of every exclusion reason and log line, e.g. ``"green model"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per unit and year pair (t, t+1) whose two periods are both usable:
+        ``unit``, ``time`` (= t+1), ``<time>_from`` (= t), the components (formulas in
+        :mod:`carbongap.dea.decomposition`), the S terms (``S_C_t_t1`` = S_C^t(t+1), ...;
+        names in :class:`carbongap.dea.frontiers.Term`) and one ``<term>_status`` column
+        each ("optimal", "infeasible", ...). A term whose LP is not optimal is NaN and so
+        is every component that uses it. Sorted by (unit, time).
+
+    Unit-periods with a missing or non-positive variable, and pairs lacking one of their
+    periods, are excluded and logged at INFO level (``carbongap.dea``); the same list is
+    returned by :func:`carbongap.dea.panel.screen`.
+    """
+    check_frontier(frontier)
+    if not inputs or not good:
+        raise ValueError("the SBI needs at least one input and one good output")
+    variables = [*inputs, *good, *bad]
+    screened = screen(panel, variables, unit=unit, time=time, label=label)
+    for reason, part in screened.excluded.groupby("reason", sort=True):
+        logger.info("%s: %d unit-periods excluded (%s)", label, len(part), reason)
+    plan = plan_luenberger(screened.panel, variables, (len(inputs), len(good), len(bad)),
+                           frontier, unit=unit, time=time,
+                           rts_decomposition=rts_decomposition, prune=prune)
+    results = run_jobs(plan.jobs, n_jobs=jobs, dask=dask, progress=progress,
+                       description=f"{label}: SBI LPs")
+    logger.info("%s: %d year pairs, %d LPs answered with %d solved over %d technologies "
+                "(%s frontier)", label, len(plan.pairs), plan.n_lps,
+                sum(r.lps for r in results), len(plan.jobs), frontier)
+    return plan.assemble(results)

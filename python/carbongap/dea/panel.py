@@ -1,0 +1,90 @@
+"""Screening a long panel for the DEA: which unit-periods can enter, and why not.
+
+SPEC sections 6 and 10: every DEA variable must be present and positive (the direction
+g = observed values divides every slack), and a unit enters a year pair only when it is
+present in both periods. Nothing is dropped silently: :func:`screen` returns every
+exclusion with its reason, and :func:`carbongap.dea.luenberger` logs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, format_rows
+from .frontiers import year_pairs
+
+
+@dataclass(frozen=True)
+class Screened:
+    """A screened panel.
+
+    Attributes
+    ----------
+    panel
+        The usable rows (unit, time and the DEA variables, float64), sorted by
+        (time, unit) with a stable sort.
+    excluded
+        One row per excluded unit-period: unit, time, reason. Invalid rows come first
+        (reason names the variable); then the pairs of consecutive periods (t-1, t) that
+        cannot be formed, keyed by t (the row the indicator table lacks), with the
+        missing period in the reason.
+    """
+
+    panel: pd.DataFrame
+    excluded: pd.DataFrame
+
+
+def screen(panel: pd.DataFrame, variables: Sequence[str], *, unit: str = "city_code",
+           time: str = "year", label: str = "DEA", source: str = "panel") -> Screened:
+    """Keep the unit-periods with every variable present and positive; list the rest.
+
+    Raises :class:`~carbongap.errors.DataError` for a missing column, a non-numeric
+    variable or a duplicated (unit, time) key. ``label`` starts every reason (e.g.
+    ``"green model"``); ``source`` names the frame in error messages.
+    """
+    missing = [c for c in (unit, time, *variables) if c not in panel.columns]
+    if missing:
+        raise DataError(f"{source}: column(s) {', '.join(missing)} missing; the DEA needs "
+                        f"{unit}, {time} and {', '.join(variables)}", source=source,
+                        column=missing[0])
+    frame = panel.loc[:, [unit, time, *variables]].reset_index(drop=True)
+    for column in (unit, time, *variables):
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            raise DataError(f"{source}: column {column} must be numeric, found dtype "
+                            f"{frame[column].dtype}", source=source, column=column)
+    duplicated = frame.duplicated([unit, time], keep=False).to_numpy()
+    if duplicated.any():
+        rows = np.flatnonzero(duplicated)
+        raise DataError(f"{source}: duplicated ({unit}, {time}) keys at rows "
+                        f"{format_rows(rows)}", source=source, column=unit, rows=rows)
+
+    reasons = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for column in variables:
+        values = frame[column].astype("float64")
+        open_rows = reasons.isna()
+        reasons[open_rows & values.isna()] = f"{label}: {column} missing"
+        reasons[open_rows & values.notna() & ~(values > 0)] = f"{label}: {column} <= 0"
+    bad = reasons.notna().to_numpy()
+    invalid = frame.loc[bad, [unit, time]].assign(reason=reasons[bad].astype(str))
+
+    good = frame.loc[~bad].astype({c: "float64" for c in variables})
+    good = good.sort_values([time, unit], kind="mergesort").reset_index(drop=True)
+    present = set(zip(good[unit].to_numpy().tolist(), good[time].to_numpy().tolist(),
+                      strict=True))
+    pair_rows = []
+    for first, second in year_pairs(good[time].unique().tolist()):
+        for u in sorted(set(good.loc[good[time].isin([first, second]), unit])):
+            if (u, first) not in present:
+                pair_rows.append({unit: u, time: second, "reason": f"{label}: no indicator "
+                                  f"for the pair ({time} - 1, {time}): {time} - 1 not usable"})
+            elif (u, second) not in present:
+                pair_rows.append({unit: u, time: second, "reason": f"{label}: no indicator "
+                                  f"for the pair ({time} - 1, {time}): {time} not usable"})
+    pairs = pd.DataFrame(pair_rows, columns=[unit, time, "reason"])
+    excluded = pd.concat([invalid, pairs], ignore_index=True) if pair_rows else invalid
+    excluded = excluded.astype({unit: "int64", time: "int64", "reason": str})
+    return Screened(good, excluded.reset_index(drop=True))

@@ -1,0 +1,146 @@
+"""Which SBI LPs a Luenberger panel needs, grouped into one job per reference technology.
+
+For every year pair (t, t+1) and every S term of the frontier
+(:func:`carbongap.dea.frontiers.terms`), the units present in both periods are evaluated
+at the term's data period against the term's technology
+(:func:`carbongap.dea.frontiers.technology_periods`). Requests for the same (rts,
+technology periods) form one :class:`~carbongap.dea.technology.TechnologyJob`; an
+observation needed by several pairs (S^t(t) serves the pairs ending and starting at t) is
+solved once. :meth:`LuenbergerPlan.assemble` turns the job results into the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .decomposition import COMPONENTS, CRS_COMPONENTS, components
+from .frontiers import Term, technology_periods, terms, year_pairs
+from .highs import status_words
+from .technology import JobResult, TechnologyJob
+
+TechKey = tuple[str, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class LuenbergerPlan:
+    """The jobs of one Luenberger computation and how to read their results back.
+
+    Attributes
+    ----------
+    jobs
+        One job per (rts, technology periods), in sorted key order.
+    pairs
+        The year pairs (t, t+1).
+    members
+        Units present in both periods of each pair (sorted).
+    """
+
+    frontier: str
+    rts_decomposition: bool
+    unit: str
+    time: str
+    periods: tuple[int, ...]
+    pairs: tuple[tuple[int, int], ...]
+    members: dict[tuple[int, int], list[int]]
+    term_list: tuple[Term, ...]
+    jobs: tuple[TechnologyJob, ...]
+    job_index: dict[TechKey, int]
+    point_index: tuple[dict[int, int], ...]  # per job: observation row -> point position
+    row_of: dict[tuple[int, int], int]
+
+    @property
+    def n_lps(self) -> int:
+        """Distinct LPs of the computation (evaluations, before pruning)."""
+        return sum(job.n_points for job in self.jobs)
+
+    def _where(self, term: Term, pair: tuple[int, int]) -> tuple[int, int]:
+        tech = technology_periods(self.frontier, term.technology, pair, self.periods)
+        when = pair[0] if term.data == "t" else pair[1]
+        return self.job_index[(term.rts, tech)], when
+
+    def assemble(self, results: Sequence[JobResult]) -> pd.DataFrame:
+        """The Luenberger table from the results of :attr:`jobs` (same order)."""
+        unit, time = self.unit, self.time
+        blocks = []
+        for pair in self.pairs:
+            who = self.members[pair]
+            if not who:
+                continue
+            block: dict[str, Any] = {
+                unit: np.array(who, dtype=np.int64),
+                time: np.full(len(who), pair[1], dtype=np.int64),
+                f"{time}_from": np.full(len(who), pair[0], dtype=np.int64)}
+            S: dict[str, np.ndarray] = {}
+            status: dict[str, np.ndarray] = {}
+            for term in self.term_list:
+                job, when = self._where(term, pair)
+                index = self.point_index[job]
+                at = np.array([index[self.row_of[(u, when)]] for u in who], dtype=np.int64)
+                S[term.name] = results[job].values[at]
+                status[term.name] = results[job].status[at]
+            block.update(components(S, self.frontier, self.rts_decomposition))
+            block.update(S)
+            block.update({f"{name}_status": status_words(codes)
+                          for name, codes in status.items()})
+            blocks.append(pd.DataFrame(block))
+        if not blocks:
+            blocks.append(self._empty())
+        table = pd.concat(blocks, ignore_index=True)
+        return table.sort_values([unit, time], kind="mergesort").reset_index(drop=True)
+
+    def _empty(self) -> pd.DataFrame:
+        names = [t.name for t in self.term_list]
+        columns: dict[str, np.ndarray] = {
+            c: np.empty(0, dtype=np.int64) for c in (self.unit, self.time, f"{self.time}_from")}
+        parts = COMPONENTS if self.rts_decomposition else CRS_COMPONENTS
+        columns.update({c: np.empty(0) for c in (*parts, *names)})
+        columns.update({f"{n}_status": np.empty(0, dtype=object) for n in names})
+        return pd.DataFrame(columns)
+
+
+def plan_luenberger(data: pd.DataFrame, variables: Sequence[str], dims: tuple[int, int, int],
+                    frontier: str, *, unit: str, time: str, rts_decomposition: bool,
+                    prune: bool) -> LuenbergerPlan:
+    """Plan the LPs of a screened panel (:func:`carbongap.dea.panel.screen` output).
+
+    ``variables`` are the columns [x..., y..., b...] with ``dims`` = (N, M, J). Each
+    technology is spanned by every observation of its periods.
+    """
+    units = data[unit].to_numpy()
+    times = data[time].to_numpy()
+    values = data.loc[:, list(variables)].to_numpy(dtype=np.float64)
+    periods = tuple(sorted(set(times.tolist())))
+    pairs = tuple(year_pairs(periods))
+    term_list = terms(frontier, rts_decomposition)
+    row_of = {(u, t): i for i, (u, t) in enumerate(zip(units.tolist(), times.tolist(),
+                                                         strict=True))}
+    members = {p: sorted(set(units[times == p[0]].tolist()) & set(units[times == p[1]].tolist()))
+               for p in pairs}
+    wanted: dict[TechKey, set[int]] = {}
+    for pair in pairs:
+        for term in term_list:
+            tech = technology_periods(frontier, term.technology, pair, periods)
+            when = pair[0] if term.data == "t" else pair[1]
+            wanted.setdefault((term.rts, tech), set()).update(
+                row_of[(u, when)] for u in members[pair])
+    keys = sorted(wanted)
+    jobs, point_index = [], []
+    for rts, tech in keys:
+        ref = np.flatnonzero(np.isin(times, tech))
+        points = np.array(sorted(wanted[(rts, tech)]), dtype=np.int64)
+        position = np.full(len(times), -1)
+        position[ref] = np.arange(len(ref))
+        jobs.append(TechnologyJob(key=(rts, tech), rts=rts, reference=values[ref], dims=dims,
+                                  points=values[points], same_as=position[points],
+                                  blocks=times[ref], prune=prune))
+        point_index.append({int(obs): i for i, obs in enumerate(points)})
+    return LuenbergerPlan(frontier=frontier, rts_decomposition=rts_decomposition, unit=unit,
+                          time=time, periods=periods, pairs=pairs, members=members,
+                          term_list=term_list, jobs=tuple(jobs),
+                          job_index={k: i for i, k in enumerate(keys)},
+                          point_index=tuple(point_index), row_of=row_of)

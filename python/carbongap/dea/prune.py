@@ -1,0 +1,120 @@
+"""Exact reduction of a reference set to the units that can carry weight (SPEC section 6).
+
+Why it is exact. Let every datum be positive, so that every SBI LP against the reference
+set R is bounded. Call a reference unit k *inefficient* when some combination μ of R
+(Σμ = 1 under VRS) satisfies X'μ ≤ x_k, Y'μ ≥ y_k, B'μ ≤ b_k with at least one strict
+inequality; equivalently S(k) > 0 against R for any positive direction. Take any evaluated
+point o (any period, any positive direction) and an optimal λ* of its LP with λ*_k > 0.
+Replacing λ*_k e_k by λ*_k μ keeps Σλ (VRS), weakly raises every slack and strictly
+raises one, and every slack has a positive weight 1/(2N g) or 1/(2(M+J) g): the objective
+strictly rises, contradicting optimality. So *every* optimal λ is zero on inefficient
+units, and the LP restricted to any superset of the efficient units has the same
+feasibility status and the same optimal value. (Infeasibility carries over trivially: a
+subset of columns cannot make an infeasible LP feasible.)
+
+Two exact tests find inefficient units:
+
+* :func:`undominated` — pairwise (ray) dominance, vectorised: under VRS, unit j dominates
+  k when x_j ≤ x_k, y_j ≥ y_k, b_j ≤ b_k with one strict inequality; under CRS, when a
+  multiple α·j does, i.e. max_m y_km / y_jm < min(min_n x_kn / x_jn, min_j b_kj / b_jj)
+  (a strict gap, so every input and bad slack of α·j is positive). The CRS test keeps a
+  relative margin of :data:`RATIO_MARGIN`, so rounding can only keep a unit, never drop
+  an efficient one.
+* :func:`efficient` — the SBI LPs of the remaining candidates against the candidates
+  (equal to their LPs against R, by the argument above): a unit is dropped only when its
+  LP is optimal with S > :data:`EFFICIENCY_TOLERANCE`, far above the solver's accuracy,
+  so near-efficient units are kept.
+
+A unit inefficient in a subset of R is inefficient in R, so pooled technologies (several
+periods) are first reduced period by period (:func:`candidates`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .highs import OPTIMAL
+
+#: A unit is dropped only when its own-technology S exceeds this (solver accuracy ~1e-12).
+EFFICIENCY_TOLERANCE: float = 1e-6
+#: Relative margin of the CRS ratio test (keeps ties and near-ties).
+RATIO_MARGIN: float = 1e-9
+_CHUNK = 256  # rows of the pairwise comparison held in memory at once
+
+
+def _dominated(less: np.ndarray, more: np.ndarray, by_less: np.ndarray,
+               by_more: np.ndarray, rts: str) -> np.ndarray:
+    """Mask of the units (rows of less/more) that some unit of (by_less, by_more) dominates.
+
+    ``less``: inputs and bads (smaller is better); ``more``: good outputs. A unit never
+    dominates itself or an identical unit (strictness). Rows are processed 256 at a time,
+    so memory is O(256 · len(by) · (N + M + J)) floats.
+    """
+    out = np.zeros(less.shape[0], dtype=bool)
+    for start in range(0, less.shape[0], _CHUNK):
+        rows = slice(start, min(start + _CHUNK, less.shape[0]))
+        if rts == "vrs":
+            weak = ((by_less[None, :, :] <= less[rows, None, :]).all(axis=2)
+                    & (by_more[None, :, :] >= more[rows, None, :]).all(axis=2))
+            strict = ((by_less[None, :, :] < less[rows, None, :]).any(axis=2)
+                      | (by_more[None, :, :] > more[rows, None, :]).any(axis=2))
+            out[rows] = (weak & strict).any(axis=1)
+        else:
+            # [i, j]: smallest multiple of j matching i's outputs, largest within i's
+            # inputs and bads; a strict gap leaves every input and bad slack positive.
+            lo = (more[rows, None, :] / by_more[None, :, :]).max(axis=2)
+            hi = (less[rows, None, :] / by_less[None, :, :]).min(axis=2)
+            out[rows] = (lo < hi * (1.0 - RATIO_MARGIN)).any(axis=1)
+    return out
+
+
+def undominated(x: np.ndarray, y: np.ndarray, b: np.ndarray, rts: str) -> np.ndarray:
+    """Boolean mask of the units no single other unit (or its multiple, CRS) dominates.
+
+    ``x``, ``y``, ``b``: (K, N), (K, M), (K, J) positive data. The score
+    mean_m log y_m − mean log(x, b) rises strictly along dominance (a multiple α·j has
+    j's score), so after a descending sort a unit can only be dominated by an earlier
+    one. Units are taken 256 at a time and tested against each other and against the
+    undominated units kept so far; a unit dominated by a dropped unit is dominated by
+    whatever dropped that one (dominance is transitive). Every unit reported dominated
+    was found so by a direct test; rounding in the score can only keep a unit.
+    """
+    less = np.hstack([x, b])
+    more = y
+    score = np.log(more).mean(axis=1) - np.log(less).mean(axis=1)
+    order = np.argsort(-score, kind="mergesort")
+    keep = np.zeros(x.shape[0], dtype=bool)
+    kept = np.empty(0, dtype=np.int64)
+    for start in range(0, order.size, _CHUNK):
+        batch = order[start:start + _CHUNK]
+        judges = np.concatenate([kept, batch])
+        hit = _dominated(less[batch], more[batch], less[judges], more[judges], rts)
+        keep[batch[~hit]] = True
+        kept = np.concatenate([kept, batch[~hit]])
+    return keep
+
+
+def candidates(x: np.ndarray, y: np.ndarray, b: np.ndarray, rts: str,
+               blocks: np.ndarray) -> np.ndarray:
+    """Sorted indices of the units that survive pairwise dominance, block by block.
+
+    ``blocks`` labels each unit (e.g. its period); each block is reduced on its own,
+    then the union of survivors once more. Every dropped unit is inefficient in the
+    whole set, see the module docstring.
+    """
+    kept = []
+    for label in np.unique(blocks):
+        idx = np.flatnonzero(blocks == label)
+        kept.append(idx[undominated(x[idx], y[idx], b[idx], rts)])
+    idx = np.concatenate(kept) if kept else np.empty(0, dtype=np.int64)
+    if len(kept) > 1:
+        idx = idx[undominated(x[idx], y[idx], b[idx], rts)]
+    return np.sort(idx)
+
+
+def efficient(values: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """Mask of units to keep given their own-technology LP results (values, status codes).
+
+    A unit is dropped only when its LP is optimal with S > EFFICIENCY_TOLERANCE.
+    """
+    return ~((status == OPTIMAL) & (values > EFFICIENCY_TOLERANCE))

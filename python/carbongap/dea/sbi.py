@@ -1,0 +1,201 @@
+"""The directional slacks-based inefficiency of a set of units (SPEC section 6).
+
+:func:`sbi` checks its inputs and solves, for every evaluated unit o, the LP of
+Fukuyama & Weber (2009) as written in SPEC section 6 (formula in
+:mod:`carbongap.dea.highs`) against a reference technology that may differ from the
+evaluated data (cross-period terms).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import DataError, format_rows
+from .highs import OPTIMAL, status_words
+from .technology import TechnologyJob, solve_job
+
+RTS_CHOICES: tuple[str, ...] = ("crs", "vrs")
+
+
+def _readonly(array: np.ndarray | None) -> np.ndarray | None:
+    if array is not None:
+        array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True)
+class SBIResult:
+    """Result of :func:`sbi` (arrays are read-only).
+
+    Attributes
+    ----------
+    values
+        (n,) S per evaluated unit, a share of the direction (unit-free); NaN where the
+        LP is not optimal — never 0.
+    status
+        (n,) "optimal", "infeasible", "unbounded", or the HiGHS status name.
+    slacks_x, slacks_y, slacks_b
+        (n, N), (n, M), (n, J) optimal slacks in the units of x, y, b
+        (``return_solution=True``; NaN rows where not optimal), else None.
+    lambdas
+        (n, K) optimal intensity weights on the reference units, else None. Optimal
+        solutions need not be unique; the value always is.
+    rts
+        "crs" or "vrs".
+    lps
+        LPs solved (fewer than n + K when pruning reuses the reference units' LPs).
+    """
+
+    values: np.ndarray
+    status: np.ndarray
+    rts: str
+    lps: int
+    slacks_x: np.ndarray | None = None
+    slacks_y: np.ndarray | None = None
+    slacks_b: np.ndarray | None = None
+    lambdas: np.ndarray | None = None
+
+    @property
+    def optimal(self) -> np.ndarray:
+        """Boolean mask of the units whose LP was solved to optimality."""
+        return self.status == "optimal"
+
+
+def _matrix(name: str, value: object, rows: int | None) -> np.ndarray:
+    """A finite, nonnegative float (units, variables) array; 1-D means one variable."""
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim == 1:
+        array = array[:, None]
+    if array.ndim != 2:
+        raise DataError(f"{name} must be a (units, variables) array, got shape {array.shape}",
+                        source=name)
+    if rows is not None and array.shape[0] != rows:
+        raise DataError(f"{name} has {array.shape[0]} rows, expected {rows}", source=name)
+    for test, what in ((~np.isfinite(array), "missing or infinite"), (array < 0, "negative")):
+        bad = np.flatnonzero(test.any(axis=1))
+        if bad.size:
+            column = int(np.flatnonzero(test.any(axis=0))[0])
+            raise DataError(f"{name}: {what} values in column {column}, rows "
+                            f"{format_rows(bad)}", source=name, column=str(column), rows=bad)
+    return array
+
+
+def _positive(name: str, array: np.ndarray) -> None:
+    """DataError naming the column and rows where ``array`` is not positive."""
+    bad = array <= 0
+    if bad.any():
+        rows = np.flatnonzero(bad.any(axis=1))
+        column = int(np.flatnonzero(bad.any(axis=0))[0])
+        raise DataError(f"{name}: directions must be positive; zero in column {column}, "
+                        f"rows {format_rows(rows)}", source=name, column=str(column),
+                        rows=rows)
+
+
+def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: object = None,
+        b_ref: object = None, rts: str = "vrs", direction: object = None, *,
+        return_solution: bool = False, prune: bool = False) -> SBIResult:
+    """Directional slacks-based inefficiency S of each evaluated unit (SPEC section 6).
+
+    .. math::
+
+        S(o) = \\max \\tfrac12\\Big[\\tfrac1N \\sum_n s^x_n / g_{x,n}
+               + \\tfrac{1}{M+J}\\Big(\\sum_m s^y_m / g_{y,m} + \\sum_j s^b_j / g_{b,j}\\Big)\\Big]
+
+    subject to X_ref'λ + s^x = x_o, Y_ref'λ − s^y = y_o, B_ref'λ + s^b = b_o (equality:
+    weak disposability of bads), Σλ = 1 under VRS, λ, s ≥ 0. With J = 0 the output term
+    is (1/M) Σ s^y/g_y.
+
+    Parameters
+    ----------
+    x, y, b
+        Evaluated units in rows: (n, N) inputs, (n, M) good outputs, (n, J) bad outputs
+        or None (J = 0). A 1-D array is one variable. Finite and nonnegative.
+    x_ref, y_ref, b_ref
+        The reference technology (K units); default: the evaluated data. Give all of
+        them (b_ref exactly when b is given) or none.
+    rts
+        ``"crs"`` or ``"vrs"``.
+    direction
+        None for the observed values g = (x_o, y_o, b_o) (which must then be positive),
+        or a tuple (g_x, g_y, g_b) of positive arrays shaped like x, y, b (g_b None when
+        J = 0).
+    return_solution
+        Also return the optimal slacks and λ.
+    prune
+        Solve against the efficient reference units only (exact, see
+        :mod:`carbongap.dea.prune`; needs positive reference data).
+
+    Returns
+    -------
+    SBIResult
+        S is unit-free (a share of the direction); an LP that is not optimal gives NaN
+        with its status, never 0.
+
+    Notes
+    -----
+    Infeasible: only when the reference differs from the evaluated data (cross-period
+    terms): no combination of reference units uses at most x_o and b_o while producing
+    at least y_o (with Σλ = 1 under VRS). Against its own data the LP is always feasible
+    (λ = e_o).
+
+    Unbounded: X'λ ≤ x_o and B'λ ≤ b_o bound λ_k ≤ x_on / x_kn for any reference unit
+    with a positive input (or bad), and every slack is then bounded too. The LP can
+    therefore be unbounded only under CRS with a reference unit whose inputs and bads
+    are all zero and some good output is positive; under VRS (Σλ = 1) never. With
+    positive data, as :func:`carbongap.dea.luenberger` requires, no LP is unbounded.
+    """
+    if rts not in RTS_CHOICES:
+        raise ValueError(f"rts {rts!r} is not one of: {', '.join(RTS_CHOICES)}")
+    xs = _matrix("x", x, None)
+    n = xs.shape[0]
+    ys = _matrix("y", y, n)
+    bs = _matrix("b", b, n) if b is not None else np.empty((n, 0))
+    refs = (x_ref, y_ref, b_ref)
+    own_reference = all(r is None for r in refs)
+    if own_reference:
+        xr, yr, br = xs, ys, bs
+    else:
+        if x_ref is None or y_ref is None or (b_ref is None) != (b is None):
+            raise ValueError("give x_ref and y_ref (and b_ref exactly when b is given), "
+                             "or no reference at all")
+        xr = _matrix("x_ref", x_ref, None)
+        yr = _matrix("y_ref", y_ref, xr.shape[0])
+        br = _matrix("b_ref", b_ref, xr.shape[0]) if b_ref is not None else np.empty(
+            (xr.shape[0], 0))
+    for name, ev, ref in (("x", xs, xr), ("y", ys, yr), ("b", bs, br)):
+        if ev.shape[1] != ref.shape[1]:
+            raise DataError(f"{name} has {ev.shape[1]} variables but {name}_ref has "
+                            f"{ref.shape[1]}", source=f"{name}_ref")
+    if xs.shape[1] == 0 or ys.shape[1] == 0:
+        raise DataError("the SBI needs at least one input and one good output", source="x")
+    points = np.hstack([xs, ys, bs])
+    reference = np.hstack([xr, yr, br])
+    if direction is None:
+        _positive("direction (observed x, y, b)", points)
+        g = None
+    else:
+        gx, gy, gb = direction  # type: ignore[misc]
+        parts = [_matrix("direction g_x", gx, n), _matrix("direction g_y", gy, n),
+                 _matrix("direction g_b", gb, n) if gb is not None else np.empty((n, 0))]
+        g = np.hstack(parts)
+        if g.shape != points.shape:
+            raise DataError(f"direction has shape {g.shape}, expected {points.shape}",
+                            source="direction")
+        _positive("direction", g)
+    if prune:
+        _positive("reference data (needed for prune=True)", reference)
+    dims = (xs.shape[1], ys.shape[1], bs.shape[1])
+    job = TechnologyJob(key="sbi", rts=rts, reference=reference, dims=dims, points=points,
+                        direction=g, same_as=np.arange(n) if own_reference else None,
+                        prune=prune, solution=return_solution)
+    result = solve_job(job)
+    status = status_words(result.status)
+    slacks = result.slacks
+    cut = np.cumsum(dims)[:2]
+    sx, sy, sb = np.split(slacks, cut, axis=1) if slacks is not None else (None, None, None)
+    values = np.where(result.status == OPTIMAL, result.values, np.nan)
+    return SBIResult(values=_readonly(values), status=_readonly(status), rts=rts,
+                     lps=result.lps, slacks_x=_readonly(sx), slacks_y=_readonly(sy),
+                     slacks_b=_readonly(sb), lambdas=_readonly(result.lambdas))

@@ -1,0 +1,139 @@
+"""Every SBI evaluation against one reference technology: the unit of parallel work.
+
+A :class:`TechnologyJob` holds a reference set and the points evaluated against it;
+:func:`solve_job` solves them with one warm-started HiGHS model
+(:class:`~carbongap.dea.highs.TechnologyLP`), after the exact reduction of
+:mod:`carbongap.dea.prune` when asked. The job is a plain picklable object and its result
+depends only on the job, never on where or with what else it runs: jobs = 1, jobs = 2 and
+Dask give bit-identical numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import prune as pruning
+from .highs import OPTIMAL, TechnologyLP
+
+
+@dataclass(frozen=True)
+class TechnologyJob:
+    """One reference technology and the points evaluated against it.
+
+    Attributes
+    ----------
+    key
+        A label returned with the result (e.g. rts and reference periods).
+    rts
+        ``"crs"`` or ``"vrs"``.
+    reference
+        (K, N + M + J) reference data [x, y, b].
+    dims
+        (N, M, J).
+    points
+        (n, N + M + J) evaluated data [x, y, b].
+    direction
+        (n, N + M + J) positive direction, or None for the observed values (SPEC §6).
+    same_as
+        For each evaluated point, the index of the identical reference unit, or -1
+        (lets the pruning LPs double as evaluations; used only with observed directions).
+    blocks
+        (K,) block label of each reference unit (its period), for :func:`prune.candidates`.
+    prune
+        Apply the exact reduction (needs positive reference data).
+    solution
+        Also return slacks and λ (over all K reference units).
+    """
+
+    key: Hashable
+    rts: str
+    reference: np.ndarray
+    dims: tuple[int, int, int]
+    points: np.ndarray
+    direction: np.ndarray | None = None
+    same_as: np.ndarray | None = None
+    blocks: np.ndarray | None = None
+    prune: bool = False
+    solution: bool = False
+
+    @property
+    def n_points(self) -> int:
+        """Number of evaluated points (LPs the job answers)."""
+        return int(self.points.shape[0])
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What :func:`solve_job` returns.
+
+    ``values`` (NaN unless optimal) and ``status`` (HiGHS codes) per evaluated point;
+    ``lps`` counts the LPs actually solved (pruning LPs included); ``reference_used`` the
+    reference units left after pruning; ``slacks``/``lambdas`` when requested.
+    """
+
+    key: Hashable
+    values: np.ndarray
+    status: np.ndarray
+    lps: int
+    reference_used: int
+    slacks: np.ndarray | None = None
+    lambdas: np.ndarray | None = None
+
+
+def _split(data: np.ndarray, dims: tuple[int, int, int]) -> tuple[np.ndarray, ...]:
+    n_in, n_good, _ = dims
+    return data[:, :n_in], data[:, n_in:n_in + n_good], data[:, n_in + n_good:]
+
+
+def _model(reference: np.ndarray, dims: tuple[int, int, int], rts: str) -> TechnologyLP:
+    return TechnologyLP(*_split(reference, dims), rts)
+
+
+def solve_job(job: TechnologyJob) -> JobResult:
+    """Solve every evaluation of ``job`` (see the module docstring)."""
+    n, k = job.n_points, job.reference.shape[0]
+    if not job.prune:
+        batch = _model(job.reference, job.dims, job.rts).solve(
+            job.points, job.direction, solution=job.solution)
+        return JobResult(job.key, batch.values, batch.status, n, k, batch.slacks,
+                         batch.lambdas)
+
+    blocks = job.blocks if job.blocks is not None else np.zeros(k, dtype=np.int64)
+    cand = pruning.candidates(*_split(job.reference, job.dims), job.rts, blocks)
+    own = _model(job.reference[cand], job.dims, job.rts).solve(
+        job.reference[cand], solution=job.solution)
+    keep = cand[pruning.efficient(own.values, own.status)]
+
+    values = np.full(n, np.nan)
+    status = np.empty(n, dtype=np.int16)
+    slacks = np.full((n, job.points.shape[1]), np.nan) if job.solution else None
+    lambdas = np.zeros((n, k)) if job.solution else None
+
+    # Points identical to a candidate reuse its own-technology LP (same LP, observed
+    # direction); the rest are solved against the efficient units only.
+    position = np.full(k, -1)
+    position[cand] = np.arange(len(cand))
+    reuse = np.full(n, -1)
+    if job.same_as is not None and job.direction is None:
+        inside = job.same_as >= 0
+        reuse[inside] = position[job.same_as[inside]]
+    old = reuse >= 0
+    values[old] = own.values[reuse[old]]
+    status[old] = own.status[reuse[old]]
+    rest = np.flatnonzero(~old)
+    direction = None if job.direction is None else job.direction[rest]
+    batch = _model(job.reference[keep], job.dims, job.rts).solve(
+        job.points[rest], direction, solution=job.solution)
+    values[rest] = batch.values
+    status[rest] = batch.status
+    if slacks is not None and lambdas is not None:
+        slacks[old] = own.slacks[reuse[old]]  # type: ignore[index]
+        slacks[rest] = batch.slacks
+        lambdas[np.ix_(np.flatnonzero(old), cand)] = own.lambdas[reuse[old]]  # type: ignore[index]
+        lambdas[np.ix_(rest, keep)] = batch.lambdas
+        lambdas[status != OPTIMAL] = np.nan
+    return JobResult(job.key, values, status, len(cand) + len(rest), len(keep), slacks,
+                     lambdas)

@@ -1,0 +1,239 @@
+"""carbongap.dea.luenberger: S terms, the SPEC section 6 decomposition, frontiers, panels."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carbongap.dea import luenberger, sbi, screen
+from carbongap.dea.frontiers import FRONTIERS, terms
+
+INPUTS, GOOD, BAD = ["capital", "employment"], ["gdp_real"], ["co2"]
+
+
+def _hand_panel() -> pd.DataFrame:
+    # One input, one output. Year 1: A = (1, 1), B = (1, 2); year 2: A = (1, 3), B = (1, 2).
+    return pd.DataFrame({"city_code": [1, 2, 1, 2], "year": [1, 1, 2, 2],
+                         "x": [1.0, 1.0, 1.0, 1.0], "y": [1.0, 2.0, 3.0, 2.0]})
+
+
+def test_contemporaneous_by_hand_with_an_infeasible_cross_term():
+    # All inputs equal 1, so CRS = VRS and for best output y* of a technology,
+    # S = 1/2 (y*/y_o - 1) when y_o <= y*, else infeasible. y*_1 = 2, y*_2 = 3.
+    # B: S^1(1) = 0, S^1(2) = 0, S^2(1) = 1/4, S^2(2) = 1/4:
+    #   LTFP = 1/2 {[0 - 0] + [1/4 - 1/4]} = 0; LPEC = 0 - 1/4 = -1/4; LSEC = 0;
+    #   LPTP = 1/2 {[1/4 - 0] + [1/4 - 0]} = 1/4; LTPSC = 0; EC = -1/4; PC = 1/4.
+    # A: S^1(2) is infeasible (3 > 2); LPEC = S^1(1) - S^2(2) = 1/2 - 0 = 1/2.
+    out = luenberger(_hand_panel(), ["x"], ["y"]).set_index("city_code")
+    b = out.loc[2]
+    expected = {"LTFP": 0.0, "LPEC": -0.25, "LSEC": 0.0, "LPTP": 0.25, "LTPSC": 0.0,
+                "EC": -0.25, "PC": 0.25, "S_C_t_t": 0.0, "S_C_t_t1": 0.0, "S_C_t1_t": 0.25,
+                "S_C_t1_t1": 0.25}
+    for column, value in expected.items():
+        assert b[column] == pytest.approx(value, abs=1e-12), column
+    a = out.loc[1]
+    assert a["year"] == 2 and a["year_from"] == 1
+    assert a["LPEC"] == pytest.approx(0.5, abs=1e-12)
+    assert a["S_C_t_t1_status"] == "infeasible" and a["S_V_t_t1_status"] == "infeasible"
+    for column in ("LTFP", "LPTP", "LTPSC", "PC", "S_C_t_t1"):
+        assert math.isnan(a[column]), column
+    assert a["S_C_t1_t"] == pytest.approx(1.0, abs=1e-12)  # 1/2 (3/1 - 1)
+
+
+@pytest.mark.parametrize("frontier", ["global", "biennial"])
+def test_pooled_frontiers_by_hand(frontier):
+    # Two years: global = biennial = both years pooled, y* = 3.
+    # S^P(t): A 1/2 (3 - 1) = 1, B 1/2 (3/2 - 1) = 1/4; S^P(t+1): A 0, B 1/4.
+    # A: LTFP = 1 - 0 = 1; LPEC = 1/2; LPTP = [1 - 1/2] - [0 - 0] = 1/2.
+    # B: LTFP = 1/4 - 1/4 = 0; LPEC = -1/4; LPTP = [1/4 - 0] - [1/4 - 1/4] = 1/4.
+    out = luenberger(_hand_panel(), ["x"], ["y"], frontier=frontier).set_index("city_code")
+    np.testing.assert_allclose(out["LTFP"], [1.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(out["LPEC"], [0.5, -0.25], atol=1e-12)
+    np.testing.assert_allclose(out["LPTP"], [0.5, 0.25], atol=1e-12)
+    np.testing.assert_allclose(out["S_C_P_t"], [1.0, 0.25], atol=1e-12)
+    assert (out.filter(like="_status") == "optimal").all().all()
+
+
+def _panel(seed: int, n: int = 30, years: range = range(2006, 2011)) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for t, year in enumerate(years):
+        k = rng.lognormal(15, 0.8, n) * 1.08 ** t
+        labour = rng.lognormal(5, 0.6, n)
+        gdp = 3.0 * 1.03 ** t * k ** 0.35 * labour ** 0.6 * np.exp(-np.abs(rng.normal(0, .3, n)))
+        co2 = 2.0 * gdp ** 0.95 * rng.lognormal(0, 0.3, n)
+        rows.append(pd.DataFrame({"city_code": 100 + np.arange(n), "year": year, "capital": k,
+                                  "employment": labour, "gdp_real": gdp, "co2": co2}))
+    return pd.concat(rows, ignore_index=True)
+
+
+@pytest.mark.parametrize("frontier", FRONTIERS)
+@pytest.mark.parametrize("bad", [[], BAD])
+def test_decomposition_identities_hold_for_every_city_year(frontier, bad):
+    out = luenberger(_panel(1), INPUTS, GOOD, bad, frontier)
+    parts = out["LPEC"] + out["LSEC"] + out["LPTP"] + out["LTPSC"]
+    ok = out[["LTFP", "LPEC", "LSEC", "LPTP", "LTPSC"]].notna().all(axis=1)
+    assert ok.sum() > 0
+    # A NaN term (non-optimal LP) makes every component using it NaN, never 0.
+    assert (parts.isna() == out["PC"].isna() | out["EC"].isna()).all()
+    np.testing.assert_allclose(out.loc[ok, "LTFP"], parts[ok], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(out.loc[ok, "LTFP"], (out["EC"] + out["PC"])[ok], atol=1e-12)
+    np.testing.assert_allclose(out["EC"], out["LPEC"] + out["LSEC"], atol=0)
+    assert len(out) == 30 * 4
+
+
+def test_s_terms_are_the_sbi_of_the_right_data_against_the_right_technology():
+    panel = _panel(2)
+    out = luenberger(panel, INPUTS, GOOD, BAD).query("year == 2008")
+    by_year = {y: part.sort_values("city_code") for y, part in panel.groupby("year")}
+    now, before = by_year[2008], by_year[2007]
+    cols = [INPUTS, GOOD, BAD]
+
+    def data(frame):
+        return [frame[c].to_numpy() for c in cols]
+
+    # S_V^t(t+1): 2008 data against the 2007 technology; S_C^{t+1}(t): 2007 data, 2008.
+    v_t_t1 = sbi(*data(now), *data(before), rts="vrs")
+    c_t1_t = sbi(*data(before), *data(now), rts="crs")
+    np.testing.assert_allclose(out["S_V_t_t1"], v_t_t1.values, atol=1e-10)
+    assert list(out["S_V_t_t1_status"]) == list(v_t_t1.status)
+    np.testing.assert_allclose(out["S_C_t1_t"], c_t1_t.values, atol=1e-10)
+    np.testing.assert_allclose(out["S_C_t_t"], sbi(*data(before), rts="crs").values,
+                               atol=1e-10)
+
+
+def test_contemporaneous_own_terms_are_always_feasible_and_vrs_below_crs():
+    out = luenberger(_panel(3), INPUTS, GOOD, BAD)
+    for term in ("S_C_t_t", "S_C_t1_t1", "S_V_t_t", "S_V_t1_t1"):
+        assert (out[f"{term}_status"] == "optimal").all()
+    assert (out["S_C_t_t"] >= out["S_V_t_t"] - 1e-12).all()
+    assert (out.filter(like="_status") == "infeasible").any().any()  # some cross terms
+
+
+def test_sequential_frontier_has_no_technical_regress():
+    # T^{t+1} contains T^t, so S^{t+1}(.) >= S^t(.): LPTP >= 0 and PC >= 0 wherever defined.
+    out = luenberger(_panel(4), INPUTS, GOOD, BAD, "sequential")
+    assert (out["S_V_t1_t"] >= out["S_V_t_t"] - 1e-10).all()
+    defined = out["PC"].notna()
+    assert defined.sum() > 0
+    assert (out.loc[defined, "LPTP"] >= -1e-10).all()
+    assert (out.loc[defined, "PC"] >= -1e-10).all()
+    # S^{t+1}(t) is always feasible: the period-t data belong to the later technology.
+    assert (out["S_C_t1_t_status"] == "optimal").all()
+
+
+@pytest.mark.parametrize("frontier", ["global", "biennial"])
+def test_pooled_frontiers_never_infeasible_and_contain_the_period_technology(frontier):
+    out = luenberger(_panel(5), INPUTS, GOOD, BAD, frontier)
+    assert (out.filter(like="_status") == "optimal").all().all()
+    # P contains period t's technology: S^P(t) >= S^t(t).
+    assert (out["S_V_P_t"] >= out["S_V_t_t"] - 1e-10).all()
+    assert (out["S_C_P_t1"] >= out["S_C_t1_t1"] - 1e-10).all()
+
+
+def test_global_technology_is_one_technology_for_all_years():
+    panel = _panel(6, n=15)
+    out = luenberger(panel, INPUTS, GOOD, [], "global")
+    every = [panel[c].to_numpy() for c in (INPUTS, GOOD)]
+    direct = pd.Series(sbi(*every, rts="crs").values,
+                       index=pd.MultiIndex.from_frame(panel[["city_code", "year"]]))
+    later = direct.loc[list(zip(out["city_code"], out["year"], strict=True))].to_numpy()
+    np.testing.assert_allclose(out["S_C_P_t1"], later, atol=1e-10)
+    np.testing.assert_allclose(out["LTFP"], out["S_C_P_t"] - out["S_C_P_t1"], atol=0)
+
+
+def test_known_frontier_and_inefficiency_recovered_over_two_years():
+    # CRS, one input, one output; best ratio 2 in year 1 and 2.5 in year 2 (city 0 on both
+    # frontiers). City i: ratio ρ*_t exp(-u_it). With the CRS hand formula
+    # S^a(b) = 1/2 (ρ*_a / ρ_ib - 1) (feasible because u_i2 >= ln 1.25 for i > 0):
+    # LTFP = 1/2 {[S^1(1) - S^1(2)] + [S^2(1) - S^2(2)]}.
+    rng = np.random.default_rng(7)
+    n = 20
+    u1 = np.concatenate([[0.0], rng.uniform(0.0, 0.8, n - 1)])
+    u2 = np.concatenate([[0.0], rng.uniform(0.25, 0.8, n - 1)])
+    x1, x2 = rng.lognormal(2, 1, n), rng.lognormal(2, 1, n)
+    panel = pd.DataFrame({"city_code": np.tile(np.arange(n), 2), "year": np.repeat([1, 2], n),
+                          "x": np.concatenate([x1, x2]),
+                          "y": np.concatenate([2.0 * x1 * np.exp(-u1), 2.5 * x2 * np.exp(-u2)])})
+    out = luenberger(panel, ["x"], ["y"], rts_decomposition=False).set_index("city_code")
+    rho1, rho2 = 2.0 * np.exp(-u1), 2.5 * np.exp(-u2)
+    s11, s12 = 0.5 * (2.0 / rho1 - 1), 0.5 * (2.0 / rho2 - 1)
+    s21, s22 = 0.5 * (2.5 / rho1 - 1), 0.5 * (2.5 / rho2 - 1)
+    truth = 0.5 * ((s11 - s12) + (s21 - s22))
+    np.testing.assert_allclose(out.loc[1:, "LTFP"], truth[1:], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(out["EC"], s11 - s22, rtol=1e-9, atol=1e-12)
+    assert out.loc[0, "S_C_t_t1_status"] == "infeasible"  # 2.5 > 2: city 0 left technology 1
+    assert list(out.columns[:4]) == ["year", "year_from", "LTFP", "EC"]
+
+
+def test_crs_only_components_match_the_full_decomposition():
+    panel = _panel(8)
+    full = luenberger(panel, INPUTS, GOOD, BAD)
+    crs = luenberger(panel, INPUTS, GOOD, BAD, rts_decomposition=False)
+    names = [t.name for t in terms("contemporaneous", rts_decomposition=False)]
+    assert names == ["S_C_t_t", "S_C_t_t1", "S_C_t1_t", "S_C_t1_t1"]
+    assert [c for c in crs.columns if c.startswith("S_")] == [
+        *names, *(f"{n}_status" for n in names)]
+    np.testing.assert_allclose(crs["LTFP"], full["LTFP"], atol=1e-13)
+    np.testing.assert_allclose(crs["EC"], full["EC"], atol=1e-13)
+    # The full PC also needs the VRS cross terms; where they exist, both PCs agree.
+    both = full["PC"].notna()
+    assert both.sum() > 0 and crs.loc[~both, "PC"].notna().any()
+    np.testing.assert_allclose(crs.loc[both, "PC"], full.loc[both, "PC"], atol=1e-13)
+
+
+@pytest.mark.parametrize("frontier", FRONTIERS)
+def test_pruning_leaves_every_value_unchanged(frontier):
+    panel = _panel(9, n=40)
+    pruned = luenberger(panel, INPUTS, GOOD, BAD, frontier, prune=True)
+    full = luenberger(panel, INPUTS, GOOD, BAD, frontier, prune=False)
+    numbers = [c for c in full.columns if c.startswith(("S_", "L", "EC", "PC"))
+               and not c.endswith("_status")]
+    np.testing.assert_allclose(pruned[numbers].to_numpy(), full[numbers].to_numpy(),
+                               rtol=0, atol=1e-10)
+    assert pruned.filter(like="_status").equals(full.filter(like="_status"))
+
+
+def test_unbalanced_panel_and_invalid_values_are_excluded_and_logged(caplog):
+    panel = _panel(10, n=6, years=range(2006, 2009))
+    # City 101 lacks 2007; city 102 has no CO2 in 2008; city 103 zero employment in 2006.
+    panel = panel.loc[~((panel.city_code == 101) & (panel.year == 2007))]
+    panel.loc[(panel.city_code == 102) & (panel.year == 2008), "co2"] = np.nan
+    panel.loc[(panel.city_code == 103) & (panel.year == 2006), "employment"] = 0.0
+    with caplog.at_level(logging.INFO, logger="carbongap.dea"):
+        out = luenberger(panel, INPUTS, GOOD, BAD, label="green model")
+    keys = set(zip(out["city_code"], out["year"], strict=True))
+    assert (101, 2007) not in keys and (101, 2008) not in keys
+    assert (102, 2008) not in keys and (102, 2007) in keys
+    assert (103, 2007) not in keys and (103, 2008) in keys
+    assert len(out) == 6 * 2 - 2 - 1 - 1
+    excluded = screen(panel, [*INPUTS, *GOOD, *BAD], label="green model").excluded
+    rows = set(zip(excluded["city_code"], excluded["year"], excluded["reason"], strict=True))
+    earlier = "green model: no indicator for the pair (year - 1, year): year - 1 not usable"
+    later = "green model: no indicator for the pair (year - 1, year): year not usable"
+    assert rows == {
+        (102, 2008, "green model: co2 missing"),
+        (103, 2006, "green model: employment <= 0"),
+        (101, 2007, later),  # keyed by the later year of the pair
+        (101, 2008, earlier),
+        (102, 2008, later),
+        (103, 2007, earlier),
+    }
+    assert "green model: 1 unit-periods excluded (green model: co2 missing)" in caplog.text
+    # Without the bad output, city 102 keeps its 2008 indicator.
+    production = luenberger(panel, INPUTS, GOOD)
+    assert (102, 2008) in set(zip(production["city_code"], production["year"], strict=True))
+
+
+def test_panel_errors_name_the_column():
+    panel = _panel(11, n=4, years=range(2006, 2008))
+    with pytest.raises(ValueError, match="co2 missing; the DEA needs"):
+        luenberger(panel.drop(columns="co2"), INPUTS, GOOD, BAD)
+    with pytest.raises(ValueError, match=r"duplicated \(city_code, year\) keys at rows 0, 8"):
+        luenberger(pd.concat([panel, panel.iloc[:1]], ignore_index=True), INPUTS, GOOD)
+    with pytest.raises(ValueError, match="frontier 'window' is not one of"):
+        luenberger(panel, INPUTS, GOOD, frontier="window")

@@ -1,0 +1,88 @@
+"""Execution never changes a number: jobs = 1, jobs = 2 (loky) and Dask agree bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carbongap.dea import luenberger
+from carbongap.dea.parallel import run_jobs
+from carbongap.dea.technology import TechnologyJob
+
+INPUTS, GOOD, BAD = ["capital", "employment"], ["gdp_real"], ["co2"]
+
+
+def _panel(seed: int = 0, n: int = 25, years: range = range(2006, 2011)) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    parts = []
+    for t, year in enumerate(years):
+        k = rng.lognormal(15, 0.8, n) * 1.08 ** t
+        labour = rng.lognormal(5, 0.6, n)
+        gdp = 3.0 * 1.03 ** t * k ** 0.35 * labour ** 0.6 * np.exp(-np.abs(rng.normal(0, .3, n)))
+        parts.append(pd.DataFrame({"city_code": 100 + np.arange(n), "year": year, "capital": k,
+                                   "employment": labour, "gdp_real": gdp,
+                                   "co2": 2.0 * gdp ** 0.95 * rng.lognormal(0, 0.3, n)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def serial() -> pd.DataFrame:
+    return luenberger(_panel(), INPUTS, GOOD, BAD, jobs=1)
+
+
+def test_two_loky_workers_give_identical_results(serial):
+    pd.testing.assert_frame_equal(luenberger(_panel(), INPUTS, GOOD, BAD, jobs=2), serial,
+                                  check_exact=True)
+
+
+def test_dask_client_gives_identical_results(serial):
+    distributed = pytest.importorskip("distributed")
+    with (distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                   dashboard_address=None) as cluster,
+          distributed.Client(cluster) as client):
+        out = luenberger(_panel(), INPUTS, GOOD, BAD, dask=client)
+    pd.testing.assert_frame_equal(out, serial, check_exact=True)
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_of_processes_gives_identical_results(serial):
+    pytest.importorskip("distributed")
+    out = luenberger(_panel(), INPUTS, GOOD, BAD, jobs=2, dask="local")
+    pd.testing.assert_frame_equal(out, serial, check_exact=True)
+
+
+def test_results_come_back_in_input_order_with_progress():
+    # Jobs of different sizes (dispatched largest first) return in the order given, and
+    # the progress tracker advances by each job's LP count.
+    rng = np.random.default_rng(3)
+    jobs = [TechnologyJob(key=i, rts="vrs", reference=rng.lognormal(size=(k, 3)),
+                          dims=(1, 1, 1), points=rng.lognormal(size=(k, 3)))
+            for i, k in enumerate((3, 30, 10))]
+    seen: list[tuple[int, str]] = []
+    advanced: list[int] = []
+
+    class Tracker:
+        def advance(self, n: int = 1) -> None:
+            advanced.append(n)
+
+    class Factory:
+        def __call__(self, total: int, description: str):
+            seen.append((total, description))
+            return self
+
+        def __enter__(self):
+            return Tracker()
+
+        def __exit__(self, *exc):
+            return None
+
+    for n_jobs in (1, 2):
+        seen.clear()
+        advanced.clear()
+        results = run_jobs(jobs, n_jobs=n_jobs, progress=Factory(), description="LPs")
+        assert [r.key for r in results] == [0, 1, 2]
+        assert seen == [(43, "LPs")]
+        assert sorted(advanced) == [3, 10, 30]
+    with pytest.raises(ValueError, match="n_jobs must be >= 1"):
+        run_jobs(jobs, n_jobs=0)

@@ -1,0 +1,165 @@
+"""Stage productivity: both models, index forms, status tables, exclusions, Figures 2-6."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carbongap.config import load_config
+from carbongap.dea.indices import index_form
+from carbongap.inequality import gini
+from carbongap.pipeline.stage import Context, StageResult
+from carbongap.pipeline.writer import OutputWriter
+from carbongap.stages import productivity
+
+
+def _frames(n: int = 20, years: range = range(2006, 2011), seed: int = 0):
+    rng = np.random.default_rng(seed)
+    parts = []
+    for t, year in enumerate(years):
+        k = rng.lognormal(15, 0.8, n) * 1.08 ** t
+        labour = rng.lognormal(5, 0.6, n)
+        gdp = 3.0 * 1.03 ** t * k ** 0.35 * labour ** 0.6 * np.exp(-np.abs(rng.normal(0, .3, n)))
+        parts.append(pd.DataFrame({"city_code": 130100 + 100 * np.arange(n), "year": year,
+                                   "province_code": 13, "capital": k, "employment": labour,
+                                   "gdp_real": gdp,
+                                   "co2": 2.0 * gdp ** 0.95 * rng.lognormal(0, 0.3, n)}))
+    full = pd.concat(parts, ignore_index=True)
+    # Accounting leaves NaN where it cannot compute: no CO2 for one city-year, and a
+    # zero capital stock for another.
+    full.loc[(full.city_code == 130200) & (full.year == 2008), "co2"] = np.nan
+    full.loc[(full.city_code == 130300) & (full.year == 2006), "capital"] = 0.0
+    accounting = full.drop(columns="employment")
+    panel = full.loc[:, ["city_code", "year", "province_code", "employment"]]
+    return accounting, panel
+
+
+def _context(*overrides: str) -> Context:
+    accounting, panel = _frames()
+    config = load_config(overrides=["productivity.years=[2006, 2010]", *overrides])
+    return Context(config=config, upstream={"validate": StageResult({"panel": panel}),
+                                            "accounting": StageResult({"accounting": accounting})})
+
+
+@pytest.fixture(scope="module")
+def result() -> StageResult:
+    return productivity.compute(_context())
+
+
+def test_tables_and_columns(result):
+    assert set(result.tables) == {"luenberger", "indices", "lp_status", "infeasible",
+                                  "yearly_means", "yearly_gini"}
+    luen = result.tables["luenberger"]
+    assert list(luen.columns[:4]) == ["city_code", "year", "model", "year_from"]
+    assert {"LTFP", "LPEC", "LSEC", "LPTP", "LTPSC", "EC", "PC", "S_C_t_t1",
+            "S_V_t1_t_status"} <= set(luen.columns)
+    assert set(luen["model"]) == {"production", "green"}
+    assert list(result.tables["indices"].columns) == ["city_code", "year", "T", "PC", "EC",
+                                                      "GT", "GPC", "GEC"]
+
+
+def test_increment_indices_are_one_plus_the_indicators(result):
+    luen = result.tables["luenberger"].set_index(["model", "city_code", "year"])
+    idx = result.tables["indices"].set_index(["city_code", "year"])
+    for model, names in (("production", ("T", "PC", "EC")), ("green", ("GT", "GPC", "GEC"))):
+        part = luen.loc[model]
+        for indicator, name in zip(("LTFP", "PC", "EC"), names, strict=True):
+            np.testing.assert_array_equal(idx.loc[part.index, name].to_numpy(),
+                                          1.0 + part[indicator].to_numpy())
+
+
+def test_exclusions_name_model_and_variable(result):
+    log = result.attrition
+    assert set(log["stage"]) == {"productivity"}
+    rows = set(zip(log["city_code"], log["year"], log["reason"], strict=True))
+    assert (130200, 2008, "green model: co2 missing") in rows
+    assert (130300, 2006, "production model: capital <= 0") in rows
+    assert (130300, 2006, "green model: capital <= 0") in rows
+    assert (130300, 2007, "production model: no indicator for the pair (year - 1, year): "
+                          "year - 1 not usable") in rows
+    luen = result.tables["luenberger"]
+    green = luen.loc[luen.model == "green"]
+    production = luen.loc[luen.model == "production"]
+    assert not ((green.city_code == 130200) & (green.year == 2008)).any()
+    assert ((production.city_code == 130200) & (production.year == 2008)).any()
+
+
+def test_status_tables_account_for_every_non_optimal_lp(result):
+    luen = result.tables["luenberger"]
+    statuses = luen.filter(like="_status")
+    status_rows = result.tables["lp_status"]
+    assert len(status_rows) == int((statuses != "optimal").to_numpy().sum()) > 0
+    assert set(status_rows.columns) == {"model", "frontier", "rts", "term", "year_pair",
+                                        "city_code", "status"}
+    counts = result.tables["infeasible"]
+    assert counts["infeasible"].sum() == int((statuses == "infeasible").to_numpy().sum())
+    # Every model x pair x term appears, with its LP count (= cities in the pair).
+    assert len(counts) == 2 * 4 * 8
+    first = counts.loc[(counts.model == "green") & (counts.year_pair == "2006-2007")
+                       & (counts.term == "S_C_t_t1")].iloc[0]
+    in_pair = luen.loc[(luen.model == "green") & (luen.year == 2007)]
+    assert first["lps"] == len(in_pair)
+    assert first["infeasible"] == (in_pair["S_C_t_t1_status"] == "infeasible").sum()
+
+
+def test_cumulative_index_chains_increments_by_hand():
+    # City 1: LTFP 0.1 (2007), -0.2 (2008): T = 1 (2006), 1.1, 1.1 * 0.8 = 0.88.
+    # City 2 lacks the 2006-2007 pair: its chain from 2006 is broken (NaN) afterwards.
+    table = pd.DataFrame({"city_code": [1, 1, 2], "year": [2007, 2008, 2008],
+                          "year_from": [2006, 2007, 2007], "LTFP": [0.1, -0.2, 0.05]})
+    out = index_form(table, {"LTFP": "T"}, "cumulative", periods=[2006, 2007, 2008])
+    assert out["year"].tolist() == [2006, 2007, 2008, 2006, 2007, 2008]
+    np.testing.assert_allclose(out["T"].to_numpy()[:3], [1.0, 1.1, 1.1 * 0.8], rtol=1e-15)
+    assert out["T"].iloc[3] == 1.0 and np.isnan(out["T"].iloc[4:]).all()
+    with pytest.raises(ValueError, match="index form 'log' is not one of"):
+        index_form(table, {"LTFP": "T"}, "log")
+
+
+def test_cumulative_option_in_the_stage(result):
+    cumulative = productivity.compute(_context('productivity.index_form="cumulative"'))
+    idx = cumulative.tables["indices"].set_index(["city_code", "year"])
+    assert (idx.xs(2006, level="year")["T"] == 1.0).all()
+    luen = result.tables["luenberger"]
+    city = luen.loc[(luen.model == "production") & (luen.city_code == 130100)]
+    chain = np.cumprod(1.0 + city.sort_values("year")["LTFP"].to_numpy())
+    np.testing.assert_allclose(idx.loc[130100, "T"].to_numpy()[1:], chain, rtol=1e-14)
+
+
+def test_figure_data_are_yearly_means_and_ginis(result):
+    idx = result.tables["indices"]
+    means = result.tables["yearly_means"].set_index(["variable", "year"])
+    year = idx.loc[idx.year == 2009]
+    assert means.loc[("GT", 2009), "mean"] == pytest.approx(year["GT"].mean(), rel=1e-14)
+    assert means.loc[("GT", 2009), "n_dropped"] == year["GT"].isna().sum()
+    ginis = result.tables["yearly_gini"].set_index(["variable", "year"])
+    assert ginis.loc[("EC", 2009), "gini"] == pytest.approx(
+        gini(year["EC"].dropna().to_numpy()), rel=1e-14)
+
+
+def test_write_produces_tables_and_figures_2_to_6(result, tmp_path):
+    out = OutputWriter(tmp_path)
+    productivity.write(result, out, _context().config)
+    for name in ("tables/luenberger.csv", "tables/productivity_indices.csv",
+                 "tables/lp_status.csv", "tables/lp_infeasible.csv", "tables/lp_infeasible.md"):
+        assert (tmp_path / name).is_file(), name
+    for number in range(2, 7):
+        png = tmp_path / f"figures/figure{number}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        data = pd.read_csv(tmp_path / f"figures/figure{number}.csv")
+        assert len(data) > 0
+    fig4 = pd.read_csv(tmp_path / "figures/figure4.csv")
+    assert set(fig4["variable"]) == {"T", "GT"}
+    fig3 = pd.read_csv(tmp_path / "figures/figure3.csv")
+    assert list(pd.unique(fig3["variable"])) == ["PC", "EC", "GPC", "GEC"]
+    reread = pd.read_csv(tmp_path / "tables/luenberger.csv")
+    assert math.isclose(reread["LTFP"].sum(), result.tables["luenberger"]["LTFP"].sum(),
+                        rel_tol=1e-15)
+
+
+def test_missing_variable_is_a_clear_error():
+    ctx = _context('productivity.inputs=["capital", "land"]')
+    with pytest.raises(ValueError, match="DEA variable 'land' is neither in the accounting"):
+        productivity.compute(ctx)
