@@ -19,6 +19,7 @@ def test_split_name_prefixes():
     assert split_name("新疆伊犁州直属县") == (65, "伊犁州直属县")
     assert split_name("北京") == (11, "北京")
     assert split_name("重庆") == (50, "重庆")
+    assert split_name("北京市") == (11, "北京")
     assert split_name("火星基地") is None
 
 
@@ -72,5 +73,17 @@ def test_bad_ceads_rows_are_named(tmp_path):
     frame.loc[1, "city"] = "安徽安庆"
     with pd.ExcelWriter(path) as xl:
         frame.to_excel(xl, sheet_name="emission vector", index=False)
-    with pytest.raises(DataError, match="given twice in rows 2, 3"):
+    with pytest.raises(DataError, match="city_code and year repeat in rows 2, 3"):
         read_ceads(path)
+
+
+def test_municipality_with_suffix_dash_missing_and_header_case(tmp_path):
+    path = tmp_path / "ceads.xlsx"
+    frame = pd.DataFrame({"ID": ["a", "b", "c"], "City": ["北京市", "安徽安庆", "天津"],
+                          "YEAR": [2010, 2010, 2010], "Emission": [100.0, 2.5, "--"]})
+    with pd.ExcelWriter(path) as xl:
+        frame.to_excel(xl, sheet_name="emission vector", index=False)
+    panel = read_ceads(path)
+    assert panel[["city_code", "city_name"]].values.tolist() == [[110000, "北京"],
+                                                                 [349901, "安庆"]]
+    assert panel["co2"].tolist() == [100.0e6, 2.5e6]  # 天津's "--" is missing, logged

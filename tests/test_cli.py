@@ -48,3 +48,10 @@ def test_bench_dea_reports_the_measurements():
     assert "15 units x 2006-2016" in result.output
     assert "LPs/s" in result.output and "peak resident memory" in result.output
     assert "naive" in result.output.lower() and "x faster" in result.output
+
+
+def test_section_names_in_brackets_survive_in_messages(tmp_path):
+    result = runner.invoke(app, ["run", "validate", "--out", str(tmp_path),
+                                 "--set", "accounting.delta=2"])
+    assert result.exit_code == 2
+    assert "[accounting] delta must be in [0, 1)" in result.output

@@ -138,7 +138,7 @@ def test_outputs_attrition_config_and_manifest(tmp_path):
     summary_csv = pd.read_csv(tmp_path / "attrition.csv")
     assert summary_csv.to_dict("records") == [
         {"stage": "a", "reason": "x missing", "count": 1, "examples": "130100:2006"}]
-    assert (tmp_path / "config.resolved.toml").read_text() == Config().to_toml()
+    assert (tmp_path / "config.resolved.toml").read_text() == Config().to_toml(results_only=True)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert set(manifest["outputs"]) == {"tables/a.csv", "tables/b.csv", "tables/c.csv",
                                         "attrition.csv", "attrition_detail.csv",
@@ -186,3 +186,26 @@ def test_atomic_write_gives_normal_permissions(tmp_path):
     finally:
         os.umask(mask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_outputs_of_the_previous_run_are_removed(tmp_path):
+    # The folder holds exactly what the new manifest lists (no stale table beside new ones).
+    run_pipeline(Config(), out=tmp_path, registry=REGISTRY)
+    assert (tmp_path / "tables/c.csv").is_file()
+    (tmp_path / "notes.txt").write_text("mine\n")  # not an output: left alone
+    run_pipeline(Config(), targets=["b"], out=tmp_path, registry=REGISTRY)
+    assert not (tmp_path / "tables/c.csv").exists()
+    assert (tmp_path / "tables/b.csv").is_file()
+    assert (tmp_path / "notes.txt").read_text() == "mine\n"
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert "tables/c.csv" not in manifest["outputs"]
+
+
+def test_run_options_do_not_change_any_output_bytes(tmp_path):
+    run_pipeline(Config(), out=tmp_path / "one", registry=REGISTRY)
+    run_pipeline(_with(Config(), "run", jobs=2, progress=False), out=tmp_path / "two",
+                 registry=REGISTRY)
+    one = json.loads((tmp_path / "one/manifest.json").read_text())
+    two = json.loads((tmp_path / "two/manifest.json").read_text())
+    assert one["outputs"] == two["outputs"]
+    assert two["run"]["jobs"] == 2

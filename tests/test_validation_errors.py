@@ -186,3 +186,64 @@ def test_empty_file(tmp_path):
     path.write_text("city_code,year,gdp\n")
     with pytest.raises(DataError, match="no data rows"):
         load_panel(path)
+
+
+def test_repeated_header_is_an_error_naming_both_columns(tmp_path):
+    # Yearbooks print 地区生产总值 for the whole city and its urban districts.
+    frame = raw_panel().rename(columns=CHINESE_HEADERS)
+    path = tmp_path / "panel.csv"
+    text = frame.to_csv(index=False)
+    header, rest = text.split("\n", 1)
+    path.write_text(header + ",地区生产总值（万元）\n"
+                    + "\n".join(line + ",1" for line in rest.splitlines()) + "\n",
+                    encoding="utf-8")
+    err = _load_error(path)
+    position = list(frame.columns).index("地区生产总值(万元)") + 1
+    assert f"columns {position} and {len(frame.columns) + 1}" in str(err)
+    assert str(path) in str(err)
+
+
+@pytest.mark.parametrize("token", ["inf", "-inf", "Infinity"])
+def test_infinite_values_are_refused(tmp_path, token):
+    frame = raw_panel().astype({"gdp": object})
+    frame.loc[3, "gdp"] = token
+    err = _load_error(_write(tmp_path, frame))
+    assert err.column == "gdp"
+    assert err.rows == (5,)
+
+
+def test_boolean_cells_are_not_numbers(tmp_path):
+    frame = raw_panel().astype({"lpg": object})
+    frame.loc[1, "lpg"] = True
+    path = tmp_path / "panel.xlsx"
+    frame.to_excel(path, index=False)
+    err = _load_error(path)
+    assert err.column == "lpg"
+    assert err.rows == (3,)
+
+
+def test_unparseable_files_name_the_file(tmp_path):
+    corrupt = tmp_path / "panel.xlsx"
+    corrupt.write_bytes(b"this is not a zip archive")
+    with pytest.raises(DataError, match=r"panel\.xlsx: not a readable Excel workbook"):
+        load_panel(corrupt)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(DataError, match=r"empty\.csv: the file is empty"):
+        load_panel(empty)
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("city_code,year\n130100,2006,1,2\n")
+    with pytest.raises(DataError, match=r"ragged\.csv: not a well-formed table"):
+        load_panel(ragged)
+
+
+def test_excel_sheets_are_named_when_the_chosen_one_is_empty_or_absent(tmp_path):
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as xl:
+        pd.DataFrame().to_excel(xl, sheet_name="说明", index=False)
+        raw_panel().to_excel(xl, sheet_name="data", index=False)
+    with pytest.raises(DataError, match=r"the sheet is empty; other sheets: data"):
+        load_panel(path)
+    with pytest.raises(DataError, match=r"no sheet 'nope'; the workbook has sheets 说明, data"):
+        load_panel(path, sheet="nope")
+    assert len(load_panel(path, sheet="data", years=(2006, 2008)).cities) == 9

@@ -34,7 +34,7 @@ def column_label(column: str, headers: Mapping[str, str] | None = None) -> str:
     return f"column '{column}'" + (f" (header '{header}')" if header != column else "")
 
 
-def _where(index: pd.Index, spreadsheet: bool) -> str:
+def _rows_phrase(index: pd.Index, spreadsheet: bool) -> str:
     return f"rows {format_rows(index)}" if spreadsheet else f"{len(index)} row(s)"
 
 
@@ -53,7 +53,8 @@ def require_unique(frame: pd.DataFrame, keys: Sequence[str], source: str, *,
     dup = frame.duplicated(list(keys), keep=False)
     if dup.any():
         raise DataError(
-            f"{source}: {' and '.join(keys)} repeat in {_where(frame.index[dup], spreadsheet)} "
+            f"{source}: {' and '.join(keys)} repeat in "
+            f"{_rows_phrase(frame.index[dup], spreadsheet)} "
             f"({describe_rows(frame.loc[dup], keys)}); keep one row per key",
             source=source, column=keys[0], rows=frame.index[dup])
 
@@ -67,7 +68,7 @@ def require_non_negative(frame: pd.DataFrame, columns: Sequence[str], source: st
         if negative.any():
             raise DataError(
                 f"{source}: {column_label(column, headers)} has negative values in "
-                f"{_where(frame.index[negative], spreadsheet)} "
+                f"{_rows_phrase(frame.index[negative], spreadsheet)} "
                 f"({describe_rows(frame.loc[negative], keys)})",
                 source=source, column=column, rows=frame.index[negative])
 
@@ -95,7 +96,7 @@ def require_known_provinces(frame: pd.DataFrame, source: str, keys: Sequence[str
         origin = " (from city_code)" if derived else " in column 'province_code'"
         raise DataError(
             f"{source}: unknown province code(s) {codes}{origin} in "
-            f"{_where(frame.index[unknown], spreadsheet)} "
+            f"{_rows_phrase(frame.index[unknown], spreadsheet)} "
             f"({describe_rows(frame.loc[unknown], keys)})",
             source=source, column="province_code", rows=frame.index[unknown])
 

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .config import Config, default_config_path, load_config
@@ -78,12 +79,12 @@ def _execute(targets: list[str] | None, config: Config, out: Path, no_cache: boo
             style = {"failed": "red", "not implemented": "yellow", "skipped": "yellow"}.get(
                 run.status, "green")
             table.add_row(run.name, f"[{style}]{run.status}[/{style}]",
-                          f"{run.seconds:.2f}" if run.seconds else "", run.reason)
+                          f"{run.seconds:.2f}" if run.seconds else "", escape(run.reason))
         console.print(table)
-        console.print(f"log: {out / 'carbongap.log'}; manifest: {out / 'manifest.json'}")
+        console.print(escape(f"log: {out / 'carbongap.log'}; manifest: {out / 'manifest.json'}"))
     for run in summary.stages:
         if run.status == "failed":
-            console.print(f"[red]error[/red] stage {run.name}: {run.reason}")
+            console.print(f"[red]error[/red] stage {run.name}: {escape(run.reason)}")
     return 0 if summary.ok else 1
 
 
@@ -91,7 +92,7 @@ def _guard(action: Callable[[], int]) -> int:
     try:
         return action()
     except CarbongapError as exc:
-        console.print(f"[red]error[/red] {exc}")
+        console.print(f"[red]error[/red] {escape(str(exc))}")
         return 2
 
 

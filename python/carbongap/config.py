@@ -143,9 +143,17 @@ class Config:
             for f in dataclasses.fields(self)
         }
 
-    def to_toml(self) -> str:
-        """The resolved configuration as TOML text (saved with every run)."""
-        return tomli_w.dumps(self.to_dict())
+    def to_toml(self, results_only: bool = False) -> str:
+        """The configuration as TOML text.
+
+        ``results_only`` leaves out ``[run]`` (workers, progress bars), which changes no
+        number; the copy saved with every run is written that way so that its bytes
+        depend only on what determines the results (``[run]`` is in the manifest).
+        """
+        data = self.to_dict()
+        if results_only:
+            del data["run"]
+        return tomli_w.dumps(data)
 
     def section_hash(self, sections: Iterable[str]) -> str:
         """sha256 of the named sections, canonical JSON; used in stage cache keys."""

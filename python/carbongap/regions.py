@@ -9,24 +9,26 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from io import StringIO
-from typing import Literal
+from typing import get_args
 
 import pandas as pd
 
-Grouping = Literal["paper", "nbs4"]
-GROUPINGS: tuple[str, ...] = ("paper", "nbs4")
+from .config import GroupingName
+
+GROUPINGS: tuple[str, ...] = get_args(GroupingName)
 
 #: Inner Mongolia's eastern leagues and cities (呼伦贝尔, 兴安盟, 通辽, 赤峰) belong to the
 #: northeast grid (蒙东); the rest of Inner Mongolia to the north grid (SPEC section 4).
 INNER_MONGOLIA_EAST: frozenset[int] = frozenset({150400, 150500, 150700, 152200})
 
-#: Value labels for exports: integer codes of the paper's region groups.
-PAPER_GROUP_CODES: dict[str, int] = {"developed": 1, "underdeveloped": 2, "other": 3}
+
+def province_table() -> pd.DataFrame:
+    """The 31 provincial units, one row each (a fresh copy: callers may modify it)."""
+    return _province_table().copy()
 
 
 @cache
-def province_table() -> pd.DataFrame:
-    """The 31 provincial units, one row each, indexed by nothing (column province_code)."""
+def _province_table() -> pd.DataFrame:
     text = resources.files("carbongap.data").joinpath("provinces.csv").read_text(encoding="utf-8")
     frame = pd.read_csv(StringIO(text), dtype={"province_code": "int64"}, keep_default_na=False)
     return frame
@@ -37,7 +39,7 @@ def province_codes() -> frozenset[int]:
     return frozenset(int(c) for c in province_table()["province_code"])
 
 
-def group_of(province_code: pd.Series, grouping: Grouping = "paper") -> pd.Series:
+def group_of(province_code: pd.Series, grouping: GroupingName = "paper") -> pd.Series:
     """Region group of each province code.
 
     ``paper``: developed / underdeveloped / other (paper footnote to section V);

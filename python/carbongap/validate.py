@@ -108,26 +108,37 @@ def _where(source: str, column: str, headers: dict[str, str]) -> str:
 
 def parse_numeric(cells: pd.Series, column: str, source: str, headers: dict[str, str]) -> pd.Series:
     """Cells to float64: missing tokens to NaN; any other non-number is a DataError."""
+    if pd.api.types.is_bool_dtype(cells):
+        raise DataError(f"{_where(source, column, headers)} holds TRUE/FALSE, not numbers",
+                        source=source, column=column)
     if pd.api.types.is_numeric_dtype(cells):
-        return cells.astype("float64")
+        values = cells.astype("float64")
+        infinite = np.isinf(values)
+        if infinite.any():
+            raise DataError(
+                f"{_where(source, column, headers)} has infinite values in rows "
+                f"{format_rows(values.index[infinite])}",
+                source=source, column=column, rows=values.index[infinite])
+        return values
     text = cells.astype(object).where(cells.notna(), "")
     text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
     is_missing = text.map(lambda v: isinstance(v, str) and v.casefold() in MISSING_TOKENS)
     cleaned = text.map(lambda v: v.replace(",", "") if isinstance(v, str) and _THOUSANDS.match(v)
-                       else v)
+                       else (str(v) if isinstance(v, bool) else v))
     values = pd.to_numeric(cleaned.where(~is_missing, np.nan), errors="coerce")
-    bad = values.isna() & ~is_missing
+    bad = (values.isna() & ~is_missing) | np.isinf(values.astype("float64"))
     if bad.any():
         examples = ", ".join(f"row {r}: {v!r}" for r, v in text[bad].head(5).items())
         raise DataError(
-            f"{_where(source, column, headers)} has non-numeric values in rows "
+            f"{_where(source, column, headers)} has non-numeric or infinite values in rows "
             f"{format_rows(text.index[bad])} ({examples})",
             source=source, column=column, rows=text.index[bad])
     return values.astype("float64")
 
 
-def _parse_int_key(cells: pd.Series, column: str, source: str,
-                   headers: dict[str, str]) -> pd.Series:
+def parse_whole_numbers(cells: pd.Series, column: str, source: str,
+                        headers: dict[str, str]) -> pd.Series:
+    """Cells to int64 (codes, years); a missing or fractional value is a DataError."""
     values = parse_numeric(cells, column, source, headers)
     bad = values.isna() | (values != np.floor(values))
     if bad.any():
@@ -145,7 +156,7 @@ def _parse_province(cells: pd.Series, source: str, headers: dict[str, str]) -> p
     by_name = text.map(names)
     if by_name.notna().all():
         return by_name.astype("int64")
-    return _parse_int_key(cells, "province_code", source, headers)
+    return parse_whole_numbers(cells, "province_code", source, headers)
 
 
 def _magnitude_notes(frame: pd.DataFrame, columns: Sequence[Column], source: str,
@@ -188,8 +199,8 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
     _require(frame, CITY_KEYS, schema, source)
 
     out = pd.DataFrame(index=frame.index)
-    out["city_code"] = _parse_int_key(frame["city_code"], "city_code", source, headers)
-    out["year"] = _parse_int_key(frame["year"], "year", source, headers)
+    out["city_code"] = parse_whole_numbers(frame["city_code"], "city_code", source, headers)
+    out["year"] = parse_whole_numbers(frame["year"], "year", source, headers)
     bad_code = (out["city_code"] < 100000) | (out["city_code"] > 999999)
     if bad_code.any():
         raise DataError(
@@ -260,7 +271,7 @@ def validate_provinces(raw: RawTable, magnitude_warnings: bool = True) -> Valida
     _require(frame, PROVINCE_KEYS, PROVINCE_COLUMNS, source)
     out = pd.DataFrame(index=frame.index)
     out["province_code"] = _parse_province(frame["province_code"], source, headers)
-    out["year"] = _parse_int_key(frame["year"], "year", source, headers)
+    out["year"] = parse_whole_numbers(frame["year"], "year", source, headers)
     require_known_provinces(out, source, PROVINCE_KEYS, spreadsheet=True)
     numeric = [c for c in PROVINCE_COLUMNS if c.kind == "quantity" and c.name in frame]
     for col in numeric:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import attrition
@@ -35,7 +34,10 @@ def is_ceads_workbook(path: str | Path) -> bool:
     path = Path(path)
     if path.suffix.lower() not in {".xlsx", ".xlsm", ".xls"} or not path.is_file():
         return False
-    return SHEET in pd.ExcelFile(path).sheet_names
+    try:
+        return SHEET in pd.ExcelFile(path).sheet_names
+    except Exception:  # not a workbook at all: read_table reports it with the file name
+        return False
 
 
 def split_name(name: str) -> tuple[int, str] | None:
@@ -43,6 +45,8 @@ def split_name(name: str) -> tuple[int, str] | None:
 
     The longest matching province short name wins (内蒙古 before 内...).
     """
+    if name.endswith("市") and name[:-1] in MUNICIPALITIES:
+        name = name[:-1]  # 北京市 is the municipality 北京, not a city called 市
     if name in MUNICIPALITIES:
         return MUNICIPALITIES[name] // 10000, name
     by_name = province_by_short_name()
@@ -74,9 +78,12 @@ def read_ceads(path: str | Path) -> pd.DataFrame:
 
 def read_ceads_with_log(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Like :func:`read_ceads`, also returning the attrition of rows without emission."""
+    from ..checks import require_non_negative, require_unique
+    from ..validate import parse_numeric, parse_whole_numbers
+
     raw = read_table(path, sheet=SHEET)
-    source = f"{raw.source} [sheet {SHEET!r}]"
-    frame = raw.frame
+    source = raw.source if SHEET in raw.source else f"{raw.source} [sheet {SHEET}]"
+    frame = raw.frame.rename(columns=lambda c: str(c).strip().casefold())
     missing = [c for c in ("city", "year", "emission") if c not in frame.columns]
     if missing:
         raise DataError(f"{source}: missing column(s) {', '.join(missing)}; expected ID, city, "
@@ -92,38 +99,18 @@ def read_ceads_with_log(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             f"{format_rows(rows)}: {', '.join(sorted(set(names[unknown])))[:200]}",
             source=source, column="city", rows=rows)
 
-    year = pd.to_numeric(frame["year"], errors="coerce")
-    bad_year = year.isna() | (year != np.floor(year))
-    if bad_year.any():
-        rows = frame.index[bad_year]
-        raise DataError(f"{source}: column 'year' is not a whole number in rows "
-                        f"{format_rows(rows)}", source=source, column="year", rows=rows)
-    emission = pd.to_numeric(frame["emission"], errors="coerce")
-    text_cells = emission.isna() & frame["emission"].notna()
-    if text_cells.any():
-        rows = frame.index[text_cells]
-        raise DataError(f"{source}: column 'emission' has non-numeric values in rows "
-                        f"{format_rows(rows)}", source=source, column="emission", rows=rows)
-    negative = emission < 0
-    if negative.any():
-        rows = frame.index[negative]
-        raise DataError(f"{source}: column 'emission' is negative in rows {format_rows(rows)}",
-                        source=source, column="emission", rows=rows)
-
+    year = parse_whole_numbers(frame["year"], "year", source, {})
+    emission = parse_numeric(frame["emission"], "emission", source, {})
     out = pd.DataFrame({
         "ceads_name": names.to_numpy(),
         "province_code": [p[0] for p in parsed],
         "city_name": [p[1] for p in parsed],
-        "year": year.astype("int64").to_numpy(),
+        "year": year.to_numpy(),
         "co2": (emission * MT_TO_T).to_numpy(),
     }, index=frame.index)
+    require_non_negative(out, ["co2"], source, ("ceads_name", "year"), spreadsheet=True)
     out["city_code"] = _city_codes(out)
-
-    dup = out.duplicated(["city_code", "year"], keep=False)
-    if dup.any():
-        rows = out.index[dup]
-        raise DataError(f"{source}: city-years given twice in rows {format_rows(rows)}",
-                        source=source, column="city", rows=rows)
+    require_unique(out, ("city_code", "year"), source, spreadsheet=True)
 
     no_value = out["co2"].isna()
     log = attrition.exclusions("validate", "CEADs: emission missing", out.loc[no_value])
@@ -135,11 +122,13 @@ def read_ceads_with_log(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _city_codes(frame: pd.DataFrame) -> pd.Series:
     """GB codes for municipalities, PP99NN by name rank within the province otherwise."""
-    codes = {}
-    for province, names in frame.groupby("province_code")["ceads_name"]:
-        others = sorted(n for n in set(names) if n not in MUNICIPALITIES)
-        if len(others) > 99:
+    municipal = frame["city_name"].isin(MUNICIPALITIES)
+    codes = frame["city_name"].map(MUNICIPALITIES).where(municipal)
+    for province, names in frame.loc[~municipal].groupby("province_code")["ceads_name"]:
+        ranked = sorted(set(names))
+        if len(ranked) > 99:
             raise DataError(f"province {province} has more than 99 CEADs cities")
-        codes.update({n: int(province) * 10000 + 9900 + i for i, n in enumerate(others, 1)})
-    codes.update(MUNICIPALITIES)
-    return frame["ceads_name"].map(codes).astype("int64")
+        rank = {n: int(province) * 10000 + 9900 + i for i, n in enumerate(ranked, 1)}
+        codes = codes.fillna(frame["ceads_name"].map(rank).where(frame["province_code"]
+                                                                 == province))
+    return codes.astype("int64")

@@ -49,10 +49,17 @@ class RawTable:
 def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
     """Read ``path`` by its suffix: CSV (UTF-8, UTF-8 with BOM or GB18030), Excel, Stata.
 
+    The first row holds the headers. Headers that repeat (after the normalisation of
+    :func:`carbongap.schema.normalise_header`) are an error: yearbooks print the same
+    header for the whole city and for its urban districts (全市 / 市辖区), and taking
+    either silently would be a guess.
+
     Raises
     ------
     DataError
-        When the file does not exist, has an unknown suffix or no data rows.
+        When the file does not exist, cannot be parsed, has an unknown suffix, a
+        repeated header, or no data rows; the message names the file (and the sheets
+        of a workbook).
     """
     path = Path(path)
     source = str(path)
@@ -61,24 +68,28 @@ def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
     suffix = path.suffix.lower()
     labels: dict[str, str] = {}
     if suffix in CSV_SUFFIXES:
-        frame = _read_csv(path, sep="\t" if suffix == ".tsv" else ",")
+        grid = _read_csv(path, sep="\t" if suffix == ".tsv" else ",")
     elif suffix in EXCEL_SUFFIXES:
-        try:
-            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object)
-        except ValueError as exc:
-            raise DataError(f"{source}: cannot read sheet {sheet!r}: {exc}", source=source) from exc
+        grid, source = _read_excel(path, sheet)
     elif suffix in STATA_SUFFIXES:
         import pyreadstat
 
-        frame, meta = pyreadstat.read_dta(str(path))
+        try:
+            frame, meta = pyreadstat.read_dta(str(path))
+        except pyreadstat.ReadstatError as exc:
+            raise DataError(f"{source}: not a readable Stata file ({exc})",
+                            source=source) from exc
         labels = {k: v for k, v in meta.column_names_to_labels.items() if v}
+        grid = pd.concat([pd.DataFrame([list(frame.columns)], dtype=object),
+                          frame.astype(object).set_axis(range(frame.shape[1]), axis=1)],
+                         ignore_index=True)
     else:
         raise DataError(
             f"{source}: unknown file type {suffix!r}; use CSV (.csv/.tsv), Excel (.xlsx/.xls) "
             "or Stata (.dta)",
             source=source,
         )
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    frame = _with_header(grid, source)
     empty = frame.apply(lambda col: col.map(_is_blank)).all(axis=1)
     frame = frame.loc[~empty]
     if frame.empty:
@@ -86,14 +97,65 @@ def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
     return RawTable(frame, source, labels)
 
 
+def _with_header(grid: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Use the first row as headers, refusing repeats; index = spreadsheet row numbers."""
+    from ..schema import normalise_header
+
+    if grid.empty:
+        raise DataError(f"{source}: the file is empty", source=source)
+    headers = ["" if _is_blank(h) else str(h).strip() for h in grid.iloc[0]]
+    seen: dict[str, int] = {}
+    for position, header in enumerate(headers, 1):
+        key = normalise_header(header)
+        if not key:
+            continue
+        if key in seen:
+            raise DataError(
+                f"{source}: header {header!r} appears twice (columns {seen[key]} and "
+                f"{position}); yearbooks repeat headers for the whole city and its urban "
+                "districts (全市 / 市辖区): keep the one you mean, rename or delete the other",
+                source=source, column=header)
+        seen[key] = position
+    frame = grid.iloc[1:].copy()
+    frame.columns = [h or f"<blank header, column {i}>" for i, h in enumerate(headers, 1)]
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    return frame
+
+
 def _read_csv(path: Path, sep: str) -> pd.DataFrame:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
-                               encoding=encoding, skip_blank_lines=False)
+            return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, header=None,
+                               index_col=False, encoding=encoding, skip_blank_lines=False)
         except UnicodeDecodeError:
             continue
+        except pd.errors.EmptyDataError as exc:
+            raise DataError(f"{path}: the file is empty", source=str(path)) from exc
+        except pd.errors.ParserError as exc:
+            raise DataError(f"{path}: not a well-formed table ({exc}); check for rows with "
+                            "more separators than the header", source=str(path)) from exc
     raise DataError(f"{path}: not UTF-8 or GB18030 text", source=str(path))
+
+
+def _read_excel(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str]:
+    """The cells of one sheet (first by default) and a source label naming the sheet."""
+    try:
+        book = pd.ExcelFile(path)
+    except Exception as exc:  # openpyxl/xlrd raise many types on a corrupt file
+        raise DataError(f"{path}: not a readable Excel workbook ({exc})",
+                        source=str(path)) from exc
+    names = [str(n) for n in book.sheet_names]
+    chosen = sheet or names[0]
+    if chosen not in names:
+        raise DataError(f"{path}: no sheet {chosen!r}; the workbook has sheets "
+                        f"{', '.join(names)}", source=str(path))
+    grid = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object)
+    source = f"{path} [sheet {chosen}]" if len(names) > 1 else str(path)
+    if grid.dropna(how="all").empty:
+        others = [n for n in names if n != chosen]
+        hint = f"; other sheets: {', '.join(others)} (set [data] sheet)" if others else ""
+        raise DataError(f"{source}: the sheet is empty{hint}", source=source)
+    return grid, source
 
 
 def _is_blank(cell: object) -> bool:

@@ -40,9 +40,13 @@ def code_hash() -> str:
 
 
 def stage_key(name: str, config_hash: str, upstream: list[str], inputs: dict[str, str]) -> str:
-    """The cache key of a stage run."""
-    blob = json.dumps({"stage": name, "code": code_hash(), "config": config_hash,
-                       "upstream": upstream, "inputs": inputs}, sort_keys=True)
+    """The cache key of a stage run: stage, code, library versions, configuration,
+    upstream keys and input files. A new numpy, pandas or HiGHS never reuses old results."""
+    from .manifest import package_versions
+
+    blob = json.dumps({"stage": name, "code": code_hash(), "libraries": package_versions(),
+                       "config": config_hash, "upstream": upstream, "inputs": inputs},
+                      sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -64,7 +68,7 @@ class StageCache:
         try:
             with path.open("rb") as handle:
                 result = pickle.load(handle)
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        except Exception:  # any unreadable cache entry is recomputed, never trusted
             return None
         return result if isinstance(result, StageResult) else None
 

@@ -7,6 +7,7 @@ import importlib.metadata
 import json
 import platform
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ TRACKED_PACKAGES: tuple[str, ...] = (
 UNTRACKED: frozenset[str] = frozenset({"manifest.json", "carbongap.log"})
 
 
+@cache
 def package_versions() -> dict[str, str]:
     """Installed versions of the tracked packages ('not installed' otherwise)."""
     out = {}
@@ -44,7 +46,7 @@ def checksums(root: Path, paths: Iterable[Path]) -> dict[str, str]:
 def build(root: Path, outputs: Iterable[Path], config: Config, stages: list[dict[str, Any]],
           r_versions: Mapping[str, str] | str) -> dict[str, Any]:
     """The manifest as a dict (written with sorted keys)."""
-    config_text = config.to_toml()
+    config_text = config.to_toml(results_only=True)
     return {
         "carbongap": __version__,
         "python": platform.python_version(),
@@ -52,6 +54,7 @@ def build(root: Path, outputs: Iterable[Path], config: Config, stages: list[dict
         "packages": package_versions(),
         "r": r_versions,
         "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
+        "run": config.to_dict()["run"],
         "seeds": {
             "synthetic_seed": config.data.synthetic_seed,
             "bootstrap_seed": config.inequality.bootstrap_seed,

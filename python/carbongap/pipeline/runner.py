@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import time
 import traceback
@@ -78,6 +79,31 @@ def _input_hashes(stage: Stage, config: Config) -> dict[str, str]:
     return hashes
 
 
+def _remove_previous_outputs(out: Path) -> int:
+    """Delete the files the previous run in ``out`` listed in its manifest.
+
+    The folder then holds exactly what the new manifest lists: a table from an earlier
+    run with other data or options can never sit beside the new ones. Only files named
+    in the old manifest, inside ``out``, are touched; the cache is kept.
+    """
+    path = out / "manifest.json"
+    if not path.is_file():
+        return 0
+    try:
+        listed = json.loads(path.read_text(encoding="utf-8")).get("outputs", {})
+    except (json.JSONDecodeError, AttributeError):
+        return 0
+    root = out.resolve()
+    removed = 0
+    for relpath in listed:
+        target = (out / relpath).resolve()
+        if target.is_relative_to(root) and target.is_file():
+            target.unlink()
+            removed += 1
+    path.unlink()
+    return removed
+
+
 def _attach_log(out: Path, level: int) -> logging.Handler:
     out.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(out / "carbongap.log", mode="w", encoding="utf-8")
@@ -115,7 +141,11 @@ def run_pipeline(
     """
     out = Path(out)
     plan = closure(targets, registry) if targets else tuple(registry)
+    removed = _remove_previous_outputs(out)
     handler = _attach_log(out, logging.INFO)
+    if removed:
+        logger.info("removed %d outputs of the previous run in %s (listed in its manifest)",
+                    removed, out)
     cache = StageCache(out / ".cache", enabled=use_cache)
     writer = OutputWriter(out)
     results: dict[str, StageResult] = {}
@@ -128,7 +158,7 @@ def run_pipeline(
         detail = attrition.combine(r.attrition for r in results.values())
         writer.table("attrition.csv", attrition.summarise(detail))
         writer.table("attrition_detail.csv", detail)
-        writer.text("config.resolved.toml", config.to_toml())
+        writer.text("config.resolved.toml", config.to_toml(results_only=True))
         summary = RunSummary(out, list(runs.values()), list(writer.written))
         _write_manifest(out, writer, config, summary)
         summary.paths = list(writer.written)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import attrition
 from ..config import Config
+from ..errors import DataError
 from ..pipeline.stage import Context, StageResult
 from ..pipeline.writer import OutputWriter
 from ..regions import group_of
@@ -41,8 +42,10 @@ def compute(ctx: Context) -> StageResult:
     levels = ["population", "disposable_income", "secondary_share"]
     missing_levels = [c for c in levels if c not in panel]
     if missing_levels:
-        raise KeyError(f"the city panel lacks {', '.join(missing_levels)}, needed for the "
-                       "regression controls lnP, lnA, lnI")
+        raise DataError(f"{ctx.config.data.panel or 'the synthetic panel'}: the city panel "
+                        f"lacks {', '.join(missing_levels)}, needed for the regression controls "
+                        "lnP, lnA, lnI", source=ctx.config.data.panel or "panel",
+                        column=missing_levels[0])
     frame = panel.loc[:, ["city_code", "city_name", "province_code", "year", *levels]]
     frame = frame.merge(accounting.loc[:, ["city_code", "year", "co2", "co2pgdp"]],
                         on=["city_code", "year"], how="left", validate="one_to_one")

@@ -5,6 +5,8 @@ It holds no timings or dates, so the same inputs give the same bytes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from .. import attrition
@@ -24,7 +26,8 @@ def compute(ctx: Context) -> StageResult:
 def render(ctx: Context) -> str:
     """The Markdown text of the report."""
     cfg = ctx.config
-    data = cfg.data.panel or f"synthetic default panel (seed {cfg.data.synthetic_seed})"
+    data = (Path(cfg.data.panel).name if cfg.data.panel
+            else f"synthetic default panel (seed {cfg.data.synthetic_seed})")
     lines = [
         "# carbongap replication report",
         "",
@@ -70,13 +73,12 @@ def render(ctx: Context) -> str:
 
 def _r_line() -> str:
     """Whether the R parts (cross-checks through rpy2) can run on this machine."""
-    from ..r.session import r_unavailable_reason, r_versions
+    from ..r.session import r_unavailable_reason
 
     problem = r_unavailable_reason()
     if problem:
         return f"R parts: **skipped** ({problem})."
-    versions = ", ".join(f"{k} {v}" for k, v in r_versions().items())
-    return f"R parts: available ({versions})."
+    return "R parts: available (versions in `manifest.json`)."
 
 
 def _frame(text: str) -> pd.DataFrame:
