@@ -121,3 +121,15 @@ def test_blank_rows_do_not_shift_row_numbers(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(Exception, match=r"rows 6 "):
         load_panel(path, years=(2006, 2008))
+
+
+def test_provincial_table_from_a_named_sheet(tmp_path):
+    path = tmp_path / "prov.xlsx"
+    with pd.ExcelWriter(path) as xl:
+        pd.DataFrame({"note": ["provincial series, see sheet data"]}).to_excel(
+            xl, sheet_name="readme", index=False)
+        raw_provinces().to_excel(xl, sheet_name="data", index=False)
+    cities = tmp_path / "panel.csv"
+    raw_panel().to_csv(cities, index=False)
+    loaded = load_panel(cities, path, provinces_sheet="data", years=(2006, 2008))
+    assert len(loaded.provinces) == 6

@@ -45,7 +45,8 @@ class DataConfig:
 
     panel: str = ""  #: city panel (CSV, XLSX, DTA, or CEADs workbook); "" = synthetic default
     provinces: str = ""  #: provincial table; needed with a user panel that has GDP/FAI columns
-    sheet: str = ""  #: Excel sheet name; "" = the first sheet
+    sheet: str = ""  #: Excel sheet of the city panel; "" = the first sheet
+    provinces_sheet: str = ""  #: Excel sheet of the provincial table; "" = the first sheet
     synthetic_seed: int = 0  #: seed of the synthetic default panel
     synthetic_cities: int = 282  #: cities in the synthetic panel (paper: 282)
     synthetic_years: tuple[int, int] = (2006, 2019)  #: first and last year (paper: 2006-2019)

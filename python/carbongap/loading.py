@@ -60,6 +60,7 @@ def load_panel(
     provinces: str | Path | None = None,
     *,
     sheet: str | None = None,
+    provinces_sheet: str | None = None,
     years: tuple[int, int] = (2006, 2019),
     seed: int = 0,
     n_cities: int = 282,
@@ -78,6 +79,8 @@ def load_panel(
     provinces
         Provincial table (deflators, FAI, base-year capital). Ignored for the synthetic
         default, which brings its own.
+    sheet, provinces_sheet
+        Excel sheets of the two files (None = the first sheet).
     years
         Study window; rows outside it are excluded and counted.
 
@@ -100,11 +103,11 @@ def load_panel(
     elif is_ceads_workbook(path):
         frame, ceads_log = read_ceads_with_log(path)
         raw_cities = in_memory(frame.drop(columns="ceads_name"), f"{path} [CEADs]")
-        raw_provinces = read_table(provinces) if provinces is not None else None
+        raw_provinces = read_table(provinces, provinces_sheet) if provinces is not None else None
         source = str(path)
     else:
         raw_cities = read_table(path, sheet)
-        raw_provinces = read_table(provinces) if provinces is not None else None
+        raw_provinces = read_table(provinces, provinces_sheet) if provinces is not None else None
         source = str(path)
 
     cities = validate_city_panel(raw_cities, years, magnitude_warnings)

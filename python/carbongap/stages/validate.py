@@ -20,6 +20,7 @@ def compute(ctx: Context) -> StageResult:
         data.panel or None,
         data.provinces or None,
         sheet=data.sheet or None,
+        provinces_sheet=data.provinces_sheet or None,
         years=window.years,
         seed=data.synthetic_seed,
         n_cities=data.synthetic_cities,
