@@ -169,9 +169,10 @@ def test_share_excess_is_reported() -> None:
 
 def test_bad_options_and_inputs() -> None:
     panel, provinces = _panel(TWO_CITIES), _provinces((2006, 2007, 2008))
-    with pytest.raises(ValueError, match="not one of interpolate, stop"):
+    with pytest.raises(ValueError, match="gaps must be one of interpolate, stop, got 'zero'"):
         capital_stock(panel, provinces, gaps="zero")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"must lie in \[0, 1\)"):
+    # the same wording as the configuration's check of [accounting] delta
+    with pytest.raises(ValueError, match=r"delta must be in \[0, 1\), got 1.0"):
         capital_stock(panel, provinces, delta=1.0)
     with pytest.raises(DataError, match="no row for province 13 year 2008"):
         capital_stock(panel, provinces.query("year != 2008"))
@@ -183,3 +184,33 @@ def test_bad_options_and_inputs() -> None:
         capital_stock(panel, provinces.drop(columns="new_fai_province"))
     with pytest.raises(DataError, match="'fai_price_index' has no value in the base year"):
         capital_stock(panel, provinces.assign(fai_price_index=[np.nan, 105.0, 110.0]))
+
+
+def test_late_start_overlap_by_hand() -> None:
+    # Fixture: new fixed assets 90 in 2007 at FAI price 1.05. Kp_2006 = 1000; city 130100
+    # has share 1 in 2006, then 0.6; 130200 is first seen in 2007 with share 0.4.
+    # Kp_2007 = 1000 x 0.95 + 90 / 1.05 = 1035.714285714;
+    # K_A,2007 = 950 + 0.6 x 90 / 1.05 = 1001.428571429; K_B,2007 = 0.4 x Kp_2007 =
+    # 414.285714286; sum 1415.714285714 > Kp: the late city's allocation is counted twice.
+    panel = _panel({130100: {2006: 100.0, 2007: 60.0}, 130200: {2007: 40.0}})
+    result = account_capital(panel, _provinces((2006, 2007)))
+    kp = 1000.0 * 0.95 + 90.0 / 1.05
+    overlap = result.overlap
+    assert overlap[["province_code", "year"]].values.tolist() == [[13, 2007]]
+    assert overlap["provincial_capital"].iloc[0] == pytest.approx(kp, rel=1e-12)
+    assert overlap["cities_capital"].iloc[0] == pytest.approx(
+        950.0 + 0.6 * 90.0 / 1.05 + 0.4 * kp, rel=1e-12)
+    # all cities from the base year, shares summing to 1: no overlap table rows, and the
+    # identity the module docstring states holds (test_city_stocks_..._add_up_...)
+    assert account_capital(_panel(TWO_CITIES), _provinces((2006, 2007, 2008))).overlap.empty
+
+
+def test_messages_name_the_sources() -> None:
+    panel, provinces = _panel(TWO_CITIES), _provinces((2006, 2007, 2008))
+    with pytest.raises(DataError, match=r"^prov\.csv: no row for province 13 year 2008, needed "
+                                        r"for the capital stock of city_code 130100, year 2008"):
+        account_capital(panel, provinces.query("year != 2008"), provinces_source="prov.csv")
+    with pytest.raises(DataError, match=r"^city\.dta: column 'fai' has negative"):
+        account_capital(panel.assign(fai=-1.0), provinces, panel_source="city.dta")
+    with pytest.raises(DataError, match=r"^provinces: no row for province 13 year 2008"):
+        account_capital(panel, provinces.query("year != 2008"))

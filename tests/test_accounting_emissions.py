@@ -295,3 +295,27 @@ def test_unsorted_panel_gives_sorted_output_with_aligned_reasons() -> None:
     assert math.isnan(result.frame["co2"].iloc[0])
     assert result.frame["co2"].iloc[1] == pytest.approx(2.0 * PAPER["raw_coal"])
     assert result.reasons.tolist() == ["co2: fuel use missing (raw_coal)", ""]
+
+
+def test_grid_years_are_whole_numbers(tmp_path) -> None:
+    path = tmp_path / "grid.csv"
+    path.write_text("grid,year,tco2_per_mwh\nnorth,2010,0.9\nsouth,2010.5,0.6\n"
+                    "east,,0.7\n", encoding="utf-8")
+    # the shared parser of validation: it names the file, the column and both spreadsheet
+    # rows (the header is row 1)
+    with pytest.raises(DataError, match=rf"^grid factor file {path}: column 'year' must be a "
+                                        r"whole number in every row; missing or fractional in "
+                                        r"rows 3, 4$"):
+        load_grid_factors(path)
+    assert load_grid_factors(GRID)["year"].dtype == "int64"
+
+
+def test_messages_name_the_panel_source() -> None:
+    with pytest.raises(DataError, match=r"^data/city\.csv: column 'coke' has negative"):
+        account_emissions(_panel(coke=[1.0, -2.0]), panel_source="data/city.csv")
+    with pytest.raises(DataError, match=r"^panel: column 'coke' has negative"):
+        account_emissions(_panel(coke=[1.0, -2.0]))
+    tibet = pd.DataFrame({"city_code": [540100], "year": [2010], "province_code": [54],
+                          "raw_coal": [1.0], "electricity": [1.0]})
+    with pytest.raises(DataError, match=r"^x\.xlsx: no regional power grid"):
+        account_emissions(tibet, electricity=True, grid_factors=GRID, panel_source="x.xlsx")

@@ -98,3 +98,10 @@ def test_bad_gdp_column() -> None:
         real_gdp(_panel().assign(gdp=[1.0, -1.0, 1.0, 1.0, 1.0]), _provinces())
     with pytest.raises(DataError, match="gdp_deflator missing"):
         real_gdp(_panel(), _provinces().drop(columns="gdp_deflator"))
+
+
+def test_messages_name_the_sources() -> None:
+    with pytest.raises(DataError, match=r"^p\.xlsx \[sheet a\]: no row for province"):
+        account_real_gdp(_panel(), _provinces().iloc[:1], provinces_source="p.xlsx [sheet a]")
+    with pytest.raises(DataError, match=r"^c\.csv: column\(s\) gdp missing"):
+        account_real_gdp(_panel().drop(columns="gdp"), _provinces(), panel_source="c.csv")

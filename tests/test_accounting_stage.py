@@ -110,13 +110,14 @@ def test_supplied_co2_without_provinces_gives_co2_only_with_note() -> None:
     result = _run(panel, empty_provinces())
     table = result.tables["accounting"]
     assert table["co2"].tolist() == [1e6, 2e6, 3e6, 4e6]
-    assert table[["gdp_real", "co2pgdp", "capital"]].isna().all().all()
-    assert any("not computed" in n for n in result.notes)
+    # columns that were not computed are absent, not all-NaN
+    assert list(table.columns) == ["city_code", "year", "province_code", "co2"]
+    assert any("not computed (absent)" in n for n in result.notes)
     assert result.attrition.empty
 
 
 def test_gdp_without_provinces_is_an_error() -> None:
-    with pytest.raises(DataError, match="provincial table is empty but the panel has gdp"):
+    with pytest.raises(DataError, match="the panel has gdp but no provincial table is given"):
         _run(_panel(), empty_provinces())
 
 
@@ -173,5 +174,78 @@ def test_ceads_inventory_passes_through(ceads_workbook: Path) -> None:
     result = _run(loaded.cities, loaded.provinces)
     table = result.tables["accounting"]
     np.testing.assert_array_equal(table["co2"].to_numpy(), loaded.cities["co2"].to_numpy())
-    assert table["gdp_real"].isna().all()
+    assert "gdp_real" not in table.columns
     assert result.tables["factors"].empty
+
+
+@pytest.mark.parametrize(("dropped", "header"), [("gdp", "地区生产总值(万元)"),
+                                                 ("fai", "全社会固定资产投资(万元)")])
+def test_provinces_without_gdp_or_fai_is_an_error_listing_the_headers(dropped: str,
+                                                                      header: str) -> None:
+    # before: a note, NaN columns, and a meaningless failure two stages later
+    with pytest.raises(DataError) as info:
+        _run(_panel().drop(columns=dropped), _provinces(), 'data.panel="in/city.xlsx"',
+             'data.provinces="in/prov.csv"')
+    message = str(info.value)
+    assert message.startswith("in/city.xlsx: a provincial table (in/prov.csv) is given")
+    assert f"lacks column(s): {dropped} (10^4 yuan; accepted headers: {dropped}, {header}" in (
+        message)
+    assert info.value.column == dropped
+
+
+def test_errors_after_validation_name_the_files() -> None:
+    provinces = _provinces().loc[lambda d: d["year"] == 2006]  # no row for 2007
+    with pytest.raises(DataError) as info:
+        _run(_panel(), provinces, 'data.panel="in/city.csv"', 'data.provinces="in/prov.xlsx"',
+             'data.provinces_sheet="2006"')
+    assert str(info.value).startswith("in/prov.xlsx [sheet 2006]: no row for province 13 "
+                                      "year 2007, needed for real GDP of city_code 130100, "
+                                      "year 2007; city_code 130200, year 2007")
+    assert info.value.source == "in/prov.xlsx [sheet 2006]"
+    negative = _panel().assign(fai=[40.0, -1.0, 60.0, 50.0])
+    with pytest.raises(DataError, match=r"^in/city.csv: column 'fai' has negative values in "
+                                        r"1 row\(s\) \(city_code 130100, year 2007\)"):
+        _run(negative, _provinces(), 'data.panel="in/city.csv"', 'data.provinces="p.csv"')
+    # the synthetic default is named by its seed, as validation names it
+    with pytest.raises(DataError, match=r"^<synthetic seed=7> provinces: no row for province "
+                                        "13 year 2007"):
+        _run(_panel(), provinces, "data.synthetic_seed=7")
+
+
+def test_sources_of_the_configuration() -> None:
+    assert accounting.sources(load_config().data) == ("<synthetic seed=0> cities",
+                                                      "<synthetic seed=0> provinces")
+    data = load_config(overrides=['data.panel="a.xlsx"', 'data.sheet="s"']).data
+    assert accounting.sources(data) == ("a.xlsx [sheet s]", "provinces")
+
+
+def test_base_year_other_than_2006_is_refused_with_provinces() -> None:
+    with pytest.raises(ConfigError, match=r"base_year = 2007: the capital stock is anchored on "
+                                          "the provincial column capital_stock_2006, the "
+                                          "stock of 2006 at 2006 prices"):
+        _run(_panel(), _provinces(), "accounting.base_year=2007")
+
+
+def test_late_start_overlap_is_noted() -> None:
+    # Province 13: Kp_2006 = 1000, city A alone (share 1); 2007-2008 shares A 0.6, B 0.4,
+    # new fixed assets 90, 100 at price 1. Kp_2007 = 950 + 90 = 1040, Kp_2008 = 988 + 100 =
+    # 1088. K_A = 1000, 950 + 54 = 1004, 953.8 + 60 = 1013.8; K_B = 0.4 x 1040 = 416,
+    # 395.2 + 40 = 435.2. Sums 1420 (136.538...% of Kp) and 1449 (133.180...%).
+    panel = pd.DataFrame({"city_code": [130100] * 3 + [130200] * 2, "city_name": "x",
+                          "province_code": 13, "year": [2006, 2007, 2008, 2007, 2008],
+                          "gdp": 100.0, "fai": [100.0, 60.0, 60.0, 40.0, 40.0],
+                          "raw_coal": 1.0})
+    provinces = pd.DataFrame({"province_code": 13, "year": [2006, 2007, 2008],
+                              "gdp_deflator": 100.0, "fai_price_index": 100.0,
+                              "fai_province": 100.0, "new_fai_province": [80.0, 90.0, 100.0],
+                              "capital_stock_2006": 1000.0})
+    result = _run(panel, provinces)
+    capital = result.tables["accounting"].set_index(["city_code", "year"])["capital"]
+    assert capital[(130100, 2008)] == pytest.approx(1013.8, rel=1e-12)
+    assert capital[(130200, 2008)] == pytest.approx(435.2, rel=1e-12)
+    assert ("capital: a late-starting city gets its share of a provincial stock that already "
+            "includes the stock of the cities observed before it (see "
+            "carbongap.accounting.capital), so the cities' stocks can add up to more than the "
+            "provincial stock of eq. 7: in the 2 province-years from a late start on they add "
+            "up to 133.2%-136.5% of it (median 134.9%), above 100% in 2 of them "
+            "(province:year:share 13:2007:136.5%, 13:2008:133.2%)") in result.notes

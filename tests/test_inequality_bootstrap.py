@@ -95,3 +95,23 @@ def test_coverage_against_the_lognormal_truth() -> None:
     # interval of a Gini under-covers a little (downward bootstrap bias), so accept >= 0.80
     assert covered / reps >= 0.80
     assert covered / reps <= 0.97
+
+
+def test_all_zero_resample_counts_as_zero_gini() -> None:
+    # values [0, 5], resamples of 2: {0, 0} (probability 1/4) is 0/0 by eq. 4-5 and counts
+    # as 0 (all cities equal); {5, 5} (1/4) has G = 0; {0, 5} (1/2) has
+    # G = (|0-5| + |5-0|) / (2 * 2^2 * 2.5) = 10 / 20 = 0.5.
+    draws = gini_draws(np.array([0.0, 5.0]), 4000, np.random.default_rng(3))
+    assert set(np.unique(draws)) == {0.0, 0.5}
+    assert abs((draws == 0.5).mean() - 0.5) < 4 * math.sqrt(0.25 / 4000)
+    frame = pd.DataFrame({"year": [2006, 2006], "co2": [0.0, 5.0]})
+    table = yearly_gini_ci(frame, "co2", draws=999, seed=0, label="co2|national")
+    row = table.iloc[0]
+    assert row["gini"] == pytest.approx(0.5)  # the data are the {0, 5} case
+    assert (row["ci_low"], row["ci_high"]) == (0.0, 0.5)
+
+
+def test_constant_resamples_are_exactly_zero() -> None:
+    # sorted form sum_i (2i - n - 1) x = 0 for equal x; rounding must not leave +-1e-17
+    draws = gini_draws(np.full(4, 0.1), 50, np.random.default_rng(0))
+    assert (draws == 0.0).all()

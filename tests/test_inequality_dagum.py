@@ -155,3 +155,18 @@ def test_bad_input() -> None:
         dagum([1.0, 2.0], ["a", None])
     with pytest.raises(ValueError, match="group 'b': the mean is not positive"):
         dagum([1.0, 0.0], ["a", "b"])
+
+
+@pytest.mark.parametrize(("values", "labels"), [
+    ([5.0], ["x"]),  # one city
+    ([0.1] * 4, ["a", "a", "b", "b"]),  # equal values; rounding once left G = -1.7e-17
+    ([7.7] * 5, ["a", "b", "c", "a", "b"]),
+])
+def test_zero_gini_gives_nan_shares(values: list[float], labels: list[str]) -> None:
+    # G = 0 and every part is 0, so each share is 0/0: NaN, not a ZeroDivisionError
+    result = dagum(values, labels)
+    assert (result.total, result.within, result.between_net, result.transvariation) == (
+        0.0, 0.0, 0.0, 0.0)
+    shares = result.shares()
+    assert list(shares) == ["within_share", "between_net_share", "transvariation_share"]
+    assert all(np.isnan(v) for v in shares.values())

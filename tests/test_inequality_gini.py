@@ -197,3 +197,11 @@ def test_yearly_ginis_stacks_indicators() -> None:
     assert out["n_dropped"].tolist() == [0, 0, 1, 0]
     with pytest.raises(ValueError, match="at least one"):
         yearly_ginis(frame, [])
+
+
+@pytest.mark.parametrize("n", [1, 2, 4, 5, 17])
+@pytest.mark.parametrize("value", [0.1, 1 / 3, 7.7, 1e6 / 3])
+def test_equal_values_have_gini_exactly_zero(n: int, value: float) -> None:
+    # sum_i (2i - n - 1) = 0, so G = 0 exactly; rounding gave e.g. -1.7e-17 for 4 x 0.1
+    assert gini(np.full(n, value)) == 0.0
+    assert gini(np.full(n, value), weights=np.arange(1.0, n + 1)) == 0.0

@@ -195,3 +195,52 @@ def test_figure_functions_return_what_they_draw() -> None:
     assert len(figure.axes[0].lines) == 1 and not figure.axes[0].collections
     with pytest.raises(ValueError, match="no rows for any of GT"):
         gini_lines(indices, {"GT": "green"}, "Figure 4")
+
+
+def test_year_with_one_city_has_nan_shares_and_a_note() -> None:
+    frame = _accounting()
+    lonely = frame.loc[(frame["year"] < 2008) | (frame["city_code"] == 320100)]
+    result = _run(lonely.reset_index(drop=True))
+    dagum = result.tables["dagum"].set_index(["variable", "year"])
+    # 2008 has one city: G = 0 and every part 0, so the shares are 0/0 = NaN
+    assert dagum.loc[("co2", 2008), ["n", "total", "within"]].tolist() == [1, 0.0, 0.0]
+    assert dagum.loc[("co2", 2008), ["within_share", "between_net_share",
+                                     "transvariation_share"]].isna().all()
+    assert dagum.loc[("co2", 2007), "within_share"] > 0
+    assert ("co2: the national Gini is 0 in 2008 (1 city): one city or all values equal, so "
+            "the Dagum shares of those years are NaN (0/0)") in result.notes
+    # a resample of one city has Gini 0: no interval (n < 2), as documented
+    gini = result.tables["gini"]
+    one = gini.loc[(gini["group"] == "national") & (gini["year"] == 2008)]
+    assert one["gini"].tolist() == [0.0, 0.0] and one["ci_low"].isna().all()
+
+
+def test_zero_values_are_noted_and_bootstrapped() -> None:
+    frame = _accounting()
+    frame.loc[frame["city_code"].isin([110100, 110200, 320100]), "co2"] = 0.0
+    result = _run(frame)
+    assert ("co2: 9 city-years have the value 0; a bootstrap resample made only of such "
+            "cities counts as Gini 0 (all cities equal)") in result.notes
+
+
+def test_command_line_run_with_a_one_city_year(tmp_path: Path) -> None:
+    # the reviewer's case: 3 cities in 2006-2007, one left in 2008, through the CLI
+    from typer.testing import CliRunner
+
+    from carbongap.cli import app
+
+    from panel_factory import raw_panel, raw_provinces
+
+    panel = raw_panel()
+    panel = panel.loc[(panel["year"] < 2008) | (panel["city_code"] == 130100)]
+    panel.to_csv(tmp_path / "panel.csv", index=False)
+    raw_provinces().to_csv(tmp_path / "provinces.csv", index=False)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, [
+        "run", "inequality", "--data", str(tmp_path / "panel.csv"), "--provinces",
+        str(tmp_path / "provinces.csv"), "--out", str(out), "--quiet", "--no-cache",
+        "--set", "inequality.bootstrap_draws=19"])
+    assert result.exit_code == 0, result.output
+    dagum = pd.read_csv(out / "tables" / "dagum.csv")
+    last = dagum.loc[dagum["year"] == 2008]
+    assert last["n"].tolist() == [1, 1] and last["within_share"].isna().all()

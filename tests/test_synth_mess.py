@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 
 from carbongap.accounting import capital_stock
+from carbongap.config import load_config
+from carbongap.pipeline.runner import run_pipeline
 from carbongap.regions import group_of
 from carbongap.schema import fuel_catalog
 from carbongap.synth import generate, mess
@@ -127,12 +129,15 @@ def test_natural_gas_zeros_are_small_cities_in_early_years(default):
     assert (has.groupby(gas["city_code"]).diff().fillna(0) >= 0).all()
 
 
-def test_regression_sample_is_near_the_papers(default):
-    # paper: N = 2350 (developed 891, underdeveloped 605); more gaps in the west
+def test_complete_data_leave_room_for_infeasible_lps(default):
+    # The pipeline's sample (paper: N = 2350) is the complete city-years minus those whose
+    # cross-period DEA LPs are infeasible (about 16 % at the default; see params.py), so
+    # the complete city-years exceed the paper's N by less than a quarter.
     counts = documented()
-    assert abs(counts["sample_all"] - 2350) <= 100
-    assert abs(counts["sample_developed"] - 891) <= 50
-    assert abs(counts["sample_underdeveloped"] - 605) <= 50
+    assert 2350 < counts["sample_all"] < 2350 / 0.8
+    assert 891 < counts["sample_developed"] < 891 / 0.8
+    assert 605 < counts["sample_underdeveloped"] < 605 / 0.8
+    # more gaps in the west (the paper: 605 of 83 x 10 underdeveloped, 891 of 100 x 10)
     group = group_of(default.cities.drop_duplicates("city_code")["province_code"])
     share_developed = counts["sample_developed"] / (10 * (group == "developed").sum())
     share_under = counts["sample_underdeveloped"] / (10 * (group == "underdeveloped").sum())
@@ -140,9 +145,30 @@ def test_regression_sample_is_near_the_papers(default):
 
 
 def test_other_seeds_give_a_similar_sample():
+    default_sample = documented()["sample_all"]
     for seed in (1, 2):
         cities, provinces, _ = generate(seed=seed)
-        assert abs(int(regression_sample(cities, provinces).sum()) - 2350) <= 150
+        assert abs(int(regression_sample(cities, provinces).sum()) - default_sample) <= 100
+
+
+@pytest.mark.slow
+def test_pipeline_regression_sample_is_near_the_papers(tmp_path):
+    """The default run's regression sample against the paper's N = 2350 (891, 605).
+
+    Infeasible cross-period LPs fall mostly on developed cities (the frontier cities), so
+    their count stays about 8 % below the paper's even though they have little mess
+    (params.py documents the numbers: without any mess the developed count is 826).
+    """
+    summary = run_pipeline(load_config(), targets=["analysis_panel"], out=tmp_path,
+                           use_cache=False)
+    assert summary.ok
+    table = pd.read_csv(tmp_path / "tables" / "analysis_panel.csv")
+    counts = table["group"].value_counts()
+    assert abs(len(table) / 2350 - 1) <= 0.06
+    assert abs(counts["underdeveloped"] / 605 - 1) <= 0.04
+    assert abs(counts["developed"] / 891 - 1) <= 0.10
+    # shares of the 83 x 10 underdeveloped and 100 x 10 developed city-years, as in the paper
+    assert counts["underdeveloped"] / 830 < counts["developed"] / 1000
 
 
 def test_mess_leaves_the_truth_complete(default):

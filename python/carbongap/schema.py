@@ -100,7 +100,12 @@ PROVINCE_COLUMNS: tuple[Column, ...] = (
 
 @dataclass(frozen=True)
 class Fuel:
-    """One fuel of the catalog (``data/fuels.csv``)."""
+    """One fuel of the catalog (``data/fuels.csv``).
+
+    ``plausible_median`` is the range (in ``unit``) the median of a city panel's column
+    falls in when it is in the catalog's unit (``median_low``, ``median_high`` of the file;
+    where they come from: ``data/README.md``); None when the file leaves them blank.
+    """
 
     fuel: str
     name_zh: str
@@ -110,6 +115,17 @@ class Fuel:
     to_physical: float
     kind: str
     aliases: tuple[str, ...] = field(default=())
+    plausible_median: tuple[float, float] | None = None
+
+
+def _median_range(fuel: str, low: object, high: object) -> tuple[float, float] | None:
+    """(low, high) from two cells of fuels.csv; None when both are blank."""
+    if pd.isna(low) and pd.isna(high):
+        return None
+    if pd.isna(low) or pd.isna(high):
+        raise ValueError(f"fuels.csv: fuel {fuel!r} has one of median_low, median_high; "
+                         "give both or neither")
+    return float(low), float(high)  # type: ignore[arg-type]
 
 
 @cache
@@ -129,15 +145,18 @@ def fuel_catalog() -> tuple[Fuel, ...]:
             to_physical=float(row.to_physical),
             kind=row.kind,
             aliases=tuple(a for a in row.aliases.split(";") if a),
+            plausible_median=_median_range(row.fuel, row.median_low, row.median_high),
         )
         for row in frame.itertuples(index=False)
     )
 
 
 def fuel_columns() -> tuple[Column, ...]:
-    """Fuel quantities as panel columns, in the catalog's units."""
+    """Fuel quantities as panel columns, in the catalog's units, with the catalog's
+    plausible median (so validation's unit warning covers fuels)."""
     return tuple(
-        Column(f.fuel, f.unit, f"{f.name_zh} ({f.name_en}) consumption", "quantity", f.aliases)
+        Column(f.fuel, f.unit, f"{f.name_zh} ({f.name_en}) consumption", "quantity", f.aliases,
+               f.plausible_median)
         for f in fuel_catalog()
     )
 

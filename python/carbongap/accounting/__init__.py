@@ -11,7 +11,10 @@ Public API::
         # city_code, year, capital, investment_real (10^4 yuan, base-year prices)  eq. 7
 
 Each ``account_*`` twin returns the same frame with the reasons for missing values and
-what the pipeline stage logs (provenance, interpolated flows, start years).
+what the pipeline stage logs (provenance, interpolated flows, start years, the late-start
+overlap), and takes ``panel_source`` (and ``provinces_source``): the names its error
+messages give the two tables ("panel", "provinces" by default; the stage passes the
+file paths).
 """
 
 from .capital import CapitalAccounts, account_capital, capital_stock

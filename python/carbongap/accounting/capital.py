@@ -11,16 +11,37 @@ the base year (P_base = 1) and s the city's share of provincial FAI::
 
 Units: 10^4 yuan at base-year prices.
 
+Base year
+    ``capital_stock_2006`` is the provincial stock of the base year at base-year prices:
+    SPEC section 3 and the paper anchor it in 2006. The functions take any ``base_year``
+    and then read that column as the stock *of the base year* (the synthetic generator
+    does so for panels starting after 2006); the pipeline stage refuses a base year other
+    than 2006, because a user's column holds the 2006 stock.
+
+What adds up
+    Eq. 7 is linear, so if every city of a province starts in the base year and the
+    cities' FAI shares s_it sum to 1 in every year, the cities' stocks sum to the
+    provincial stock ``Kp_t = Kp_t-1 (1 - delta) + new_fai_province_pt / P_pt``
+    (Kp_base = capital_stock_2006) in every year. With shares summing to at most 1 in
+    every year (cities covering part of the province) the sum stays at or below Kp. A
+    late start (below) breaks this upwards.
+
 Choices where the paper is silent (documented, testable):
 
 Late start
     A city without a usable base-year allocation (first observed after the base year, or
     its base-year FAI blank) starts in the first year t0 where one exists, with the same
     share rule applied to the provincial stock carried forward by eq. 7 with the
-    provincial flows: ``Kp_t = Kp_t-1 (1 - delta) + new_fai_province_pt / P_pt`` and
-    ``K_i,t0 = Kp_t0 x s_i,t0``. When the cities' FAI adds up to the province's, the
-    cities' stocks then add up to Kp in every year. Years before t0 are NaN. The
+    provincial flows: ``K_i,t0 = Kp_t0 x s_i,t0``. Years before t0 are NaN. The
     provincial carry-forward is not interpolated: a blank provincial flow ends it.
+    Kp_t0 already contains the stock that the cities observed before t0 carry, so the
+    late city's allocation counts again part of what they hold: from t0 on the cities'
+    stocks can add up to more than Kp. Example: Kp_2006 = 1000 held by city A alone
+    (share 1); from 2007 A has share 0.6 and a new city B 0.4, new fixed assets 90 at
+    price 1: Kp_2007 = 950 + 90 = 1040, K_A = 950 + 0.6 x 90 = 1004, K_B = 0.4 x 1040 =
+    416, sum 1420 = Kp + 380.
+    :attr:`CapitalAccounts.overlap` lists the cities' sum and Kp in every province-year
+    from a late start on, so the stage can report by how much the sum exceeds Kp.
 Gaps (``gaps``)
     A year after t0 with no investment (a blank input, or no panel row at all):
     ``"interpolate"`` (default) fills the real investment linearly between the nearest
@@ -45,17 +66,14 @@ import pandas as pd
 from ..checks import (
     CITY_KEYS,
     PROVINCE_KEYS,
-    city_keys,
     describe_rows,
-    require_columns,
-    require_non_negative,
     require_positive,
 )
 from ..config import GapPolicy
 from ..errors import DataError
 from .provincial import (
-    SOURCE,
     base_year_values,
+    checked_city_input,
     checked_provinces,
     match_to_cities,
     rebased,
@@ -66,6 +84,8 @@ PROVINCE_INPUTS: tuple[str, ...] = ("fai_province", "new_fai_province", "fai_pri
                                     "capital_stock_2006")
 #: Tolerance above 1 for the sum of city FAI shares in a province-year before a note.
 SHARE_TOLERANCE: float = 1e-9
+OVERLAP_COLUMNS: tuple[str, ...] = ("province_code", "year", "cities_capital",
+                                    "provincial_capital")
 
 
 @dataclass(frozen=True)
@@ -88,6 +108,12 @@ class CapitalAccounts:
     share_excess
         province_code, year, share_sum: province-years where the cities' FAI exceeds the
         provincial FAI (shares sum above 1).
+    overlap
+        province_code, year, cities_capital, provincial_capital (10^4 yuan at base-year
+        prices): in each province with a late-starting city, from its first late start
+        on, the sum of the cities' stocks (every simulated year of a city's series,
+        interpolated years included) and the provincial stock Kp of eq. 7 (see "Late
+        start" in the module docstring); years where Kp is unknown are left out.
     """
 
     frame: pd.DataFrame
@@ -95,23 +121,24 @@ class CapitalAccounts:
     interpolated: pd.DataFrame
     starts: pd.DataFrame
     share_excess: pd.DataFrame
+    overlap: pd.DataFrame
 
 
-def base_stock(table: pd.DataFrame) -> pd.Series:
+def base_stock(table: pd.DataFrame, source: str = "provinces") -> pd.Series:
     """Provincial base-year stock by province code (NaN rows ignored).
 
     The value may be repeated on every row of a province or given once; two different
-    values for one province are a DataError.
+    values for one province are a DataError naming ``source``.
     """
     given = table.dropna(subset=["capital_stock_2006"])
     distinct = given.groupby("province_code")["capital_stock_2006"].nunique()
     clash = distinct.index[distinct > 1]
     if len(clash):
         rows = given.loc[given["province_code"].isin(clash)]
-        raise DataError(f"{SOURCE}: column 'capital_stock_2006' takes different values within "
+        raise DataError(f"{source}: column 'capital_stock_2006' takes different values within "
                         f"province(s) {list(map(int, clash))} "
                         f"({describe_rows(rows, PROVINCE_KEYS)}); give one base-year value per "
-                        "province", source=SOURCE, column="capital_stock_2006", rows=rows.index)
+                        "province", source=source, column="capital_stock_2006", rows=rows.index)
     return given.groupby("province_code")["capital_stock_2006"].first()
 
 
@@ -171,24 +198,30 @@ def _at(grid: pd.DataFrame, codes: pd.Series, years: pd.Series) -> np.ndarray:
 
 
 def _check_options(delta: float, gaps: str) -> None:
+    """The API's own guard (the configuration checks the same for the pipeline, with the
+    same wording)."""
     if gaps not in GAP_POLICIES:
-        raise ValueError(f"gaps={gaps!r} is not one of {', '.join(GAP_POLICIES)}")
+        raise ValueError(f"gaps must be one of {', '.join(GAP_POLICIES)}, got {gaps!r}")
     if not 0.0 <= delta < 1.0:
-        raise ValueError(f"delta={delta!r} must lie in [0, 1)")
+        raise ValueError(f"delta must be in [0, 1), got {delta!r}")
 
 
 def account_capital(panel: pd.DataFrame, provinces: pd.DataFrame, *, delta: float = 0.05,
-                    base_year: int = 2006, gaps: GapPolicy = "interpolate") -> CapitalAccounts:
-    """Capital stock with reasons, interpolations and start years; see :func:`capital_stock`."""
+                    base_year: int = 2006, gaps: GapPolicy = "interpolate",
+                    panel_source: str = "panel",
+                    provinces_source: str = "provinces") -> CapitalAccounts:
+    """Capital stock with reasons, interpolations, start years and the late-start overlap;
+    see :func:`capital_stock`.
+
+    ``panel_source`` and ``provinces_source`` name the two tables in error messages (the
+    pipeline passes the file paths).
+    """
     _check_options(delta, gaps)
-    panel = panel.reset_index(drop=True)
-    keys = city_keys(panel)
-    require_columns(panel, ["fai"], "panel", "the capital stock")
-    require_non_negative(panel.assign(**keys), ["fai"], "panel", CITY_KEYS)
-    table = checked_provinces(provinces, PROVINCE_INPUTS, "the capital stock")
-    require_positive(table, "fai_province", SOURCE, PROVINCE_KEYS,
+    panel, keys = checked_city_input(panel, "fai", "the capital stock", panel_source)
+    table = checked_provinces(provinces, PROVINCE_INPUTS, "the capital stock", provinces_source)
+    require_positive(table, "fai_province", provinces_source, PROVINCE_KEYS,
                      "it divides the city's FAI share")
-    stock = base_stock(table)
+    stock = base_stock(table, provinces_source)
 
     frame = keys.loc[:, list(CITY_KEYS)].assign(capital=np.nan, investment_real=np.nan)
     reasons = pd.Series(f"capital: year before the base year {base_year}", index=keys.index,
@@ -200,23 +233,28 @@ def account_capital(panel: pd.DataFrame, provinces: pd.DataFrame, *, delta: floa
                              "investment_real": pd.Series(dtype="float64")})
     result = CapitalAccounts(frame, reasons, no_fills,
                              pd.DataFrame(columns=["city_code", "start_year", "late"]),
-                             pd.DataFrame(columns=["province_code", "year", "share_sum"]))
+                             pd.DataFrame(columns=["province_code", "year", "share_sum"]),
+                             pd.DataFrame(columns=list(OVERLAP_COLUMNS)))
     if not k.empty:
         result = _accumulate(panel.loc[inside], k, table, stock, frame, reasons,
-                             delta=delta, base_year=base_year, gaps=gaps)
+                             delta=delta, base_year=base_year, gaps=gaps,
+                             source=provinces_source)
     order = result.frame.sort_values(list(CITY_KEYS), kind="mergesort").index
     return CapitalAccounts(result.frame.loc[order].reset_index(drop=True),
                            result.reasons.loc[order].reset_index(drop=True),
-                           result.interpolated, result.starts, result.share_excess)
+                           result.interpolated, result.starts, result.share_excess,
+                           result.overlap)
 
 
 def _accumulate(panel: pd.DataFrame, k: pd.DataFrame, table: pd.DataFrame, stock: pd.Series,
                 frame: pd.DataFrame, reasons: pd.Series, *, delta: float, base_year: int,
-                gaps: str) -> CapitalAccounts:
-    """Eq. 7 for the city-years ``k`` (years >= base_year) of ``panel``."""
+                gaps: str, source: str) -> CapitalAccounts:
+    """Eq. 7 for the city-years ``k`` (years >= base_year) of ``panel``; ``source`` names
+    the provincial table."""
     purpose = "the capital stock"
-    inputs = match_to_cities(k, table, ["fai_province", "new_fai_province"], purpose)
-    inputs["fai_price_index"] = rebased(k, table, "fai_price_index", base_year, purpose)
+    inputs = match_to_cities(k, table, ["fai_province", "new_fai_province"], purpose, source)
+    inputs["fai_price_index"] = rebased(k, table, "fai_price_index", base_year, purpose,
+                                        source)
     inputs["fai"] = panel["fai"].astype("float64")
     inputs["province_code"] = k["province_code"]
     share = inputs["fai"] / inputs["fai_province"]
@@ -226,7 +264,8 @@ def _accumulate(panel: pd.DataFrame, k: pd.DataFrame, table: pd.DataFrame, stock
     codes = sorted(set(k["province_code"]))
     price = table.pivot(index="province_code", columns="year", values="fai_price_index")
     price = price.reindex(index=codes, columns=list(years))
-    price = price.div(base_year_values(table, "fai_price_index", base_year, codes), axis=0)
+    price = price.div(base_year_values(table, "fai_price_index", base_year, codes, source),
+                      axis=0)
     kp = provincial_stock(table, stock, price, years, delta)
     allocation = share * _at(kp, k["province_code"], k["year"])
 
@@ -266,7 +305,11 @@ def _accumulate(panel: pd.DataFrame, k: pd.DataFrame, table: pd.DataFrame, stock
     interpolated["investment_real"] = used.to_numpy()[rows, cols]
     starts = pd.DataFrame({"city_code": cities.to_numpy(), "start_year": start,
                            "late": start > base_year})
-    return CapitalAccounts(frame, reasons, interpolated, starts, _share_excess(k, share))
+    province_of = k.groupby("city_code")["province_code"].first().reindex(cities)
+    overlap = _overlap(capital, province_of, starts.set_index("city_code")["start_year"],
+                       base_year, kp)
+    return CapitalAccounts(frame, reasons, interpolated, starts, _share_excess(k, share),
+                           overlap)
 
 
 def _perpetual_inventory(start_alloc: np.ndarray, flows: np.ndarray, start: np.ndarray,
@@ -278,6 +321,22 @@ def _perpetual_inventory(start_alloc: np.ndarray, flows: np.ndarray, start: np.n
         carried = out[:, j - 1] * (1.0 - delta) + flows[:, j] if j else np.full(len(out), np.nan)
         out[:, j] = np.where(start == year, start_alloc[:, j], carried)
     return out
+
+
+def _overlap(capital: pd.DataFrame, province_of: pd.Series, start: pd.Series,
+             base_year: int, kp: pd.DataFrame) -> pd.DataFrame:
+    """Cities' stock sum and Kp per province-year from each province's first late start
+    (``start``: each city's first year, NaN if none)."""
+    late = start > base_year
+    first_late = start[late].groupby(province_of[late]).min()
+    rows = []
+    for code, since in first_late.items():
+        members = capital.loc[province_of.index[province_of == code]]
+        for year in [y for y in capital.columns if y >= since]:
+            total, provincial = members[year].sum(min_count=1), kp.at[code, year]
+            if pd.notna(total) and pd.notna(provincial):
+                rows.append((int(code), int(year), float(total), float(provincial)))
+    return pd.DataFrame(rows, columns=list(OVERLAP_COLUMNS))
 
 
 def _share_excess(keys: pd.DataFrame, share: pd.Series) -> pd.DataFrame:

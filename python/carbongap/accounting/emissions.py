@@ -33,7 +33,7 @@ from ..errors import DataError
 from ..io.readers import read_table
 from ..regions import grid_of, province_table
 from ..schema import fuel_catalog
-from ..validate import parse_numeric
+from ..validate import parse_numeric, parse_whole_numbers
 from .factors import provenance, resolve_factors
 
 GRID_COLUMNS: tuple[str, ...] = ("grid", "year", "tco2_per_mwh")
@@ -80,13 +80,7 @@ def load_grid_factors(grid_factors: str | Path | pd.DataFrame) -> pd.DataFrame:
     require_columns(raw, GRID_COLUMNS, source, "scope-2 electricity emissions")
     table = pd.DataFrame(index=raw.index)
     table["grid"] = raw["grid"].astype(object).map(lambda v: str(v).strip().casefold())
-    year = parse_numeric(raw["year"], "year", source, {})
-    if (year.isna() | (year != np.floor(year))).any():
-        bad = year.isna() | (year != np.floor(year))
-        raise DataError(f"{source}: column 'year' must be a whole number; rows "
-                        f"{list(year.index[bad][:10])} are not", source=source, column="year",
-                        rows=year.index[bad])
-    table["year"] = year.astype("int64")
+    table["year"] = parse_whole_numbers(raw["year"], "year", source, {})
     table["tco2_per_mwh"] = parse_numeric(raw["tco2_per_mwh"], "tco2_per_mwh", source, {})
     grids = sorted({g for g in province_table()["grid"] if g})
     unknown = ~table["grid"].isin(grids)
@@ -104,22 +98,24 @@ def load_grid_factors(grid_factors: str | Path | pd.DataFrame) -> pd.DataFrame:
 
 
 def _electricity(panel: pd.DataFrame, keys: pd.DataFrame,
-                 grid_factors: str | Path | pd.DataFrame | None) -> tuple[pd.Series, pd.DataFrame]:
-    """Scope-2 CO2 per row (t) and the grid factors used (provenance rows)."""
+                 grid_factors: str | Path | pd.DataFrame | None,
+                 source: str) -> tuple[pd.Series, pd.DataFrame]:
+    """Scope-2 CO2 per row (t) and the grid factors used (provenance rows); ``source``
+    names the panel."""
     if grid_factors is None:
         raise DataError("electricity emissions are on but no grid factor table was given "
                         "(set [accounting] grid_factors to a CSV with grid, year, tco2_per_mwh)",
                         source="grid factors", column="tco2_per_mwh")
-    require_columns(panel, ["electricity"], "panel", "scope-2 electricity emissions")
-    require_non_negative(panel.assign(**keys), ["electricity"], "panel", CITY_KEYS)
+    require_columns(panel, ["electricity"], source, "scope-2 electricity emissions")
+    require_non_negative(panel.assign(**keys), ["electricity"], source, CITY_KEYS)
     table = load_grid_factors(grid_factors)
     grid = grid_of(keys["city_code"], keys["province_code"]).fillna("")
     no_grid = grid == ""
     if no_grid.any():
-        raise DataError(f"panel: no regional power grid is defined for province(s) "
+        raise DataError(f"{source}: no regional power grid is defined for province(s) "
                         f"{sorted(set(keys.loc[no_grid, 'province_code']))} "
                         f"({describe_rows(keys[no_grid], CITY_KEYS)}); SPEC section 4 maps none",
-                        source="panel", column="province_code", rows=keys.index[no_grid])
+                        source=source, column="province_code", rows=keys.index[no_grid])
     lookup = table.set_index(["grid", "year"])["tco2_per_mwh"]
     wanted = pd.MultiIndex.from_arrays([grid, keys["year"]])
     factor = pd.Series(lookup.reindex(wanted).to_numpy(), index=keys.index)
@@ -146,24 +142,30 @@ def _electricity(panel: pd.DataFrame, keys: pd.DataFrame,
     return co2, rows
 
 
-def _factors_for(fuels: list[str], factors: str | Path | pd.DataFrame) -> pd.DataFrame:
-    """The factor set, checked to hold a factor for every fuel column of the panel."""
+def _factors_for(fuels: list[str], factors: str | Path | pd.DataFrame,
+                 source: str) -> pd.DataFrame:
+    """The factor set, checked to hold a factor for every fuel column of the panel
+    (``source`` names the panel)."""
     table = resolve_factors(factors)
     missing = [f for f in fuels if f not in set(table["fuel"])]
     if missing:
         label = table["factor_set"].iloc[0] if len(table) else "the factor set"
-        raise DataError(f"panel: fuel column(s) {', '.join(missing)} have no factor in {label}; "
+        raise DataError(f"{source}: fuel column(s) {', '.join(missing)} have no factor in {label}; "
                         "add ncv, carbon_content and oxidation rows for them or drop the "
-                        "column(s)", source="panel", column=missing[0])
+                        "column(s)", source=source, column=missing[0])
     return table
 
 
 def account_emissions(panel: pd.DataFrame, factors: str | Path | pd.DataFrame = "paper", *,
                       electricity: bool = False,
-                      grid_factors: str | Path | pd.DataFrame | None = None) -> EmissionAccounts:
-    """Emissions with reasons, provenance and notes; see :func:`emissions`."""
+                      grid_factors: str | Path | pd.DataFrame | None = None,
+                      panel_source: str = "panel") -> EmissionAccounts:
+    """Emissions with reasons, provenance and notes; see :func:`emissions`.
+
+    ``panel_source`` names the panel in error messages (the pipeline passes its path).
+    """
     panel = panel.reset_index(drop=True)
-    keys = city_keys(panel)
+    keys = city_keys(panel, panel_source)
     catalog = [f for f in fuel_catalog() if f.kind != "electricity"]
     fuels = [f.fuel for f in catalog if f.fuel in panel.columns]
     out = keys.loc[:, list(CITY_KEYS)].copy()
@@ -171,8 +173,8 @@ def account_emissions(panel: pd.DataFrame, factors: str | Path | pd.DataFrame = 
     parts: dict[str, pd.Series] = {}
     prov = pd.DataFrame(columns=["fuel", "quantity", "value", "unit", "source"])
     if fuels:
-        require_non_negative(panel.assign(**keys), fuels, "panel", CITY_KEYS)
-        table = _factors_for(fuels, factors)
+        require_non_negative(panel.assign(**keys), fuels, panel_source, CITY_KEYS)
+        table = _factors_for(fuels, factors, panel_source)
         per_unit = table.set_index("fuel")["tco2_per_unit"]
         for fuel in fuels:  # eq. 3: E x (NCV x CEF x COF x 44/12 per panel unit)
             parts[f"co2_{fuel}"] = panel[fuel].astype("float64") * float(per_unit[fuel])
@@ -184,16 +186,18 @@ def account_emissions(panel: pd.DataFrame, factors: str | Path | pd.DataFrame = 
             notes.append("co2: the panel's own co2 column is ignored because fuel columns are "
                          "present (eq. 3 is used)")
     elif "co2" in panel.columns:
-        require_non_negative(panel.assign(**keys), ["co2"], "panel", CITY_KEYS)
+        require_non_negative(panel.assign(**keys), ["co2"], panel_source, CITY_KEYS)
         method = "supplied"
         notes.append("co2: taken from the panel's co2 column (no fuel columns; e.g. a CEADs "
                      "inventory); no emission factors applied")
     else:
         names = ", ".join(f.fuel for f in catalog)
-        raise DataError(f"panel: no emission data: give fuel columns ({names}) in the catalog's "
-                        "units, or a co2 column in t CO2", source="panel", column="co2")
+        raise DataError(f"{panel_source}: no emission data: give fuel columns ({names}) in the "
+                        "catalog's units, or a co2 column in t CO2", source=panel_source,
+                        column="co2")
     if electricity:
-        parts["co2_electricity"], grid_rows = _electricity(panel, keys, grid_factors)
+        parts["co2_electricity"], grid_rows = _electricity(panel, keys, grid_factors,
+                                                           panel_source)
         prov = pd.concat([prov, grid_rows], ignore_index=True) if len(prov) else grid_rows
         notes.append("co2: scope-2 electricity emissions included (grid factors by grid-year)")
     elif "electricity" in panel.columns:

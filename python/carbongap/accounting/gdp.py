@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..checks import CITY_KEYS, city_keys, require_columns, require_non_negative
-from .provincial import checked_provinces, rebased
+from ..checks import CITY_KEYS
+from .provincial import checked_city_input, checked_provinces, rebased
 
 
 @dataclass(frozen=True)
@@ -32,15 +32,17 @@ class RealGdp:
     reasons: pd.Series
 
 
-def account_real_gdp(panel: pd.DataFrame, provinces: pd.DataFrame, *,
-                     base_year: int = 2006) -> RealGdp:
-    """Real GDP and its reasons; see :func:`real_gdp`."""
-    panel = panel.reset_index(drop=True)
-    keys = city_keys(panel)
-    require_columns(panel, ["gdp"], "panel", "real GDP")
-    require_non_negative(panel.assign(**keys), ["gdp"], "panel", CITY_KEYS)
-    table = checked_provinces(provinces, ["gdp_deflator"], "real GDP")
-    price = rebased(keys, table, "gdp_deflator", base_year, "real GDP")
+def account_real_gdp(panel: pd.DataFrame, provinces: pd.DataFrame, *, base_year: int = 2006,
+                     panel_source: str = "panel",
+                     provinces_source: str = "provinces") -> RealGdp:
+    """Real GDP and its reasons; see :func:`real_gdp`.
+
+    ``panel_source`` and ``provinces_source`` name the two tables in error messages (the
+    pipeline passes the file paths).
+    """
+    panel, keys = checked_city_input(panel, "gdp", "real GDP", panel_source)
+    table = checked_provinces(provinces, ["gdp_deflator"], "real GDP", provinces_source)
+    price = rebased(keys, table, "gdp_deflator", base_year, "real GDP", provinces_source)
     gdp = panel["gdp"].astype("float64")
     frame = keys.loc[:, list(CITY_KEYS)].assign(gdp_real=gdp / price)
     reasons = pd.Series("", index=keys.index, dtype=object)

@@ -10,6 +10,12 @@ Randomness: every (label, year) has its own stream, numpy's ``default_rng`` seed
 years, groups or variables are computed, nor on their order. All draws of one year are
 made in one vectorised call: an index matrix of shape (draws, n), sorted row-wise, and the
 sorted-form Gini of every row (``gini_sorted_rows``); memory is draws x n floats.
+
+A resample made only of cities whose value is 0 (possible when some cities have 0, e.g.
+two cities of which one has 0 give such a draw with probability 1/4) has no Gini by
+eq. 4-5 (0/0). It is counted as Gini 0, the value of every resample whose cities all have
+the same amount, so the interval is computed over all draws; the stage notes how many
+city-years have the value 0.
 """
 
 from __future__ import annotations
@@ -31,19 +37,18 @@ def stream(seed: int, label: str, key: object) -> np.random.Generator:
 
 def gini_draws(values: np.ndarray, draws: int, rng: np.random.Generator,
                correction: bool = False) -> np.ndarray:
-    """``draws`` bootstrap Ginis of ``values`` (finite, non-negative, positive sum).
+    """``draws`` bootstrap Ginis of ``values`` (finite, non-negative, at least one value).
 
     Returns
     -------
     ndarray
-        Shape (draws,). A resample whose values are all zero has no Gini: ValueError.
+        Shape (draws,). A resample whose values are all equal, all zero included, has
+        Gini 0 (see the module docstring).
     """
     x = np.asarray(values, dtype="float64").ravel()
     n = x.size
     index = rng.integers(0, n, size=(draws, n))
     sample = np.sort(x[index], axis=1, kind="mergesort")
-    if (sample.sum(axis=1) <= 0).any():
-        raise ValueError("a bootstrap resample has a zero total; its Gini is undefined")
     out = gini_sorted_rows(sample)
     if correction:
         out = out * (n / (n - 1))

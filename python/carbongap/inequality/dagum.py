@@ -81,9 +81,15 @@ class DagumDecomposition:
         return self.total - (self.within + self.between_net + self.transvariation)
 
     def shares(self) -> dict[str, float]:
-        """The three parts as shares of the total Gini (they sum to 1)."""
-        return {f"{name}_share": getattr(self, name) / self.total
-                for name in ("within", "between_net", "transvariation")}
+        """The three parts as shares of the total Gini (they sum to 1).
+
+        When the total Gini is 0 (one value, or all values equal) every part is 0 too and
+        a share 0/0 is undefined: all three shares are NaN then.
+        """
+        parts = ("within", "between_net", "transvariation")
+        if self.total == 0.0:
+            return {f"{name}_share": float("nan") for name in parts}
+        return {f"{name}_share": getattr(self, name) / self.total for name in parts}
 
     def group_table(self) -> pd.DataFrame:
         """Group Ginis G_jj (group_a = group_b) and pair Ginis G_jh in one long frame.

@@ -36,23 +36,34 @@ def _check_policy(nan_policy: str) -> None:
 def gini_sorted_rows(x_sorted: np.ndarray) -> np.ndarray:
     """Gini of each row of a 2-D array whose rows are sorted ascending (eq. 4-5).
 
-    The vectorised core used by :func:`gini` and the bootstrap. Rows must be non-empty with
-    a positive sum; no check is made here (callers check). O(rows x n).
+    The vectorised core used by :func:`gini` and the bootstrap. Rows must be non-empty and
+    non-negative; no check is made here (callers check). O(rows x n).
+
+    A row whose values are all equal (sorted: first == last) has Gini exactly 0: the
+    sorted-form sum vanishes in exact arithmetic, but rounding would leave about +-1e-17
+    (and a sign that is noise). This includes a row of zeros, where eq. 4-5 is 0/0: such a
+    row is a population in which every unit has the same amount, so it is given the Gini
+    of every other constant row, 0 (the bootstrap's all-zero resample, see
+    :mod:`carbongap.inequality.bootstrap`).
 
     Returns
     -------
     ndarray
-        One Gini per row, G = sum_i (2 i - n - 1) x_(i) / (n sum_i x_i).
+        One Gini per row, G = sum_i (2 i - n - 1) x_(i) / (n sum_i x_i); 0 for a constant row.
     """
     n = x_sorted.shape[-1]
     rank_weight = 2.0 * np.arange(1, n + 1) - n - 1.0
-    return (x_sorted @ rank_weight) / (n * x_sorted.sum(axis=-1))
+    constant = x_sorted[..., 0] == x_sorted[..., -1]
+    total = np.where(constant, 1.0, x_sorted.sum(axis=-1))
+    return np.where(constant, 0.0, (x_sorted @ rank_weight) / (n * total))
 
 
 def _weighted_sorted(x: np.ndarray, w: np.ndarray) -> float:
     """Weighted Gini from the sorted form (see :func:`gini` for the definition)."""
     order = np.argsort(x, kind="mergesort")
     xs, ws = x[order], w[order]
+    if xs[0] == xs[-1]:  # all equal: exactly 0, as in gini_sorted_rows
+        return 0.0
     total = ws.sum()
     cum = np.cumsum(ws)
     # weight strictly below minus weight strictly above each sorted position

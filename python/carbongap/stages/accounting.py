@@ -3,27 +3,36 @@
 SPEC section 4. Reads the validated ``panel`` and ``provinces`` of stage ``validate`` and
 ``[accounting]`` of the configuration. Every city-year whose co2, gdp_real, co2pgdp or
 capital cannot be computed keeps its row with NaN and is reported as a counted exclusion
-whose reason names the variable and the cause. A panel without GDP and without a
-provincial table (a CEADs inventory) gets CO2 only, with a note; a panel with GDP but no
-provincial table is an error.
+whose reason names the variable and the cause.
+
+Which columns the table has: a panel with a provincial table must have gdp and fai and
+gets co2, gdp_real, co2pgdp, capital and investment_real; a panel without GDP and without
+a provincial table (a CEADs inventory) gets co2 only, with a note, and the other columns
+are absent (a later stage that needs them fails naming the column). A provincial table
+with a panel lacking gdp or fai, or a panel with gdp but no provincial table, is a
+DataError. Errors name the input file (``[data] panel`` / ``provinces``, or the synthetic
+panel's label).
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .. import attrition
 from ..accounting import account_capital, account_emissions, account_real_gdp
 from ..accounting.capital import CapitalAccounts
-from ..config import Config
+from ..config import Config, DataConfig
 from ..errors import ConfigError, DataError
 from ..pipeline.stage import Context, StageResult
 from ..pipeline.writer import OutputWriter
+from ..schema import CITY_COLUMNS, columns_by_name, describe_aliases
 
 STAGE = "accounting"
 KEYS = ["city_code", "year"]
-DERIVED = ("gdp_real", "co2pgdp", "capital", "investment_real")
+#: Panel columns real GDP and the capital stock need when a provincial table is given.
+PROVINCIAL_INPUTS: tuple[str, ...] = ("gdp", "fai")
+#: The year of the provincial column capital_stock_2006 (SPEC section 3).
+STOCK_YEAR = 2006
 
 
 def _exclusions(keys: pd.DataFrame, reasons: pd.Series) -> list[pd.DataFrame]:
@@ -37,6 +46,49 @@ def _examples(frame: pd.DataFrame, columns: list[str], limit: int = 5) -> str:
     shown = ", ".join(":".join(str(v) for v in row)
                       for row in frame.loc[:, columns].head(limit).itertuples(index=False))
     return shown + (", ..." if len(frame) > limit else "")
+
+
+def sources(data: DataConfig) -> tuple[str, str]:
+    """Names of the city panel and the provincial table for messages: the file paths
+    (with the sheet when one is set), or the synthetic panel's labels."""
+    if not data.panel:
+        label = f"<synthetic seed={data.synthetic_seed}>"
+        return f"{label} cities", f"{label} provinces"
+    panel = f"{data.panel} [sheet {data.sheet}]" if data.sheet else data.panel
+    provinces = (f"{data.provinces} [sheet {data.provinces_sheet}]" if data.provinces_sheet
+                 else data.provinces or "provinces")
+    return panel, provinces
+
+
+def _require_provincial_inputs(panel: pd.DataFrame, panel_source: str,
+                               provinces_source: str) -> None:
+    """DataError when a provincial table is given but the panel lacks gdp or fai."""
+    missing = [c for c in PROVINCIAL_INPUTS if c not in panel.columns]
+    if missing:
+        lookup = columns_by_name(CITY_COLUMNS)
+        listed = "; ".join(describe_aliases(lookup[c]) for c in missing)
+        raise DataError(f"{panel_source}: a provincial table ({provinces_source}) is given, so "
+                        "real GDP and the capital stock (eq. 7) are computed, but the panel "
+                        f"lacks column(s): {listed}. Name the column with one of these headers "
+                        "(validation lists the headers it ignored), or give no provincial "
+                        "table and no gdp column for CO2 only", source=panel_source,
+                        column=missing[0])
+
+
+def _overlap_note(overlap: pd.DataFrame) -> list[str]:
+    """The cities' stocks as a share of the provincial stock after late starts."""
+    if overlap.empty:
+        return []
+    ratio = overlap["cities_capital"] / overlap["provincial_capital"]
+    shown = overlap.assign(ratio=ratio).sort_values("ratio", ascending=False, kind="mergesort")
+    shown["ratio"] = shown["ratio"].map(lambda v: f"{v:.1%}")
+    return [f"capital: a late-starting city gets its share of a provincial stock that already "
+            "includes the stock of the cities observed before it (see "
+            "carbongap.accounting.capital), so the cities' stocks can add up to more than the "
+            f"provincial stock of eq. 7: in the {len(overlap)} province-years from a late "
+            f"start on they add up to {ratio.min():.1%}-{ratio.max():.1%} of it (median "
+            f"{ratio.median():.1%}), above 100% in {int((ratio > 1).sum())} of them "
+            f"(province:year:share {_examples(shown, ['province_code', 'year', 'ratio'])})"]
 
 
 def _capital_notes(cap: CapitalAccounts, gaps: str, base_year: int) -> list[str]:
@@ -60,7 +112,7 @@ def _capital_notes(cap: CapitalAccounts, gaps: str, base_year: int) -> list[str]
                      f"FAI exceeds the provincial FAI (shares sum up to {worst:.4g}; province:"
                      f"year {_examples(cap.share_excess, ['province_code', 'year'])}): check "
                      "that both are in 10^4 yuan")
-    return notes
+    return notes + _overlap_note(cap.overlap)
 
 
 def compute(ctx: Context) -> StageResult:
@@ -69,54 +121,57 @@ def compute(ctx: Context) -> StageResult:
     cfg = ctx.config.accounting
     panel = ctx.table("validate", "panel").reset_index(drop=True)
     provinces = ctx.table("validate", "provinces")
+    panel_source, provinces_source = sources(ctx.config.data)
     if cfg.electricity and not cfg.grid_factors:
         raise ConfigError("[accounting] electricity = true needs grid_factors, a CSV with "
                           "columns grid, year, tco2_per_mwh")
+    if not provinces.empty:
+        if cfg.base_year != STOCK_YEAR:
+            raise ConfigError(
+                f"[accounting] base_year = {cfg.base_year}: the capital stock is anchored on "
+                f"the provincial column capital_stock_2006, the stock of {STOCK_YEAR} at "
+                f"{STOCK_YEAR} prices (SPEC section 3); eq. 7 with another base year would "
+                f"silently take it as the stock of {cfg.base_year}. Use base_year = "
+                f"{STOCK_YEAR}")
+        _require_provincial_inputs(panel, panel_source, provinces_source)
+    elif "gdp" in panel:
+        raise DataError(f"{panel_source}: the panel has gdp but no provincial table is given; "
+                        "real GDP and capital need the provincial deflators, FAI and base "
+                        "stock (set [data] provinces)", source=panel_source, column="gdp")
     em = account_emissions(panel, cfg.factors, electricity=cfg.electricity,
-                           grid_factors=cfg.grid_factors or None)
+                           grid_factors=cfg.grid_factors or None, panel_source=panel_source)
     table = panel.loc[:, ["city_code", "year", "province_code"]].sort_values(
         KEYS, kind="mergesort").reset_index(drop=True)
     table = table.merge(em.frame, on=KEYS, how="left", validate="one_to_one")
-    for column in DERIVED:
-        table[column] = np.nan
     dropped = _exclusions(em.frame, em.reasons)
     notes = list(em.notes)
     interpolated = pd.DataFrame(columns=["city_code", "year", "in_panel", "investment_real"])
 
     if provinces.empty:
-        if "gdp" in panel:
-            raise DataError("provinces: the provincial table is empty but the panel has gdp; "
-                            "real GDP and capital need the provincial deflators, FAI and base "
-                            "stock (set [data] provinces)", source="provinces")
-        notes.append("no provincial table and no gdp column (e.g. a CEADs "
-                     "inventory): gdp_real, co2pgdp, capital and investment_real are not "
-                     "computed (left blank)")
+        notes.append("no provincial table and no gdp column (e.g. a CEADs inventory): the "
+                     "table has co2 only; gdp_real, co2pgdp, capital and investment_real are "
+                     "not computed (absent)")
+        known = f"co2 {table['co2'].notna().sum()}"
     else:
-        if "gdp" in panel:
-            gdp = account_real_gdp(panel, provinces, base_year=cfg.base_year)
-            table["gdp_real"] = gdp.frame["gdp_real"].to_numpy()
-            dropped += _exclusions(gdp.frame, gdp.reasons)
-        else:
-            notes.append("the panel has no gdp column: gdp_real and co2pgdp are "
-                         "not computed")
-        if "fai" in panel:
-            cap = account_capital(panel, provinces, delta=cfg.delta, base_year=cfg.base_year,
-                                  gaps=cfg.gaps)
-            table["capital"] = cap.frame["capital"].to_numpy()
-            table["investment_real"] = cap.frame["investment_real"].to_numpy()
-            dropped += _exclusions(cap.frame, cap.reasons)
-            notes += _capital_notes(cap, cfg.gaps, cfg.base_year)
-            interpolated = cap.interpolated
-        else:
-            notes.append("the panel has no fai column: capital is not computed")
-
-    zero = table["gdp_real"] == 0
-    table["co2pgdp"] = (table["co2"] / table["gdp_real"]).where(~zero)
-    dropped.append(attrition.exclusions(STAGE, "co2pgdp: gdp_real is zero", table.loc[zero]))
-    notes.append(f"{len(table)} city-years; known: co2 {table['co2'].notna().sum()}, "
-                 f"gdp_real {table['gdp_real'].notna().sum()}, co2pgdp "
-                 f"{table['co2pgdp'].notna().sum()}, capital {table['capital'].notna().sum()} "
-                 f"(base year {cfg.base_year}, delta {cfg.delta:g})")
+        sourced = {"panel_source": panel_source, "provinces_source": provinces_source}
+        gdp = account_real_gdp(panel, provinces, base_year=cfg.base_year, **sourced)
+        cap = account_capital(panel, provinces, delta=cfg.delta, base_year=cfg.base_year,
+                              gaps=cfg.gaps, **sourced)
+        table["gdp_real"] = gdp.frame["gdp_real"].to_numpy()
+        zero = table["gdp_real"] == 0
+        table["co2pgdp"] = (table["co2"] / table["gdp_real"]).where(~zero)
+        table["capital"] = cap.frame["capital"].to_numpy()
+        table["investment_real"] = cap.frame["investment_real"].to_numpy()
+        dropped += _exclusions(gdp.frame, gdp.reasons)
+        dropped += _exclusions(cap.frame, cap.reasons)
+        dropped.append(attrition.exclusions(STAGE, "co2pgdp: gdp_real is zero",
+                                            table.loc[zero]))
+        notes += _capital_notes(cap, cfg.gaps, cfg.base_year)
+        interpolated = cap.interpolated
+        known = ", ".join(f"{c} {table[c].notna().sum()}"
+                          for c in ("co2", "gdp_real", "co2pgdp", "capital"))
+    notes.append(f"{len(table)} city-years; known: {known} (base year {cfg.base_year}, "
+                 f"delta {cfg.delta:g})")
     return StageResult(
         tables={"accounting": table, "factors": em.provenance,
                 "capital_interpolated": interpolated},

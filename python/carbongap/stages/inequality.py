@@ -75,7 +75,10 @@ def _gini_table(frame: pd.DataFrame, variable: str, groups: list[str],
 
 
 def _dagum_tables(frame: pd.DataFrame, variable: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The yearly decomposition of the national Gini and its group/pair details."""
+    """The yearly decomposition of the national Gini and its group/pair details.
+
+    A year whose Gini is 0 (one city, or all values equal) has NaN shares.
+    """
     totals, details = [], []
     for year, part in frame.loc[frame[variable].notna()].groupby("year", sort=True):
         result = dagum(part[variable].to_numpy(), part["group"].to_numpy())
@@ -88,6 +91,22 @@ def _dagum_tables(frame: pd.DataFrame, variable: str) -> tuple[pd.DataFrame, pd.
         detail.insert(0, "variable", variable)
         details.append(detail)
     return pd.DataFrame(totals), pd.concat(details, ignore_index=True)
+
+
+def _degenerate_notes(totals: pd.DataFrame, frame: pd.DataFrame, variable: str) -> list[str]:
+    """Notes on years whose Gini is 0 and on zero values (bootstrap convention)."""
+    notes = []
+    flat = totals.loc[totals["total"] == 0.0]
+    if len(flat):
+        listed = ", ".join(f"{y} ({n} {'city' if n == 1 else 'cities'})"
+                           for y, n in zip(flat["year"], flat["n"], strict=True))
+        notes.append(f"{variable}: the national Gini is 0 in {listed}: one city or all values "
+                     "equal, so the Dagum shares of those years are NaN (0/0)")
+    zeros = int((frame[variable] == 0).sum())
+    if zeros:
+        notes.append(f"{variable}: {zeros} city-years have the value 0; a bootstrap resample "
+                     "made only of such cities counts as Gini 0 (all cities equal)")
+    return notes
 
 
 def _cities_note(table: pd.DataFrame, frame: pd.DataFrame, variable: str) -> str:
@@ -141,6 +160,7 @@ def compute(ctx: Context) -> StageResult:
         dagum_parts.append(totals)
         detail_parts.append(details)
         notes.append(_cities_note(table, frame, variable))
+        notes += _degenerate_notes(totals, frame, variable)
         outside = table.loc[(table["gini"] < table["ci_low"]) | (table["gini"] > table["ci_high"])]
         if len(outside):
             notes.append(f"{variable}: in {len(outside)} group-years the point "

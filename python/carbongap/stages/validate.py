@@ -8,9 +8,6 @@ from ..pipeline.stage import Context, StageResult
 from ..pipeline.writer import OutputWriter
 from ..validate import coverage
 
-#: Quantiles at which the synthetic truth coefficients are tabulated (includes the paper's).
-TRUTH_TAUS: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-
 
 def compute(ctx: Context) -> StageResult:
     """Tables: ``panel``, ``provinces``, ``coverage``; synthetic runs add ``truth`` and
@@ -34,7 +31,7 @@ def compute(ctx: Context) -> StageResult:
     }
     notes = [f"data: {panel.source}", *panel.notes]
     if panel.truth is not None:
-        from ..synth import true_quantile_coefficients
+        from ..synth import TRUTH_TAUS, true_quantile_coefficients
 
         tables["truth"] = panel.truth
         tables["truth_coefficients"] = (

@@ -16,8 +16,9 @@ real yearbooks (``mess``).
     synth.write_csv("synthetic/", seed=0)
 """
 
-from .emissions import true_quantile_coefficients
+from .emissions import TRUTH_TAUS, true_quantile_coefficients
 from .files import write_csv
 from .panel import SyntheticPanel, generate
 
-__all__ = ["SyntheticPanel", "generate", "true_quantile_coefficients", "write_csv"]
+__all__ = ["TRUTH_TAUS", "SyntheticPanel", "generate", "true_quantile_coefficients",
+           "write_csv"]

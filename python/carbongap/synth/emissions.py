@@ -52,6 +52,12 @@ def eps_quantile(tau: np.ndarray | float, p: SynthParams = PARAMS) -> np.ndarray
     return eps_scale(p) * (2.0 * beta_dist.ppf(tau, a, a) - 1.0)
 
 
+#: Quantiles at which the truth coefficients are tabulated (``truth_coefficients.csv`` and
+#: the pipeline's ``truth_coefficients`` table): the deciles, which include the paper's 0.2,
+#: 0.4, 0.6, 0.8.
+TRUTH_TAUS: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
 def true_quantile_coefficients(taus: Sequence[float] = (0.2, 0.4, 0.6, 0.8)) -> pd.DataFrame:
     """Exact conditional-quantile coefficients of the CO2 model: beta + gamma F^-1(tau).
 

@@ -16,11 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..io.atomic import write_text
-from .emissions import true_quantile_coefficients
+from .emissions import TRUTH_TAUS, true_quantile_coefficients
 from .panel import generate
-
-#: Quantiles of ``truth_coefficients.csv`` (the deciles; the paper uses 0.2 to 0.8).
-FILE_TAUS: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -35,7 +32,7 @@ def write_csv(out_dir: str | Path, *, seed: int = 0, n_cities: int = 282,
     """
     out = Path(out_dir)
     cities, provinces, truth = generate(seed=seed, n_cities=n_cities, years=years)
-    coefficients = true_quantile_coefficients(FILE_TAUS)
+    coefficients = true_quantile_coefficients(TRUTH_TAUS)
     coefficients.columns = [f"{tau:g}" for tau in coefficients.columns]
     tables = {"cities.csv": cities, "provinces.csv": provinces, "truth.csv": truth,
               "truth_coefficients.csv": coefficients.reset_index()}

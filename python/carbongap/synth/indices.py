@@ -1,17 +1,36 @@
 """The generator's latent productivity indices: T, PC, EC and GT, GPC, GEC.
 
-They are the SPEC section 6 Luenberger formulas evaluated on the generator's own
-technology instead of a DEA estimate of it. For the production model, the distance of
-the data of year s to the technology of year r is the SBI objective with only the
-output slack (direction g_y = y, weight 1/2)::
+They are the Luenberger formulas of SPEC section 6 (the LPEC and LPTP combinations of
+distance terms) with every distance term S_r(s) an *output-oriented directional
+distance* to the generator's true frontier: the outputs are expanded (and CO2
+contracted) along the SBI direction, the inputs are held fixed. They are not the SPEC
+section 6 SBI evaluated on the true technology, which also takes input slacks.
+
+Production model: the distance of the data of year s to the technology of year r
+expands the good output only (direction g_y = y, the SBI weight 1/2)::
 
     S_r(s) = (1/2) (f_r(x_s) / y_s - 1) = (1/2) (exp(u_s + ln f_r(x_s) - ln f_s(x_s)) - 1)
 
 (negative, not infeasible, when the data lie above the frontier of the other year).
-For the green model the bad output (CO2, b) enters with the SBI weights 1/(M + J) = 1/2;
-its frontier is the least CO2 the emission model can give a city with the same
-regressors, ``b_min = exp(x'beta + (x'gamma) eps_min)``, so ``w = ln(b / b_min) =
-(x'gamma)(eps - eps_min) >= 0`` (see ``emissions``)::
+Within a year, S_s(s) = (exp(u_s) - 1) / 2. The SBI of the same unit against the same
+Cobb-Douglas frontier (``technology``) gives up the shares a of capital and b of labour
+as well::
+
+    SBI(u) = max over a, b in [0, 1) of (1/2) [(a + b) / 2 + exp(u) (1 - a)^alpha
+             (1 - b)^(1 - alpha) - 1]   subject to the bracketed output ratio >= 1
+
+Capital slack never pays (alpha >= 1/2); labour slack pays when exp(u) (1 - alpha) < 1/2,
+i.e. u < ln(1 / (2 (1 - alpha))) (0.22 at alpha = 0.60, 0.33 at alpha = 0.64). Below that
+the SBI exceeds (exp(u) - 1)/2 (at alpha = 0.60: 0.0294 against 0.0256 at u = 0.05);
+above it the two are equal. Both are increasing in u alone and 0 at u = 0, so on the
+true technology the SBI efficiency change has the sign of the latent EC but not its size;
+the latent indices are the truth of the output distances, not of the SBI values.
+
+Green model: the bad output (CO2, b) enters with the SBI weights 1/(M + J) = 1/2; its
+frontier is the least CO2 the emission model can give a city with the same regressors,
+``b_min = exp(x'beta + (x'gamma) eps_min)`` (a property of the emission model, not a
+technology spanned by the data), so ``w = ln(b / b_min) = (x'gamma)(eps - eps_min) >= 0``
+(see ``emissions``); again no input slack::
 
     S^G_r(s) = (1/2) (1/2) [(f_r(x_s)/y_s - 1) + (1 - b_min/b_s)]
              = S_r(s) / 2 + (1 - exp(-w_s)) / 4

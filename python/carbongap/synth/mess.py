@@ -6,32 +6,35 @@ default (seed 0, 282 cities, 2006-2019); ``tests/test_synth_mess.py`` recounts e
 
 - ``provincial_fai_blank`` = 90 province-years with fai_province and new_fai_province
   blank: every province after 2016 (the paper: provincial FAI missing from 2017 on);
-- ``city_fai_blank_after`` = 438 city-years after 2016 with a blank city FAI (each
+- ``city_fai_blank_after`` = 471 city-years after 2016 with a blank city FAI (each
   reported with probability ``city_fai_after_share``);
-- ``late_start_rows`` = 39 city-years absent because ``late_start_cities`` = 13 cities
+- ``late_start_rows`` = 12 city-years absent because ``late_start_cities`` = 6 cities
   are first observed after the first year (more of them underdeveloped);
-- ``gap_rows`` = 87 city-years absent in ``gap_cities`` = 57 cities with 1 to 3 whole
+- ``gap_rows`` = 39 city-years absent in ``gap_cities`` = 25 cities with 1 to 3 whole
   years missing after the first (more of them underdeveloped);
-- ``base_fai_blank`` = 7 cities with a blank FAI in the first year (their capital stock
+- ``base_fai_blank`` = 4 cities with a blank FAI in the first year (their capital stock
   starts late, see ``carbongap.accounting.capital``);
-- ``fai_blank_inside`` = 13 city-years with a blank FAI inside 2007-2016 (the capital
+- ``fai_blank_inside`` = 11 city-years with a blank FAI inside 2007-2016 (the capital
   stock interpolates the flow);
-- ``absent_variable`` = 14 cities that never report employment or income;
-- ``missing_cells`` = 157 city-years with a blank cell among GDP, secondary share,
+- ``absent_variable`` = 5 cities that never report employment or income;
+- ``missing_cells`` = 69 city-years with a blank cell among GDP, secondary share,
   population, employment, income, raw coal, natural gas, LPG and electricity (besides
   the absent variables), more often in underdeveloped provinces;
-- ``zero_crude_oil`` = 3418 city-years with crude oil 0 (no refinery);
-- ``zero_fuel_oil`` = 1679 city-years with fuel oil 0;
-- ``zero_natural_gas`` = 70 city-years with natural gas 0 (before the city's gas
+- ``zero_crude_oil`` = 3484 city-years with crude oil 0 (no refinery);
+- ``zero_fuel_oil`` = 1725 city-years with fuel oil 0;
+- ``zero_natural_gas`` = 74 city-years with natural gas 0 (before the city's gas
   arrived: small cities, early years).
 
 The zeros come from the fuel split (``emissions.fuel_shares``); they are listed here
 because they are the zeros a reader of the data meets. Together the blanks leave
-``sample_all`` = 2359 city-years of 2007-2016 usable for the regressions
-(``sample_developed`` = 890, ``sample_underdeveloped`` = 618; the paper: 2350, 891,
-605), counted as in ``tests/test_synth_mess.py``: the city-year and the year before
-are reported with GDP, employment, every fuel and a capital stock, and the year has
-population, income and secondary share.
+``sample_all`` = 2648 city-years of 2007-2016 with complete data
+(``sample_developed`` = 972, ``sample_underdeveloped`` = 716), counted as in
+``tests/test_synth_mess.py``: the city-year and the year before are reported with GDP,
+employment, every fuel and a capital stock, and the year has population, income and
+secondary share. The pipeline's regression sample is smaller: about 16 % of these
+city-years lose an index to infeasible cross-period DEA LPs, which leaves N = 2236
+(developed 818, underdeveloped 617) against the paper's 2350 (891, 605); see the mess
+parameters in ``params.py``.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ from .emissions import (
 )
 from .investment import city_fai, provincial_series, provincial_table
 from .mess import apply_mess
-from .params import PARAMS
+from .params import PARAMS, SynthParams
 from .technology import frontier, inefficiency, planned_capital
 from .timeline import STREAMS, Timeline, stream
 
@@ -73,9 +73,11 @@ class SyntheticPanel(NamedTuple):
         - ``inefficiency``: u >= 0, ln(frontier_output / gdp_real);
         - ``on_frontier``: u == 0;
         - ``T``, ``PC``, ``EC``, ``GT``, ``GPC``, ``GEC``: latent productivity indices in
-          index form (1 + indicator), the SPEC section 6 formulas on the true technology
-          (``indices``), comparing year t with t - 1 (in the first year, with the
-          generator's state of the year before, which is not reported);
+          index form (1 + indicator): the SPEC section 6 Luenberger formulas with
+          output-oriented directional distances to the true frontier, not the full SBI
+          (which also takes input slacks; see ``indices``), comparing year t with t - 1
+          (in the first year, with the generator's state of the year before, which is
+          not reported);
         - ``lnT``, ``lnP``, ``lnA``, ``lnI``: the regressors of the CO2 model: ln T,
           ln population (10^4 persons), ln disposable income (yuan), ln secondary share
           (percent), latent (before any cell was blanked);
@@ -112,12 +114,13 @@ def _long(tl: Timeline, codes: np.ndarray, columns: dict[str, np.ndarray]) -> pd
 
 
 def _capital(codes: np.ndarray, province_of: np.ndarray, fai: np.ndarray,
-             provinces: pd.DataFrame, planned: np.ndarray, tl: Timeline) -> np.ndarray:
+             provinces: pd.DataFrame, planned: np.ndarray, tl: Timeline,
+             p: SynthParams) -> np.ndarray:
     """Capital, cities x simulated years: eq. 7 by the accounting module on the complete
     FAI over the reported years; the planned stock outside them."""
     panel = _long(tl, codes, {"fai": fai})
     panel.insert(2, "province_code", np.repeat(province_of, tl.last - tl.first + 1))
-    stock = capital_stock(panel, provinces, delta=PARAMS.depreciation, base_year=tl.first,
+    stock = capital_stock(panel, provinces, delta=p.depreciation, base_year=tl.first,
                           gaps="interpolate")  # sorted by city_code, year like ``panel``
     out = planned.copy()
     out[:, tl.window()] = stock["capital"].to_numpy().reshape(len(codes), -1)
@@ -165,7 +168,7 @@ def generate(seed: int = 0, n_cities: int = 282,
     prov = provincial_series(province_codes, tl, streams["provinces"], p)
     fai = city_fai(planned, rows, prov, streams["investment"], p)
     provinces = provincial_table(prov, rows, fai, planned, tl)
-    capital = _capital(codes, province_of, fai, provinces, planned, tl)
+    capital = _capital(codes, province_of, fai, provinces, planned, tl, p)
 
     log_frontier = front.log_output(capital, eco.employment)
     gdp_real = np.exp(log_frontier - u)
