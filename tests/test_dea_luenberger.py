@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from carbongap.dea import luenberger, sbi, screen
-from carbongap.dea.frontiers import FRONTIERS, terms
+from carbongap.dea.frontiers import FRONTIERS, terms, year_pairs
 
 INPUTS, GOOD, BAD = ["capital", "employment"], ["gdp_real"], ["co2"]
 
@@ -82,8 +82,75 @@ def test_decomposition_identities_hold_for_every_city_year(frontier, bad):
     assert (parts.isna() == out["PC"].isna() | out["EC"].isna()).all()
     np.testing.assert_allclose(out.loc[ok, "LTFP"], parts[ok], rtol=0, atol=1e-12)
     np.testing.assert_allclose(out.loc[ok, "LTFP"], (out["EC"] + out["PC"])[ok], atol=1e-12)
-    np.testing.assert_allclose(out["EC"], out["LPEC"] + out["LSEC"], atol=0)
     assert len(out) == 30 * 4
+
+
+def _technology(frontier: str, role: str, pair: tuple[int, int], years: list[int]):
+    """The years spanning a technology, from the definitions (frontiers module doc)."""
+    if role == "P":
+        return years if frontier == "global" else list(pair)
+    own = pair[0] if role == "t" else pair[1]
+    return [y for y in years if y <= own] if frontier == "sequential" else [own]
+
+
+@pytest.mark.parametrize("frontier", FRONTIERS)
+@pytest.mark.parametrize("bad", [[], BAD])
+def test_components_from_eight_directly_computed_s_terms(frontier, bad):
+    # Every S term recomputed with sbi() on the technology of its definition, then the
+    # formulas applied here: SPEC section 6 for the adjacent frontiers, the pooled forms
+    # of carbongap.dea.decomposition for global and biennial. The panel has decreasing
+    # returns and heterogeneous cities, so CRS and VRS terms differ (LSEC and LTPSC are
+    # far from 0): a swapped CRS/VRS term, or a swapped period, would show.
+    panel = _panel(12, n=20, years=range(2006, 2010))
+    years = sorted(panel["year"].unique().tolist())
+    out = luenberger(panel, INPUTS, GOOD, bad, frontier).set_index(["city_code", "year"])
+
+    def arrays(frame):
+        return (frame[INPUTS].to_numpy(), frame[GOOD].to_numpy(),
+                frame[bad].to_numpy() if bad else None)
+
+    def s_term(rts, tech_years, data_year, cities):
+        ref = panel.loc[panel["year"].isin(tech_years)]
+        data = panel.loc[panel["year"] == data_year].set_index("city_code").loc[cities]
+        x, y, b = arrays(data)
+        x_ref, y_ref, b_ref = arrays(ref)
+        return sbi(x, y, b, x_ref, y_ref, b_ref, rts=rts).values
+
+    scale_parts = []
+
+    for t in years[:-1]:
+        t1 = t + 1
+        cities = sorted(set(panel.loc[panel.year == t, "city_code"])
+                        & set(panel.loc[panel.year == t1, "city_code"]))
+        S = {}
+        for rts, letter in (("crs", "C"), ("vrs", "V")):
+            roles = (("t", "t"), ("t", "t1"), ("t1", "t"), ("t1", "t1"), ("P", "t"),
+                     ("P", "t1"))
+            for tech, data in roles:
+                tech_years = _technology(frontier, tech, (t, t1), years)
+                S[f"{letter}_{tech}_{data}"] = s_term(rts, tech_years,
+                                                      t if data == "t" else t1, cities)
+        c, v = ({k[2:]: val for k, val in S.items() if k[0] == x} for x in "CV")
+        lpec = v["t_t"] - v["t1_t1"]
+        lsec = (c["t_t"] - v["t_t"]) - (c["t1_t1"] - v["t1_t1"])
+        if frontier in ("contemporaneous", "sequential"):
+            ltfp = 0.5 * ((c["t_t"] - c["t_t1"]) + (c["t1_t"] - c["t1_t1"]))
+            lptp = 0.5 * ((v["t1_t"] - v["t_t"]) + (v["t1_t1"] - v["t_t1"]))
+            ltpsc = 0.5 * (((c["t1_t"] - v["t1_t"]) - (c["t_t"] - v["t_t"]))
+                           + ((c["t1_t1"] - v["t1_t1"]) - (c["t_t1"] - v["t_t1"])))
+        else:
+            ltfp = c["P_t"] - c["P_t1"]
+            lptp = (v["P_t"] - v["t_t"]) - (v["P_t1"] - v["t1_t1"])
+            ltpsc = (((c["P_t"] - v["P_t"]) - (c["t_t"] - v["t_t"]))
+                     - ((c["P_t1"] - v["P_t1"]) - (c["t1_t1"] - v["t1_t1"])))
+        got = out.loc[[(city, t1) for city in cities]]
+        expected = {"LTFP": ltfp, "LPEC": lpec, "LSEC": lsec, "LPTP": lptp, "LTPSC": ltpsc}
+        for name, value in expected.items():
+            np.testing.assert_allclose(got[name].to_numpy(), value, rtol=0, atol=1e-10,
+                                       err_msg=f"{frontier} {t}-{t1} {name}")
+        scale_parts.append(np.column_stack([lsec, ltpsc]))
+    scale = np.abs(np.vstack(scale_parts))
+    assert (scale[:, 0] > 1e-3).sum() >= 20 and (scale[:, 1] > 1e-3).sum() >= 5
 
 
 def test_s_terms_are_the_sbi_of_the_right_data_against_the_right_technology():
@@ -143,7 +210,8 @@ def test_global_technology_is_one_technology_for_all_years():
                        index=pd.MultiIndex.from_frame(panel[["city_code", "year"]]))
     later = direct.loc[list(zip(out["city_code"], out["year"], strict=True))].to_numpy()
     np.testing.assert_allclose(out["S_C_P_t1"], later, atol=1e-10)
-    np.testing.assert_allclose(out["LTFP"], out["S_C_P_t"] - out["S_C_P_t1"], atol=0)
+    earlier = direct.loc[list(zip(out["city_code"], out["year_from"], strict=True))]
+    np.testing.assert_allclose(out["S_C_P_t"], earlier.to_numpy(), atol=1e-10)
 
 
 def test_known_frontier_and_inefficiency_recovered_over_two_years():
@@ -237,3 +305,40 @@ def test_panel_errors_name_the_column():
         luenberger(pd.concat([panel, panel.iloc[:1]], ignore_index=True), INPUTS, GOOD)
     with pytest.raises(ValueError, match="frontier 'window' is not one of"):
         luenberger(panel, INPUTS, GOOD, frontier="window")
+
+
+def test_year_pairs_are_calendar_pairs_only():
+    assert year_pairs([2009, 2006, 2007, 2010]) == [(2006, 2007), (2009, 2010)]
+    assert year_pairs([2006, 2008]) == []
+    assert year_pairs(range(2006, 2009)) == [(2006, 2007), (2007, 2008)]
+
+
+@pytest.mark.parametrize("how", ["co2 missing", "rows absent"])
+def test_a_lost_year_breaks_its_pairs_and_each_loss_is_listed(how):
+    # No usable 2008 for the green model (every CO2 missing, or no 2008 rows at all): the
+    # pairs 2007-2008 and 2008-2009 are lost; 2007 and 2009 never form a pair (SPEC 6).
+    panel = _panel(13, n=5, years=range(2006, 2011))
+    if how == "co2 missing":
+        panel.loc[panel.year == 2008, "co2"] = np.nan
+    else:
+        panel = panel.loc[panel.year != 2008]
+    out = luenberger(panel, INPUTS, GOOD, BAD, label="green model")
+    assert sorted(set(zip(out["year_from"], out["year"], strict=True))) == [
+        (2006, 2007), (2009, 2010)]
+    excluded = screen(panel, [*INPUTS, *GOOD, *BAD], label="green model").excluded
+    lost = excluded.loc[excluded.reason.str.contains("no unit is usable")]
+    cities = sorted(panel.city_code.unique())
+    # One row per city per lost pair, keyed by the later year, naming the pair.
+    assert sorted(zip(lost.city_code, lost.year, lost.reason, strict=True)) == sorted(
+        [(c, 2008, "green model: no indicator for the pair 2007-2008: no unit is usable "
+                   "in year 2008") for c in cities]
+        + [(c, 2009, "green model: no indicator for the pair 2008-2009: no unit is usable "
+                     "in year 2008") for c in cities])
+    assert len(excluded) == len(lost) + (5 if how == "co2 missing" else 0)
+
+
+def test_periods_must_be_whole_numbers():
+    panel = _panel(14, n=3, years=range(2006, 2008)).astype({"year": "float64"})
+    panel.loc[4, "year"] = 2007.5
+    with pytest.raises(ValueError, match=r"year must hold whole periods .* rows 4"):
+        luenberger(panel, INPUTS, GOOD)

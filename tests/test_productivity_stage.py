@@ -163,3 +163,94 @@ def test_missing_variable_is_a_clear_error():
     ctx = _context('productivity.inputs=["capital", "land"]')
     with pytest.raises(ValueError, match="DEA variable 'land' is neither in the accounting"):
         productivity.compute(ctx)
+
+
+def _context_with(accounting: pd.DataFrame, panel: pd.DataFrame, *overrides: str) -> Context:
+    config = load_config(overrides=["productivity.years=[2006, 2010]", *overrides])
+    return Context(config=config, upstream={"validate": StageResult({"panel": panel}),
+                                            "accounting": StageResult({"accounting": accounting})})
+
+
+def test_cumulative_base_is_the_first_usable_year_and_not_drawn():
+    # No usable 2006 (capital 0 everywhere): the base of both chains is 2007, not the
+    # configured first year 2006; the figures start after the base.
+    accounting, panel = _frames()
+    accounting.loc[accounting.year == 2006, "capital"] = 0.0
+    result = productivity.compute(_context_with(accounting, panel,
+                                                'productivity.index_form="cumulative"'))
+    notes = " ".join(result.notes)
+    assert "production model: cumulative index, base year 2007 = 1" in notes
+    assert "green model: cumulative index, base year 2007 = 1" in notes
+    idx = result.tables["indices"]
+    assert idx["year"].min() == 2007 and (idx.loc[idx.year == 2007, "T"] == 1.0).all()
+    assert result.tables["yearly_means"]["year"].min() == 2008
+    assert result.tables["yearly_gini"]["year"].min() == 2008
+
+
+def test_cumulative_notes_count_city_years_lost_to_broken_chains(tmp_path):
+    result = productivity.compute(_context('productivity.index_form="cumulative"'))
+    luen = result.tables["luenberger"]
+    for model, (name, indicator) in (("production", ("T", "LTFP")),
+                                     ("green", ("GT", "LTFP"))):
+        part = luen.loc[luen.model == model]
+        # By hand: a city-year whose own indicator is defined but some earlier link
+        # (2006-2007 ... t-1 - t) is missing or NaN.
+        broken = 0
+        for _, city in part.groupby("city_code"):
+            links = dict(zip(city["year"], city[indicator], strict=True))
+            for year, value in links.items():
+                earlier = [links.get(y, np.nan) for y in range(2007, year)]
+                broken += bool(np.isfinite(value) and not np.isfinite(earlier).all())
+        assert broken > 0, model
+        note = next(n for n in result.notes if n.startswith(f"{model} model: cumulative"))
+        assert f"of {len(part)} city-year indicators" in note
+        assert f"chain is missing or NaN: {name} {broken}, " in note
+    # The figures start after the base year 2006; its all-1 values are not drawn.
+    out = OutputWriter(tmp_path)
+    productivity.write(result, out, _context('productivity.index_form="cumulative"').config)
+    for number in (2, 3, 4):
+        data = pd.read_csv(tmp_path / f"figures/figure{number}.csv")
+        assert data["year"].min() == 2007, number
+
+
+def test_each_model_is_screened_once_and_exclusions_are_recorded_once(monkeypatch):
+    import importlib
+
+    module = importlib.import_module("carbongap.dea.luenberger")
+    calls = []
+    original = module.screen
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("label"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, "screen", counting)
+    result = productivity.compute(_context())
+    assert calls == ["production model", "green model"]
+    log = result.attrition
+    assert not log.duplicated(["stage", "reason", "city_code", "year"]).any()
+
+
+def test_a_lost_year_is_recorded_for_every_city(result):
+    accounting, panel = _frames()
+    accounting.loc[accounting.year == 2008, "co2"] = np.nan
+    lost = productivity.compute(_context_with(accounting, panel))
+    luen = lost.tables["luenberger"]
+    green = luen.loc[luen.model == "green"]
+    assert sorted(set(zip(green.year_from, green.year, strict=True))) == [
+        (2006, 2007), (2009, 2010)]
+    log = lost.attrition
+    rows = log.loc[log.reason == "green model: no indicator for the pair 2008-2009: no unit "
+                                 "is usable in year 2008"]
+    assert len(rows) == 20 and set(rows["year"]) == {2009}
+
+
+def test_mean_lines_takes_the_time_column_name():
+    from carbongap.dea.figures import mean_lines
+
+    means = pd.DataFrame({"variable": ["T", "T", "GT"], "period": [2, 1, 1], "n": 3,
+                          "mean": [1.1, 1.0, 0.9]})
+    figure, data = mean_lines(means, {"T": "T", "GT": "GT"}, "title", "mean", time="period")
+    assert data["period"].tolist() == [1, 2, 1] and data["variable"].tolist() == [
+        "T", "T", "GT"]
+    assert figure.axes[0].get_xlabel() == "period"

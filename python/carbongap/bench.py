@@ -13,7 +13,10 @@ second and peak memory, and compares with
 * R Benchmarking's ``dea.add`` on the SPEC section 9 rescaling, where the package is
   installed: likewise sampled, timed inside R, extrapolated.
 
-:func:`county_benchmark` runs a county-size panel (2,800 units x 20 years) the same way.
+carbongap's values in both comparisons come from the very jobs it timed (same frontier,
+same pruning: :func:`carbongap.dea.technology.solve_job` on the planned jobs, whose
+results never depend on how they are run). :data:`SIZES` holds the two standard jobs:
+``"paper"`` (282 cities x 2006-2016) and ``"county"`` (2,800 units x 2000-2019).
 Timings on a shared machine are noisy; the report says what was measured and how.
 """
 
@@ -27,8 +30,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .dea import luenberger, sbi, screen
+from .dea import luenberger, screen
 from .dea.plan import LuenbergerPlan, plan_luenberger
+from .dea.status import status_words
+from .dea.technology import JobResult, solve_job, split
 from .progress import ProgressFactory, null_progress
 
 #: The two models of SPEC section 6: name -> (inputs, good outputs, bad outputs).
@@ -179,13 +184,20 @@ def _sample(plans: dict[str, LuenbergerPlan], size: int, seed: int
     return groups
 
 
-def _split(data: np.ndarray, dims: tuple[int, int, int]) -> list[np.ndarray | None]:
-    n_in, n_good, n_bad = dims
-    parts: list[np.ndarray | None] = [data[:, :n_in], data[:, n_in:n_in + n_good],
-                                      data[:, n_in + n_good:]]
-    if n_bad == 0:
-        parts[2] = None
-    return parts
+class _Ours:
+    """carbongap's results of the planned (timed) jobs, solved on first need."""
+
+    def __init__(self, plans: dict[str, LuenbergerPlan]) -> None:
+        self._plans = plans
+        self._done: dict[tuple[str, int], JobResult] = {}
+
+    def __call__(self, model: str, j: int, points: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """(values, status words) of the sampled points of job ``j`` of ``model``."""
+        if (model, j) not in self._done:
+            self._done[(model, j)] = solve_job(self._plans[model].jobs[j])
+        result = self._done[(model, j)]
+        return result.values[points], status_words(result.status[points])
 
 
 def naive_linprog(reference: np.ndarray, point: np.ndarray, dims: tuple[int, int, int],
@@ -215,32 +227,31 @@ def naive_linprog(reference: np.ndarray, point: np.ndarray, dims: tuple[int, int
 _SCIPY_STATUS = {0: "optimal", 2: "infeasible", 3: "unbounded"}
 
 
-def _compare_naive(plans: dict[str, LuenbergerPlan], total_lps: int, best: float,
-                   sample: int, seed: int) -> Comparison:
+def _compare_naive(plans: dict[str, LuenbergerPlan], ours: _Ours, total_lps: int,
+                   best: float, sample: int, seed: int) -> Comparison:
     seconds = 0.0
     worst = 0.0
     mismatches = failures = count = 0
     for model, j, points in _sample(plans, sample, seed):
         job = plans[model].jobs[j]
-        ours = sbi(*_split(job.points[points], job.dims), *_split(job.reference, job.dims),
-                   rts=job.rts)
+        our_values, our_status = ours(model, j, points)
         for i, p in enumerate(points):
             started = time.perf_counter()
             value, status = naive_linprog(job.reference, job.points[p], job.dims, job.rts)
             seconds += time.perf_counter() - started
             count += 1
-            if _SCIPY_STATUS.get(status) != ours.status[i]:
+            if _SCIPY_STATUS.get(status) != our_status[i]:
                 mismatches += 1
                 failures += status not in _SCIPY_STATUS
-            if np.isfinite(value) and np.isfinite(ours.values[i]):
-                worst = max(worst, abs(value - ours.values[i]))
+            if np.isfinite(value) and np.isfinite(our_values[i]):
+                worst = max(worst, abs(value - our_values[i]))
     per_lp = seconds / count
     return Comparison("scipy linprog loop (naive)", count, per_lp, per_lp * total_lps,
                       per_lp * total_lps / best, worst, mismatches, failures)
 
 
-def _compare_benchmarking(plans: dict[str, LuenbergerPlan], total_lps: int, best: float,
-                          sample: int, seed: int) -> Comparison:
+def _compare_benchmarking(plans: dict[str, LuenbergerPlan], ours: _Ours, total_lps: int,
+                          best: float, sample: int, seed: int) -> Comparison:
     from .r.benchmarking import sbi_dea_add
 
     seconds = 0.0
@@ -248,35 +259,49 @@ def _compare_benchmarking(plans: dict[str, LuenbergerPlan], total_lps: int, best
     mismatches = count = 0
     for model, j, points in _sample(plans, sample, seed):
         job = plans[model].jobs[j]
-        evaluated = _split(job.points[points], job.dims)
-        reference = _split(job.reference, job.dims)
+        evaluated = [p if p.shape[1] else None for p in split(job.points[points], job.dims)]
+        reference = [p if p.shape[1] else None for p in split(job.reference, job.dims)]
         values, status, elapsed = sbi_dea_add(*evaluated, *reference, rts=job.rts)
-        ours = sbi(*evaluated, *reference, rts=job.rts)
+        our_values, our_status = ours(model, j, points)
         seconds += elapsed
         count += len(points)
-        mismatches += int((status != ours.status).sum())
-        both = np.isfinite(values) & np.isfinite(ours.values)
+        mismatches += int((status != our_status).sum())
+        both = np.isfinite(values) & np.isfinite(our_values)
         if both.any():
-            worst = max(worst, float(np.abs(values[both] - ours.values[both]).max()))
+            worst = max(worst, float(np.abs(values[both] - our_values[both]).max()))
     per_lp = seconds / count
     return Comparison("R Benchmarking dea.add", count, per_lp, per_lp * total_lps,
                       per_lp * total_lps / best, worst, mismatches, 0)
 
 
-def run_dea_benchmark(*, units: int = 282, years: tuple[int, int] = (2006, 2016),
-                      seed: int = 0, jobs: int = 2, dask: Any = "",
-                      frontier: str = "contemporaneous", prune: bool = True,
-                      repeats: int = 2, naive_sample: int = 1000,
-                      benchmarking_sample: int = 300,
+#: The standard jobs: panel size and how much to time. ``"paper"`` is the paper's DEA
+#: (282 cities x 2006-2016); ``"county"`` a county-size panel (2,800 units x 20 years).
+SIZES: dict[str, dict[str, Any]] = {
+    "paper": {"units": 282, "years": (2006, 2016), "repeats": 2, "naive_sample": 1000,
+              "benchmarking_sample": 300},
+    "county": {"units": 2800, "years": (2000, 2019), "repeats": 1, "naive_sample": 200,
+               "benchmarking_sample": 0},
+}
+
+
+def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
+                      years: tuple[int, int] | None = None, seed: int = 0, jobs: int = 2,
+                      dask: Any = "", frontier: str = "contemporaneous", prune: bool = True,
+                      repeats: int | None = None, naive_sample: int | None = None,
+                      benchmarking_sample: int | None = None,
                       progress: ProgressFactory = null_progress) -> DEABenchmark:
     """Time the DEA stage (both models, CRS and VRS, every LP) on a simulated panel.
 
     Parameters
     ----------
+    size
+        A key of :data:`SIZES`; it gives every argument left None below.
     units, years, seed
-        The simulated panel (:func:`simulate_panel`); the paper size is 282 x 2006-2016.
+        The simulated panel (:func:`simulate_panel`).
     jobs, dask
         Execution of the engine (as ``--jobs`` / ``--dask``).
+    frontier, prune
+        The engine's configuration; the comparisons use the same.
     repeats
         Engine runs; the first includes starting the worker processes.
     naive_sample, benchmarking_sample
@@ -285,44 +310,43 @@ def run_dea_benchmark(*, units: int = 282, years: tuple[int, int] = (2006, 2016)
     progress
         Progress factory for the engine runs.
     """
-    panel = simulate_panel(units, years, seed)
+    if size not in SIZES:
+        raise ValueError(f"size {size!r} is not one of: {', '.join(SIZES)}")
+    given = {"units": units, "years": years, "repeats": repeats, "naive_sample": naive_sample,
+             "benchmarking_sample": benchmarking_sample}
+    setting = {name: SIZES[size][name] if value is None else value
+               for name, value in given.items()}
+    panel = simulate_panel(setting["units"], setting["years"], seed)
     plans = _plans(panel, frontier, prune)
     lps_by_model = {m: p.n_lps for m, p in plans.items()}
     total = sum(lps_by_model.values())
     walls = []
     with _PeakMemory() as memory:
-        for _ in range(max(repeats, 1)):
+        for _ in range(max(setting["repeats"], 1)):
             started = time.perf_counter()
             for model, (inputs, good, bad) in MODELS.items():
                 luenberger(panel, inputs, good, bad, frontier, prune=prune, jobs=jobs,
                            dask=dask, progress=progress, label=f"{model} model")
             walls.append(time.perf_counter() - started)
     best = min(walls)
+    ours = _Ours(plans)
     comparisons, skipped = [], []
-    if naive_sample > 0:
-        comparisons.append(_compare_naive(plans, total, best, naive_sample, seed))
-    if benchmarking_sample > 0:
+    if setting["naive_sample"] > 0:
+        comparisons.append(_compare_naive(plans, ours, total, best, setting["naive_sample"],
+                                          seed))
+    if setting["benchmarking_sample"] > 0:
         from .r.benchmarking import available
 
         if available():
-            comparisons.append(_compare_benchmarking(plans, total, best, benchmarking_sample,
-                                                     seed))
+            comparisons.append(_compare_benchmarking(plans, ours, total, best,
+                                                     setting["benchmarking_sample"], seed))
         else:
             skipped.append("R Benchmarking: not installed (or R unavailable); no ratio")
-    return DEABenchmark(units=units, years=years, frontier=frontier, prune=prune, jobs=jobs,
-                        dask=str(dask), lps=total, lps_by_model=lps_by_model,
-                        wall_seconds=tuple(walls), peak_memory_mb=memory.peak / 2**20,
-                        comparisons=tuple(comparisons), skipped=tuple(skipped))
-
-
-def county_benchmark(*, units: int = 2800, years: tuple[int, int] = (2000, 2019),
-                     jobs: int = 2, dask: Any = "", repeats: int = 1, naive_sample: int = 200,
-                     benchmarking_sample: int = 0,
-                     progress: ProgressFactory = null_progress) -> DEABenchmark:
-    """The county-size run: 2,800 units x 20 years, both models, CRS and VRS."""
-    return run_dea_benchmark(units=units, years=years, jobs=jobs, dask=dask, repeats=repeats,
-                             naive_sample=naive_sample,
-                             benchmarking_sample=benchmarking_sample, progress=progress)
+    return DEABenchmark(units=setting["units"], years=setting["years"], frontier=frontier,
+                        prune=prune, jobs=jobs, dask=str(dask), lps=total,
+                        lps_by_model=lps_by_model, wall_seconds=tuple(walls),
+                        peak_memory_mb=memory.peak / 2**20, comparisons=tuple(comparisons),
+                        skipped=tuple(skipped))
 
 
 def format_benchmark(result: DEABenchmark) -> str:

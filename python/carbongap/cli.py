@@ -153,10 +153,13 @@ def synth(out: Annotated[Path, typer.Option("--out", help="Folder for the CSV fi
 @bench_app.command("dea")
 def bench_dea(
     county: Annotated[bool, typer.Option(
-        "--county", help="County size instead: 2,800 units x 20 years.")] = False,
+        "--county", help="County size instead: 2,800 units x 2000-2019.")] = False,
     units: Annotated[int | None, typer.Option(help="Units (default 282, or 2800).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the simulated panel.")] = 0,
     jobs: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     dask: Annotated[str, typer.Option(help="'' (none), 'local' or a scheduler address.")] = "",
+    frontier: Annotated[str, typer.Option(help="DEA frontier.")] = "contemporaneous",
+    prune: Annotated[bool, typer.Option(help="Exact reference-set pruning.")] = True,
     repeats: Annotated[int | None, typer.Option(help="Engine runs (default 2, county 1).")] = None,
     naive_sample: Annotated[int | None, typer.Option(
         help="LPs timed for the naive linprog loop (default 1000, county 200; 0 skips).")] = None,
@@ -165,11 +168,8 @@ def bench_dea(
     """Speed and memory of the DEA engine on the paper-size (or county-size) job."""
     from .bench import format_benchmark, run_dea_benchmark
 
-    size = {"units": 2800, "years": (2000, 2019), "repeats": 1, "naive_sample": 200,
-            "benchmarking_sample": 0} if county else {}
-    for name, value in (("units", units), ("repeats", repeats), ("naive_sample", naive_sample)):
-        if value is not None:
-            size[name] = value
-    result = run_dea_benchmark(jobs=jobs, dask=dask,
-                               progress=null_progress if quiet else rich_progress, **size)
+    result = run_dea_benchmark("county" if county else "paper", units=units, seed=seed,
+                               jobs=jobs, dask=dask, frontier=frontier, prune=prune,
+                               repeats=repeats, naive_sample=naive_sample,
+                               progress=null_progress if quiet else rich_progress)
     typer.echo(format_benchmark(result))

@@ -6,17 +6,21 @@ Public functions::
         -> SBIResult   # directional slacks-based inefficiency of each unit
     luenberger(panel, inputs, good, bad=(), frontier="contemporaneous", ...)
         -> DataFrame   # LTFP, LPEC, LSEC, LPTP, LTPSC, EC, PC, S terms, statuses
+    luenberger_result(...) -> LuenbergerResult   # the same table with its screening
     screen(panel, variables, ...) -> Screened   # which unit-periods enter, and why not
 
-Modules, one job each: ``highs`` (the warm-started HiGHS LP of one technology), ``prune``
+Modules, one job each: ``highs`` (the warm-started HiGHS LP of one technology),
+``reference`` (scaling and the verdict on answers), ``verify`` (the check of every
+solution in the caller's units), ``status`` (status codes and names), ``prune``
 (exact reference-set reduction), ``technology`` (every evaluation of one technology),
 ``parallel`` (joblib / Dask execution), ``frontiers`` (which periods span a technology),
 ``decomposition`` (the SPEC section 6 formulas), ``panel`` (screening), ``sbi`` and
 ``luenberger`` (the public functions).
 """
 
-from .luenberger import luenberger
+from .luenberger import LuenbergerResult, luenberger, luenberger_result
 from .panel import Screened, screen
 from .sbi import SBIResult, sbi
 
-__all__ = ["SBIResult", "Screened", "luenberger", "sbi", "screen"]
+__all__ = ["LuenbergerResult", "SBIResult", "Screened", "luenberger", "luenberger_result",
+           "sbi", "screen"]

@@ -26,10 +26,10 @@ INDEX_LABELS: dict[str, str] = {
 
 
 def mean_lines(means: pd.DataFrame, series: Mapping[str, str], title: str,
-               ylabel: str) -> tuple[Figure, pd.DataFrame]:
-    """One line per variable of ``means`` (columns variable, year, n, mean, ...).
+               ylabel: str, *, time: str = "year") -> tuple[Figure, pd.DataFrame]:
+    """One line per variable of ``means`` (columns variable, ``time``, n, mean, ...).
 
-    Returns the figure and the rows drawn, in the order of ``series`` then year.
+    Returns the figure and the rows drawn, in the order of ``series`` then ``time``.
     """
     present = [v for v in series if (means["variable"] == v).any()]
     if not present:
@@ -37,18 +37,18 @@ def mean_lines(means: pd.DataFrame, series: Mapping[str, str], title: str,
     order = {v: i for i, v in enumerate(present)}
     data = means.loc[means["variable"].isin(present)].copy()
     data = data.assign(_order=data["variable"].map(order)).sort_values(
-        ["_order", "year"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
+        ["_order", time], kind="mergesort").drop(columns="_order").reset_index(drop=True)
     figure = Figure(figsize=(7.0, 4.2))
     axes = figure.add_subplot()
     for variable in present:
         part = data.loc[data["variable"] == variable]
-        axes.plot(part["year"], part["mean"], marker="o", markersize=3.5,
+        axes.plot(part[time], part["mean"], marker="o", markersize=3.5,
                   label=series[variable])
     axes.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
-    axes.set_xlabel("year")
+    axes.set_xlabel(time)
     axes.set_ylabel(ylabel)
     axes.set_title(title)
-    axes.set_xticks(sorted(data["year"].unique()))
+    axes.set_xticks(sorted(data[time].unique()))
     axes.tick_params(axis="x", labelrotation=45)
     axes.grid(alpha=0.3)
     axes.legend(fontsize="small")

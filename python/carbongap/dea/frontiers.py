@@ -2,9 +2,12 @@
 
 SPEC section 6 writes S^a(b) for the technology of period a evaluated at the data of
 period b, and builds the Luenberger indicator of the pair (t, t+1) from eight such terms.
-Periods are the sorted distinct years of the (screened) panel; a pair is two consecutive
-periods. A technology is spanned by *every* valid observation of its periods, whether or
-not that city is evaluated in the pair.
+Periods are integer calendar periods (years); a pair is two calendar-adjacent periods t
+and t+1, both present in the (screened) panel. A gap never joins its neighbours: with
+no usable 2008, there is no 2007-2008 and no 2008-2009 indicator, and no 2007-2009 one
+(the lost pairs are listed by :func:`carbongap.dea.panel.screen`). A technology is
+spanned by *every* valid observation of its periods, whether or not that city is
+evaluated in the pair.
 
 Adjacent frontiers (the SPEC formula verbatim; terms S^t(t), S^t(t+1), S^{t+1}(t),
 S^{t+1}(t+1) under CRS and VRS):
@@ -28,16 +31,16 @@ decomposition for pooled frontiers is in :mod:`carbongap.dea.decomposition`.
 
 from __future__ import annotations
 
-import itertools
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .reference import RTS
+
 Frontier = Literal["contemporaneous", "sequential", "global", "biennial"]
 FRONTIERS: tuple[str, ...] = typing.get_args(Frontier)
 ADJACENT: frozenset[str] = frozenset({"contemporaneous", "sequential"})
-RTS: tuple[str, ...] = ("crs", "vrs")
 
 
 @dataclass(frozen=True)
@@ -86,5 +89,10 @@ def technology_periods(frontier: str, role: str, pair: tuple[int, int],
 
 
 def year_pairs(periods: Sequence[int]) -> list[tuple[int, int]]:
-    """Consecutive periods (t, t+1) of the sorted distinct periods."""
-    return list(itertools.pairwise(sorted(periods)))
+    """The calendar pairs (t, t+1) with both t and t+1 in ``periods``, sorted (SPEC §6).
+
+    ``periods`` are integer years (or other integer periods one step apart); t and t+2
+    never form a pair, even when t+1 is absent.
+    """
+    present = {int(p) for p in periods}
+    return [(t, t + 1) for t in sorted(present) if t + 1 in present]

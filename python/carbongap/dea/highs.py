@@ -23,21 +23,35 @@ bounds change, and HiGHS re-solves from the previous optimal basis (warm start).
 * :class:`TechnologyLP` — B units per HiGHS run (about four times fewer microseconds
   per LP, the fixed cost of a run being shared): B copies of the unit LP side by side
   (block-diagonal), each made *elastic* with an artificial column a ≥ 0 per row that can
-  be infeasible (good-output rows under CRS, where λ = 0 satisfies the others; every row
-  under VRS), costed −P(o) = −PENALTY · max(1, max_j w_j(o)) in the objective
-  (w_j(o) = the slack weights 1/(2N g), 1/(2(M+J) g) in scaled units). The batch LP is
-  therefore always feasible and bounded, and the blocks are independent, so each block's
-  part of the optimum is optimal for its own elastic LP. A block whose artificials are
-  all zero has a solution feasible for the original LP with the same objective, and the
-  original optimum is feasible for the elastic block with the same objective: it is the
-  original optimum, exactly. Every other block (an infeasible LP, or a penalty too
-  small) is re-solved alone with :class:`UnitLP`, which gives its exact status. Results
-  never depend on P beyond which units take the second path.
+  be infeasible, with the sign opposite to that row's slack: under CRS the M good-output
+  rows (λ = 0 with s^x = x_o, s^b = b_o satisfies the others); under VRS every input,
+  good and bad row (λ = e_1 satisfies Σλ = 1, so that row needs none). Artificials are
+  costed −P(o) = −PENALTY · max(1, max_j w_j(o)) in the objective (w_j(o) = the slack
+  weights 1/(2N g), 1/(2(M+J) g) in scaled units). The batch LP is therefore always
+  feasible and bounded, and the blocks are independent, so each block's part of the
+  optimum is optimal for its own elastic LP. A block whose artificials are all zero has
+  a solution feasible for the original LP with the same objective, and the original
+  optimum is feasible for the elastic block with the same objective: it is the original
+  optimum, exactly (in floating point: artificials at most :data:`ARTIFICIAL_TOLERANCE`
+  of their row's direction, and the solution must pass the check below). Every other
+  block (an infeasible LP, or a penalty too small) is re-solved alone with
+  :class:`UnitLP`, which decides it. Results never depend on P beyond which units take
+  the second path.
 
-Each variable is divided by a positive scale (its mean over the reference units) before
-it enters the LP. The SBI value and λ are unchanged by this (every slack is divided by a
-direction in the same units; SPEC section 6), the LP is better conditioned, and slacks
-are returned in the caller's units.
+Checks and retries. Every solution reported optimal is checked in the caller's units
+(primal feasibility and a duality-gap certificate, :mod:`carbongap.dea.verify`). An
+"unbounded" answer is accepted only where the data allow it (CRS with a reference unit
+whose inputs and bads are all zero and which produces a good output); otherwise it is a
+solver failure. A unit whose answer fails, or is undecided (HiGHS status other than
+optimal, infeasible, unbounded: a warm start occasionally stalls on an infeasible LP),
+is solved again alone from scratch (``clearSolver``, dual simplex); if that answer also
+fails or is undecided, once more by the interior-point method with crossover. The last
+answer stands: an LP that never passes the check is ``"numerical"`` (NaN), an undecided
+one keeps the HiGHS status name (e.g. ``"unknown"``, NaN). So a value is either checked
+or NaN with a non-optimal status.
+
+Scaling: each variable is divided by the geometric mean of its positive reference
+values (:mod:`carbongap.dea.reference`, which also holds the verdict on answers).
 """
 
 from __future__ import annotations
@@ -48,21 +62,14 @@ import highspy
 import numpy as np
 from highspy import _core
 
-#: HiGHS model status code -> carbongap status name (SPEC section 6); other codes use the
-#: HiGHS wording in lower case, see :func:`status_name`.
-_STATUS_NAMES: dict[int, str] = {
-    int(highspy.HighsModelStatus.kOptimal.value): "optimal",
-    int(highspy.HighsModelStatus.kInfeasible.value): "infeasible",
-    int(highspy.HighsModelStatus.kUnbounded.value): "unbounded",
-}
-OPTIMAL: int = int(highspy.HighsModelStatus.kOptimal.value)
-INFEASIBLE: int = int(highspy.HighsModelStatus.kInfeasible.value)
-UNBOUNDED: int = int(highspy.HighsModelStatus.kUnbounded.value)
+from .reference import Reference, Verdict
+from .status import OPTIMAL
+from .verify import signs
 
 #: HiGHS options: one thread per model (parallelism is across technologies), plain dual
-#: simplex on the unpresolved LP so that the basis carries over between units, and
-#: tolerances tighter than the defaults (1e-7) so that values agree with other solvers to
-#: better than 1e-8.
+#: simplex on the unpresolved LP so that the basis carries over between units,
+#: tolerances tighter than the defaults (1e-7), and the smallest matrix entry HiGHS keeps
+#: at its minimum (default 1e-9; smaller entries are read as zero).
 HIGHS_OPTIONS: dict[str, object] = {
     "output_flag": False,
     "threads": 1,
@@ -70,21 +77,8 @@ HIGHS_OPTIONS: dict[str, object] = {
     "solver": "simplex",
     "primal_feasibility_tolerance": 1e-10,
     "dual_feasibility_tolerance": 1e-10,
+    "small_matrix_value": 1e-12,
 }
-
-
-def status_name(code: int) -> str:
-    """The status of an LP as a word: optimal, infeasible, unbounded, or the HiGHS name."""
-    name = _STATUS_NAMES.get(int(code))
-    if name is not None:
-        return name
-    return str(_new_highs().modelStatusToString(highspy.HighsModelStatus(int(code)))).lower()
-
-
-def status_words(codes: np.ndarray) -> np.ndarray:
-    """HiGHS status codes -> an object array of words (:func:`status_name`)."""
-    names = {int(c): status_name(int(c)) for c in np.unique(codes)}
-    return np.array([names[int(c)] for c in codes], dtype=object)
 
 
 def _new_highs() -> _core._Highs:
@@ -106,9 +100,9 @@ class LPBatch:
     Attributes
     ----------
     values
-        S per unit (float64); NaN where the LP is not optimal.
+        S per unit (float64); NaN where the status is not optimal.
     status
-        HiGHS model status code per unit (int16); :func:`status_name` gives the word.
+        Status code per unit (int16, :mod:`carbongap.dea.status`).
     slacks
         (units, N + M + J) optimal slacks s^x, s^y, s^b in the data's units, or None.
     lambdas
@@ -121,13 +115,6 @@ class LPBatch:
     lambdas: np.ndarray | None = None
 
 
-def sbi_weights(dims: tuple[int, int, int]) -> np.ndarray:
-    """Objective weights before division by g: 1/(2N) per input, 1/(2(M+J)) per output."""
-    n_in, n_good, n_bad = dims
-    return np.concatenate([np.full(n_in, 1.0 / (2 * n_in)),
-                           np.full(n_good + n_bad, 1.0 / (2 * (n_good + n_bad)))])
-
-
 def _block_lp(scaled: np.ndarray, dims: tuple[int, int, int], rts: str, blocks: int,
               elastic: np.ndarray) -> highspy.HighsLp:
     """``blocks`` copies of the SBI LP side by side, zero costs and right-hand sides.
@@ -137,11 +124,9 @@ def _block_lp(scaled: np.ndarray, dims: tuple[int, int, int], rts: str, blocks: 
     Σλ = 1 under VRS.
     """
     k, n_var = scaled.shape
-    n_in, n_good, _ = dims
     vrs = rts == "vrs"
     n_row = n_var + int(vrs)
-    sign = np.ones(n_var)
-    sign[n_in:n_in + n_good] = -1.0  # good outputs: Y'λ - s^y = y_o
+    sign = signs(dims)
     lam_values = np.hstack([scaled, np.ones((k, 1))]) if vrs else scaled
     index = np.concatenate([np.tile(np.arange(n_row), k), np.arange(n_var), elastic])
     value = np.concatenate([lam_values.ravel(), sign, -sign[elastic]])
@@ -168,24 +153,9 @@ def _block_lp(scaled: np.ndarray, dims: tuple[int, int, int], rts: str, blocks: 
     return lp
 
 
-class _Reference:
-    """Reference data split, scaled by column means, with the SBI weights."""
-
-    def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, b_ref: np.ndarray) -> None:
-        self.n_ref = int(x_ref.shape[0])
-        self.dims = (int(x_ref.shape[1]), int(y_ref.shape[1]), int(b_ref.shape[1]))
-        self.data = np.hstack([x_ref, y_ref, b_ref]).astype(np.float64)
-        mean = self.data.mean(axis=0) if self.n_ref else np.ones(self.data.shape[1])
-        self.scale = np.where(mean > 0, mean, 1.0)
-        self.scaled = self.data / self.scale
-        self.weights = sbi_weights(self.dims)
-
-    def prepare(self, data: np.ndarray, direction: np.ndarray | None
-                ) -> tuple[np.ndarray, np.ndarray]:
-        """Scaled right-hand sides and slack costs w / g, one row per unit."""
-        rhs = np.ascontiguousarray(data / self.scale, dtype=np.float64)
-        g = rhs if direction is None else direction / self.scale
-        return rhs, np.ascontiguousarray(self.weights / g, dtype=np.float64)
+def _batch(verdict: Verdict, solution: bool) -> LPBatch:
+    return LPBatch(verdict.values, verdict.status, verdict.slacks if solution else None,
+                   verdict.lambdas if solution else None)
 
 
 class UnitLP:
@@ -202,14 +172,42 @@ class UnitLP:
 
     def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, b_ref: np.ndarray,
                  rts: str) -> None:
-        self.ref = _Reference(x_ref, y_ref, b_ref)
+        self.ref = Reference(x_ref, y_ref, b_ref, rts)
         n_var = self.ref.data.shape[1]
         k = self.ref.n_ref
+        self._n_row = n_var + int(rts == "vrs")
         self._slack_cols = np.arange(k, k + n_var, dtype=np.int32)
         self._rows = np.arange(n_var, dtype=np.int32)
         self._highs = _new_highs()
         self._highs.passModel(_block_lp(self.ref.scaled, self.ref.dims, rts, 1,
                                         np.empty(0, dtype=np.int64)))
+
+    def _run(self, rhs: np.ndarray, cost: np.ndarray, col: np.ndarray, dual: np.ndarray,
+             attempt: str) -> int:
+        """One HiGHS run; returns the status code, writes the scaled solution if optimal.
+
+        ``attempt``: "warm" (dual simplex from the previous basis), "cold" (from scratch)
+        or "ipm" (interior point with crossover, from scratch; the last resort).
+        """
+        h = self._highs
+        n_var = rhs.size
+        h.changeColsCost(n_var, self._slack_cols, cost)
+        h.changeRowsBounds(n_var, self._rows, rhs, rhs)
+        if attempt != "warm":
+            h.clearSolver()
+        if attempt == "ipm":
+            h.setOptionValue("solver", "ipm")
+            h.setOptionValue("run_crossover", "on")
+        h.run()
+        code = int(h.getModelStatus().value)
+        if attempt == "ipm":
+            h.setOptionValue("solver", HIGHS_OPTIONS["solver"])
+            h.clearSolver()
+        if code == OPTIMAL:
+            found = h.getSolution()
+            col[:] = found.col_value
+            dual[:] = found.row_dual
+        return code
 
     def solve(self, data: np.ndarray, direction: np.ndarray | None = None, *,
               solution: bool = False) -> LPBatch:
@@ -217,36 +215,40 @@ class UnitLP:
 
         ``direction`` has the same shape (default: ``data``, the observed values) and
         must be positive. Units are solved in row order, each from the previous basis.
+        A unit whose answer is undecided or fails the check is solved again from
+        scratch, and if it still is, once more by the interior-point method (module
+        docstring); the last answer stands.
         """
         n, k = data.shape[0], self.ref.n_ref
-        rhs, cost = self.ref.prepare(data, direction)
-        values = np.full(n, np.nan)
-        status = np.empty(n, dtype=np.int16)
-        slacks = np.full(data.shape, np.nan) if solution else None
-        lambdas = np.full((n, k), np.nan) if solution else None
-        h = self._highs
-        n_var = rhs.shape[1]
-        cols, rows = self._slack_cols, self._rows
+        rhs, cost, g = self.ref.prepare(data, direction)
+        codes = np.empty(n, dtype=np.int16)
+        cols = np.zeros((n, k + data.shape[1]))
+        duals = np.zeros((n, self._n_row))
         for i in range(n):
-            h.changeColsCost(n_var, cols, cost[i])
-            h.changeRowsBounds(n_var, rows, rhs[i], rhs[i])
-            h.run()
-            code = int(h.getModelStatus().value)
-            status[i] = code
-            if code == OPTIMAL:
-                values[i] = h.getObjectiveValue()
-                if slacks is not None and lambdas is not None:
-                    col = np.asarray(h.getSolution().col_value)
-                    lambdas[i] = col[:k]
-                    slacks[i] = col[k:] * self.ref.scale
-        return LPBatch(values, status, slacks, lambdas)
+            codes[i] = self._run(rhs[i], cost[i], cols[i], duals[i], "warm")
+        verdict = self.ref.judge(codes, cols, duals, data, g)
+        for attempt in ("cold", "ipm"):
+            again = np.flatnonzero(verdict.doubtful)
+            if not again.size:
+                break
+            for i in again:
+                codes[i] = self._run(rhs[i], cost[i], cols[i], duals[i], attempt)
+            second = self.ref.judge(codes[again], cols[again], duals[again], data[again],
+                                    g[again])
+            for field in ("status", "values", "lambdas", "slacks", "doubtful"):
+                getattr(verdict, field)[again] = getattr(second, field)
+        return _batch(verdict, solution)
 
 
 #: Units per HiGHS run of :class:`TechnologyLP` (fastest on the paper-size job: 16-48).
 BLOCKS: int = 32
 #: Artificial cost relative to the block's largest slack weight (any value is exact).
 PENALTY: float = 1e3
-#: An artificial above this (scaled units, data are O(1)) sends its unit to UnitLP.
+#: A block solution is taken as its unit's answer only when every artificial is at most
+#: this fraction of its row's direction g_v (a relative test, so independent of the
+#: data's units and magnitudes). Artificials are exactly 0 when nonbasic and otherwise
+#: measure a real infeasibility, so this only routes near-boundary units to
+#: :class:`UnitLP`, which decides them under HiGHS's own tolerance.
 ARTIFICIAL_TOLERANCE: float = 1e-12
 
 
@@ -254,14 +256,14 @@ class TechnologyLP:
     """The SBI LP of one reference technology, solved :data:`BLOCKS` units per run.
 
     Same interface and results as :class:`UnitLP` (module docstring: the elastic block
-    LP and why it is exact); units whose block is not resolved exactly are re-solved by
-    a :class:`UnitLP` built on first need.
+    LP and why it is exact); units whose block is not resolved exactly, or whose
+    solution fails the check, are re-solved by a :class:`UnitLP` built on first need.
     """
 
     def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, b_ref: np.ndarray,
                  rts: str, blocks: int = BLOCKS) -> None:
         self._args = (x_ref, y_ref, b_ref, rts)
-        self.ref = _Reference(x_ref, y_ref, b_ref)
+        self.ref = Reference(x_ref, y_ref, b_ref, rts)
         self.blocks = blocks
         k = self.ref.n_ref
         n_in, n_good, _ = self.ref.dims
@@ -295,14 +297,14 @@ class TechnologyLP:
         n, k = data.shape[0], self.ref.n_ref
         if n < 2 or self.blocks < 2 or k == 0:
             return self._unit_lp().solve(data, direction, solution=solution)
-        rhs, cost = self.ref.prepare(data, direction)
-        values = np.full(n, np.nan)
-        status = np.empty(n, dtype=np.int16)
-        slacks = np.full(data.shape, np.nan) if solution else None
-        lambdas = np.full((n, k), np.nan) if solution else None
+        rhs, cost, g = self.ref.prepare(data, direction)
         n_var, n_art, blocks = rhs.shape[1], self._elastic.size, self.blocks
+        codes = np.full(n, OPTIMAL, dtype=np.int16)
+        cols = np.zeros((n, k + n_var))
+        duals = np.zeros((n, self._n_row))
+        exact = np.zeros(n, dtype=bool)
+        art_scale = self.ref.scale[self._elastic]
         h = self._batch_highs()
-        retry = []
         for first in range(0, n, blocks):
             units = np.arange(first, min(first + blocks, n))
             used = units.size
@@ -318,26 +320,33 @@ class TechnologyLP:
             h.changeRowsBounds(self._rhs_rows.size, self._rhs_rows, flat_rhs, flat_rhs)
             h.run()
             if int(h.getModelStatus().value) != OPTIMAL:
-                retry.extend(units.tolist())
                 continue
-            col = np.asarray(h.getSolution().col_value).reshape(blocks, self._n_col)[:used]
-            exact = col[:, k + n_var:].max(axis=1, initial=0.0) <= ARTIFICIAL_TOLERANCE
-            found = units[exact]
-            slack = col[exact, k:k + n_var]
-            values[found] = (slack * cost[found]).sum(axis=1)
-            status[found] = OPTIMAL
-            if slacks is not None and lambdas is not None:
-                slacks[found] = slack * self.ref.scale
-                lambdas[found] = col[exact, :k]
-            retry.extend(units[~exact].tolist())
-        if retry:
-            again = np.array(retry)
+            found = h.getSolution()
+            col = np.asarray(found.col_value).reshape(blocks, self._n_col)[:used]
+            artificial = col[:, k + n_var:] * art_scale / g[units][:, self._elastic]
+            exact[units] = artificial.max(axis=1, initial=0.0) <= ARTIFICIAL_TOLERANCE
+            cols[units] = col[:, :k + n_var]
+            duals[units] = np.asarray(found.row_dual).reshape(blocks, self._n_row)[:used]
+        found = np.flatnonzero(exact)
+        verdict = self.ref.judge(codes[found], cols[found], duals[found], data[found],
+                                 g[found])
+        values = np.full(n, np.nan)
+        status = np.empty(n, dtype=np.int16)
+        slacks = np.full(data.shape, np.nan)
+        lambdas = np.full((n, k), np.nan)
+        ok = found[~verdict.doubtful]
+        values[ok] = verdict.values[~verdict.doubtful]
+        status[ok] = OPTIMAL
+        slacks[ok] = verdict.slacks[~verdict.doubtful]
+        lambdas[ok] = verdict.lambdas[~verdict.doubtful]
+        again = np.setdiff1d(np.arange(n), ok)
+        if again.size:
             redo = self._unit_lp().solve(data[again],
                                          None if direction is None else direction[again],
-                                         solution=solution)
+                                         solution=True)
             values[again] = redo.values
             status[again] = redo.status
-            if slacks is not None and lambdas is not None:
-                slacks[again] = redo.slacks
-                lambdas[again] = redo.lambdas
-        return LPBatch(values, status, slacks, lambdas)
+            slacks[again] = redo.slacks
+            lambdas[again] = redo.lambdas
+        return LPBatch(values, status, slacks if solution else None,
+                       lambdas if solution else None)

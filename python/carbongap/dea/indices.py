@@ -5,9 +5,12 @@ The paper takes logs and Ginis of *positive* indices built from the additive ind
 * ``increment`` (paper default): for the pair (t−1, t), labelled t,
   T_t = 1 + LTFP_t, PC_t = 1 + PC_t, EC_t = 1 + EC_t (likewise GT, GPC, GEC from the
   green model).
-* ``cumulative``: the chain of the increments from the base year b (the first DEA year),
-  I_b = 1 and I_t = I_{t−1} · (1 + indicator_t) = Π_{s=b+1..t} (1 + indicator_s). A
-  city's chain needs every pair from b to t: after a missing or NaN pair it is NaN.
+* ``cumulative``: the chain of the increments from the base year b (the first year
+  with usable DEA data, given by the caller), I_b = 1 and
+  I_t = I_{t−1} · (1 + indicator_t) = Π_{s=b+1..t} (1 + indicator_s). A city's chain
+  needs every pair from b to t: after a missing or NaN pair (e.g. one infeasible
+  cross-period LP) every later year is NaN, so this form loses more city-years than the
+  increment form; :func:`broken_chains` counts them.
 """
 
 from __future__ import annotations
@@ -66,6 +69,20 @@ def index_form(table: pd.DataFrame, names: Mapping[str, str], form: str, *,
         steps[:, 0] = 1.0  # the base year; np.cumprod carries NaN forward
         chained[name] = np.cumprod(steps, axis=1).ravel()
     return chained.reset_index()
+
+
+def broken_chains(table: pd.DataFrame, names: Mapping[str, str], chained: pd.DataFrame, *,
+                  unit: str = "city_code", time: str = "year") -> dict[str, int]:
+    """Per index, the city-years NaN in the cumulative form only because the chain broke.
+
+    Counts the rows of ``table`` (one model's indicator table) whose own indicator is
+    defined but whose cumulative index in ``chained`` (:func:`index_form` output) is NaN:
+    an earlier pair of that city's chain is missing or NaN.
+    """
+    own = table.set_index([unit, time])
+    chain = chained.set_index([unit, time]).reindex(own.index)
+    return {name: int((own[indicator].notna() & chain[name].isna()).sum())
+            for indicator, name in names.items()}
 
 
 def yearly_means(frame: pd.DataFrame, columns: Sequence[str], *,

@@ -4,24 +4,47 @@
 year pair needs, one job per reference technology (:mod:`carbongap.dea.plan`,
 :mod:`carbongap.dea.frontiers`), solves the jobs (:mod:`carbongap.dea.parallel`, one
 warm-started HiGHS model each) and forms the components
-(:mod:`carbongap.dea.decomposition`).
+(:mod:`carbongap.dea.decomposition`). :func:`luenberger_result` does the same and also
+returns the screening (exclusions, usable periods), for callers that record attrition.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from ..progress import ProgressFactory, null_progress
 from .frontiers import check_frontier
-from .panel import screen
+from .panel import Screened, screen
 from .parallel import run_jobs
 from .plan import plan_luenberger
+from .reference import warn_wide_columns
 
 logger = logging.getLogger("carbongap.dea")
+
+
+@dataclass(frozen=True)
+class LuenbergerResult:
+    """What :func:`luenberger_result` returns.
+
+    Attributes
+    ----------
+    table
+        The indicator table (:func:`luenberger`, Returns).
+    screened
+        The screening of the panel: usable rows and every exclusion with its reason
+        (:class:`carbongap.dea.panel.Screened`).
+    periods
+        The sorted periods with at least one usable observation.
+    """
+
+    table: pd.DataFrame
+    screened: Screened
+    periods: tuple[int, ...]
 
 
 def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
@@ -59,16 +82,35 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     Returns
     -------
     DataFrame
-        One row per unit and year pair (t, t+1) whose two periods are both usable:
+        One row per unit and calendar pair (t, t+1) (:func:`~carbongap.dea.frontiers.
+        year_pairs`; never t and t+2) whose two periods are both usable for that unit:
         ``unit``, ``time`` (= t+1), ``<time>_from`` (= t), the components (formulas in
         :mod:`carbongap.dea.decomposition`), the S terms (``S_C_t_t1`` = S_C^t(t+1), ...;
         names in :class:`carbongap.dea.frontiers.Term`) and one ``<term>_status`` column
-        each ("optimal", "infeasible", ...). A term whose LP is not optimal is NaN and so
-        is every component that uses it. Sorted by (unit, time).
+        each ("optimal", "infeasible", "numerical", ...). A term whose LP is not optimal
+        is NaN and so is every component that uses it. Sorted by (unit, time).
 
     Unit-periods with a missing or non-positive variable, and pairs lacking one of their
-    periods, are excluded and logged at INFO level (``carbongap.dea``); the same list is
-    returned by :func:`carbongap.dea.panel.screen`.
+    periods (including every pair of a period in which no unit is usable), are excluded
+    and logged at INFO level (``carbongap.dea``); the same list is returned by
+    :func:`carbongap.dea.panel.screen` and by :func:`luenberger_result`. A variable
+    spanning more than a factor 1e6 is logged as a warning
+    (:func:`carbongap.dea.reference.warn_wide_columns`).
+    """
+    return luenberger_result(panel, inputs, good, bad, frontier, unit=unit, time=time,
+                             rts_decomposition=rts_decomposition, prune=prune, jobs=jobs,
+                             dask=dask, progress=progress, label=label).table
+
+
+def luenberger_result(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
+                      bad: Sequence[str] = (), frontier: str = "contemporaneous", *,
+                      unit: str = "city_code", time: str = "year",
+                      rts_decomposition: bool = True, prune: bool = True, jobs: int = 1,
+                      dask: Any = "", progress: ProgressFactory = null_progress,
+                      label: str = "DEA") -> LuenbergerResult:
+    """:func:`luenberger`, returning the table with the screening it used (one pass).
+
+    Same arguments and logging as :func:`luenberger`.
     """
     check_frontier(frontier)
     if not inputs or not good:
@@ -77,6 +119,8 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     screened = screen(panel, variables, unit=unit, time=time, label=label)
     for reason, part in screened.excluded.groupby("reason", sort=True):
         logger.info("%s: %d unit-periods excluded (%s)", label, len(part), reason)
+    warn_wide_columns(screened.panel.loc[:, variables].to_numpy(dtype="float64"),
+                      variables, label)
     plan = plan_luenberger(screened.panel, variables, (len(inputs), len(good), len(bad)),
                            frontier, unit=unit, time=time,
                            rts_decomposition=rts_decomposition, prune=prune)
@@ -85,4 +129,4 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     logger.info("%s: %d year pairs, %d LPs answered with %d solved over %d technologies "
                 "(%s frontier)", label, len(plan.pairs), plan.n_lps,
                 sum(r.lps for r in results), len(plan.jobs), frontier)
-    return plan.assemble(results)
+    return LuenbergerResult(plan.assemble(results), screened, plan.periods)

@@ -1,9 +1,10 @@
 """Screening a long panel for the DEA: which unit-periods can enter, and why not.
 
 SPEC sections 6 and 10: every DEA variable must be present and positive (the direction
-g = observed values divides every slack), and a unit enters a year pair only when it is
-present in both periods. Nothing is dropped silently: :func:`screen` returns every
-exclusion with its reason, and :func:`carbongap.dea.luenberger` logs them.
+g = observed values divides every slack), and a unit enters a year pair (t, t+1) only
+when it is present in both calendar periods (:func:`carbongap.dea.frontiers.year_pairs`).
+Nothing is dropped silently: :func:`screen` returns every exclusion with its reason, and
+:func:`carbongap.dea.luenberger` logs them.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ class Screened:
         (time, unit) with a stable sort.
     excluded
         One row per excluded unit-period: unit, time, reason. Invalid rows come first
-        (reason names the variable); then the pairs of consecutive periods (t-1, t) that
-        cannot be formed, keyed by t (the row the indicator table lacks), with the
-        missing period in the reason.
+        (reason names the variable); then, for every calendar pair (t-1, t) between the
+        panel's first and last period, one row per unit usable in one of its periods but
+        not the other, keyed by t (the row the indicator table lacks). The reason says
+        which period is missing; when no unit at all is usable in a period (a year lost
+        for the model), it names the pair and the empty period, e.g. "no indicator for
+        the pair 2008-2009: no unit is usable in year 2008".
     """
 
     panel: pd.DataFrame
@@ -43,8 +47,9 @@ def screen(panel: pd.DataFrame, variables: Sequence[str], *, unit: str = "city_c
     """Keep the unit-periods with every variable present and positive; list the rest.
 
     Raises :class:`~carbongap.errors.DataError` for a missing column, a non-numeric
-    variable or a duplicated (unit, time) key. ``label`` starts every reason (e.g.
-    ``"green model"``); ``source`` names the frame in error messages.
+    variable, a period that is not a whole number or a duplicated (unit, time) key.
+    ``label`` starts every reason (e.g. ``"green model"``); ``source`` names the frame in
+    error messages.
     """
     missing = [c for c in (unit, time, *variables) if c not in panel.columns]
     if missing:
@@ -56,6 +61,13 @@ def screen(panel: pd.DataFrame, variables: Sequence[str], *, unit: str = "city_c
         if not pd.api.types.is_numeric_dtype(frame[column]):
             raise DataError(f"{source}: column {column} must be numeric, found dtype "
                             f"{frame[column].dtype}", source=source, column=column)
+    periods = frame[time].to_numpy(dtype=np.float64)
+    fractional = ~(np.isfinite(periods) & (periods == np.round(periods)))
+    if fractional.any():
+        rows = np.flatnonzero(fractional)
+        raise DataError(f"{source}: column {time} must hold whole periods (years), not "
+                        f"{periods[rows[0]]!r}, at rows {format_rows(rows)}", source=source,
+                        column=time, rows=rows)
     duplicated = frame.duplicated([unit, time], keep=False).to_numpy()
     if duplicated.any():
         rows = np.flatnonzero(duplicated)
@@ -76,14 +88,21 @@ def screen(panel: pd.DataFrame, variables: Sequence[str], *, unit: str = "city_c
     present = set(zip(good[unit].to_numpy().tolist(), good[time].to_numpy().tolist(),
                       strict=True))
     pair_rows = []
-    for first, second in year_pairs(good[time].unique().tolist()):
+    usable = set(good[time].tolist())
+    calendar = range(int(frame[time].min()), int(frame[time].max()) + 1) if len(frame) else ()
+    for first, second in year_pairs(calendar):
+        empty = [p for p in (first, second) if p not in usable]
         for u in sorted(set(good.loc[good[time].isin([first, second]), unit])):
-            if (u, first) not in present:
-                pair_rows.append({unit: u, time: second, "reason": f"{label}: no indicator "
-                                  f"for the pair ({time} - 1, {time}): {time} - 1 not usable"})
+            if empty:
+                why = (f"no indicator for the pair {first}-{second}: no unit is usable in "
+                       f"{time} {empty[0]}")
+            elif (u, first) not in present:
+                why = f"no indicator for the pair ({time} - 1, {time}): {time} - 1 not usable"
             elif (u, second) not in present:
-                pair_rows.append({unit: u, time: second, "reason": f"{label}: no indicator "
-                                  f"for the pair ({time} - 1, {time}): {time} not usable"})
+                why = f"no indicator for the pair ({time} - 1, {time}): {time} not usable"
+            else:
+                continue
+            pair_rows.append({unit: u, time: second, "reason": f"{label}: {why}"})
     pairs = pd.DataFrame(pair_rows, columns=[unit, time, "reason"])
     excluded = pd.concat([invalid, pairs], ignore_index=True) if pair_rows else invalid
     excluded = excluded.astype({unit: "int64", time: "int64", "reason": str})

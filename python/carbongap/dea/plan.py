@@ -20,7 +20,7 @@ import pandas as pd
 
 from .decomposition import COMPONENTS, CRS_COMPONENTS, components
 from .frontiers import Term, technology_periods, terms, year_pairs
-from .highs import status_words
+from .status import status_words
 from .technology import JobResult, TechnologyJob
 
 TechKey = tuple[str, tuple[int, ...]]

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .highs import OPTIMAL
+from .status import OPTIMAL
 
 #: A unit is dropped only when its own-technology S exceeds this (solver accuracy ~1e-12).
 EFFICIENCY_TOLERANCE: float = 1e-6

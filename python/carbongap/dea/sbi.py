@@ -13,10 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError, format_rows
-from .highs import OPTIMAL, status_words
+from .reference import check_rts, warn_wide_columns
+from .status import OPTIMAL, status_words
 from .technology import TechnologyJob, solve_job
-
-RTS_CHOICES: tuple[str, ...] = ("crs", "vrs")
 
 
 def _readonly(array: np.ndarray | None) -> np.ndarray | None:
@@ -35,7 +34,8 @@ class SBIResult:
         (n,) S per evaluated unit, a share of the direction (unit-free); NaN where the
         LP is not optimal — never 0.
     status
-        (n,) "optimal", "infeasible", "unbounded", or the HiGHS status name.
+        (n,) "optimal", "infeasible", "unbounded", "numerical" (the solver's answer
+        failed the check of :mod:`carbongap.dea.verify`), or another HiGHS status name.
     slacks_x, slacks_y, slacks_b
         (n, N), (n, M), (n, J) optimal slacks in the units of x, y, b
         (``return_solution=True``; NaN rows where not optimal), else None.
@@ -103,9 +103,11 @@ def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: obj
         S(o) = \\max \\tfrac12\\Big[\\tfrac1N \\sum_n s^x_n / g_{x,n}
                + \\tfrac{1}{M+J}\\Big(\\sum_m s^y_m / g_{y,m} + \\sum_j s^b_j / g_{b,j}\\Big)\\Big]
 
-    subject to X_ref'λ + s^x = x_o, Y_ref'λ − s^y = y_o, B_ref'λ + s^b = b_o (equality:
-    weak disposability of bads), Σλ = 1 under VRS, λ, s ≥ 0. With J = 0 the output term
-    is (1/M) Σ s^y/g_y.
+    subject to X_ref'λ + s^x = x_o, Y_ref'λ − s^y = y_o, B_ref'λ + s^b = b_o, Σλ = 1
+    under VRS, λ, s ≥ 0. With J = 0 the output term is (1/M) Σ s^y/g_y. The bad-output
+    row is the SPEC's equation, written with a slack; since s^b ≥ 0 it is equivalent to
+    the inequality B_ref'λ ≤ b_o (bads treated like inputs), not to the weak-disposability
+    equality B_ref'λ = b_o of a model without s^b.
 
     Parameters
     ----------
@@ -143,11 +145,17 @@ def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: obj
     Unbounded: X'λ ≤ x_o and B'λ ≤ b_o bound λ_k ≤ x_on / x_kn for any reference unit
     with a positive input (or bad), and every slack is then bounded too. The LP can
     therefore be unbounded only under CRS with a reference unit whose inputs and bads
-    are all zero and some good output is positive; under VRS (Σλ = 1) never. With
-    positive data, as :func:`carbongap.dea.luenberger` requires, no LP is unbounded.
+    are all zero and some good output is positive; under VRS (Σλ = 1) never. Where the
+    data rule it out, a solver that answers "unbounded" has failed, and the status is
+    "numerical" (NaN).
+
+    Accuracy: every value reported optimal has been checked in the caller's units
+    (:mod:`carbongap.dea.verify`: each constraint holds to 1e-9 of its direction, S is
+    computed from the checked slacks). On data spanning many orders of magnitude
+    (a warning is logged above a factor of 1e6 within one variable) the floating-point
+    solver can fail; such LPs come back NaN with status "numerical", not as numbers.
     """
-    if rts not in RTS_CHOICES:
-        raise ValueError(f"rts {rts!r} is not one of: {', '.join(RTS_CHOICES)}")
+    check_rts(rts)
     xs = _matrix("x", x, None)
     n = xs.shape[0]
     ys = _matrix("y", y, n)
@@ -172,6 +180,9 @@ def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: obj
         raise DataError("the SBI needs at least one input and one good output", source="x")
     points = np.hstack([xs, ys, bs])
     reference = np.hstack([xr, yr, br])
+    names = [f"{part}[{i}]" for part, width in (("x", xs.shape[1]), ("y", ys.shape[1]),
+                                                ("b", bs.shape[1])) for i in range(width)]
+    warn_wide_columns(np.vstack([points, reference]), names, "sbi")
     if direction is None:
         _positive("direction (observed x, y, b)", points)
         g = None

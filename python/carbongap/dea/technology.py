@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import prune as pruning
-from .highs import OPTIMAL, TechnologyLP
+from .highs import TechnologyLP
+from .status import OPTIMAL
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,14 @@ class JobResult:
     lambdas: np.ndarray | None = None
 
 
-def _split(data: np.ndarray, dims: tuple[int, int, int]) -> tuple[np.ndarray, ...]:
+def split(data: np.ndarray, dims: tuple[int, int, int]) -> tuple[np.ndarray, ...]:
+    """Columns [x, y, b] -> (x, y, b); b has zero columns when J = 0."""
     n_in, n_good, _ = dims
     return data[:, :n_in], data[:, n_in:n_in + n_good], data[:, n_in + n_good:]
 
 
 def _model(reference: np.ndarray, dims: tuple[int, int, int], rts: str) -> TechnologyLP:
-    return TechnologyLP(*_split(reference, dims), rts)
+    return TechnologyLP(*split(reference, dims), rts)
 
 
 def solve_job(job: TechnologyJob) -> JobResult:
@@ -102,7 +104,7 @@ def solve_job(job: TechnologyJob) -> JobResult:
                          batch.lambdas)
 
     blocks = job.blocks if job.blocks is not None else np.zeros(k, dtype=np.int64)
-    cand = pruning.candidates(*_split(job.reference, job.dims), job.rts, blocks)
+    cand = pruning.candidates(*split(job.reference, job.dims), job.rts, blocks)
     own = _model(job.reference[cand], job.dims, job.rts).solve(
         job.reference[cand], solution=job.solution)
     keep = cand[pruning.efficient(own.values, own.status)]

@@ -6,16 +6,21 @@
 #   S(o) = max 1/2 [ (1/N) sum_n sx_n / gx_n + (1/(M+J)) (sum_m sy_m / gy_m + sum_j sb_j / gb_j) ]
 #   s.t.  sum_k lambda_k x_kn + sx_n = x_on      (n = 1..N)
 #         sum_k lambda_k y_km - sy_m = y_om      (m = 1..M)
-#         sum_k lambda_k b_kj + sb_j = b_oj      (j = 1..J; equality: weak disposability)
+#         sum_k lambda_k b_kj + sb_j = b_oj      (j = 1..J)
 #         sum_k lambda_k = 1                     (VRS only)
 #         lambda, sx, sy, sb >= 0
 #
+# The bad-output row is the SPEC's equation with a slack; since sb_j >= 0 it is the
+# inequality sum_k lambda_k b_kj <= b_oj (bads treated like inputs), not the
+# weak-disposability equality sum_k lambda_k b_kj = b_oj of a model without sb.
+#
 # Units are in rows. B and BREF may be NULL (J = 0). The direction defaults to the
-# observed values (GX = X, GY = Y, GB = B). Each variable is divided by its mean over the
-# reference units before solving; S is unchanged by this because every slack is divided by
-# a direction in the same unit. Returns list(value, status): value is NA unless lpSolve
-# reports success; status is "optimal" (lpSolve 0), "infeasible" (2), "unbounded" (3) or
-# "lpSolve status <code>".
+# observed values (GX = X, GY = Y, GB = B). Each variable is divided by its arithmetic mean
+# over the reference units before solving (deliberately not the Python engine's geometric
+# mean, so the two differ in this too); S is unchanged by this because every slack is
+# divided by a direction in the same unit. Returns list(value, status): value is NA unless
+# lpSolve reports success; status is "optimal" (lpSolve 0), "infeasible" (2),
+# "unbounded" (3) or "lpSolve status <code>".
 
 sbi_lpsolve <- function(X, Y, B = NULL, XREF = X, YREF = Y, BREF = B, rts = "vrs",
                         GX = X, GY = Y, GB = B) {

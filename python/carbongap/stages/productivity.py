@@ -10,6 +10,12 @@ Tables: ``luenberger`` (city-year components, S terms, statuses, by model), ``in
 (T, PC, EC, GT, GPC, GEC in the configured index form, :mod:`carbongap.dea.indices`),
 ``lp_status`` (one row per LP that is not optimal), ``infeasible`` (LPs and infeasible
 LPs per model, year pair, term), ``yearly_means`` and ``yearly_gini`` (Figures 2-6).
+
+Each model is screened once (:func:`carbongap.dea.luenberger_result`); its exclusions
+become the stage's attrition rows. In the cumulative index form the base year is each
+model's first year with usable data (stated in the notes, with the number of city-years
+lost to broken chains), and it is left out of Figures 2-6 and of their tables
+``yearly_means`` and ``yearly_gini``: every city's index is 1 there by definition.
 """
 
 from __future__ import annotations
@@ -19,9 +25,9 @@ import pandas as pd
 
 from .. import attrition
 from ..config import Config
-from ..dea import luenberger, screen
+from ..dea import luenberger_result
 from ..dea.frontiers import terms
-from ..dea.indices import index_form, yearly_means
+from ..dea.indices import broken_chains, index_form, yearly_means
 from ..errors import DataError
 from ..inequality import yearly_ginis
 from ..pipeline.stage import Context, StageResult
@@ -105,55 +111,89 @@ def _infeasible_counts(table: pd.DataFrame, frontier: str) -> pd.DataFrame:
     return out.sort_values(["model", "year", "term"], kind="mergesort").reset_index(drop=True)
 
 
+def _figure_tables(indices: pd.DataFrame, bases: dict[str, int | None]
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Yearly means and Ginis of the indices (Figures 2-6), and notes.
+
+    ``bases``: model -> base year of its cumulative index (None in the increment form).
+    The base year, where every city's index is 1 by definition (mean 1, Gini 0), is left
+    out of the figures. Non-positive index values are left out of the Ginis (counted).
+    """
+    means, ginis, notes = [], [], []
+    for model, names in INDEX_NAMES.items():
+        columns = list(names.values())
+        base = bases[model]
+        part = indices.loc[:, [*KEYS, *columns]]
+        if base is not None:
+            part = part.loc[part["year"] > base]
+        means.append(yearly_means(part, columns))
+        positive = part.copy()
+        for column in columns:
+            nonpositive = positive[column] <= 0
+            if nonpositive.any():
+                notes.append(f"{column}: {int(nonpositive.sum())} non-positive index values "
+                             "left out of the Ginis of Figures 4-6")
+                positive.loc[nonpositive, column] = np.nan
+        ginis.append(yearly_ginis(positive, columns))
+    return pd.concat(means, ignore_index=True), pd.concat(ginis, ignore_index=True), notes
+
+
 def compute(ctx: Context) -> StageResult:
     """Tables ``luenberger``, ``indices``, ``lp_status``, ``infeasible``,
     ``yearly_means``, ``yearly_gini`` (see the module docstring)."""
     cfg = ctx.config.productivity
     run = ctx.config.run
     frame = _dea_frame(ctx)
+    cumulative = cfg.index_form == "cumulative"
     tables, forms, dropped, notes = [], [], [], []
+    bases: dict[str, int | None] = {}
     for model in ("production", "green"):
         bad = cfg.bad if model == "green" else ()
         label = f"{model} model"
-        screened = screen(frame, [*cfg.inputs, *cfg.good, *bad], label=label, source=STAGE)
-        for reason, part in screened.excluded.groupby("reason", sort=False):
+        result = luenberger_result(frame, cfg.inputs, cfg.good, bad, cfg.frontier,
+                                   prune=cfg.prune, jobs=run.jobs, dask=run.dask,
+                                   progress=ctx.progress, label=label)
+        for reason, part in result.screened.excluded.groupby("reason", sort=False):
             dropped.append(attrition.exclusions(STAGE, str(reason), part))
-        table = luenberger(frame, cfg.inputs, cfg.good, bad, cfg.frontier, prune=cfg.prune,
-                           jobs=run.jobs, dask=run.dask, progress=ctx.progress, label=label)
+        table = result.table
         table.insert(2, "model", model)
         tables.append(table)
-        forms.append(index_form(table, INDEX_NAMES[model], cfg.index_form,
-                                periods=sorted(screened.panel["year"].unique().tolist())))
+        periods = (list(range(result.periods[0], result.periods[-1] + 1))
+                   if result.periods else None)
+        form = index_form(table, INDEX_NAMES[model], cfg.index_form, periods=periods)
+        forms.append(form)
         status = table.filter(like="_status")
         n_bad = int((status != "optimal").to_numpy().sum())
         n_inf = int((status == "infeasible").to_numpy().sum())
         notes.append(f"{label}: {len(table)} city-year indicators ({cfg.frontier} frontier), "
                      f"{status.size} LP terms of which {n_inf} infeasible and "
                      f"{n_bad - n_inf} otherwise not optimal (NaN, listed in lp_status)")
+        bases[model] = periods[0] if cumulative and periods else None
+        if cumulative and periods:
+            broken = broken_chains(table, INDEX_NAMES[model], form)
+            notes.append(
+                f"{label}: cumulative index, base year {periods[0]} = 1 (the first year "
+                f"with usable data), not drawn in Figures 2-6; of {len(table)} city-year "
+                "indicators, NaN in the cumulative form only because an earlier link of "
+                "the chain is missing or NaN: "
+                + ", ".join(f"{name} {count}" for name, count in broken.items()))
     luen = pd.concat(tables, ignore_index=True)
     indices = forms[0].merge(forms[1], on=KEYS, how="outer")
     indices = indices.sort_values(KEYS, kind="mergesort").reset_index(drop=True)
     indices = indices.loc[:, [*KEYS, *INDEX_COLUMNS]]
-
-    gini_input = indices.copy()
-    for column in INDEX_COLUMNS:
-        nonpositive = gini_input[column] <= 0
-        if nonpositive.any():
-            notes.append(f"{column}: {int(nonpositive.sum())} non-positive index values "
-                         "left out of the Ginis of Figures 4-6")
-            gini_input.loc[nonpositive, column] = np.nan
+    means, ginis, figure_notes = _figure_tables(indices, bases)
+    notes.extend(figure_notes)
     tables_out = {
         "luenberger": luen,
         "indices": indices,
         "lp_status": _status_rows(luen, cfg.frontier),
         "infeasible": _infeasible_counts(luen, cfg.frontier),
-        "yearly_means": yearly_means(indices, INDEX_COLUMNS),
-        "yearly_gini": yearly_ginis(gini_input, INDEX_COLUMNS),
+        "yearly_means": means,
+        "yearly_gini": ginis,
     }
-    notes.append(f"index form {cfg.index_form!r}: "
-                 + ("T = 1 + LTFP, PC = 1 + PC, EC = 1 + EC (likewise GT, GPC, GEC)"
-                    if cfg.index_form == "increment" else
-                    f"chained products of 1 + indicator, base year {cfg.years[0]} = 1"))
+    if not cumulative:
+        notes.append(f"index form {cfg.index_form!r}: T = 1 + LTFP, PC = 1 + PC, "
+                     "EC = 1 + EC (likewise GT, GPC, GEC)")
     return StageResult(tables=tables_out, attrition=attrition.combine(dropped),
                        notes=tuple(notes))
 
@@ -173,8 +213,9 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     out.table("tables/lp_status.csv", tables["lp_status"])
     out.table("tables/lp_infeasible.csv", tables["infeasible"], markdown=True)
     form = config.productivity.index_form
+    base = int(tables["indices"]["year"].min()) if len(tables["indices"]) else None
     ylabel = "mean index (1 + indicator)" if form == "increment" else \
-        f"mean cumulative index ({config.productivity.years[0]} = 1)"
+        f"mean cumulative index ({base} = 1)"
     means = tables["yearly_means"]
     figure, data = mean_lines(means, {k: INDEX_LABELS[k] for k in ("T", "GT")},
                               "Figure 2. Productivity and green productivity change", ylabel)
