@@ -11,6 +11,7 @@ import pytest
 
 from carbongap.dea import luenberger, sbi, screen
 from carbongap.dea.frontiers import FRONTIERS, terms, year_pairs
+from dea_panels import dea_panel
 
 INPUTS, GOOD, BAD = ["capital", "employment"], ["gdp_real"], ["co2"]
 
@@ -59,16 +60,7 @@ def test_pooled_frontiers_by_hand(frontier):
 
 
 def _panel(seed: int, n: int = 30, years: range = range(2006, 2011)) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    rows = []
-    for t, year in enumerate(years):
-        k = rng.lognormal(15, 0.8, n) * 1.08 ** t
-        labour = rng.lognormal(5, 0.6, n)
-        gdp = 3.0 * 1.03 ** t * k ** 0.35 * labour ** 0.6 * np.exp(-np.abs(rng.normal(0, .3, n)))
-        co2 = 2.0 * gdp ** 0.95 * rng.lognormal(0, 0.3, n)
-        rows.append(pd.DataFrame({"city_code": 100 + np.arange(n), "year": year, "capital": k,
-                                  "employment": labour, "gdp_real": gdp, "co2": co2}))
-    return pd.concat(rows, ignore_index=True)
+    return dea_panel(seed, n, years)
 
 
 @pytest.mark.parametrize("frontier", FRONTIERS)

@@ -14,20 +14,12 @@ from carbongap.inequality import gini
 from carbongap.pipeline.stage import Context, StageResult
 from carbongap.pipeline.writer import OutputWriter
 from carbongap.stages import productivity
+from dea_panels import dea_panel
 
 
 def _frames(n: int = 20, years: range = range(2006, 2011), seed: int = 0):
-    rng = np.random.default_rng(seed)
-    parts = []
-    for t, year in enumerate(years):
-        k = rng.lognormal(15, 0.8, n) * 1.08 ** t
-        labour = rng.lognormal(5, 0.6, n)
-        gdp = 3.0 * 1.03 ** t * k ** 0.35 * labour ** 0.6 * np.exp(-np.abs(rng.normal(0, .3, n)))
-        parts.append(pd.DataFrame({"city_code": 130100 + 100 * np.arange(n), "year": year,
-                                   "province_code": 13, "capital": k, "employment": labour,
-                                   "gdp_real": gdp,
-                                   "co2": 2.0 * gdp ** 0.95 * rng.lognormal(0, 0.3, n)}))
-    full = pd.concat(parts, ignore_index=True)
+    full = dea_panel(seed, n, years, codes=130100 + 100 * np.arange(n))
+    full.insert(2, "province_code", 13)
     # Accounting leaves NaN where it cannot compute: no CO2 for one city-year, and a
     # zero capital stock for another.
     full.loc[(full.city_code == 130200) & (full.year == 2008), "co2"] = np.nan
@@ -162,6 +154,14 @@ def test_write_produces_tables_and_figures_2_to_6(result, tmp_path):
 def test_missing_variable_is_a_clear_error():
     ctx = _context('productivity.inputs=["capital", "land"]')
     with pytest.raises(ValueError, match="DEA variable 'land' is neither in the accounting"):
+        productivity.compute(ctx)
+
+
+def test_missing_capital_says_why_it_was_not_computed():
+    accounting, panel = _frames()
+    ctx = _context_with(accounting.drop(columns="capital"), panel)
+    with pytest.raises(ValueError, match=r"'capital' is neither .* only when a provincial "
+                       r"table is given and the panel has city fai"):
         productivity.compute(ctx)
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 from .. import attrition
 from ..config import Config
 from ..dea import luenberger_result
-from ..dea.frontiers import terms
+from ..dea.frontiers import Term, terms
 from ..dea.indices import broken_chains, index_form, yearly_means
 from ..errors import DataError
 from ..inequality import yearly_ginis
@@ -49,6 +49,16 @@ GINI_FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+#: Why an accounted DEA variable can be absent (SPEC section 4), added to the error.
+_HINTS: dict[str, str] = {
+    "capital": " (eq. 7 computes it only when a provincial table is given and the panel "
+               "has city fai; a CEADs inventory has neither)",
+    "gdp_real": " (it needs city gdp and the provincial deflator; a CEADs inventory has "
+                "no GDP)",
+    "co2": " (eq. 3 needs fuel columns, or a co2 column as in a CEADs inventory)",
+}
+
+
 def _dea_frame(ctx: Context) -> pd.DataFrame:
     """city_code, year and every DEA variable, within the DEA years."""
     cfg = ctx.config.productivity
@@ -63,21 +73,24 @@ def _dea_frame(ctx: Context) -> pd.DataFrame:
             frame = frame.merge(values, on=KEYS, how="left", validate="one_to_one")
         else:
             raise DataError(f"productivity: DEA variable {column!r} is neither in the "
-                            "accounting table nor in the validated panel; check "
-                            "[productivity] inputs/good/bad", source="productivity",
-                            column=column)
+                            f"accounting table nor in the validated panel{_HINTS.get(column, '')}"
+                            "; check [productivity] inputs/good/bad and the data",
+                            source="productivity", column=column)
     first, last = cfg.years
     frame = frame.loc[frame["year"].between(first, last)]
     return frame.sort_values(KEYS, kind="mergesort").reset_index(drop=True)
 
 
+def _status_columns(table: pd.DataFrame, frontier: str) -> list[tuple[Term, str]]:
+    """The S terms of ``frontier`` with a status column in ``table``, and that column."""
+    return [(term, f"{term.name}_status") for term in terms(frontier)
+            if f"{term.name}_status" in table.columns]
+
+
 def _status_rows(table: pd.DataFrame, frontier: str) -> pd.DataFrame:
     """One row per LP that is not optimal: model, frontier, rts, term, year_pair, ..."""
     rows = []
-    for term in terms(frontier):
-        column = f"{term.name}_status"
-        if column not in table.columns:
-            continue
+    for term, column in _status_columns(table, frontier):
         bad = table.loc[table[column] != "optimal"]
         rows.append(pd.DataFrame({
             "model": bad["model"].to_numpy(), "frontier": frontier, "rts": term.rts,
@@ -95,10 +108,7 @@ def _pair_labels(table: pd.DataFrame) -> np.ndarray:
 def _infeasible_counts(table: pd.DataFrame, frontier: str) -> pd.DataFrame:
     """LPs and infeasible LPs per model, year pair, term and rts (zeros included)."""
     rows = []
-    for term in terms(frontier):
-        column = f"{term.name}_status"
-        if column not in table.columns:
-            continue
+    for term, column in _status_columns(table, frontier):
         flags = table.assign(_inf=(table[column] == "infeasible").astype("int64"),
                              year_pair=_pair_labels(table))
         counts = flags.groupby(["model", "year_pair", "year"], sort=True)["_inf"].agg(
