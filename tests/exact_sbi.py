@@ -83,10 +83,11 @@ def solve_lp(cost: list[Fraction], matrix: list[list[Fraction]], rhs: list[Fract
 
 
 def sbi_exact(point: np.ndarray, reference: np.ndarray, dims: tuple[int, int, int],
-              rts: str) -> tuple[str, float]:
+              rts: str, direction: np.ndarray | None = None) -> tuple[str, float]:
     """The SBI of ``point`` = [x, y, b] against ``reference`` (K, N + M + J), SPEC §6.
 
-    Observed direction g = point. Returns (status, value as float or NaN).
+    Direction g = ``direction`` (positive), by default the observed point. Returns
+    (status, value as float or NaN).
     """
     n_in, n_good, n_bad = dims
     p = [Fraction(float(v)) for v in point]
@@ -94,7 +95,8 @@ def sbi_exact(point: np.ndarray, reference: np.ndarray, dims: tuple[int, int, in
     k, n_var = len(ref), len(p)
     weights = ([Fraction(1, 2 * n_in)] * n_in
                + [Fraction(1, 2 * (n_good + n_bad))] * (n_good + n_bad))
-    cost = [Fraction(0)] * k + [weights[v] / p[v] for v in range(n_var)]
+    g = p if direction is None else [Fraction(float(v)) for v in direction]
+    cost = [Fraction(0)] * k + [weights[v] / g[v] for v in range(n_var)]
     matrix = []
     for v in range(n_var):
         sign = -1 if n_in <= v < n_in + n_good else 1

@@ -17,7 +17,7 @@ import pytest
 
 from carbongap.bench import simulate_panel
 from carbongap.dea import highs, luenberger, sbi
-from carbongap.dea.status import OPTIMAL, UNBOUNDED, status_words
+from carbongap.dea.status import INFEASIBLE, OPTIMAL, UNBOUNDED, status_words
 from exact_sbi import sbi_exact
 
 DECIDED = ("optimal", "infeasible", "unbounded")
@@ -164,6 +164,14 @@ def test_undecided_warm_start_is_solved_again_from_scratch(monkeypatch):
     np.testing.assert_allclose(values[:3], [0, 0, 5 / 12], atol=1e-12)
 
 
+def test_infeasible_from_a_warm_start_is_confirmed_from_scratch(monkeypatch):
+    # A warm start that wrongly says "infeasible" for every unit: the cold re-solve
+    # restores the three optima, and D stays infeasible (it really is).
+    status, values = _unit_solve(monkeypatch, {"warm": INFEASIBLE}, POINTS, *REF, "vrs")
+    assert status == ["optimal", "optimal", "optimal", "infeasible"]
+    np.testing.assert_allclose(values[:3], [0, 0, 5 / 12], atol=1e-12)
+
+
 def test_interior_point_is_the_last_resort(monkeypatch):
     forced = {"warm": UNKNOWN, "cold": UNKNOWN}
     status, values = _unit_solve(monkeypatch, forced, POINTS, *REF, "vrs")
@@ -223,3 +231,23 @@ def test_paper_size_statuses_do_not_depend_on_pruning_or_warm_starts():
                and not c.endswith("_status")]
     np.testing.assert_allclose(pruned[numbers].to_numpy(), full[numbers].to_numpy(),
                                rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+def test_zero_inputs_with_a_user_direction_are_solved_not_numerical(rts):
+    # Evaluated units with a zero input (allowed when the direction is given) against a
+    # reference unit with a zero in the same input: the duality-gap certificate must
+    # still certify the optimum (it once computed 0 * inf = NaN and reported "numerical").
+    x_ref = np.array([[0.0, 2.0], [1.0, 1.0], [2.0, 0.5], [3.0, 3.0]])
+    y_ref = np.array([[1.0], [1.0], [1.5], [2.0]])
+    b_ref = np.array([[1.0], [0.8], [2.0], [1.0]])
+    x = np.array([[0.0, 2.5], [0.0, 4.0], [1.5, 1.5]])
+    y = np.array([[0.8], [1.0], [1.0]])
+    b = np.array([[1.2], [3.0], [1.0]])
+    ones = (np.ones_like(x), np.ones_like(y), np.ones_like(b))
+    result = sbi(x, y, b, x_ref, y_ref, b_ref, rts=rts, direction=ones)
+    reference = np.hstack([x_ref, y_ref, b_ref])
+    for i, point in enumerate(np.hstack([x, y, b])):
+        status, value = sbi_exact(point, reference, (2, 1, 1), rts, direction=np.ones(4))
+        assert result.status[i] == status == "optimal"
+        assert result.values[i] == pytest.approx(value, abs=1e-12)

@@ -78,3 +78,20 @@ def test_residuals_inside_the_tolerance_pass_and_outside_fail():
     duals = [1 / 6, -1 / 4, 5 / 12]
     assert _check("vrs", [0, 1, 0], [1 + 2 * VERIFY_TOLERANCE, 1], duals).ok[0]
     assert not _check("vrs", [0, 1, 0], [1 + 6 * VERIFY_TOLERANCE, 1], duals).ok[0]
+
+
+def test_zero_in_the_evaluated_point_still_gives_a_bound():
+    # Two inputs, one output; A = (0, 2; 1), B = (2, 1; 1); the point is A itself with
+    # direction g = 1 (a user direction lets x_o have a zero). CRS optimum 0 (λ_B must be 0
+    # since B uses input 1 and the point has none; λ_A = 1). Duals u = (1/4, 1/4, -1): the
+    # columns fall short by A 1/2, B 1/4. Through u_x1 A cannot be repaired (its x1 is 0:
+    # cost inf, never 0 * inf); through u_x2 the raise is max(1/2 / 2, 1/4 / 1) = 1/4 at
+    # cost 2 * 1/4 = 1/2. Bound = (0 + 2/4 - 1) + 1/2 = 0, the optimum.
+    reference = np.array([[0.0, 2.0, 1.0], [2.0, 1.0, 1.0]])
+    point = np.array([[0.0, 2.0, 1.0]])
+    bound = upper_bound(reference, (2, 1, 0), "crs", point, np.ones((1, 3)),
+                        np.array([[0.25, 0.25, -1.0]]))
+    assert bound[0] == pytest.approx(0.0, abs=1e-15)
+    out = check(reference, (2, 1, 0), "crs", point, np.ones((1, 3)), np.array([[1.0, 0.0]]),
+                np.zeros((1, 3)), np.array([[0.25, 0.25, -1.0]]))
+    assert out.ok[0] and out.values[0] == 0.0

@@ -254,3 +254,11 @@ def test_mean_lines_takes_the_time_column_name():
     assert data["period"].tolist() == [1, 2, 1] and data["variable"].tolist() == [
         "T", "T", "GT"]
     assert figure.axes[0].get_xlabel() == "period"
+
+
+def test_figure_label_names_each_models_base_year_when_they_differ():
+    indices = pd.DataFrame({"city_code": [1, 1, 1], "year": [2006, 2007, 2008],
+                            "T": [1.0, 1.1, 1.2], "GT": [np.nan, 1.0, 0.9]})
+    assert productivity._base_label(indices) == "T 2006 = 1, GT 2007 = 1"
+    indices["GT"] = [1.0, 1.0, 0.9]
+    assert productivity._base_label(indices) == "2006 = 1"

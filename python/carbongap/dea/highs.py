@@ -44,7 +44,9 @@ Checks and retries. Every solution reported optimal is checked in the caller's u
 whose inputs and bads are all zero and which produces a good output); otherwise it is a
 solver failure. A unit whose answer fails, or is undecided (HiGHS status other than
 optimal, infeasible, unbounded: a warm start occasionally stalls on an infeasible LP),
-is solved again alone from scratch (``clearSolver``, dual simplex); if that answer also
+or that a warm start calls infeasible, is solved again alone from scratch
+(``clearSolver``, dual simplex; so "infeasible" always comes from a cold solve, for
+a few per cent more time on the paper-size job); if that answer also
 fails or is undecided, once more by the interior-point method with crossover. The last
 answer stands: an LP that never passes the check is ``"numerical"`` (NaN), an undecided
 one keeps the HiGHS status name (e.g. ``"unknown"``, NaN). So a value is either checked
@@ -63,7 +65,7 @@ import numpy as np
 from highspy import _core
 
 from .reference import Reference, Verdict
-from .status import OPTIMAL
+from .status import INFEASIBLE, OPTIMAL
 from .verify import signs
 
 #: HiGHS options: one thread per model (parallelism is across technologies), plain dual
@@ -200,13 +202,13 @@ class UnitLP:
             h.setOptionValue("run_crossover", "on")
         h.run()
         code = int(h.getModelStatus().value)
-        if attempt == "ipm":
-            h.setOptionValue("solver", HIGHS_OPTIONS["solver"])
-            h.clearSolver()
         if code == OPTIMAL:
             found = h.getSolution()
             col[:] = found.col_value
             dual[:] = found.row_dual
+        if attempt == "ipm":
+            h.setOptionValue("solver", HIGHS_OPTIONS["solver"])
+            h.clearSolver()
         return code
 
     def solve(self, data: np.ndarray, direction: np.ndarray | None = None, *,
@@ -215,9 +217,9 @@ class UnitLP:
 
         ``direction`` has the same shape (default: ``data``, the observed values) and
         must be positive. Units are solved in row order, each from the previous basis.
-        A unit whose answer is undecided or fails the check is solved again from
-        scratch, and if it still is, once more by the interior-point method (module
-        docstring); the last answer stands.
+        A unit whose answer is undecided, infeasible or fails the check is solved again
+        from scratch, and if it is still undecided or failing, once more by the
+        interior-point method (module docstring); the last answer stands.
         """
         n, k = data.shape[0], self.ref.n_ref
         rhs, cost, g = self.ref.prepare(data, direction)
@@ -228,7 +230,10 @@ class UnitLP:
             codes[i] = self._run(rhs[i], cost[i], cols[i], duals[i], "warm")
         verdict = self.ref.judge(codes, cols, duals, data, g)
         for attempt in ("cold", "ipm"):
-            again = np.flatnonzero(verdict.doubtful)
+            retry = verdict.doubtful
+            if attempt == "cold":  # a warm start's "infeasible" is confirmed from scratch
+                retry = retry | (verdict.status == INFEASIBLE)
+            again = np.flatnonzero(retry)
             if not again.size:
                 break
             for i in again:

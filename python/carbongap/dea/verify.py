@@ -44,7 +44,9 @@ On the paper-size simulated panel (282 cities, 2006-2016, seeds 0-1, both models
 and VRS, 134,290 solutions) the largest relative residual is 2e-13 and the largest gap
 3e-13, four orders of magnitude inside τ. A solution that fails either test is solved
 again (:class:`carbongap.dea.highs.UnitLP`); if no attempt passes, the LP gets the
-status ``"numerical"`` (NaN), never a number.
+status ``"numerical"`` (NaN), never a number. Only optimal answers are certified here;
+an "infeasible" answer is not checked by a certificate but always comes from a solve
+from scratch (:class:`carbongap.dea.highs.UnitLP`).
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ class Checked:
 
     ``ok``: the solution passed both tests; ``values``: S from s⁺ (meaningful where ok);
     ``lambdas``, ``slacks``: λ⁺ and s⁺ (caller's units); ``gap``: the certified upper
-    bound minus the value (NaN where the duals give no bound).
+    bound minus the value (+inf where the duals give no bound).
     """
 
     ok: np.ndarray
@@ -107,9 +109,12 @@ def upper_bound(reference: np.ndarray, dims: tuple[int, int, int], rts: str,
     repair = worst.copy() if rts == "vrs" else np.where(worst > 0, np.inf, 0.0)
     for v in np.flatnonzero(sign > 0):
         column = reference[:, v]
+        # A reference unit with 0 in column v cannot be repaired through u_v (need = inf),
+        # whatever p_v is (p_v = 0 is allowed with a user direction): cost inf, not 0 * inf.
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(shortfall > 0, shortfall / column, 0.0)
-        repair = np.minimum(repair, points[:, v] * ratio.max(axis=1, initial=0.0))
+            need = np.where(shortfall > 0, shortfall / column, 0.0).max(axis=1, initial=0.0)
+            cost = np.where(np.isinf(need), np.inf, points[:, v] * need)
+        repair = np.minimum(repair, cost)
     return (u * points).sum(axis=1) + u0 + repair
 
 

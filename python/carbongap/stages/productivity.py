@@ -208,6 +208,20 @@ def compute(ctx: Context) -> StageResult:
                        notes=tuple(notes))
 
 
+def _base_label(indices: pd.DataFrame) -> str:
+    """"2006 = 1", or per model ("T 2006 = 1, GT 2007 = 1") when the base years differ.
+
+    A model's base year is its first year with a cumulative index (SPEC section 6).
+    """
+    bases = {column: indices.loc[indices[column].notna(), "year"].min()
+             for column in ("T", "GT")}
+    years = {int(year) for year in bases.values() if pd.notna(year)}
+    if len(years) <= 1:
+        return f"{years.pop() if years else '-'} = 1"
+    return ", ".join(f"{column} {int(year)} = 1" for column, year in bases.items()
+                     if pd.notna(year))
+
+
 def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     """Tables under ``tables/`` and Figures 2-6 under ``figures/`` (PNG + CSV).
 
@@ -223,9 +237,8 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     out.table("tables/lp_status.csv", tables["lp_status"])
     out.table("tables/lp_infeasible.csv", tables["infeasible"], markdown=True)
     form = config.productivity.index_form
-    base = int(tables["indices"]["year"].min()) if len(tables["indices"]) else None
-    ylabel = "mean index (1 + indicator)" if form == "increment" else \
-        f"mean cumulative index ({base} = 1)"
+    ylabel = ("mean index (1 + indicator)" if form == "increment"
+              else f"mean cumulative index ({_base_label(tables['indices'])})")
     means = tables["yearly_means"]
     figure, data = mean_lines(means, {k: INDEX_LABELS[k] for k in ("T", "GT")},
                               "Figure 2. Productivity and green productivity change", ylabel)
