@@ -160,6 +160,20 @@ def test_missing_base_stock_and_years_before_base() -> None:
                                        "capital: provincial capital_stock_2006 missing"]
 
 
+def test_blank_provincial_fai_in_the_base_year_is_an_error() -> None:
+    # Without it every city of the province would silently start late (SPEC section 4).
+    provinces = _provinces((2006, 2007))
+    provinces.loc[provinces["year"] == 2006, "fai_province"] = np.nan
+    with pytest.raises(DataError, match=r"prov.csv: column 'fai_province' has no value in the "
+                       r"base year 2006 for province\(s\) \[13\]") as info:
+        account_capital(_panel(TWO_CITIES), provinces, provinces_source="prov.csv")
+    assert info.value.column == "fai_province" and "start late" in str(info.value)
+    # a province whose cities all start after the base year does not need it
+    later = {130100: {2007: 50.0}, 130200: {2007: 50.0}}
+    out = account_capital(_panel(later), provinces).frame
+    assert out["capital"].tolist() == pytest.approx([0.5 * (950.0 + 90.0 / 1.05)] * 2, rel=1e-12)
+
+
 def test_share_excess_is_reported() -> None:
     panel = _panel({130100: {2006: 70.0}, 130200: {2006: 60.0}})
     result = account_capital(panel, _provinces((2006,)))

@@ -55,3 +55,31 @@ def test_section_names_in_brackets_survive_in_messages(tmp_path):
                                  "--set", "accounting.delta=2"])
     assert result.exit_code == 2
     assert "[accounting] delta must be in [0, 1)" in result.output
+
+
+def test_version():
+    from carbongap import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"carbongap {__version__}"
+
+
+def test_failed_run_says_why_in_report_and_records_its_input(tmp_path):
+    import hashlib
+    import json
+
+    bad = tmp_path / "panel.csv"
+    bad.write_text("city_code,year,gdp\n130100,2006,-1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["replicate", "--data", str(bad), "--out", str(out), "--quiet"])
+    assert result.exit_code == 1
+    report = (out / "REPORT.md").read_text(encoding="utf-8")
+    failed = next(line for line in report.splitlines() if line.startswith("| validate |"))
+    assert "| failed |" in failed and "negative" in failed and "rows 2" in failed
+    assert "| accounting | skipped | needs stage 'validate' (failed) |" in report
+    digest = hashlib.sha256(bad.read_bytes()).hexdigest()
+    assert f"| data.panel | panel.csv | {bad.stat().st_size} | {digest} |" in report
+    inputs = json.loads((out / "manifest.json").read_text())["inputs"]
+    assert inputs == {"data.panel": {"path": str(bad), "resolved": str(bad.resolve()),
+                                     "bytes": bad.stat().st_size, "sha256": digest}}

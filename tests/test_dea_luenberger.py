@@ -334,3 +334,21 @@ def test_periods_must_be_whole_numbers():
     panel.loc[4, "year"] = 2007.5
     with pytest.raises(ValueError, match=r"year must hold whole periods .* rows 4"):
         luenberger(panel, INPUTS, GOOD)
+
+
+def test_a_unit_slip_in_one_row_is_named_in_the_wide_column_warning(caplog):
+    from carbongap.dea import luenberger_result
+
+    panel = dea_panel(5, n=12, years=range(2006, 2008))
+    row = (panel["city_code"] == 104) & (panel["year"] == 2007)
+    panel.loc[row, "capital"] *= 1e8  # yuan where 10^4 yuan was meant, and then some
+    with caplog.at_level(logging.WARNING, logger="carbongap"):
+        result = luenberger_result(panel, ["capital", "employment"], ["gdp_real"],
+                                   label="production model")
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith("production model: capital spans ")
+    assert "largest at city_code 104 year 2007" in result.warnings[0]
+    assert result.warnings[0] in caplog.text
+    clean = luenberger_result(dea_panel(5, n=12, years=range(2006, 2008)),
+                              ["capital", "employment"], ["gdp_real"])
+    assert clean.warnings == ()

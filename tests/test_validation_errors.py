@@ -154,6 +154,34 @@ def test_unit_mistake_warns_naming_column(tmp_path, caplog):
     assert any("column 'gdp'" in r.getMessage() for r in caplog.records)
 
 
+def test_unit_slip_in_one_cell_is_flagged_by_row(tmp_path, caplog):
+    # One GDP in yuan x 10^4 too many: the median is fine, the row is named.
+    frame = raw_panel()
+    frame.loc[3, "gdp"] = 1e15
+    with caplog.at_level(logging.WARNING, logger="carbongap"):
+        loaded = load_panel(_write(tmp_path, frame), years=(2006, 2008))
+    flagged = [n for n in loaded.notes if "times outside the usual range" in n]
+    assert len(flagged) == 1  # only gdp; frame row 3 is spreadsheet row 5
+    assert "column 'gdp'" in flagged[0] and "in rows 5 (row 5: 1e+15)" in flagged[0]
+    assert not any("has median" in n for n in loaded.notes)
+    assert any("rows 5" in r.getMessage() for r in caplog.records)
+
+
+def test_unrecognised_fuel_header_warns_instead_of_vanishing(tmp_path, caplog):
+    # 煤炭消费量 is not an accepted alias: eq. 3 would leave the coal out, so say so loudly.
+    frame = raw_panel()
+    frame["煤炭消费量(万吨)"] = 12.0
+    frame["备注"] = "x"  # an ordinary extra column: ignored quietly (INFO note only)
+    with caplog.at_level(logging.WARNING, logger="carbongap"):
+        loaded = load_panel(_write(tmp_path, frame), years=(2006, 2008))
+    warnings = [n for n in loaded.notes if n.startswith("warning:") and "energy use" in n]
+    assert len(warnings) == 1
+    assert "'煤炭消费量(万吨)'" in warnings[0] and "备注" not in warnings[0]
+    assert "panel.csv" in warnings[0] and "raw_coal" in warnings[0]
+    assert any("煤炭消费量(万吨)" in r.getMessage() for r in caplog.records
+               if r.levelno == logging.WARNING)
+
+
 def test_share_as_fraction_warns(tmp_path):
     frame = raw_panel()
     frame["secondary_share"] = frame["secondary_share"] / 100

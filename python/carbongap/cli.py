@@ -21,6 +21,7 @@ from rich.table import Table
 
 from .config import Config, default_config_path, load_config
 from .errors import CarbongapError
+from .pipeline.registry import STAGE_NAMES
 from .progress import null_progress, rich_progress
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -28,6 +29,21 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (speed and memory).")
 app.add_typer(bench_app, name="bench")
 console = Console(stderr=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from ._version import __version__
+
+        typer.echo(f"carbongap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
+    """Replication toolkit for Zhang & Liu (2024), China's urban carbon gap."""
 
 ConfigOpt = Annotated[Path | None, typer.Option(
     "--config", help="TOML configuration (default: replication/config/paper.toml when present, "
@@ -108,13 +124,11 @@ def replicate(config: ConfigOpt = None, data: DataOpt = None, provinces: Provinc
 
 
 @app.command()
-def run(stage: Annotated[str, typer.Argument(help="Stage name (see `carbongap stages`).")],
+def run(stage: Annotated[str, typer.Argument(help=f"Stage name: {', '.join(STAGE_NAMES)}.")],
         config: ConfigOpt = None, data: DataOpt = None, provinces: ProvincesOpt = None,
         out: OutOpt = Path("replication/output"), jobs: JobsOpt = None, dask: DaskOpt = None,
         set_: SetOpt = None, no_cache: NoCacheOpt = False, quiet: QuietOpt = False) -> None:
     """Run one stage and the stages it needs."""
-    from .pipeline.registry import STAGE_NAMES
-
     if stage not in STAGE_NAMES:
         console.print(f"[red]error[/red] unknown stage {stage!r}; choose one of: "
                       f"{', '.join(STAGE_NAMES)}")

@@ -54,6 +54,7 @@ from .schema import (
     city_schema,
     columns_by_name,
     describe_aliases,
+    fuel_catalog,
     normalise_header,
 )
 
@@ -159,20 +160,62 @@ def _parse_province(cells: pd.Series, source: str, headers: dict[str, str]) -> p
     return parse_whole_numbers(cells, "province_code", source, headers)
 
 
+#: A single value this many times above the top (or below the bottom) of its column's
+#: usual median range is flagged by row: a unit slip in one cell (yuan for 10^4 yuan)
+#: that the column median does not show.
+ROW_OUTLIER_FACTOR: float = 1000.0
+
+
 def _magnitude_notes(frame: pd.DataFrame, columns: Sequence[Column], source: str,
                      headers: dict[str, str]) -> list[str]:
+    """Unit warnings: a column whose median is outside its usual range, and rows whose
+    value is ROW_OUTLIER_FACTOR times outside it (``frame`` indexed by spreadsheet row)."""
     notes = []
     for col in columns:
         if col.plausible_median is None or col.name not in frame:
             continue
-        median = frame[col.name].median()
+        values = frame[col.name]
+        median = values.median()
         low, high = col.plausible_median
         if pd.notna(median) and not low <= median <= high:
-            note = (f"{_where(source, col.name, headers)} has median {median:.6g}, outside the "
-                    f"usual range [{low:g}, {high:g}] for {col.unit}: check the unit")
-            logger.warning(note)
-            notes.append("warning: " + note)
-    return notes
+            notes.append(f"{_where(source, col.name, headers)} has median {median:.6g}, outside "
+                         f"the usual range [{low:g}, {high:g}] for {col.unit}: check the unit")
+        extreme = (values > high * ROW_OUTLIER_FACTOR) | (
+            (values > 0) & (values < low / ROW_OUTLIER_FACTOR))
+        if extreme.any():
+            shown = ", ".join(f"row {r}: {v:.6g}" for r, v in values[extreme].head(5).items())
+            notes.append(f"{_where(source, col.name, headers)} has values more than "
+                         f"{ROW_OUTLIER_FACTOR:g} times outside the usual range [{low:g}, "
+                         f"{high:g}] for {col.unit} in rows {format_rows(values.index[extreme])} "
+                         f"({shown}): check the unit of those cells")
+    for note in notes:
+        logger.warning(note)
+    return ["warning: " + note for note in notes]
+
+
+#: Header fragments that suggest energy use (fuel catalog names are added): an ignored
+#: column holding one may be a fuel whose header is not an accepted alias, and eq. 3
+#: would then silently leave that fuel out.
+_FUEL_WORDS: tuple[str, ...] = ("煤", "石油", "燃料", "能源", "能耗", "油品", "用电", "coal",
+                                "oil", "gas", "fuel", "energy")
+
+
+def _fuel_lookalike_notes(ignored: Sequence[str], source: str) -> list[str]:
+    """A warning for each ignored header that looks like energy use (SPEC section 10)."""
+    fuels = fuel_catalog()
+    words = {normalise_header(w) for w in _FUEL_WORDS}
+    words |= {normalise_header(f.name_zh) for f in fuels}
+    words |= {normalise_header(f.name_en) for f in fuels}
+    suspects = [h for h in ignored if any(w in normalise_header(h) for w in words)]
+    if not suspects:
+        return []
+    note = (f"{source}: column(s) {', '.join(repr(h) for h in suspects)} look like energy use "
+            f"but match no fuel of the catalog, so eq. 3 leaves them out; if they are fuels, "
+            f"rename them to an accepted header (the fuel names "
+            f"{', '.join(f.fuel for f in fuels)}, or the yearbook headers in "
+            f"carbongap/data/fuels.csv, e.g. {fuels[0].aliases[0]}) or drop them")
+    logger.warning(note)
+    return ["warning: " + note]
 
 
 def _require(frame: pd.DataFrame, needed: Sequence[str], columns: Sequence[Column],
@@ -246,6 +289,7 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
     notes: list[str] = []
     if ignored:
         notes.append(f"{source}: ignored columns with no canonical meaning: {', '.join(ignored)}")
+        notes += _fuel_lookalike_notes(ignored, source)
     if magnitude_warnings:
         notes += _magnitude_notes(out, numeric, source, headers)
 

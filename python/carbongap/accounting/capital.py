@@ -30,7 +30,7 @@ Choices where the paper is silent (documented, testable):
 
 Late start
     A city without a usable base-year allocation (first observed after the base year, or
-    its base-year FAI blank) starts in the first year t0 where one exists, with the same
+    its own base-year FAI blank) starts in the first year t0 where one exists, with the same
     share rule applied to the provincial stock carried forward by eq. 7 with the
     provincial flows: ``K_i,t0 = Kp_t0 x s_i,t0``. Years before t0 are NaN. The
     provincial carry-forward is not interpolated: a blank provincial flow ends it.
@@ -77,6 +77,7 @@ from .provincial import (
     checked_provinces,
     match_to_cities,
     rebased,
+    required_base_year_values,
 )
 
 GAP_POLICIES: tuple[str, ...] = typing.get_args(GapPolicy)
@@ -252,6 +253,10 @@ def _accumulate(panel: pd.DataFrame, k: pd.DataFrame, table: pd.DataFrame, stock
     """Eq. 7 for the city-years ``k`` (years >= base_year) of ``panel``; ``source`` names
     the provincial table."""
     purpose = "the capital stock"
+    required_base_year_values(
+        table, "fai_province", base_year, k.loc[k["year"] == base_year, "province_code"].tolist(),
+        source, "cities observed in the base year get their share of the provincial base-year "
+        "stock by it (SPEC section 4); without it every city of the province would start late")
     inputs = match_to_cities(k, table, ["fai_province", "new_fai_province"], purpose, source)
     inputs["fai_price_index"] = rebased(k, table, "fai_price_index", base_year, purpose,
                                         source)
@@ -380,7 +385,8 @@ def capital_stock(panel: pd.DataFrame, provinces: pd.DataFrame, *, delta: float 
     DataError
         Missing columns, negative FAI, unknown province codes, a province-year the
         provincial table lacks, a price index without a base-year value, a provincial
-        FAI <= 0, two base-year stocks for one province.
+        FAI <= 0 or blank in the base year (for a province with cities observed then),
+        two base-year stocks for one province.
     ValueError
         ``gaps`` not one of "interpolate", "stop"; ``delta`` outside [0, 1).
     """

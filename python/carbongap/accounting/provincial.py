@@ -92,14 +92,24 @@ def base_year_values(table: pd.DataFrame, column: str, base_year: int,
     without it no price can be expressed at base-year prices (DataError otherwise).
     """
     require_positive(table, column, source, PROVINCE_KEYS, "a price index")
-    base = table.loc[table["year"] == base_year].set_index("province_code")[column]
-    values = base.reindex(sorted(set(provinces)))
+    return required_base_year_values(
+        table, column, base_year, provinces, source,
+        "the base year sets the prices (rebase the index or choose another [accounting] "
+        "base_year)")
+
+
+def required_base_year_values(table: pd.DataFrame, column: str, base_year: int,
+                              provinces: Sequence[int], source: str, why: str) -> pd.Series:
+    """``column`` in ``base_year`` for each province of ``provinces``; a DataError naming
+    the provinces when any value is blank or its row absent, with ``why`` it is needed."""
+    at_base = table.loc[table["year"] == base_year].set_index("province_code")[column]
+    values = at_base.reindex(sorted(set(provinces)))
     lacking = values.index[values.isna()]
     if len(lacking):
+        rows = table.index[(table["year"] == base_year) & table["province_code"].isin(lacking)]
         raise DataError(f"{source}: column '{column}' has no value in the base year {base_year} "
-                        f"for province(s) {list(map(int, lacking))}; the base year sets the "
-                        "prices (rebase the index or choose another [accounting] base_year)",
-                        source=source, column=column)
+                        f"for province(s) {list(map(int, lacking))}; {why}",
+                        source=source, column=column, rows=rows)
     return values
 
 

@@ -40,11 +40,15 @@ class LuenbergerResult:
         (:class:`carbongap.dea.panel.Screened`).
     periods
         The sorted periods with at least one usable observation.
+    warnings
+        Variables spanning more than a factor 1e6, with the unit-periods holding their
+        extremes (:func:`carbongap.dea.reference.warn_wide_columns`).
     """
 
     table: pd.DataFrame
     screened: Screened
     periods: tuple[int, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
@@ -94,8 +98,8 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     periods (including every pair of a period in which no unit is usable), are excluded
     and logged at INFO level (``carbongap.dea``); the same list is returned by
     :func:`carbongap.dea.panel.screen` and by :func:`luenberger_result`. A variable
-    spanning more than a factor 1e6 is logged as a warning
-    (:func:`carbongap.dea.reference.warn_wide_columns`).
+    spanning more than a factor 1e6 is logged as a warning naming the unit-periods of its
+    extremes (:func:`carbongap.dea.reference.warn_wide_columns`).
     """
     return luenberger_result(panel, inputs, good, bad, frontier, unit=unit, time=time,
                              rts_decomposition=rts_decomposition, prune=prune, jobs=jobs,
@@ -119,8 +123,10 @@ def luenberger_result(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence
     screened = screen(panel, variables, unit=unit, time=time, label=label)
     for reason, part in screened.excluded.groupby("reason", sort=True):
         logger.info("%s: %d unit-periods excluded (%s)", label, len(part), reason)
-    warn_wide_columns(screened.panel.loc[:, variables].to_numpy(dtype="float64"),
-                      variables, label)
+    usable = screened.panel
+    warnings = warn_wide_columns(
+        usable.loc[:, variables].to_numpy(dtype="float64"), variables, label,
+        [f"{unit} {u} {time} {t}" for u, t in zip(usable[unit], usable[time], strict=True)])
     plan = plan_luenberger(screened.panel, variables, (len(inputs), len(good), len(bad)),
                            frontier, unit=unit, time=time,
                            rts_decomposition=rts_decomposition, prune=prune)
@@ -129,4 +135,4 @@ def luenberger_result(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence
     logger.info("%s: %d year pairs, %d LPs answered with %d solved over %d technologies "
                 "(%s frontier)", label, len(plan.pairs), plan.n_lps,
                 sum(r.lps for r in results), len(plan.jobs), frontier)
-    return LuenbergerResult(plan.assemble(results), screened, plan.periods)
+    return LuenbergerResult(plan.assemble(results), screened, plan.periods, tuple(warnings))

@@ -47,21 +47,34 @@ def check_rts(rts: str) -> None:
         raise ValueError(f"rts {rts!r} is not one of: {', '.join(RTS)}")
 
 
-def warn_wide_columns(data: np.ndarray, names: Sequence[str], source: str) -> None:
-    """Log a warning for each column whose positive values span more than SPREAD_WARNING.
+def warn_wide_columns(data: np.ndarray, names: Sequence[str], source: str,
+                      rows: Sequence[str] | None = None) -> list[str]:
+    """Warn about each column whose positive values span more than SPREAD_WARNING.
 
     Such data can defeat a floating-point LP solver; every answer is checked
     (:mod:`carbongap.dea.verify`), so the risk is NaN values with status "numerical",
     not wrong numbers. Changing a variable's unit does not help (the SBI is unit-free);
-    splitting the sample by size does.
+    splitting the sample by size, or correcting a unit slip in one row, does.
+    ``rows`` labels the rows of ``data`` (e.g. "city 130100 year 2006") so the warning
+    names where the smallest and largest values are. Returns the messages, each also
+    logged as a warning.
     """
+    messages = []
     for column, name in enumerate(names):
         values = data[:, column]
-        positive = values[values > 0]
-        if positive.size and positive.max() > SPREAD_WARNING * positive.min():
-            logger.warning("%s: %s spans %.1e to %.1e (more than a factor %.0e); the LP "
-                           "solver may fail on some units (status 'numerical')", source,
-                           name, positive.min(), positive.max(), SPREAD_WARNING)
+        positive = np.flatnonzero(values > 0)
+        if not positive.size:
+            continue
+        low = positive[np.argmin(values[positive])]
+        high = positive[np.argmax(values[positive])]
+        if values[high] > SPREAD_WARNING * values[low]:
+            where = f" (smallest at {rows[low]}, largest at {rows[high]})" if rows else ""
+            messages.append(f"{source}: {name} spans {values[low]:.1e} to {values[high]:.1e}"
+                            f"{where}, more than a factor {SPREAD_WARNING:.0e}; the LP solver "
+                            "may fail on some units (status 'numerical')")
+    for message in messages:
+        logger.warning("%s", message)
+    return messages
 
 
 def geometric_scale(data: np.ndarray) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""manifest.json: checksums of every output, the configuration, versions, seeds, timings."""
+"""manifest.json: checksums of every input and output, the configuration, versions, seeds,
+timings."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 from .._version import __version__
 from ..config import Config
 from .cache import file_sha256
+from .inputs import describe_inputs
 
 #: Python distributions whose versions are recorded.
 TRACKED_PACKAGES: tuple[str, ...] = (
@@ -60,6 +62,7 @@ def build(root: Path, outputs: Iterable[Path], config: Config, stages: list[dict
             "bootstrap_seed": config.inequality.bootstrap_seed,
             "regressions_seed": config.regressions.seed,
         },
+        "inputs": describe_inputs(config),
         "stages": stages,
         "outputs": checksums(root, outputs),
     }

@@ -19,7 +19,8 @@ from ..config import Config, load_config
 from ..errors import CarbongapError, StageError
 from ..progress import ProgressFactory, null_progress
 from . import manifest
-from .cache import StageCache, file_sha256, stage_key
+from .cache import StageCache, stage_key
+from .inputs import input_hashes
 from .registry import STAGES, closure
 from .stage import Context, Stage, StageResult
 from .writer import OutputWriter
@@ -59,24 +60,6 @@ class RunSummary:
     def status(self, name: str) -> str:
         """Status of a stage in this run ('' when it was not part of it)."""
         return next((s.status for s in self.stages if s.name == name), "")
-
-
-#: Configuration values that may name files a stage reads, by stage. Their bytes enter
-#: the stage's cache key, so an edited file is never served from the cache.
-FILE_OPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "validate": (("data", "panel"), ("data", "provinces")),
-    "accounting": (("accounting", "factors"), ("accounting", "grid_factors")),
-}
-
-
-def _input_hashes(stage: Stage, config: Config) -> dict[str, str]:
-    """Checksums of the files named in the stage's configuration (see FILE_OPTIONS)."""
-    hashes = {}
-    for section, key in FILE_OPTIONS.get(stage.name, ()):
-        value = getattr(getattr(config, section), key)
-        if value and Path(value).is_file():
-            hashes[f"{section}.{key}"] = file_sha256(value)
-    return hashes
 
 
 def _remove_previous_outputs(out: Path) -> int:
@@ -181,7 +164,7 @@ def _run_stage(stage: Stage, config: Config, cache: StageCache, writer: OutputWr
     upstream_names = list(results) if stage.sees_all else list(stage.needs)
     key = stage_key(stage.name, config.section_hash(stage.sections),
                     [keys[n] for n in upstream_names if n in keys],
-                    _input_hashes(stage, config))
+                    input_hashes(config, stage.name))
     start = time.perf_counter()
     result = cache.load(stage.name, key) if stage.cache else None
     status = CACHED if result is not None else DONE
@@ -190,7 +173,8 @@ def _run_stage(stage: Stage, config: Config, cache: StageCache, writer: OutputWr
         if result is None:
             ctx = Context(config=config, upstream={n: results[n] for n in upstream_names},
                           progress=progress,
-                          statuses={n: r.status for n, r in runs.items()})
+                          statuses={n: r.status for n, r in runs.items()},
+                          reasons={n: r.reason for n, r in runs.items() if r.reason})
             result = module.compute(ctx)
             if stage.cache:
                 cache.save(stage.name, key, result)

@@ -53,6 +53,7 @@ class Context:
     progress: ProgressFactory = null_progress
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("carbongap"))
     statuses: Mapping[str, str] = field(default_factory=dict)  #: stage -> status so far
+    reasons: Mapping[str, str] = field(default_factory=dict)  #: stage -> why failed/skipped
 
     def table(self, stage: str, name: str) -> pd.DataFrame:
         """An upstream table; a clear error when the stage did not produce it."""

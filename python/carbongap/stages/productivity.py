@@ -165,6 +165,7 @@ def compute(ctx: Context) -> StageResult:
                                    progress=ctx.progress, label=label)
         for reason, part in result.screened.excluded.groupby("reason", sort=False):
             dropped.append(attrition.exclusions(STAGE, str(reason), part))
+        notes.extend(f"warning: {message}" for message in result.warnings)
         table = result.table
         table.insert(2, "model", model)
         tables.append(table)
