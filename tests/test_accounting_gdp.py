@@ -96,7 +96,9 @@ def test_bad_gdp_column() -> None:
         real_gdp(_panel().drop(columns="gdp"), _provinces())
     with pytest.raises(DataError, match=r"'gdp' has negative values.*city_code 130100, year 2007"):
         real_gdp(_panel().assign(gdp=[1.0, -1.0, 1.0, 1.0, 1.0]), _provinces())
-    with pytest.raises(DataError, match="gdp_deflator missing"):
+    with pytest.raises(DataError, match=r"gdp_deflator missing, needed for real GDP "
+                       r"\(gdp_deflator \(index, base year = 100; accepted headers: "
+                       r"gdp_deflator, GDP平减指数"):
         real_gdp(_panel(), _provinces().drop(columns="gdp_deflator"))
 
 

@@ -165,6 +165,15 @@ def test_missing_capital_says_why_it_was_not_computed():
         productivity.compute(ctx)
 
 
+def test_missing_panel_variable_lists_its_accepted_headers():
+    accounting, panel = _frames()
+    ctx = _context_with(accounting, panel.drop(columns="employment"))
+    with pytest.raises(ValueError, match=r"'employment' is neither .* \(the panel gives it as "
+                       r"employment \(10\^4 persons; accepted headers: employment, "
+                       r"全社会从业人员\(万人\)"):
+        productivity.compute(ctx)
+
+
 def _context_with(accounting: pd.DataFrame, panel: pd.DataFrame, *overrides: str) -> Context:
     config = load_config(overrides=["productivity.years=[2006, 2010]", *overrides])
     return Context(config=config, upstream={"validate": StageResult({"panel": panel}),

@@ -200,9 +200,13 @@ def test_provincial_table_duplicates_and_unknown_codes(tmp_path):
     assert err.column == "province_code" and err.rows == (6,)
 
 
-def test_missing_file_and_unknown_type(tmp_path):
-    with pytest.raises(DataError, match="file not found"):
-        load_panel(tmp_path / "nope.csv")
+def test_missing_file_and_unknown_type(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    # a relative path is shown as given and as the absolute path that was looked for
+    with pytest.raises(DataError, match="file not found") as info:
+        load_panel("data/nope.csv")
+    assert str(info.value) == (f"data/nope.csv: file not found (looked for "
+                               f"{tmp_path.resolve() / 'data' / 'nope.csv'})")
     odd = tmp_path / "panel.json"
     odd.write_text("{}")
     with pytest.raises(DataError, match=r"unknown file type '\.json'"):

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .errors import DataError, format_rows
 from .regions import province_codes
+from .schema import describe_aliases, known_column
 
 CITY_KEYS: tuple[str, ...] = ("city_code", "year")
 PROVINCE_KEYS: tuple[str, ...] = ("province_code", "year")
@@ -40,11 +41,14 @@ def _rows_phrase(index: pd.Index, spreadsheet: bool) -> str:
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str,
                     purpose: str) -> None:
-    """DataError listing the columns of ``columns`` that ``frame`` lacks."""
+    """DataError listing the columns of ``columns`` that ``frame`` lacks, with the headers
+    a data file may give each of them under."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise DataError(f"{source}: column(s) {', '.join(missing)} missing, needed for {purpose}",
-                        source=source, column=missing[0])
+        known = [column for column in map(known_column, missing) if column is not None]
+        accepted = f" ({'; '.join(map(describe_aliases, known))})" if known else ""
+        raise DataError(f"{source}: column(s) {', '.join(missing)} missing, needed for "
+                        f"{purpose}{accepted}", source=source, column=missing[0])
 
 
 def require_unique(frame: pd.DataFrame, keys: Sequence[str], source: str, *,

@@ -95,7 +95,8 @@ def _read(factors: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
     path = Path(factors)
     if not path.is_file():
         raise DataError(f"factor set {str(factors)!r} is neither a built-in set "
-                        f"({', '.join(FACTOR_SETS)}) nor an existing file", source=str(factors))
+                        f"({', '.join(FACTOR_SETS)}) nor an existing file (looked for "
+                        f"{path.resolve()})", source=str(factors))
     return read_table(path).frame, f"factor file {path}", str(path)
 
 

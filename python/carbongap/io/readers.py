@@ -64,7 +64,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
     path = Path(path)
     source = str(path)
     if not path.is_file():
-        raise DataError(f"{source}: file not found", source=source)
+        raise DataError(f"{source}: file not found (looked for {path.resolve()})", source=source)
     suffix = path.suffix.lower()
     labels: dict[str, str] = {}
     if suffix in CSV_SUFFIXES:

@@ -32,6 +32,7 @@ from ..errors import DataError
 from ..inequality import yearly_ginis
 from ..pipeline.stage import Context, StageResult
 from ..pipeline.writer import OutputWriter
+from ..schema import describe_aliases, known_column
 
 STAGE = "productivity"
 KEYS = ["city_code", "year"]
@@ -59,6 +60,15 @@ _HINTS: dict[str, str] = {
 }
 
 
+def _hint(column: str) -> str:
+    """Why a DEA variable may be absent: how accounting makes it, or the panel headers
+    that give it."""
+    if column in _HINTS:
+        return _HINTS[column]
+    known = known_column(column)
+    return f" (the panel gives it as {describe_aliases(known)})" if known else ""
+
+
 def _dea_frame(ctx: Context) -> pd.DataFrame:
     """city_code, year and every DEA variable, within the DEA years."""
     cfg = ctx.config.productivity
@@ -73,7 +83,7 @@ def _dea_frame(ctx: Context) -> pd.DataFrame:
             frame = frame.merge(values, on=KEYS, how="left", validate="one_to_one")
         else:
             raise DataError(f"productivity: DEA variable {column!r} is neither in the "
-                            f"accounting table nor in the validated panel{_HINTS.get(column, '')}"
+                            f"accounting table nor in the validated panel{_hint(column)}"
                             "; check [productivity] inputs/good/bad and the data",
                             source="productivity", column=column)
     first, last = cfg.years
