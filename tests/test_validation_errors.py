@@ -114,6 +114,33 @@ def test_non_numeric_cells_are_quoted(tmp_path):
     assert "'约900'" in str(err) and str(path) in str(err)
 
 
+def test_every_problem_of_a_panel_is_reported_in_one_run(tmp_path):
+    # A messy yearbook sheet: fix three things after one run, not after three.
+    frame = raw_panel().astype({"population": object})
+    frame.loc[2, "population"] = "约900"
+    frame.loc[1, "gdp"] = -5.0
+    frame.loc[3, "secondary_share"] = 140.0
+    frame = pd.concat([frame, frame.iloc[[4]]], ignore_index=True)
+    path = _write(tmp_path, frame)
+    err = _load_error(path)
+    lines = str(err).splitlines()
+    assert lines[0] == f"{path}: 4 problems:"
+    # schema order (gdp, secondary_share, population), then the duplicate key
+    assert lines[1].startswith(f"  1. {path}: column 'gdp' has negative values in rows 3 ")
+    assert "secondary_share" in lines[2] and "rows 5" in lines[2]
+    assert "'约900'" in lines[3] and "rows 4" in lines[3]
+    assert "repeat in rows 6, 11" in lines[4]
+    assert err.column == "gdp" and err.rows == (3,)
+
+
+def test_key_problems_are_reported_together(tmp_path):
+    frame = raw_panel().astype({"year": float, "city_code": object})
+    frame.loc[0, "year"] = 2006.5
+    frame.loc[3, "city_code"] = "abc"
+    err = _load_error(_write(tmp_path, frame))
+    assert str(err).count("\n") == 2 and "city_code" in str(err) and "year" in str(err)
+
+
 def test_fractional_year(tmp_path):
     frame = raw_panel().astype({"year": float})
     frame.loc[0, "year"] = 2006.5

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 
 class CarbongapError(Exception):
@@ -48,6 +49,37 @@ class StageError(CarbongapError, RuntimeError):
         self.stage = stage
         self.reason = reason
         super().__init__(f"stage '{stage}' failed: {reason}")
+
+
+class Problems:
+    """Collects the DataErrors of independent checks, so that one run reports them all.
+
+    ``with problems.check(): ...`` records a DataError raised inside instead of
+    propagating it; :meth:`raise_any` then raises the single error as it was, or one
+    DataError listing every message (its ``column`` and ``rows`` are the first's).
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.found: list[DataError] = []
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        """Run a check, keeping its DataError."""
+        try:
+            yield
+        except DataError as exc:
+            self.found.append(exc)
+
+    def raise_any(self) -> None:
+        """Raise what was collected (nothing when every check passed)."""
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            first = self.found[0]
+            listed = "\n".join(f"  {i}. {exc}" for i, exc in enumerate(self.found, start=1))
+            raise DataError(f"{self.source}: {len(self.found)} problems:\n{listed}",
+                            source=self.source, column=first.column, rows=first.rows)
 
 
 def format_rows(rows: Sequence[int], limit: int = 10) -> str:

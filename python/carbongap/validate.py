@@ -44,7 +44,7 @@ from .checks import (
     require_non_negative,
     require_unique,
 )
-from .errors import DataError, format_rows
+from .errors import DataError, Problems, format_rows
 from .io.readers import MISSING_TOKENS, RawTable
 from .regions import province_by_any_name
 from .schema import (
@@ -228,6 +228,58 @@ def _require(frame: pd.DataFrame, needed: Sequence[str], columns: Sequence[Colum
                         source=source, column=missing[0])
 
 
+def _city_keys(frame: pd.DataFrame, source: str, headers: dict[str, str]) -> pd.DataFrame:
+    """city_code, year and province_code (int64), every problem of each reported at once."""
+    problems = Problems(source)
+    out = pd.DataFrame(index=frame.index)
+    for key in ("city_code", "year"):
+        with problems.check():
+            out[key] = parse_whole_numbers(frame[key], key, source, headers)
+    problems.raise_any()
+    with problems.check():
+        bad_code = (out["city_code"] < 100000) | (out["city_code"] > 999999)
+        if bad_code.any():
+            raise DataError(
+                f"{_where(source, 'city_code', headers)} must be a 6-digit GB/T 2260 code; rows "
+                f"{format_rows(out.index[bad_code])} have "
+                f"{out['city_code'][bad_code].head(5).tolist()}",
+                source=source, column="city_code", rows=out.index[bad_code])
+    prefix = out["city_code"] // 10000
+    if "province_code" not in frame:
+        out["province_code"] = prefix.astype("int64")
+    with problems.check():
+        if "province_code" in frame:
+            out["province_code"] = _parse_province(frame["province_code"], source, headers)
+            mismatch = out["province_code"] != prefix
+            if mismatch.any():
+                raise DataError(
+                    f"{_where(source, 'province_code', headers)} differs from the first two "
+                    f"digits of city_code in rows {format_rows(out.index[mismatch])} "
+                    f"({describe_rows(out.loc[mismatch], ('city_code', 'province_code'))})",
+                    source=source, column="province_code", rows=out.index[mismatch])
+    if not problems.found:  # unknown codes would only repeat a malformed code
+        with problems.check():
+            require_known_provinces(out, source, CITY_KEYS, spreadsheet=True,
+                                    derived="province_code" not in frame)
+    problems.raise_any()
+    return out
+
+
+def _quantity(frame: pd.DataFrame, column: str, factor: float, source: str,
+              headers: dict[str, str]) -> pd.Series:
+    """A numeric column in its canonical unit (the header's factor applied)."""
+    return parse_numeric(frame[column], column, source, headers) * factor
+
+
+def _require_percentage(out: pd.DataFrame, source: str, headers: dict[str, str]) -> None:
+    over = out["secondary_share"] > 100
+    if over.any():
+        raise DataError(
+            f"{_where(source, 'secondary_share', headers)} is a percentage but exceeds 100 in "
+            f"rows {format_rows(out.index[over])}",
+            source=source, column="secondary_share", rows=out.index[over])
+
+
 def validate_city_panel(raw: RawTable, years: tuple[int, int],
                         magnitude_warnings: bool = True) -> Validated:
     """Check a raw city panel and return the canonical one (SPEC sections 3 and 10).
@@ -241,30 +293,7 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
     frame, headers, factors, ignored = map_headers(raw, schema)
     _require(frame, CITY_KEYS, schema, source)
 
-    out = pd.DataFrame(index=frame.index)
-    out["city_code"] = parse_whole_numbers(frame["city_code"], "city_code", source, headers)
-    out["year"] = parse_whole_numbers(frame["year"], "year", source, headers)
-    bad_code = (out["city_code"] < 100000) | (out["city_code"] > 999999)
-    if bad_code.any():
-        raise DataError(
-            f"{_where(source, 'city_code', headers)} must be a 6-digit GB/T 2260 code; rows "
-            f"{format_rows(out.index[bad_code])} have "
-            f"{out['city_code'][bad_code].head(5).tolist()}",
-            source=source, column="city_code", rows=out.index[bad_code])
-    prefix = out["city_code"] // 10000
-    if "province_code" in frame:
-        out["province_code"] = _parse_province(frame["province_code"], source, headers)
-        mismatch = out["province_code"] != prefix
-        if mismatch.any():
-            raise DataError(
-                f"{_where(source, 'province_code', headers)} differs from the first two digits of "
-                f"city_code in rows {format_rows(out.index[mismatch])} "
-                f"({describe_rows(out.loc[mismatch], ('city_code', 'province_code'))})",
-                source=source, column="province_code", rows=out.index[mismatch])
-    else:
-        out["province_code"] = prefix.astype("int64")
-    require_known_provinces(out, source, CITY_KEYS, spreadsheet=True,
-                            derived="province_code" not in frame)
+    out = _city_keys(frame, source, headers)
     if "city_name" in frame:
         names = frame["city_name"].astype(object).where(frame["city_name"].notna(), "")
         out["city_name"] = names.astype(str).str.strip()
@@ -272,19 +301,17 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
         out["city_name"] = out["city_code"].astype(str)
 
     numeric = [c for c in schema if c.kind == "quantity" and c.name in frame]
+    problems = Problems(source)
     for col in numeric:
-        out[col.name] = parse_numeric(frame[col.name], col.name, source, headers)
-        out[col.name] *= factors[col.name]
-    require_non_negative(out, [c.name for c in numeric], source, CITY_KEYS, spreadsheet=True,
-                         headers=headers)
-    if "secondary_share" in out:
-        over = out["secondary_share"] > 100
-        if over.any():
-            raise DataError(
-                f"{_where(source, 'secondary_share', headers)} is a percentage but exceeds 100 in "
-                f"rows {format_rows(out.index[over])}",
-                source=source, column="secondary_share", rows=out.index[over])
-    require_unique(out, CITY_KEYS, source, spreadsheet=True)
+        with problems.check():
+            out[col.name] = _quantity(frame, col.name, factors[col.name], source, headers)
+            require_non_negative(out, [col.name], source, CITY_KEYS, spreadsheet=True,
+                                 headers=headers)
+            if col.name == "secondary_share":
+                _require_percentage(out, source, headers)
+    with problems.check():
+        require_unique(out, CITY_KEYS, source, spreadsheet=True)
+    problems.raise_any()
 
     notes: list[str] = []
     if ignored:
@@ -313,17 +340,24 @@ def validate_provinces(raw: RawTable, magnitude_warnings: bool = True) -> Valida
     source = raw.source
     frame, headers, factors, ignored = map_headers(raw, PROVINCE_COLUMNS)
     _require(frame, PROVINCE_KEYS, PROVINCE_COLUMNS, source)
+    problems = Problems(source)
     out = pd.DataFrame(index=frame.index)
-    out["province_code"] = _parse_province(frame["province_code"], source, headers)
-    out["year"] = parse_whole_numbers(frame["year"], "year", source, headers)
-    require_known_provinces(out, source, PROVINCE_KEYS, spreadsheet=True)
+    with problems.check():
+        out["province_code"] = _parse_province(frame["province_code"], source, headers)
+    with problems.check():
+        out["year"] = parse_whole_numbers(frame["year"], "year", source, headers)
+    problems.raise_any()
+    with problems.check():
+        require_known_provinces(out, source, PROVINCE_KEYS, spreadsheet=True)
     numeric = [c for c in PROVINCE_COLUMNS if c.kind == "quantity" and c.name in frame]
     for col in numeric:
-        out[col.name] = parse_numeric(frame[col.name], col.name, source, headers) * factors[
-            col.name]
-    require_non_negative(out, [c.name for c in numeric], source, PROVINCE_KEYS,
-                         spreadsheet=True, headers=headers)
-    require_unique(out, PROVINCE_KEYS, source, spreadsheet=True)
+        with problems.check():
+            out[col.name] = _quantity(frame, col.name, factors[col.name], source, headers)
+            require_non_negative(out, [col.name], source, PROVINCE_KEYS, spreadsheet=True,
+                                 headers=headers)
+    with problems.check():
+        require_unique(out, PROVINCE_KEYS, source, spreadsheet=True)
+    problems.raise_any()
     notes = [f"{source}: ignored columns: {', '.join(ignored)}"] if ignored else []
     if magnitude_warnings:
         notes += _magnitude_notes(out, numeric, source, headers)
