@@ -80,6 +80,24 @@ def test_failed_run_says_why_in_report_and_records_its_input(tmp_path):
     assert "| accounting | skipped | needs stage 'validate' (failed) |" in report
     digest = hashlib.sha256(bad.read_bytes()).hexdigest()
     assert f"| data.panel | panel.csv | {bad.stat().st_size} | {digest} |" in report
-    inputs = json.loads((out / "manifest.json").read_text())["inputs"]
-    assert inputs == {"data.panel": {"path": str(bad), "resolved": str(bad.resolve()),
-                                     "bytes": bad.stat().st_size, "sha256": digest}}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["inputs"] == {"data.panel": {"path": str(bad), "resolved": str(bad.resolve()),
+                                                 "bytes": bad.stat().st_size, "sha256": digest}}
+    assert manifest["config_source"]["overrides"] == [f"--data {bad}", "--quiet"]
+
+
+def test_manifest_names_the_configuration_file_and_overrides(tmp_path):
+    import hashlib
+    import json
+
+    toml = tmp_path / "mine.toml"
+    toml.write_text("[inequality]\nbootstrap_draws = 19\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "report", "--config", str(toml), "--set",
+                                 "accounting.delta=0.06", "--jobs", "2", "--out", str(out),
+                                 "--quiet"])
+    assert result.exit_code == 0, result.output
+    source = json.loads((out / "manifest.json").read_text())["config_source"]
+    assert source == {"file": str(toml), "resolved": str(toml.resolve()),
+                      "sha256": hashlib.sha256(toml.read_bytes()).hexdigest(),
+                      "overrides": ["--set accounting.delta=0.06", "--jobs 2", "--quiet"]}

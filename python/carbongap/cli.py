@@ -21,6 +21,7 @@ from rich.table import Table
 
 from .config import Config, default_config_path, load_config
 from .errors import CarbongapError
+from .pipeline.manifest import ConfigOrigin
 from .pipeline.registry import STAGE_NAMES
 from .progress import null_progress, rich_progress
 
@@ -63,30 +64,35 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only
 
 
 def _config(config: Path | None, data: Path | None, provinces: Path | None, jobs: int | None,
-            dask: str | None, overrides: list[str] | None, quiet: bool) -> Config:
+            dask: str | None, overrides: list[str] | None,
+            quiet: bool) -> tuple[Config, ConfigOrigin]:
+    """The configuration, and where it came from (file, then every override as typed)."""
     updates: dict[str, dict[str, object]] = {"run": {}, "data": {}}
-    if data is not None:
-        updates["data"]["panel"] = str(data)
-    if provinces is not None:
-        updates["data"]["provinces"] = str(provinces)
-    if jobs is not None:
-        updates["run"]["jobs"] = jobs
-    if dask is not None:
-        updates["run"]["dask"] = dask
+    typed = [f"--set {text}" for text in overrides or ()]
+    for flag, section, key, value in (("--data", "data", "panel", data),
+                                      ("--provinces", "data", "provinces", provinces),
+                                      ("--jobs", "run", "jobs", jobs),
+                                      ("--dask", "run", "dask", dask)):
+        if value is not None:
+            updates[section][key] = str(value) if isinstance(value, Path) else value
+            typed.append(f"{flag} {value}")
     if quiet:
         updates["run"]["progress"] = False
+        typed.append("--quiet")
     path = config if config is not None else default_config_path()
-    return load_config(path, overrides or (), {k: v for k, v in updates.items() if v})
+    loaded = load_config(path, overrides or (), {k: v for k, v in updates.items() if v})
+    return loaded, ConfigOrigin(path, tuple(typed))
 
 
-def _execute(targets: list[str] | None, config: Config, out: Path, no_cache: bool,
-             quiet: bool) -> int:
+def _execute(targets: list[str] | None, configured: tuple[Config, ConfigOrigin], out: Path,
+             no_cache: bool, quiet: bool) -> int:
     from .pipeline.runner import run_pipeline
 
+    config, origin = configured
     logging.getLogger("carbongap").setLevel(logging.INFO)
     summary = run_pipeline(config, targets=targets, out=out, use_cache=not no_cache,
                            progress=rich_progress if config.run.progress and not quiet
-                           else null_progress)
+                           else null_progress, origin=origin)
     if not quiet:
         table = Table(title=f"carbongap run -> {out}")
         for column in ("stage", "status", "seconds", "remark"):

@@ -7,7 +7,8 @@ import hashlib
 import importlib.metadata
 import json
 import platform
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,25 @@ TRACKED_PACKAGES: tuple[str, ...] = (
 
 #: Files in the output folder that are not outputs (not checksummed).
 UNTRACKED: frozenset[str] = frozenset({"manifest.json", "carbongap.log"})
+
+
+@dataclass(frozen=True)
+class ConfigOrigin:
+    """Where a run's configuration came from: the TOML file read (None: the built-in
+    defaults) and the command-line overrides applied on top, as typed."""
+
+    file: str | Path | None = None
+    overrides: Sequence[str] = ()
+
+    def describe(self) -> dict[str, Any]:
+        """The file's path and sha256 (or the built-in defaults) and the overrides."""
+        if self.file is None:
+            source: dict[str, Any] = {"file": None, "note": "built-in defaults (= paper.toml)"}
+        else:
+            path = Path(self.file)
+            source = {"file": str(path), "resolved": str(path.resolve()),
+                      "sha256": file_sha256(path)}
+        return {**source, "overrides": list(self.overrides)}
 
 
 @cache
@@ -46,7 +66,8 @@ def checksums(root: Path, paths: Iterable[Path]) -> dict[str, str]:
 
 
 def build(root: Path, outputs: Iterable[Path], config: Config, stages: list[dict[str, Any]],
-          r_versions: Mapping[str, str] | str) -> dict[str, Any]:
+          r_versions: Mapping[str, str] | str,
+          origin: ConfigOrigin = ConfigOrigin()) -> dict[str, Any]:
     """The manifest as a dict (written with sorted keys)."""
     config_text = config.to_toml(results_only=True)
     return {
@@ -56,6 +77,7 @@ def build(root: Path, outputs: Iterable[Path], config: Config, stages: list[dict
         "packages": package_versions(),
         "r": r_versions,
         "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
+        "config_source": origin.describe(),
         "run": config.to_dict()["run"],
         "seeds": {
             "synthetic_seed": config.data.synthetic_seed,

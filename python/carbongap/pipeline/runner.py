@@ -114,13 +114,15 @@ def run_pipeline(
     use_cache: bool = True,
     progress: ProgressFactory = null_progress,
     registry: Sequence[Stage] = STAGES,
+    origin: manifest.ConfigOrigin | None = None,
 ) -> RunSummary:
     """Run the named stages (default: all) and what they need; write outputs to ``out``.
 
     A stage that raises is recorded as failed with its message, stages that need it are
     skipped, and the run goes on with the others; ``RunSummary.ok`` tells the caller.
     Stages not implemented yet are listed as such, never faked. ``registry`` is the
-    list of stages (tests pass their own).
+    list of stages (tests pass their own). ``origin`` says where the configuration came
+    from (file and command-line overrides), for the manifest.
     """
     out = Path(out)
     plan = closure(targets, registry) if targets else tuple(registry)
@@ -143,7 +145,7 @@ def run_pipeline(
         writer.table("attrition_detail.csv", detail)
         writer.text("config.resolved.toml", config.to_toml(results_only=True))
         summary = RunSummary(out, list(runs.values()), list(writer.written))
-        _write_manifest(out, writer, config, summary)
+        _write_manifest(out, writer, config, summary, origin or manifest.ConfigOrigin())
         summary.paths = list(writer.written)
         return summary
     finally:
@@ -196,14 +198,14 @@ def _run_stage(stage: Stage, config: Config, cache: StageCache, writer: OutputWr
 
 
 def _write_manifest(out: Path, writer: OutputWriter, config: Config,
-                    summary: RunSummary) -> None:
+                    summary: RunSummary, origin: manifest.ConfigOrigin) -> None:
     from ..r.session import r_unavailable_reason, r_versions
 
     problem = r_unavailable_reason()
     stages = [{"name": s.name, "status": s.status, "key": s.key, "seconds": round(s.seconds, 3),
                "reason": s.reason} for s in summary.stages]
     data = manifest.build(out, writer.written, config, stages,
-                          f"not available: {problem}" if problem else r_versions())
+                          f"not available: {problem}" if problem else r_versions(), origin)
     writer.text("manifest.json", manifest.to_json(data))
 
 
@@ -226,12 +228,13 @@ def replicate(config: Config | str | Path | None = None, data: str | Path | None
     StageError
         When an implemented stage fails (the first failure, with its reason).
     """
+    origin = manifest.ConfigOrigin(None if isinstance(config, Config) else config)
     if not isinstance(config, Config):
         config = load_config(config)
     if data is not None:
         config = dataclasses.replace(config, data=dataclasses.replace(config.data,
                                                                       panel=str(data)))
-    summary = run_pipeline(config, out=out or DEFAULT_OUT)
+    summary = run_pipeline(config, out=out or DEFAULT_OUT, origin=origin)
     for run in summary.stages:
         if run.status == FAILED:
             raise StageError(run.name, run.reason)
