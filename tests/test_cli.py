@@ -101,3 +101,12 @@ def test_manifest_names_the_configuration_file_and_overrides(tmp_path):
     assert source == {"file": str(toml), "resolved": str(toml.resolve()),
                       "sha256": hashlib.sha256(toml.read_bytes()).hexdigest(),
                       "overrides": ["--set accounting.delta=0.06", "--jobs 2", "--quiet"]}
+
+
+def test_progress_bar_prints_nothing_without_a_terminal(capfd):
+    from carbongap.progress import rich_progress
+
+    with rich_progress(10, "SBI LPs") as tracker:
+        tracker.advance(10)
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""

@@ -44,7 +44,9 @@ class _Rich:
 
 @contextlib.contextmanager
 def rich_progress(total: int, description: str) -> Iterator[Tracker]:
-    """A rich progress bar on standard error (used by the CLI)."""
+    """A rich progress bar on standard error (used by the CLI); nothing when standard
+    error is not a terminal (a log file or CI gets no empty lines from the bar)."""
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -54,12 +56,17 @@ def rich_progress(total: int, description: str) -> Iterator[Tracker]:
         TimeRemainingColumn,
     )
 
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield _Null()
+        return
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
+        console=console,
         transient=True,
     ) as bar:
         task = bar.add_task(description, total=total)
