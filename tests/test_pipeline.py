@@ -63,6 +63,8 @@ def test_replicate_returns_paths(tmp_path):
     paths = replicate(load_config(overrides=SMALL), out=tmp_path)
     assert tmp_path / "REPORT.md" in paths
     assert all(p.exists() for p in paths)
+    source = json.loads((tmp_path / "manifest.json").read_text())["config_source"]
+    assert source["file"] is None and "Config object passed to replicate()" in source["note"]
 
 
 def test_synthetic_run_has_no_input_files(first_run):

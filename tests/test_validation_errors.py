@@ -125,20 +125,25 @@ def test_every_problem_of_a_panel_is_reported_in_one_run(tmp_path):
     err = _load_error(path)
     lines = str(err).splitlines()
     assert lines[0] == f"{path}: 4 problems:"
-    # schema order (gdp, secondary_share, population), then the duplicate key
-    assert lines[1].startswith(f"  1. {path}: column 'gdp' has negative values in rows 3 ")
-    assert "secondary_share" in lines[2] and "rows 5" in lines[2]
-    assert "'约900'" in lines[3] and "rows 4" in lines[3]
+    # cells that are not numbers, then negative values, percentages, duplicate keys
+    assert "'约900'" in lines[1] and "rows 4" in lines[1]
+    assert lines[2].startswith(f"  2. {path}: column 'gdp' has negative values in rows 3 ")
+    assert "secondary_share" in lines[3] and "rows 5" in lines[3]
     assert "repeat in rows 6, 11" in lines[4]
-    assert err.column == "gdp" and err.rows == (3,)
+    assert err.column == "population" and err.rows == (3, 4, 5, 6, 11)
 
 
 def test_key_problems_are_reported_together(tmp_path):
-    frame = raw_panel().astype({"year": float, "city_code": object})
+    frame = raw_panel().astype({"year": float, "city_code": object, "gdp": object})
     frame.loc[0, "year"] = 2006.5
     frame.loc[3, "city_code"] = "abc"
+    frame.loc[6, "gdp"] = "?"  # reported beside the bad keys, not after they are fixed
     err = _load_error(_write(tmp_path, frame))
-    assert str(err).count("\n") == 2 and "city_code" in str(err) and "year" in str(err)
+    lines = str(err).splitlines()
+    assert len(lines) == 4 and lines[0].endswith(": 3 problems:")
+    assert "column 'city_code'" in lines[1] and "column 'year'" in lines[2]
+    assert "column 'gdp'" in lines[3] and "row 8: '?'" in lines[3]
+    assert err.rows == (2, 5, 8) and len(err.parts) == 3
 
 
 def test_fractional_year(tmp_path):
@@ -179,6 +184,8 @@ def test_unit_mistake_warns_naming_column(tmp_path, caplog):
         loaded = load_panel(_write(tmp_path, frame), years=(2006, 2008))
     assert any("column 'gdp'" in n and "check the unit" in n for n in loaded.notes)
     assert any("column 'gdp'" in r.getMessage() for r in caplog.records)
+    # one warning for the column, not a second one for its cells
+    assert not any("times outside the usual range" in n for n in loaded.notes)
 
 
 def test_unit_slip_in_one_cell_is_flagged_by_row(tmp_path, caplog):
@@ -199,11 +206,16 @@ def test_unrecognised_fuel_header_warns_instead_of_vanishing(tmp_path, caplog):
     frame = raw_panel()
     frame["煤炭消费量(万吨)"] = 12.0
     frame["备注"] = "x"  # an ordinary extra column: ignored quietly (INFO note only)
+    # not fuel burned: employees of the power sector, a rate, electricity (not in eq. 3),
+    # and 'oil' inside another word
+    for other in ("电力、热力生产和供应业从业人员", "燃气普及率(%)", "工业用电量", "boiler_count"):
+        frame[other] = 1.0
     with caplog.at_level(logging.WARNING, logger="carbongap"):
         loaded = load_panel(_write(tmp_path, frame), years=(2006, 2008))
-    warnings = [n for n in loaded.notes if n.startswith("warning:") and "energy use" in n]
+    warnings = [n for n in loaded.notes if n.startswith("warning:") and "fuel use" in n]
     assert len(warnings) == 1
     assert "'煤炭消费量(万吨)'" in warnings[0] and "备注" not in warnings[0]
+    assert not any(word in warnings[0] for word in ("从业人员", "普及率", "用电", "boiler"))
     assert "panel.csv" in warnings[0] and "raw_coal" in warnings[0]
     assert any("煤炭消费量(万吨)" in r.getMessage() for r in caplog.records
                if r.levelno == logging.WARNING)

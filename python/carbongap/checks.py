@@ -15,7 +15,7 @@ import pandas as pd
 
 from .errors import DataError, format_rows
 from .regions import province_codes
-from .schema import describe_aliases, known_column
+from .schema import Column, city_schema, columns_by_name, describe_aliases
 
 CITY_KEYS: tuple[str, ...] = ("city_code", "year")
 PROVINCE_KEYS: tuple[str, ...] = ("province_code", "year")
@@ -40,12 +40,14 @@ def _rows_phrase(index: pd.Index, spreadsheet: bool) -> str:
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str,
-                    purpose: str) -> None:
-    """DataError listing the columns of ``columns`` that ``frame`` lacks, with the headers
-    a data file may give each of them under."""
+                    purpose: str, schema: Sequence[Column] = ()) -> None:
+    """DataError listing the columns of ``columns`` that ``frame`` lacks; with the
+    ``schema`` of the table (city panel or provincial), also the headers a data file may
+    give each of them under."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        known = [column for column in map(known_column, missing) if column is not None]
+        lookup = columns_by_name(schema)
+        known = [lookup[c] for c in missing if c in lookup]
         accepted = f" ({'; '.join(map(describe_aliases, known))})" if known else ""
         raise DataError(f"{source}: column(s) {', '.join(missing)} missing, needed for "
                         f"{purpose}{accepted}", source=source, column=missing[0])
@@ -110,7 +112,7 @@ def city_keys(panel: pd.DataFrame, source: str = "panel") -> pd.DataFrame:
 
     The province code is the first two digits of the GB/T 2260 city code (SPEC section 3).
     """
-    require_columns(panel, CITY_KEYS, source, "any accounting")
+    require_columns(panel, CITY_KEYS, source, "any accounting", city_schema())
     present = [c for c in (*CITY_KEYS, "province_code") if c in panel]
     for column in present:
         blank = panel[column].isna()

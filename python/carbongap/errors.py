@@ -35,6 +35,7 @@ class DataError(CarbongapError, ValueError):
         self.source = source
         self.column = column
         self.rows = tuple(int(r) for r in rows)
+        self.parts: tuple[DataError, ...] = ()  #: the single problems, when this lists several
         super().__init__(message)
 
 
@@ -55,8 +56,9 @@ class Problems:
     """Collects the DataErrors of independent checks, so that one run reports them all.
 
     ``with problems.check(): ...`` records a DataError raised inside instead of
-    propagating it; :meth:`raise_any` then raises the single error as it was, or one
-    DataError listing every message (its ``column`` and ``rows`` are the first's).
+    propagating it (the parts of an error that itself lists several are recorded one by
+    one); :meth:`raise_any` then raises the single error as it was, or one DataError
+    listing every message, with the first one's ``column`` and the rows of all.
     """
 
     def __init__(self, source: str) -> None:
@@ -69,17 +71,19 @@ class Problems:
         try:
             yield
         except DataError as exc:
-            self.found.append(exc)
+            self.found.extend(getattr(exc, "parts", ()) or (exc,))
 
     def raise_any(self) -> None:
         """Raise what was collected (nothing when every check passed)."""
         if len(self.found) == 1:
             raise self.found[0]
         if self.found:
-            first = self.found[0]
             listed = "\n".join(f"  {i}. {exc}" for i, exc in enumerate(self.found, start=1))
-            raise DataError(f"{self.source}: {len(self.found)} problems:\n{listed}",
-                            source=self.source, column=first.column, rows=first.rows)
+            rows = sorted({row for exc in self.found for row in exc.rows})
+            combined = DataError(f"{self.source}: {len(self.found)} problems:\n{listed}",
+                                 source=self.source, column=self.found[0].column, rows=rows)
+            combined.parts = tuple(self.found)
+            raise combined
 
 
 def format_rows(rows: Sequence[int], limit: int = 10) -> str:

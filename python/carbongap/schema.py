@@ -197,12 +197,6 @@ def describe_aliases(column: Column) -> str:
     return f"{column.name} ({column.unit}; accepted headers: {column.name}, {shown})"
 
 
-def known_column(name: str) -> Column | None:
-    """The canonical column ``name`` of the city panel or the provincial table, if any."""
-    return (columns_by_name(city_schema()).get(name)
-            or columns_by_name(PROVINCE_COLUMNS).get(name))
-
-
 def columns_by_name(columns: Iterable[Column]) -> Mapping[str, Column]:
     """Index columns by canonical name."""
     return {c.name: c for c in columns}

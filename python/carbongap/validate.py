@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ from .checks import (
     PROVINCE_KEYS,
     column_label,
     describe_rows,
+    require_columns,
     require_known_provinces,
     require_non_negative,
     require_unique,
@@ -52,8 +54,6 @@ from .schema import (
     Column,
     alias_table,
     city_schema,
-    columns_by_name,
-    describe_aliases,
     fuel_catalog,
     normalise_header,
 )
@@ -180,6 +180,7 @@ def _magnitude_notes(frame: pd.DataFrame, columns: Sequence[Column], source: str
         if pd.notna(median) and not low <= median <= high:
             notes.append(f"{_where(source, col.name, headers)} has median {median:.6g}, outside "
                          f"the usual range [{low:g}, {high:g}] for {col.unit}: check the unit")
+            continue  # the whole column is off: single cells would only repeat it
         extreme = (values > high * ROW_OUTLIER_FACTOR) | (
             (values > 0) & (values < low / ROW_OUTLIER_FACTOR))
         if extreme.any():
@@ -193,39 +194,49 @@ def _magnitude_notes(frame: pd.DataFrame, columns: Sequence[Column], source: str
     return ["warning: " + note for note in notes]
 
 
-#: Header fragments that suggest energy use (fuel catalog names are added): an ignored
-#: column holding one may be a fuel whose header is not an accepted alias, and eq. 3
-#: would then silently leave that fuel out.
-_FUEL_WORDS: tuple[str, ...] = ("煤", "石油", "燃料", "能源", "能耗", "油品", "用电", "coal",
-                                "oil", "gas", "fuel", "energy")
+#: Header fragments that suggest fuel use (the catalog's combustion fuels are added): an
+#: ignored column holding one may be a fuel whose header is not an accepted alias, and
+#: eq. 3 would then silently leave that fuel out. Electricity is not in eq. 3 (scope 2 is
+#: optional), so electricity headers are not suspects. ASCII words match whole words.
+_FUEL_WORDS: tuple[str, ...] = ("煤", "石油", "燃料", "能源", "能耗", "油品", "coal", "oil",
+                                "gas", "fuel", "energy")
+#: Fragments of headers that are about something other than a quantity of fuel burned
+#: (employees, prices, rates, output values).
+_NOT_FUEL_WORDS: tuple[str, ...] = ("人员", "从业", "价", "率", "产值", "%",
+                                    "price", "rate", "share", "employ")
+
+
+def _looks_like_fuel(header: str, words: Sequence[str]) -> bool:
+    """Whether ``header`` holds one of ``words`` (normalised; ASCII ones as whole words,
+    so 'boiler_count' is not 'oil') and none of :data:`_NOT_FUEL_WORDS`."""
+    text = normalise_header(header)
+    if any(normalise_header(w) in text for w in _NOT_FUEL_WORDS):
+        return False
+    spaced = unicodedata.normalize("NFKC", str(header)).casefold()
+    for word in words:
+        found = (re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", spaced) if word.isascii()
+                 else word in text)
+        if found:
+            return True
+    return False
 
 
 def _fuel_lookalike_notes(ignored: Sequence[str], source: str) -> list[str]:
-    """A warning for each ignored header that looks like energy use (SPEC section 10)."""
-    fuels = fuel_catalog()
+    """A warning for each ignored header that looks like fuel use (SPEC section 10)."""
+    fuels = [f for f in fuel_catalog() if f.kind != "electricity"]
     words = {normalise_header(w) for w in _FUEL_WORDS}
     words |= {normalise_header(f.name_zh) for f in fuels}
     words |= {normalise_header(f.name_en) for f in fuels}
-    suspects = [h for h in ignored if any(w in normalise_header(h) for w in words)]
+    suspects = [h for h in ignored if _looks_like_fuel(h, sorted(words))]
     if not suspects:
         return []
-    note = (f"{source}: column(s) {', '.join(repr(h) for h in suspects)} look like energy use "
+    note = (f"{source}: column(s) {', '.join(repr(h) for h in suspects)} look like fuel use "
             f"but match no fuel of the catalog, so eq. 3 leaves them out; if they are fuels, "
             f"rename them to an accepted header (the fuel names "
             f"{', '.join(f.fuel for f in fuels)}, or the yearbook headers in "
             f"carbongap/data/fuels.csv, e.g. {fuels[0].aliases[0]}) or drop them")
     logger.warning(note)
     return ["warning: " + note]
-
-
-def _require(frame: pd.DataFrame, needed: Sequence[str], columns: Sequence[Column],
-             source: str) -> None:
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        lookup = columns_by_name(columns)
-        listed = "; ".join(describe_aliases(lookup[c]) for c in missing)
-        raise DataError(f"{source}: required column(s) missing: {listed}",
-                        source=source, column=missing[0])
 
 
 def _city_keys(frame: pd.DataFrame, source: str, headers: dict[str, str]) -> pd.DataFrame:
@@ -291,24 +302,32 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
     schema = city_schema()
     source = raw.source
     frame, headers, factors, ignored = map_headers(raw, schema)
-    _require(frame, CITY_KEYS, schema, source)
+    require_columns(frame, CITY_KEYS, source, "every city panel", schema)
 
-    out = _city_keys(frame, source, headers)
+    problems = Problems(source)
+    out = pd.DataFrame(index=frame.index)
+    with problems.check():
+        out = _city_keys(frame, source, headers)
+    numeric = [c for c in schema if c.kind == "quantity" and c.name in frame]
+    quantities = {}
+    for col in numeric:  # parsed even when a key is bad, so one run lists both
+        with problems.check():
+            quantities[col.name] = _quantity(frame, col.name, factors[col.name], source, headers)
+    if "province_code" not in out:  # the keys failed: the checks below need them
+        problems.raise_any()
     if "city_name" in frame:
         names = frame["city_name"].astype(object).where(frame["city_name"].notna(), "")
         out["city_name"] = names.astype(str).str.strip()
     else:
         out["city_name"] = out["city_code"].astype(str)
-
-    numeric = [c for c in schema if c.kind == "quantity" and c.name in frame]
-    problems = Problems(source)
-    for col in numeric:
+    for name, values in quantities.items():
+        out[name] = values
         with problems.check():
-            out[col.name] = _quantity(frame, col.name, factors[col.name], source, headers)
-            require_non_negative(out, [col.name], source, CITY_KEYS, spreadsheet=True,
+            require_non_negative(out, [name], source, CITY_KEYS, spreadsheet=True,
                                  headers=headers)
-            if col.name == "secondary_share":
-                _require_percentage(out, source, headers)
+    if "secondary_share" in out:
+        with problems.check():
+            _require_percentage(out, source, headers)
     with problems.check():
         require_unique(out, CITY_KEYS, source, spreadsheet=True)
     problems.raise_any()
@@ -339,7 +358,7 @@ def validate_provinces(raw: RawTable, magnitude_warnings: bool = True) -> Valida
     """Check a raw provincial table and return the canonical one (SPEC section 3)."""
     source = raw.source
     frame, headers, factors, ignored = map_headers(raw, PROVINCE_COLUMNS)
-    _require(frame, PROVINCE_KEYS, PROVINCE_COLUMNS, source)
+    require_columns(frame, PROVINCE_KEYS, source, "every provincial table", PROVINCE_COLUMNS)
     problems = Problems(source)
     out = pd.DataFrame(index=frame.index)
     with problems.check():

@@ -29,6 +29,7 @@ from ..checks import (
     require_unique,
 )
 from ..errors import DataError
+from ..schema import PROVINCE_COLUMNS, city_schema
 
 
 def checked_city_input(panel: pd.DataFrame, column: str, purpose: str,
@@ -37,7 +38,7 @@ def checked_city_input(panel: pd.DataFrame, column: str, purpose: str,
     ``column`` present and non-negative; DataErrors name ``source``."""
     panel = panel.reset_index(drop=True)
     keys = city_keys(panel, source)
-    require_columns(panel, [column], source, purpose)
+    require_columns(panel, [column], source, purpose, city_schema())
     require_non_negative(panel.assign(**keys), [column], source, CITY_KEYS)
     return panel, keys
 
@@ -45,7 +46,7 @@ def checked_city_input(panel: pd.DataFrame, column: str, purpose: str,
 def checked_provinces(provinces: pd.DataFrame, columns: Sequence[str], purpose: str,
                       source: str = "provinces") -> pd.DataFrame:
     """province_code, year (int64) and ``columns`` (float64) of a checked provincial table."""
-    require_columns(provinces, (*PROVINCE_KEYS, *columns), source, purpose)
+    require_columns(provinces, (*PROVINCE_KEYS, *columns), source, purpose, PROVINCE_COLUMNS)
     table = provinces.loc[:, [*PROVINCE_KEYS, *columns]].copy()
     for key in PROVINCE_KEYS:
         if table[key].isna().any():
@@ -106,10 +107,9 @@ def required_base_year_values(table: pd.DataFrame, column: str, base_year: int,
     values = at_base.reindex(sorted(set(provinces)))
     lacking = values.index[values.isna()]
     if len(lacking):
-        rows = table.index[(table["year"] == base_year) & table["province_code"].isin(lacking)]
         raise DataError(f"{source}: column '{column}' has no value in the base year {base_year} "
                         f"for province(s) {list(map(int, lacking))}; {why}",
-                        source=source, column=column, rows=rows)
+                        source=source, column=column)
     return values
 
 

@@ -30,16 +30,17 @@ UNTRACKED: frozenset[str] = frozenset({"manifest.json", "carbongap.log"})
 
 @dataclass(frozen=True)
 class ConfigOrigin:
-    """Where a run's configuration came from: the TOML file read (None: the built-in
-    defaults) and the command-line overrides applied on top, as typed."""
+    """Where a run's configuration came from: the TOML file read (None: none, see
+    ``note``) and the overrides applied on top, as typed."""
 
     file: str | Path | None = None
     overrides: Sequence[str] = ()
+    note: str = "built-in defaults (= paper.toml)"
 
     def describe(self) -> dict[str, Any]:
-        """The file's path and sha256 (or the built-in defaults) and the overrides."""
+        """The file's path and sha256 (or the note) and the overrides."""
         if self.file is None:
-            source: dict[str, Any] = {"file": None, "note": "built-in defaults (= paper.toml)"}
+            source: dict[str, Any] = {"file": None, "note": self.note}
         else:
             path = Path(self.file)
             source = {"file": str(path), "resolved": str(path.resolve()),

@@ -228,8 +228,12 @@ def replicate(config: Config | str | Path | None = None, data: str | Path | None
     StageError
         When an implemented stage fails (the first failure, with its reason).
     """
-    origin = manifest.ConfigOrigin(None if isinstance(config, Config) else config)
-    if not isinstance(config, Config):
+    overrides = (f"data={data}",) if data is not None else ()
+    if isinstance(config, Config):
+        origin = manifest.ConfigOrigin(None, overrides, "a Config object passed to "
+                                       "replicate() (its values: config.resolved.toml)")
+    else:
+        origin = manifest.ConfigOrigin(config, overrides)
         config = load_config(config)
     if data is not None:
         config = dataclasses.replace(config, data=dataclasses.replace(config.data,

@@ -32,7 +32,7 @@ from ..errors import DataError
 from ..inequality import yearly_ginis
 from ..pipeline.stage import Context, StageResult
 from ..pipeline.writer import OutputWriter
-from ..schema import describe_aliases, known_column
+from ..schema import city_schema, columns_by_name, describe_aliases
 
 STAGE = "productivity"
 KEYS = ["city_code", "year"]
@@ -65,7 +65,7 @@ def _hint(column: str) -> str:
     that give it."""
     if column in _HINTS:
         return _HINTS[column]
-    known = known_column(column)
+    known = columns_by_name(city_schema()).get(column)
     return f" (the panel gives it as {describe_aliases(known)})" if known else ""
 
 
