@@ -126,7 +126,7 @@ def luenberger_result(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence
     usable = screened.panel
     warnings = warn_wide_columns(
         usable.loc[:, variables].to_numpy(dtype="float64"), variables, label,
-        [f"{unit} {u} {time} {t}" for u, t in zip(usable[unit], usable[time], strict=True)])
+        lambda i: f"{unit} {usable[unit].iat[i]} {time} {usable[time].iat[i]}")
     plan = plan_luenberger(screened.panel, variables, (len(inputs), len(good), len(bad)),
                            frontier, unit=unit, time=time,
                            rts_decomposition=rts_decomposition, prune=prune)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -48,15 +48,15 @@ def check_rts(rts: str) -> None:
 
 
 def warn_wide_columns(data: np.ndarray, names: Sequence[str], source: str,
-                      rows: Sequence[str] | None = None) -> list[str]:
+                      row_label: Callable[[int], str] | None = None) -> list[str]:
     """Warn about each column whose positive values span more than SPREAD_WARNING.
 
     Such data can defeat a floating-point LP solver; every answer is checked
     (:mod:`carbongap.dea.verify`), so the risk is NaN values with status "numerical",
     not wrong numbers. Changing a variable's unit does not help (the SBI is unit-free);
     splitting the sample by size, or correcting a unit slip in one row, does.
-    ``rows`` labels the rows of ``data`` (e.g. "city 130100 year 2006") so the warning
-    names where the smallest and largest values are. Returns the messages, each also
+    ``row_label(i)`` names row i of ``data`` (e.g. "city_code 130100 year 2006") so the
+    warning says where the smallest and largest values are. Returns the messages, each also
     logged as a warning.
     """
     messages = []
@@ -68,7 +68,8 @@ def warn_wide_columns(data: np.ndarray, names: Sequence[str], source: str,
         low = positive[np.argmin(values[positive])]
         high = positive[np.argmax(values[positive])]
         if values[high] > SPREAD_WARNING * values[low]:
-            where = f" (smallest at {rows[low]}, largest at {rows[high]})" if rows else ""
+            where = (f" (smallest at {row_label(low)}, largest at {row_label(high)})"
+                     if row_label else "")
             messages.append(f"{source}: {name} spans {values[low]:.1e} to {values[high]:.1e}"
                             f"{where}, more than a factor {SPREAD_WARNING:.0e}; the LP solver "
                             "may fail on some units (status 'numerical')")
