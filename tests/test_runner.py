@@ -176,6 +176,28 @@ def test_edited_input_file_invalidates_the_cache(tmp_path):
     assert run_pipeline(config, out=out, registry=registry).status("validate") == "done"
 
 
+def test_each_input_file_is_hashed_once_per_run(tmp_path, monkeypatch):
+    # One sha256 serves the cache key, manifest.json and REPORT.md.
+    from carbongap.pipeline import inputs
+
+    calls = Counter()
+    real = inputs.file_sha256
+
+    def counting(path):
+        calls[str(path)] += 1
+        return real(path)
+
+    monkeypatch.setattr(inputs, "file_sha256", counting)
+    data = tmp_path / "panel.csv"
+    data.write_text("v1\n")
+    registry = (Stage("validate", (), ("data",), _module("v", _compute_a, "a")),)
+    config = _with(Config(), "data", panel=str(data))
+    assert run_pipeline(config, out=tmp_path / "out", registry=registry).ok
+    assert calls == {str(data): 1}
+    manifest = json.loads((tmp_path / "out/manifest.json").read_text())
+    assert manifest["inputs"]["data.panel"]["sha256"] == real(data)
+
+
 def test_atomic_write_gives_normal_permissions(tmp_path):
     import os
     import stat

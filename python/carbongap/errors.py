@@ -71,7 +71,7 @@ class Problems:
         try:
             yield
         except DataError as exc:
-            self.found.extend(getattr(exc, "parts", ()) or (exc,))
+            self.found.extend(exc.parts or (exc,))
 
     def raise_any(self) -> None:
         """Raise what was collected (nothing when every check passed)."""

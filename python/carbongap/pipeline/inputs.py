@@ -21,28 +21,30 @@ FILE_OPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def input_files(config: Config, stage: str | None = None) -> dict[str, Path]:
-    """Existing files named by the configuration, keyed ``section.option``.
+#: What :func:`describe_inputs` says of one file.
+InputFile = dict[str, str | int]
 
-    ``stage`` limits them to what that stage reads; None gives every stage's.
+
+def describe_inputs(config: Config) -> dict[str, InputFile]:
+    """Every existing file the configuration names, keyed ``section.option``: the path as
+    configured, its absolute path, its size in bytes and its sha256.
+
+    A run calls this once, so each input file is read and hashed once.
     """
-    stages = [stage] if stage is not None else list(FILE_OPTIONS)
     found = {}
-    for name in stages:
-        for section, key in FILE_OPTIONS.get(name, ()):
+    for options in FILE_OPTIONS.values():
+        for section, key in options:
             value = getattr(getattr(config, section), key)
             if value and Path(value).is_file():
-                found[f"{section}.{key}"] = Path(value)
-    return found
+                path = Path(value)
+                found[f"{section}.{key}"] = {"path": str(path), "resolved": str(path.resolve()),
+                                             "bytes": path.stat().st_size,
+                                             "sha256": file_sha256(path)}
+    return dict(sorted(found.items()))
 
 
-def input_hashes(config: Config, stage: str) -> dict[str, str]:
-    """sha256 of each file the stage reads (part of its cache key)."""
-    return {option: file_sha256(path) for option, path in input_files(config, stage).items()}
-
-
-def describe_inputs(config: Config) -> dict[str, dict[str, str | int]]:
-    """Every input file: the path as configured, its absolute path, size in bytes, sha256."""
-    return {option: {"path": str(path), "resolved": str(path.resolve()),
-                     "bytes": path.stat().st_size, "sha256": file_sha256(path)}
-            for option, path in sorted(input_files(config).items())}
+def stage_input_hashes(inputs: dict[str, InputFile], stage: str) -> dict[str, str]:
+    """sha256 of each file ``stage`` reads, from :func:`describe_inputs` (part of the
+    stage's cache key)."""
+    options = (f"{section}.{key}" for section, key in FILE_OPTIONS.get(stage, ()))
+    return {option: str(inputs[option]["sha256"]) for option in options if option in inputs}

@@ -16,7 +16,7 @@ from typing import Any
 from .._version import __version__
 from ..config import Config
 from .cache import file_sha256
-from .inputs import describe_inputs
+from .inputs import InputFile
 
 #: Python distributions whose versions are recorded.
 TRACKED_PACKAGES: tuple[str, ...] = (
@@ -67,9 +67,10 @@ def checksums(root: Path, paths: Iterable[Path]) -> dict[str, str]:
 
 
 def build(root: Path, outputs: Iterable[Path], config: Config, stages: list[dict[str, Any]],
-          r_versions: Mapping[str, str] | str,
-          origin: ConfigOrigin = ConfigOrigin()) -> dict[str, Any]:
-    """The manifest as a dict (written with sorted keys)."""
+          r_versions: Mapping[str, str] | str, origin: ConfigOrigin = ConfigOrigin(),
+          inputs: Mapping[str, InputFile] | None = None) -> dict[str, Any]:
+    """The manifest as a dict (written with sorted keys); ``inputs`` from
+    :func:`carbongap.pipeline.inputs.describe_inputs`."""
     config_text = config.to_toml(results_only=True)
     return {
         "carbongap": __version__,
@@ -85,7 +86,7 @@ def build(root: Path, outputs: Iterable[Path], config: Config, stages: list[dict
             "bootstrap_seed": config.inequality.bootstrap_seed,
             "regressions_seed": config.regressions.seed,
         },
-        "inputs": describe_inputs(config),
+        "inputs": dict(inputs or {}),
         "stages": stages,
         "outputs": checksums(root, outputs),
     }

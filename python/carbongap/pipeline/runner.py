@@ -20,7 +20,7 @@ from ..errors import CarbongapError, StageError
 from ..progress import ProgressFactory, null_progress
 from . import manifest
 from .cache import StageCache, stage_key
-from .inputs import input_hashes
+from .inputs import InputFile, describe_inputs, stage_input_hashes
 from .registry import STAGES, closure
 from .stage import Context, Stage, StageResult
 from .writer import OutputWriter
@@ -132,6 +132,7 @@ def run_pipeline(
         logger.info("removed %d outputs of the previous run in %s (listed in its manifest)",
                     removed, out)
     cache = StageCache(out / ".cache", enabled=use_cache)
+    inputs = describe_inputs(config)
     writer = OutputWriter(out)
     results: dict[str, StageResult] = {}
     runs: dict[str, StageRun] = {}
@@ -139,13 +140,13 @@ def run_pipeline(
     try:
         for stage in plan:
             runs[stage.name] = _run_stage(stage, config, cache, writer, results, runs, keys,
-                                          progress)
+                                          progress, inputs)
         detail = attrition.combine(r.attrition for r in results.values())
         writer.table("attrition.csv", attrition.summarise(detail))
         writer.table("attrition_detail.csv", detail)
         writer.text("config.resolved.toml", config.to_toml(results_only=True))
         summary = RunSummary(out, list(runs.values()), list(writer.written))
-        _write_manifest(out, writer, config, summary, origin or manifest.ConfigOrigin())
+        _write_manifest(out, writer, config, summary, origin or manifest.ConfigOrigin(), inputs)
         summary.paths = list(writer.written)
         return summary
     finally:
@@ -155,7 +156,8 @@ def run_pipeline(
 
 def _run_stage(stage: Stage, config: Config, cache: StageCache, writer: OutputWriter,
                results: dict[str, StageResult], runs: dict[str, StageRun],
-               keys: dict[str, str], progress: ProgressFactory) -> StageRun:
+               keys: dict[str, str], progress: ProgressFactory,
+               inputs: dict[str, InputFile]) -> StageRun:
     if not stage.implemented:
         logger.info("stage %s: not implemented yet (%s)", stage.name, stage.planned_in)
         return StageRun(stage.name, NOT_IMPLEMENTED, reason=stage.planned_in)
@@ -166,7 +168,7 @@ def _run_stage(stage: Stage, config: Config, cache: StageCache, writer: OutputWr
     upstream_names = list(results) if stage.sees_all else list(stage.needs)
     key = stage_key(stage.name, config.section_hash(stage.sections),
                     [keys[n] for n in upstream_names if n in keys],
-                    input_hashes(config, stage.name))
+                    stage_input_hashes(inputs, stage.name))
     start = time.perf_counter()
     result = cache.load(stage.name, key) if stage.cache else None
     status = CACHED if result is not None else DONE
@@ -176,7 +178,8 @@ def _run_stage(stage: Stage, config: Config, cache: StageCache, writer: OutputWr
             ctx = Context(config=config, upstream={n: results[n] for n in upstream_names},
                           progress=progress,
                           statuses={n: r.status for n, r in runs.items()},
-                          reasons={n: r.reason for n, r in runs.items() if r.reason})
+                          reasons={n: r.reason for n, r in runs.items() if r.reason},
+                          inputs=inputs)
             result = module.compute(ctx)
             if stage.cache:
                 cache.save(stage.name, key, result)
@@ -198,14 +201,16 @@ def _run_stage(stage: Stage, config: Config, cache: StageCache, writer: OutputWr
 
 
 def _write_manifest(out: Path, writer: OutputWriter, config: Config,
-                    summary: RunSummary, origin: manifest.ConfigOrigin) -> None:
+                    summary: RunSummary, origin: manifest.ConfigOrigin,
+                    inputs: dict[str, InputFile]) -> None:
     from ..r.session import r_unavailable_reason, r_versions
 
     problem = r_unavailable_reason()
     stages = [{"name": s.name, "status": s.status, "key": s.key, "seconds": round(s.seconds, 3),
                "reason": s.reason} for s in summary.stages]
     data = manifest.build(out, writer.written, config, stages,
-                          f"not available: {problem}" if problem else r_versions(), origin)
+                          f"not available: {problem}" if problem else r_versions(), origin,
+                          inputs)
     writer.text("manifest.json", manifest.to_json(data))
 
 

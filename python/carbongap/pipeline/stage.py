@@ -54,6 +54,8 @@ class Context:
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("carbongap"))
     statuses: Mapping[str, str] = field(default_factory=dict)  #: stage -> status so far
     reasons: Mapping[str, str] = field(default_factory=dict)  #: stage -> why failed/skipped
+    #: the run's input files (``carbongap.pipeline.inputs.describe_inputs``)
+    inputs: Mapping[str, Mapping[str, str | int]] = field(default_factory=dict)
 
     def table(self, stage: str, name: str) -> pd.DataFrame:
         """An upstream table; a clear error when the stage did not produce it."""

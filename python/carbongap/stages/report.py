@@ -5,6 +5,7 @@ It holds no timings or dates, so the same inputs give the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,6 @@ from .. import attrition
 from .._version import __version__
 from ..config import Config
 from ..io.markdown import to_markdown
-from ..pipeline.inputs import describe_inputs
 from ..pipeline.registry import STAGES
 from ..pipeline.stage import Context, StageResult
 from ..pipeline.writer import OutputWriter
@@ -47,7 +47,7 @@ def render(ctx: Context) -> str:
                   "generating process calibrated to published magnitudes, because the yearbook "
                   "data cannot be redistributed. The numbers below show that the pipeline works "
                   "and recovers the generator's truth; they are not the paper's findings.", ""]
-    lines += _input_lines(cfg)
+    lines += _input_lines(cfg, ctx.inputs)
     lines += [_r_line(), ""]
     lines += ["## Stages", "", "| stage | status | remark |", "|---|---|---|"]
     for stage in STAGES:
@@ -74,9 +74,8 @@ def render(ctx: Context) -> str:
     return "\n".join(lines)
 
 
-def _input_lines(cfg: Config) -> list[str]:
+def _input_lines(cfg: Config, inputs: Mapping[str, Mapping[str, str | int]]) -> list[str]:
     """The input files with their sizes and sha256 (paths in ``manifest.json``)."""
-    inputs = describe_inputs(cfg)
     if not inputs and cfg.data.panel:
         return ["## Input files", "",
                 f"None could be read: the configured panel {Path(cfg.data.panel).name} was "
