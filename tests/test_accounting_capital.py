@@ -183,7 +183,7 @@ def test_share_excess_is_reported() -> None:
 
 def test_bad_options_and_inputs() -> None:
     panel, provinces = _panel(TWO_CITIES), _provinces((2006, 2007, 2008))
-    with pytest.raises(ValueError, match="gaps must be one of interpolate, stop, got 'zero'"):
+    with pytest.raises(ValueError, match="gaps 'zero' is not one of: interpolate, stop"):
         capital_stock(panel, provinces, gaps="zero")  # type: ignore[arg-type]
     # the same wording as the configuration's check of [accounting] delta
     with pytest.raises(ValueError, match=r"delta must be in \[0, 1\), got 1.0"):

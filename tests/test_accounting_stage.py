@@ -143,7 +143,7 @@ def test_write_outputs(tmp_path: Path) -> None:
     result = _run(_panel(), _provinces())
     out = OutputWriter(tmp_path)
     accounting.write(result, out, load_config())
-    written = sorted(p.relative_to(tmp_path).as_posix() for p in out.written)
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in out.paths)
     assert written == ["tables/accounting_city_year.csv", "tables/capital_interpolated.csv",
                        "tables/factor_provenance.csv", "tables/factor_provenance.md"]
     back = pd.read_csv(tmp_path / "tables/accounting_city_year.csv")

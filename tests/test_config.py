@@ -52,6 +52,11 @@ def test_resolved_toml_round_trips(tmp_path):
     ("productivity.years=[2016, 2006]", "first <= last"),
     ("analysis.years=[2007]", "must have 2 items"),
     ("inequality.correction=1", "must be true or false"),
+    ("regressions.se=\"cluster\"",
+     "[regressions] se = 'cluster' is not one of: nid, iid, ker, boot"),
+    ("regressions.cluster=\"city_code\"",
+     "[regressions] cluster = 'city_code' needs se = \"boot\" (a cluster bootstrap)"),
+    ("regressions.boot_reps=0", "boot_reps must be >= 1"),
 ])
 def test_bad_values_are_refused(override, message):
     with pytest.raises(ConfigError) as info:
@@ -82,3 +87,8 @@ def test_missing_and_invalid_files(tmp_path):
     bad.write_text("[run\njobs = 1", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(bad)
+
+
+def test_cluster_bootstrap_is_boot_with_a_cluster_variable():
+    cfg = load_config(overrides=["regressions.se=\"boot\"", "regressions.cluster=\"city_code\""])
+    assert (cfg.regressions.se, cfg.regressions.cluster) == ("boot", "city_code")

@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from carbongap.dea import luenberger
-from carbongap.dea.parallel import run_jobs
-from carbongap.dea.technology import TechnologyJob
+from carbongap.dea.technology import TechnologyJob, run_jobs
 from dea_panels import dea_panel
 
 INPUTS, GOOD, BAD = ["capital", "employment"], ["gdp_real"], ["co2"]

@@ -10,7 +10,7 @@ import pytest
 from scipy.stats import norm
 
 from carbongap.inequality import gini, gini_draws, percentile_interval, yearly_gini_ci
-from carbongap.inequality.bootstrap import stream
+from carbongap.streams import stream
 
 
 def _panel(seed: int = 0, years: tuple[int, ...] = (2006, 2007, 2008), n: int = 150):

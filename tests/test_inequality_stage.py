@@ -167,7 +167,7 @@ def test_write_tables_and_figures(tmp_path: Path) -> None:
     reread = pd.read_csv(tmp_path / "tables/gini.csv")
     np.testing.assert_array_equal(reread["ci_high"].to_numpy(), gini["ci_high"].to_numpy())
     # byte-identical on a second write (no timestamps in tables or PNGs)
-    before = {p: p.read_bytes() for p in writer.written}
+    before = {p: p.read_bytes() for p in writer.paths}
     inequality.write(_run(_accounting()), OutputWriter(tmp_path), config)
     assert all(p.read_bytes() == content for p, content in before.items())
 

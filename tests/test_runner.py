@@ -167,7 +167,8 @@ def test_edited_input_file_invalidates_the_cache(tmp_path):
     # The bytes of files named in the configuration are part of the cache key.
     data = tmp_path / "panel.csv"
     data.write_text("v1\n")
-    registry = (Stage("validate", (), ("data",), _module("v", _compute_a, "a")),)
+    registry = (Stage("validate", (), ("data",), _module("v", _compute_a, "a"),
+                      files=(("data", "panel"),)),)
     config = _with(Config(), "data", panel=str(data))
     out = tmp_path / "out"
     assert run_pipeline(config, out=out, registry=registry).status("validate") == "done"
@@ -178,19 +179,20 @@ def test_edited_input_file_invalidates_the_cache(tmp_path):
 
 def test_each_input_file_is_hashed_once_per_run(tmp_path, monkeypatch):
     # One sha256 serves the cache key, manifest.json and REPORT.md.
-    from carbongap.pipeline import inputs
+    from carbongap.pipeline import provenance
 
     calls = Counter()
-    real = inputs.file_sha256
+    real = provenance.file_sha256
 
     def counting(path):
         calls[str(path)] += 1
         return real(path)
 
-    monkeypatch.setattr(inputs, "file_sha256", counting)
+    monkeypatch.setattr(provenance, "file_sha256", counting)
     data = tmp_path / "panel.csv"
     data.write_text("v1\n")
-    registry = (Stage("validate", (), ("data",), _module("v", _compute_a, "a")),)
+    registry = (Stage("validate", (), ("data",), _module("v", _compute_a, "a"),
+                      files=(("data", "panel"),)),)
     config = _with(Config(), "data", panel=str(data))
     assert run_pipeline(config, out=tmp_path / "out", registry=registry).ok
     assert calls == {str(data): 1}
@@ -231,3 +233,151 @@ def test_run_options_do_not_change_any_output_bytes(tmp_path):
     two = json.loads((tmp_path / "two/manifest.json").read_text())
     assert one["outputs"] == two["outputs"]
     assert two["run"]["jobs"] == 2
+
+
+# --- output roots, binary files, capabilities ------------------------------------------
+
+def _compute_dta(ctx):
+    CALLS["dta"] += 1
+    frame = pd.DataFrame({"city_code": [110000, 450100], "name": ["北京市", "南宁市"],
+                          "x": [1.5, float("nan")]})
+    return StageResult({"dta": frame})
+
+
+def _module_dta() -> str:
+    from carbongap.io.dta import write_dta
+
+    module = types.ModuleType("fake_stage_dta")
+    module.compute = _compute_dta
+
+    def write(result, out, config):
+        frame = result.tables["dta"]
+        out.file("panel.dta", lambda tmp: write_dta(frame, tmp, file_label="a test"),
+                 root="exports")
+        out.file("blob.bin", b"\x00\x01binary", root="exports")
+        out.table("tables/dta.csv", frame)
+
+    module.write = write
+    sys.modules[module.__name__] = module
+    return module.__name__
+
+
+DTA_REGISTRY = (Stage("exports", (), ("exports",), _module_dta(), roots=("exports",)),)
+
+
+def test_binary_files_in_another_root_are_in_the_manifest_and_reproducible(tmp_path):
+    import hashlib
+
+    config = _with(Config(), "exports", stata_dir=str(tmp_path / "stata"))
+    run_pipeline(config, out=tmp_path / "out", registry=DTA_REGISTRY)
+    first = (tmp_path / "stata/panel.dta").read_bytes()
+    manifest = json.loads((tmp_path / "out/manifest.json").read_text())
+    listed = manifest["roots"]["exports"]["outputs"]
+    assert listed == {"blob.bin": hashlib.sha256(b"\x00\x01binary").hexdigest(),
+                      "panel.dta": hashlib.sha256(first).hexdigest()}
+    assert "tables/dta.csv" in manifest["outputs"]
+    # A rerun without the cache writes the same bytes (the .dta timestamp is fixed).
+    run_pipeline(config, out=tmp_path / "out", registry=DTA_REGISTRY, use_cache=False)
+    assert CALLS["dta"] == 2
+    assert (tmp_path / "stata/panel.dta").read_bytes() == first
+    assert b"01 Jan 1970 00:00" in first[:200]
+
+
+def test_previous_outputs_are_removed_root_by_root(tmp_path):
+    stata = tmp_path / "stata"
+    config = _with(Config(), "exports", stata_dir=str(stata))
+    run_pipeline(config, out=tmp_path / "out", registry=DTA_REGISTRY)
+    (stata / "mine.do").write_text("* not an output\n")
+    # A run without the exports stage removes the previous run's exports, nothing else.
+    run_pipeline(config, out=tmp_path / "out", registry=REGISTRY[:1])
+    assert sorted(p.name for p in stata.iterdir()) == ["mine.do"]
+    manifest = json.loads((tmp_path / "out/manifest.json").read_text())
+    assert manifest["roots"] == {}
+
+
+def test_writer_refuses_paths_outside_a_root(tmp_path):
+    from carbongap.pipeline.writer import OutputWriter
+
+    writer = OutputWriter(tmp_path / "out", {"exports": tmp_path / "stata"})
+    for bad in ("../escape.csv", "/etc/passwd", ""):
+        with pytest.raises(ValueError, match="must be relative and stay inside"):
+            writer.text(bad, "x")
+    with pytest.raises(ValueError, match="unknown output root 'rds'; registered: out, exports"):
+        writer.text("a.txt", "x", root="rds")
+    assert writer.written == []
+
+
+def _compute_r(ctx):
+    CALLS["r"] += 1
+    return StageResult({"r": pd.DataFrame({"x": [1.0]})})
+
+
+def _compute_after(ctx):
+    return StageResult({"after": ctx.table("rstage", "r")})
+
+
+R_REGISTRY = (*REGISTRY[:2],
+              Stage("rstage", ("b",), ("regressions",), _module("r", _compute_r, "r"),
+                    requires=("R",)),
+              Stage("after", ("rstage",), ("exports",),
+                    _module("after", _compute_after, "after")))
+
+
+def _capabilities(reason: str | None, versions: dict[str, str] | None = None):
+    from carbongap.pipeline.capabilities import Capability
+
+    probes: Counter[str] = Counter()
+
+    def unavailable() -> str | None:
+        probes["R"] += 1
+        return reason
+
+    return {"R": Capability("R", unavailable, lambda: dict(versions or {}),
+                            "apt-get install r-base-core")}, probes
+
+
+def test_stage_needing_missing_r_is_skipped_with_how_to_install(tmp_path):
+    registry, probes = _capabilities("rpy2 cannot start R: libR.so not found")
+    summary = run_pipeline(Config(), out=tmp_path, registry=R_REGISTRY,
+                           capabilities=registry)
+    assert summary.ok
+    assert [summary.status(n) for n in ("a", "b", "rstage", "after")] == [
+        "done", "done", "skipped", "skipped"]
+    skipped = next(s for s in summary.stages if s.name == "rstage")
+    assert skipped.reason == ("R unavailable (rpy2 cannot start R: libR.so not found); "
+                              "install: apt-get install r-base-core")
+    assert CALLS["r"] == 0 and probes["R"] == 1
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["r"] == "not available: rpy2 cannot start R: libR.so not found"
+
+
+def test_stage_needing_missing_r_fails_when_r_is_required(tmp_path):
+    registry, _ = _capabilities("R is not installed")
+    config = _with(Config(), "run", require_r=True)
+    summary = run_pipeline(config, out=tmp_path, registry=R_REGISTRY, capabilities=registry)
+    assert not summary.ok
+    failed = next(s for s in summary.stages if s.name == "rstage")
+    assert failed.status == "failed"
+    assert "R unavailable (R is not installed) and required (--require-r)" in failed.reason
+
+
+def test_r_versions_enter_the_key_of_stages_using_r_only(tmp_path):
+    old, _ = _capabilities(None, {"R": "4.2.2", "quantreg": "5.94"})
+    new, _ = _capabilities(None, {"R": "4.2.2", "quantreg": "5.95"})
+    first = run_pipeline(Config(), out=tmp_path, registry=R_REGISTRY, capabilities=old)
+    assert first.status("rstage") == "done"
+    assert run_pipeline(Config(), out=tmp_path, registry=R_REGISTRY,
+                        capabilities=old).status("rstage") == "cached"
+    again = run_pipeline(Config(), out=tmp_path, registry=R_REGISTRY, capabilities=new)
+    assert [again.status(n) for n in ("a", "b", "rstage", "after")] == [
+        "cached", "cached", "done", "done"]
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["r"] == {"R": "4.2.2", "quantreg": "5.95"}
+
+
+def test_r_is_not_probed_when_no_stage_needs_it(tmp_path):
+    registry, probes = _capabilities(None, {"R": "4.2.2"})
+    run_pipeline(Config(), out=tmp_path, registry=REGISTRY, capabilities=registry)
+    assert probes["R"] == 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["r"] == "not used by the stages of this run"

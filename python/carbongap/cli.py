@@ -21,7 +21,7 @@ from rich.table import Table
 
 from .config import Config, default_config_path, load_config
 from .errors import CarbongapError
-from .pipeline.manifest import ConfigOrigin
+from .pipeline.provenance import ConfigOrigin
 from .pipeline.registry import STAGE_NAMES
 from .progress import null_progress, rich_progress
 
@@ -61,11 +61,14 @@ SetOpt = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a configuration value: section.key=value (repeatable).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Recompute every stage.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+RequireROpt = Annotated[bool, typer.Option(
+    "--require-r", help="Fail a stage that needs R when R is unavailable, instead of "
+    "skipping it.")]
 
 
 def _config(config: Path | None, data: Path | None, provinces: Path | None, jobs: int | None,
-            dask: str | None, overrides: list[str] | None,
-            quiet: bool) -> tuple[Config, ConfigOrigin]:
+            dask: str | None, overrides: list[str] | None, quiet: bool,
+            require_r: bool = False) -> tuple[Config, ConfigOrigin]:
     """The configuration, and where it came from (file, then every override as typed)."""
     updates: dict[str, dict[str, object]] = {"run": {}, "data": {}}
     typed = [f"--set {text}" for text in overrides or ()]
@@ -79,6 +82,9 @@ def _config(config: Path | None, data: Path | None, provinces: Path | None, jobs
     if quiet:
         updates["run"]["progress"] = False
         typed.append("--quiet")
+    if require_r:
+        updates["run"]["require_r"] = True
+        typed.append("--require-r")
     path = config if config is not None else default_config_path()
     loaded = load_config(path, overrides or (), {k: v for k, v in updates.items() if v})
     return loaded, ConfigOrigin(path, tuple(typed))
@@ -122,10 +128,10 @@ def _guard(action: Callable[[], int]) -> int:
 def replicate(config: ConfigOpt = None, data: DataOpt = None, provinces: ProvincesOpt = None,
               out: OutOpt = Path("replication/output"), jobs: JobsOpt = None,
               dask: DaskOpt = None, set_: SetOpt = None, no_cache: NoCacheOpt = False,
-              quiet: QuietOpt = False) -> None:
-    """Run every stage (SPEC section 2) and write all outputs to --out."""
+              quiet: QuietOpt = False, require_r: RequireROpt = False) -> None:
+    """Run every stage and write all outputs to --out."""
     code = _guard(lambda: _execute(None, _config(config, data, provinces, jobs, dask, set_,
-                                                 quiet), out, no_cache, quiet))
+                                                 quiet, require_r), out, no_cache, quiet))
     raise typer.Exit(code)
 
 
@@ -133,14 +139,15 @@ def replicate(config: ConfigOpt = None, data: DataOpt = None, provinces: Provinc
 def run(stage: Annotated[str, typer.Argument(help=f"Stage name: {', '.join(STAGE_NAMES)}.")],
         config: ConfigOpt = None, data: DataOpt = None, provinces: ProvincesOpt = None,
         out: OutOpt = Path("replication/output"), jobs: JobsOpt = None, dask: DaskOpt = None,
-        set_: SetOpt = None, no_cache: NoCacheOpt = False, quiet: QuietOpt = False) -> None:
+        set_: SetOpt = None, no_cache: NoCacheOpt = False, quiet: QuietOpt = False,
+        require_r: RequireROpt = False) -> None:
     """Run one stage and the stages it needs."""
     if stage not in STAGE_NAMES:
         console.print(f"[red]error[/red] unknown stage {stage!r}; choose one of: "
                       f"{', '.join(STAGE_NAMES)}")
         raise typer.Exit(2)
     code = _guard(lambda: _execute([stage], _config(config, data, provinces, jobs, dask, set_,
-                                                    quiet), out, no_cache, quiet))
+                                                    quiet, require_r), out, no_cache, quiet))
     raise typer.Exit(code)
 
 

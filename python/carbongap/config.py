@@ -20,23 +20,18 @@ from typing import Any, Literal
 
 import tomli_w
 
+from .choices import Frontier, GapPolicy, GroupingName, IndexForm, NanPolicy, SeMethod
 from .errors import ConfigError
-
-Frontier = Literal["contemporaneous", "sequential", "global", "biennial"]
-IndexForm = Literal["increment", "cumulative"]
-GapPolicy = Literal["interpolate", "stop"]
-NanPolicy = Literal["drop", "error"]
-GroupingName = Literal["paper", "nbs4"]
-SeType = Literal["nid", "iid", "ker", "boot", "cluster"]
 
 
 @dataclass(frozen=True)
 class RunConfig:
     """How to run (never changes a number, so never part of a cache key)."""
 
-    jobs: int = 1  #: worker processes for the DEA (joblib); 1 = in-process
+    jobs: int = 1  #: worker processes for the DEA and bootstraps (joblib); 1 = in-process
     dask: str = ""  #: "" = no Dask; "local" = a local cluster; else a scheduler address
     progress: bool = True  #: progress bars on long stages
+    require_r: bool = False  #: a stage that needs R fails, instead of being skipped, without it
 
 
 @dataclass(frozen=True)
@@ -108,9 +103,11 @@ class AnalysisConfig:
 class RegressionsConfig:
     """Quantile regressions of Tables 1-8 (SPEC section 7)."""
 
+    specs: str = ""  #: table specifications (CSV); "" = the paper's Tables 1-8
     taus: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8)  #: quantiles
-    se: SeType = "nid"  #: standard errors (quantreg's names)
-    boot_reps: int = 500  #: bootstrap replications for se = boot / cluster
+    se: SeMethod = "nid"  #: standard errors (quantreg's names)
+    cluster: str = ""  #: with se = "boot": resample clusters of this column (e.g. city_code)
+    boot_reps: int = 500  #: bootstrap replications for se = "boot"
     seed: int = 0  #: bootstrap seed
 
 
@@ -118,6 +115,7 @@ class RegressionsConfig:
 class ExportsConfig:
     """Stata and R exports (SPEC section 8)."""
 
+    stata_dir: str = "stata_exports"  #: folder of the .dta files and the do-file
     stata_version: int = 14  #: pyreadstat version (14 = format 118, UTF-8)
     rds: bool = True  #: also write .rds files (needs R)
 
@@ -235,6 +233,11 @@ def _check_ranges(config: Config) -> None:
         problems.append("[inequality] bootstrap_draws must be >= 0")
     if any(not 0.0 < t < 1.0 for t in config.regressions.taus):
         problems.append("[regressions] taus must lie in (0, 1)")
+    if config.regressions.cluster and config.regressions.se != "boot":
+        problems.append(f"[regressions] cluster = {config.regressions.cluster!r} needs se = "
+                        f"\"boot\" (a cluster bootstrap), not se = {config.regressions.se!r}")
+    if config.regressions.boot_reps < 1:
+        problems.append("[regressions] boot_reps must be >= 1")
     for name in ("validate", "productivity", "analysis"):
         first, last = getattr(config, name).years
         if first > last:

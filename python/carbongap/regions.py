@@ -9,13 +9,10 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from io import StringIO
-from typing import get_args
 
 import pandas as pd
 
-from .config import GroupingName
-
-GROUPINGS: tuple[str, ...] = get_args(GroupingName)
+from .choices import GROUPINGS, GroupingName, check
 
 #: Inner Mongolia's eastern leagues and cities (呼伦贝尔, 兴安盟, 通辽, 赤峰) belong to the
 #: northeast grid (蒙东); the rest of Inner Mongolia to the north grid (SPEC section 4).
@@ -45,8 +42,7 @@ def group_of(province_code: pd.Series, grouping: GroupingName = "paper") -> pd.S
     ``paper``: developed / underdeveloped / other (paper footnote to section V);
     ``nbs4``: east / central / west / northeast (National Bureau of Statistics).
     """
-    if grouping not in GROUPINGS:
-        raise ValueError(f"unknown grouping {grouping!r}; choose one of {', '.join(GROUPINGS)}")
+    check("grouping", grouping, GROUPINGS)
     column = "paper_group" if grouping == "paper" else "nbs_region"
     mapping = province_table().set_index("province_code")[column]
     return province_code.map(mapping).rename("group")

@@ -57,7 +57,6 @@ every interpolated flow is listed, so the stage can log both.
 
 from __future__ import annotations
 
-import typing
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,7 +68,7 @@ from ..checks import (
     describe_rows,
     require_positive,
 )
-from ..config import GapPolicy
+from ..choices import GAP_POLICIES, GapPolicy, check
 from ..errors import DataError
 from .provincial import (
     base_year_values,
@@ -80,7 +79,6 @@ from .provincial import (
     required_base_year_values,
 )
 
-GAP_POLICIES: tuple[str, ...] = typing.get_args(GapPolicy)
 PROVINCE_INPUTS: tuple[str, ...] = ("fai_province", "new_fai_province", "fai_price_index",
                                     "capital_stock_2006")
 #: Tolerance above 1 for the sum of city FAI shares in a province-year before a note.
@@ -201,8 +199,7 @@ def _at(grid: pd.DataFrame, codes: pd.Series, years: pd.Series) -> np.ndarray:
 def _check_options(delta: float, gaps: str) -> None:
     """The API's own guard (the configuration checks the same for the pipeline, with the
     same wording)."""
-    if gaps not in GAP_POLICIES:
-        raise ValueError(f"gaps must be one of {', '.join(GAP_POLICIES)}, got {gaps!r}")
+    check("gaps", gaps, GAP_POLICIES)
     if not 0.0 <= delta < 1.0:
         raise ValueError(f"delta must be in [0, 1), got {delta!r}")
 

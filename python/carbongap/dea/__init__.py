@@ -12,8 +12,10 @@ Public functions::
 Modules, one job each: ``highs`` (the warm-started HiGHS LP of one technology),
 ``reference`` (scaling and the verdict on answers), ``verify`` (the check of every
 solution in the caller's units), ``status`` (status codes and names), ``prune``
-(exact reference-set reduction), ``technology`` (every evaluation of one technology),
-``parallel`` (joblib / Dask execution), ``frontiers`` (which periods span a technology),
+(exact reference-set reduction), ``technology`` (every evaluation of one technology,
+and running the jobs through :mod:`carbongap.parallel`), ``frontiers`` (which periods
+span a technology), ``models`` (the production and green models with their indices and
+tables), ``lp_tables`` (the tables of LPs without a number),
 ``decomposition`` (the SPEC section 6 formulas), ``panel`` (screening), ``sbi`` and
 ``luenberger`` (the public functions).
 """

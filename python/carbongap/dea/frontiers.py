@@ -31,15 +31,11 @@ decomposition for pooled frontiers is in :mod:`carbongap.dea.decomposition`.
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from .reference import RTS
+from ..choices import FRONTIERS, RTS, check
 
-Frontier = Literal["contemporaneous", "sequential", "global", "biennial"]
-FRONTIERS: tuple[str, ...] = typing.get_args(Frontier)
 ADJACENT: frozenset[str] = frozenset({"contemporaneous", "sequential"})
 
 
@@ -63,8 +59,7 @@ class Term:
 
 def check_frontier(frontier: str) -> None:
     """ValueError naming the valid choices when ``frontier`` is not one of them."""
-    if frontier not in FRONTIERS:
-        raise ValueError(f"frontier {frontier!r} is not one of: {', '.join(FRONTIERS)}")
+    check("frontier", frontier, FRONTIERS)
 
 
 def terms(frontier: str, rts_decomposition: bool = True) -> tuple[Term, ...]:

@@ -15,15 +15,12 @@ The paper takes logs and Ginis of *positive* indices built from the additive ind
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Mapping, Sequence
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-IndexForm = Literal["increment", "cumulative"]
-INDEX_FORMS: tuple[str, ...] = typing.get_args(IndexForm)
+from ..choices import INDEX_FORMS, check
 
 
 def index_form(table: pd.DataFrame, names: Mapping[str, str], form: str, *,
@@ -49,8 +46,7 @@ def index_form(table: pd.DataFrame, names: Mapping[str, str], form: str, *,
         ``unit``, ``time`` and one column per index; the cumulative form adds the base
         year (= 1) for every city.
     """
-    if form not in INDEX_FORMS:
-        raise ValueError(f"index form {form!r} is not one of: {', '.join(INDEX_FORMS)}")
+    check("index form", form, INDEX_FORMS)
     out = table.loc[:, [unit, time]].copy()
     for indicator, name in names.items():
         out[name] = 1.0 + table[indicator].to_numpy(dtype=np.float64)

@@ -2,7 +2,7 @@
 
 :func:`luenberger` screens the panel (:mod:`carbongap.dea.panel`), plans the S terms each
 year pair needs, one job per reference technology (:mod:`carbongap.dea.plan`,
-:mod:`carbongap.dea.frontiers`), solves the jobs (:mod:`carbongap.dea.parallel`, one
+:mod:`carbongap.dea.frontiers`), solves the jobs (:func:`carbongap.dea.technology.run_jobs`, one
 warm-started HiGHS model each) and forms the components
 (:mod:`carbongap.dea.decomposition`). :func:`luenberger_result` does the same and also
 returns the screening (exclusions, usable periods), for callers that record attrition.
@@ -20,9 +20,9 @@ import pandas as pd
 from ..progress import ProgressFactory, null_progress
 from .frontiers import check_frontier
 from .panel import Screened, screen
-from .parallel import run_jobs
 from .plan import plan_luenberger
 from .reference import warn_wide_columns
+from .technology import run_jobs
 
 logger = logging.getLogger("carbongap.dea")
 
@@ -77,7 +77,7 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
         Exact reduction of each reference set (:mod:`carbongap.dea.prune`); the values
         are the same either way.
     jobs, dask
-        Execution (:func:`carbongap.dea.parallel.run_jobs`); never changes a number.
+        Execution (:func:`carbongap.parallel.run_tasks`); never changes a number.
     progress
         Progress factory, advanced per LP answered.
     label

@@ -22,29 +22,24 @@ technology, the returns to scale, and
 from __future__ import annotations
 
 import logging
-import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
+from .. import choices
 from .status import DECIDED, NUMERICAL, OPTIMAL, UNBOUNDED
 from .verify import check, sbi_weights
 
 logger = logging.getLogger("carbongap.dea")
 
-Rts = Literal["crs", "vrs"]
-#: Returns to scale of the SBI technology (SPEC section 6): VRS adds Σλ = 1.
-RTS: tuple[str, ...] = typing.get_args(Rts)
 #: A variable whose positive values span more than this factor (max / min) is reported.
 SPREAD_WARNING: float = 1e6
 
 
 def check_rts(rts: str) -> None:
     """ValueError naming the valid choices when ``rts`` is not one of :data:`RTS`."""
-    if rts not in RTS:
-        raise ValueError(f"rts {rts!r} is not one of: {', '.join(RTS)}")
+    choices.check("rts", rts, choices.RTS)
 
 
 def warn_wide_columns(data: np.ndarray, names: Sequence[str], source: str,

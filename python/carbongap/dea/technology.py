@@ -10,11 +10,14 @@ Dask give bit-identical numbers.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from ..parallel import run_tasks
+from ..progress import ProgressFactory, null_progress
 from . import prune as pruning
 from .highs import TechnologyLP
 from .status import OPTIMAL
@@ -64,6 +67,11 @@ class TechnologyJob:
     def n_points(self) -> int:
         """Number of evaluated points (LPs the job answers)."""
         return int(self.points.shape[0])
+
+    @property
+    def cost(self) -> int:
+        """A rough work estimate: LPs times the reference size (dispatch order only)."""
+        return self.n_points * (self.reference.shape[0] + 16)
 
 
 @dataclass(frozen=True)
@@ -139,3 +147,17 @@ def solve_job(job: TechnologyJob) -> JobResult:
         lambdas[status != OPTIMAL] = np.nan
     return JobResult(job.key, values, status, len(cand) + len(rest), len(keep), slacks,
                      lambdas)
+
+
+def run_jobs(jobs: Sequence[TechnologyJob], *, n_jobs: int = 1, dask: Any = "",
+             progress: ProgressFactory = null_progress,
+             description: str = "SBI linear programmes") -> list[JobResult]:
+    """Solve ``jobs`` with :func:`carbongap.parallel.run_tasks` (largest first, results in
+    input order); the progress advances by the LPs each finished job answers.
+
+    Each job is solved whole by one worker, so its numbers never depend on the executor
+    or on the number of workers (``n_jobs``, ``dask`` as in ``run_tasks``).
+    """
+    return run_tasks(solve_job, jobs, n_jobs=n_jobs, dask=dask, progress=progress,
+                     description=description, cost=lambda job: job.cost,
+                     weight=lambda job: job.n_points)

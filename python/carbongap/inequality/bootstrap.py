@@ -5,11 +5,11 @@ and recomputes the Gini (eq. 4-5, same correction as the point estimate); the in
 level L is the pair of (1 - L)/2 and (1 + L)/2 quantiles of the draws (numpy's default
 linear interpolation between order statistics; Efron & Tibshirani 1993, ch. 13).
 
-Randomness: every (label, year) has its own stream, numpy's ``default_rng`` seeded with
-``[seed, crc32(label), crc32(str(year))]``, so an interval does not depend on which other
-years, groups or variables are computed, nor on their order. All draws of one year are
-made in one vectorised call: an index matrix of shape (draws, n), sorted row-wise, and the
-sorted-form Gini of every row (``gini_sorted_rows``); memory is draws x n floats.
+Randomness: every (label, year) has its own stream (:func:`carbongap.streams.stream`:
+``default_rng([seed, crc32(label), crc32(str(year))])``), so an interval does not depend
+on which other years, groups or variables are computed, nor on their order. All draws of
+one year are made in one vectorised call: an index matrix of shape (draws, n), sorted
+row-wise, and the sorted-form Gini of every row (``gini_sorted_rows``); memory is draws x n floats.
 
 A resample made only of cities whose value is 0 (possible when some cities have 0, e.g.
 two cities of which one has 0 give such a draw with probability 1/4) has no Gini by
@@ -20,19 +20,12 @@ city-years have the value 0.
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 import pandas as pd
 
-from ..config import NanPolicy
+from ..choices import NanPolicy
+from ..streams import stream
 from .gini import gini_sorted_rows, yearly_gini
-
-
-def stream(seed: int, label: str, key: object) -> np.random.Generator:
-    """The random generator of one (label, key) cell; deterministic across runs."""
-    return np.random.default_rng(
-        [seed, zlib.crc32(label.encode("utf-8")), zlib.crc32(str(key).encode("utf-8"))])
 
 
 def gini_draws(values: np.ndarray, draws: int, rng: np.random.Generator,

@@ -17,20 +17,12 @@ positive constant or permuting them leaves G unchanged.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import get_args
 
 import numpy as np
 import pandas as pd
 
-from ..config import NanPolicy
+from ..choices import NAN_POLICIES, NanPolicy, check
 from ..errors import DataError, format_rows
-
-NAN_POLICIES: tuple[str, ...] = get_args(NanPolicy)
-
-
-def _check_policy(nan_policy: str) -> None:
-    if nan_policy not in NAN_POLICIES:
-        raise ValueError(f"nan_policy={nan_policy!r} is not one of: {', '.join(NAN_POLICIES)}")
 
 
 def gini_sorted_rows(x_sorted: np.ndarray) -> np.ndarray:
@@ -128,7 +120,7 @@ def gini(
         values without ``allow_negative``, a mean that is not positive, bad weights,
         ``correction`` with n = 1 or with weights.
     """
-    _check_policy(nan_policy)
+    check("nan_policy", nan_policy, NAN_POLICIES)
     x = np.asarray(values, dtype="float64").ravel()
     w = None if weights is None else np.asarray(weights, dtype="float64").ravel()
     if w is not None and w.shape != x.shape:
@@ -204,7 +196,7 @@ def yearly_gini(
         ``n`` counts the values used. A group with no usable value has n = 0 and gini NaN;
         with ``correction`` a group of one value has gini NaN too (n/(n-1) is undefined).
     """
-    _check_policy(nan_policy)
+    check("nan_policy", nan_policy, NAN_POLICIES)
     for column in (by, value):
         if column not in frame.columns:
             raise DataError(f"yearly_gini: column {column!r} not in the frame (columns: "

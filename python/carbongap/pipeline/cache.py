@@ -1,51 +1,33 @@
-"""On-disk cache of stage results keyed by inputs, configuration and code (SPEC section 2)."""
+"""On-disk cache of stage results, keyed by what the result depends on.
+
+The key of a stage run (:func:`stage_key`) is a sha256 of: the stage's name, the hash of
+the code its computation runs (:func:`carbongap.pipeline.provenance.stage_code_hash`), the
+versions of the tracked libraries, the stage's configuration sections, the keys of the
+stages it reads, the sha256 of the input files it reads, and, for a stage that requires a
+capability (R), that capability's versions. Anything else, such as ``[run]`` (workers,
+progress bars), never invalidates a result.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import pickle
-from functools import cache
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..io import atomic
+from .provenance import package_versions
 from .stage import StageResult
 
-#: File types that make up the package's behaviour (code and the data it reads).
-CODE_SUFFIXES: frozenset[str] = frozenset({".py", ".csv", ".R", ".toml"})
 
-
-def file_sha256(path: str | Path) -> str:
-    """sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-@cache
-def code_hash() -> str:
-    """sha256 over the package's source and data files (relative path and bytes).
-
-    Any change to the code changes every cache key, so a cached result is never
-    reused across code versions.
-    """
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.suffix in CODE_SUFFIXES and p.is_file()):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def stage_key(name: str, config_hash: str, upstream: list[str], inputs: dict[str, str]) -> str:
-    """The cache key of a stage run: stage, code, library versions, configuration,
-    upstream keys and input files. A new numpy, pandas or HiGHS never reuses old results."""
-    from .manifest import package_versions
-
-    blob = json.dumps({"stage": name, "code": code_hash(), "libraries": package_versions(),
-                       "config": config_hash, "upstream": upstream, "inputs": inputs},
+def stage_key(name: str, code: str, config_hash: str, upstream: Sequence[str],
+              inputs: Mapping[str, str],
+              capabilities: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """The cache key of a stage run (module docstring)."""
+    blob = json.dumps({"stage": name, "code": code, "libraries": package_versions(),
+                       "config": config_hash, "upstream": list(upstream),
+                       "inputs": dict(inputs), "capabilities": dict(capabilities or {})},
                       sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 

@@ -1,85 +1,57 @@
 """manifest.json: checksums of every input and output, the configuration, versions, seeds,
-timings."""
+timings.
+
+Outputs are listed per root: ``outputs`` maps each file of the run folder (path relative
+to it) to its sha256, and ``roots`` gives every other output root (for instance the Stata
+export folder) with its path and its own ``outputs`` map. A later run reads this to remove
+exactly the files listed, root by root.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import platform
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from .._version import __version__
 from ..config import Config
-from .cache import file_sha256
-from .inputs import InputFile
+from .provenance import ConfigOrigin, InputFile, file_sha256, package_versions
+from .writer import OUT, Output
 
-#: Python distributions whose versions are recorded.
-TRACKED_PACKAGES: tuple[str, ...] = (
-    "numpy", "pandas", "scipy", "highspy", "statsmodels", "matplotlib", "pyreadstat",
-    "openpyxl", "joblib", "dask", "distributed", "rpy2",
-)
-
-#: Files in the output folder that are not outputs (not checksummed).
+#: Files in the run folder that are not outputs (not checksummed).
 UNTRACKED: frozenset[str] = frozenset({"manifest.json", "carbongap.log"})
 
 
-@dataclass(frozen=True)
-class ConfigOrigin:
-    """Where a run's configuration came from: the TOML file read (None: none, see
-    ``note``) and the overrides applied on top, as typed."""
-
-    file: str | Path | None = None
-    overrides: Sequence[str] = ()
-    note: str = "built-in defaults (= paper.toml)"
-
-    def describe(self) -> dict[str, Any]:
-        """The file's path and sha256 (or the note) and the overrides."""
-        if self.file is None:
-            source: dict[str, Any] = {"file": None, "note": self.note}
-        else:
-            path = Path(self.file)
-            source = {"file": str(path), "resolved": str(path.resolve()),
-                      "sha256": file_sha256(path)}
-        return {**source, "overrides": list(self.overrides)}
+def checksums(outputs: Iterable[Output], root: str) -> dict[str, str]:
+    """sha256 of each output of ``root``, keyed by its path relative to the root, sorted."""
+    listed = {o.relpath: o.path for o in outputs if o.root == root}
+    skip = UNTRACKED if root == OUT else frozenset()
+    return {k: file_sha256(listed[k]) for k in sorted(listed) if k not in skip}
 
 
-@cache
-def package_versions() -> dict[str, str]:
-    """Installed versions of the tracked packages ('not installed' otherwise)."""
-    out = {}
-    for name in TRACKED_PACKAGES:
-        try:
-            out[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
-def checksums(root: Path, paths: Iterable[Path]) -> dict[str, str]:
-    """sha256 of each output, keyed by its path relative to ``root``, sorted."""
-    rel = {p.resolve().relative_to(root.resolve()).as_posix(): p for p in paths}
-    return {k: file_sha256(rel[k]) for k in sorted(rel) if k not in UNTRACKED}
-
-
-def build(root: Path, outputs: Iterable[Path], config: Config, stages: list[dict[str, Any]],
-          r_versions: Mapping[str, str] | str, origin: ConfigOrigin = ConfigOrigin(),
+def build(roots: Mapping[str, Path], outputs: Iterable[Output], config: Config,
+          stages: list[dict[str, Any]], r: Mapping[str, str] | str,
+          origin: ConfigOrigin | None = None,
           inputs: Mapping[str, InputFile] | None = None) -> dict[str, Any]:
     """The manifest as a dict (written with sorted keys); ``inputs`` from
-    :func:`carbongap.pipeline.inputs.describe_inputs`."""
+    :func:`carbongap.pipeline.provenance.describe_inputs`, ``r`` the R versions or why R
+    was not used."""
+    outputs = list(outputs)
     config_text = config.to_toml(results_only=True)
+    others = {name: {"path": str(path), "resolved": str(path.resolve()),
+                     "outputs": checksums(outputs, name)}
+              for name, path in sorted(roots.items()) if name != OUT}
     return {
         "carbongap": __version__,
         "python": platform.python_version(),
         "platform": platform.platform(terse=True),
         "packages": package_versions(),
-        "r": r_versions,
+        "r": r,
         "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
-        "config_source": origin.describe(),
+        "config_source": (origin or ConfigOrigin()).describe(),
         "run": config.to_dict()["run"],
         "seeds": {
             "synthetic_seed": config.data.synthetic_seed,
@@ -88,8 +60,19 @@ def build(root: Path, outputs: Iterable[Path], config: Config, stages: list[dict
         },
         "inputs": dict(inputs or {}),
         "stages": stages,
-        "outputs": checksums(root, outputs),
+        "outputs": checksums(outputs, OUT),
+        "roots": others,
     }
+
+
+def listed_outputs(manifest: Mapping[str, Any], out: Path) -> dict[Path, list[str]]:
+    """The files a manifest lists, by the folder of their root: the run folder ``out``
+    and each other root's recorded absolute path."""
+    found: dict[Path, list[str]] = {out: list(manifest.get("outputs", {}))}
+    for info in manifest.get("roots", {}).values():
+        if isinstance(info, Mapping) and "resolved" in info:
+            found[Path(info["resolved"])] = list(info.get("outputs", {}))
+    return found
 
 
 def to_json(manifest: Mapping[str, Any]) -> str:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..table_specs import default_specs_path
+from .provenance import DefaultFile
 from .stage import Stage
 
 STAGES: tuple[Stage, ...] = (
-    Stage("validate", (), ("data", "validate"), "carbongap.stages.validate"),
-    Stage("accounting", ("validate",), ("accounting",), "carbongap.stages.accounting"),
+    Stage("validate", (), ("data", "validate"), "carbongap.stages.validate",
+          files=(("data", "panel"), ("data", "provinces"))),
+    Stage("accounting", ("validate",), ("accounting",), "carbongap.stages.accounting",
+          files=(("accounting", "factors"), ("accounting", "grid_factors"))),
     Stage("inequality", ("accounting",), ("inequality",), "carbongap.stages.inequality"),
     Stage("productivity", ("validate", "accounting"), ("productivity",),
           "carbongap.stages.productivity"),
@@ -16,12 +20,18 @@ STAGES: tuple[Stage, ...] = (
           "carbongap.stages.analysis_panel"),
     Stage("regressions", ("analysis_panel",), ("regressions",), None,
           planned_in="quantile regressions of Tables 1-8, SPEC section 7 (not yet built)"),
-    Stage("exports", ("analysis_panel", "regressions"), ("exports",), None,
+    Stage("exports", ("analysis_panel", "regressions"), ("exports",), None, roots=("exports",),
           planned_in="Stata .dta / do-file and .rds exports, SPEC section 8 (not yet built)"),
     Stage("report", (), (), "carbongap.stages.report", cache=False, sees_all=True),
 )
 
 STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES)
+
+#: Built-in files used when a file option is empty; they are inputs of the run all the
+#: same (listed in the manifest, part of the cache key of the stage that reads them).
+DEFAULT_FILES: dict[tuple[str, str], DefaultFile] = {
+    ("regressions", "specs"): default_specs_path,
+}
 
 
 def stage(name: str, registry: Sequence[Stage] = STAGES) -> Stage:

@@ -1,6 +1,12 @@
-"""Run stages in order with caching, logging, attrition and the manifest (SPEC sections 2, 8).
+"""Run stages in order with caching, capabilities, logging, attrition and the manifest.
 
 :func:`run_pipeline` is what the CLI calls; :func:`replicate` is the public one-call API.
+How a run proceeds (docs/architecture.md): remove the files the previous run's manifest
+listed (root by root), hash the input files once, then for each stage of the plan: skip it
+when a stage it needs did not succeed or a capability it requires is missing (fail it
+instead when the user required that capability), compute its cache key, load or compute
+its result, write its outputs; finally write the attrition tables, the resolved
+configuration and the manifest.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ import json
 import logging
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,28 +26,30 @@ from ..errors import CarbongapError, StageError
 from ..progress import ProgressFactory, null_progress
 from . import manifest
 from .cache import StageCache, stage_key
-from .inputs import InputFile, describe_inputs, stage_input_hashes
-from .registry import STAGES, closure
-from .stage import Context, Stage, StageResult
-from .writer import OutputWriter
+from .capabilities import Capability, CapabilityState, probe
+from .provenance import ConfigOrigin, InputFile, describe_inputs, input_hashes, stage_code_hash
+from .registry import DEFAULT_FILES, STAGES, closure
+from .stage import (
+    CACHED,
+    DONE,
+    FAILED,
+    NOT_IMPLEMENTED,
+    SKIPPED,
+    Context,
+    Stage,
+    StageResult,
+    StageRun,
+)
+from .writer import OUT, OutputWriter
 
 logger = logging.getLogger("carbongap")
 
 DEFAULT_OUT = Path("replication/output")
 
-DONE, CACHED, NOT_IMPLEMENTED, FAILED, SKIPPED = (
-    "done", "cached", "not implemented", "failed", "skipped")
-
-
-@dataclass
-class StageRun:
-    """What happened to one stage."""
-
-    name: str
-    status: str
-    key: str = ""
-    seconds: float = 0.0
-    reason: str = ""
+#: Output roots other than the run folder: name -> its folder under a configuration.
+ROOTS: dict[str, Callable[[Config], Path]] = {
+    "exports": lambda config: Path(config.exports.stata_dir),
+}
 
 
 @dataclass
@@ -63,26 +71,27 @@ class RunSummary:
 
 
 def _remove_previous_outputs(out: Path) -> int:
-    """Delete the files the previous run in ``out`` listed in its manifest.
+    """Delete the files the previous run in ``out`` listed in its manifest, in every root.
 
-    The folder then holds exactly what the new manifest lists: a table from an earlier
+    The folders then hold exactly what the new manifest lists: a table from an earlier
     run with other data or options can never sit beside the new ones. Only files named
-    in the old manifest, inside ``out``, are touched; the cache is kept.
+    in the old manifest, each inside its own root, are touched; the cache is kept.
     """
     path = out / "manifest.json"
     if not path.is_file():
         return 0
     try:
-        listed = json.loads(path.read_text(encoding="utf-8")).get("outputs", {})
-    except (json.JSONDecodeError, AttributeError):
+        listed = manifest.listed_outputs(json.loads(path.read_text(encoding="utf-8")), out)
+    except (json.JSONDecodeError, AttributeError, TypeError):
         return 0
-    root = out.resolve()
     removed = 0
-    for relpath in listed:
-        target = (out / relpath).resolve()
-        if target.is_relative_to(root) and target.is_file():
-            target.unlink()
-            removed += 1
+    for folder, relpaths in listed.items():
+        root = folder.resolve()
+        for relpath in relpaths:
+            target = (folder / relpath).resolve()
+            if target.is_relative_to(root) and target.is_file():
+                target.unlink()
+                removed += 1
     path.unlink()
     return removed
 
@@ -97,13 +106,36 @@ def _attach_log(out: Path, level: int) -> logging.Handler:
     return handler
 
 
-def _blocked_by(stage: Stage, runs: dict[str, StageRun]) -> str:
+def _blocked_by(stage: Stage, runs: Mapping[str, StageRun]) -> str:
     for need in stage.needs:
         run = runs.get(need)
         if run is None or run.status in (FAILED, SKIPPED, NOT_IMPLEMENTED):
             why = run.status if run else "not run"
             return f"needs stage '{need}' ({why})"
     return ""
+
+
+@dataclass
+class _Run:
+    """The state of one run while its stages execute."""
+
+    config: Config
+    cache: StageCache
+    writer: OutputWriter
+    progress: ProgressFactory
+    inputs: dict[str, InputFile]
+    required: frozenset[str]
+    capability_registry: dict[str, Capability] | None
+    results: dict[str, StageResult] = field(default_factory=dict)
+    runs: dict[str, StageRun] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    capabilities: dict[str, CapabilityState] = field(default_factory=dict)
+
+    def capability(self, name: str) -> CapabilityState:
+        """The capability's state, probed once per run."""
+        if name not in self.capabilities:
+            self.capabilities[name] = probe(name, self.capability_registry)
+        return self.capabilities[name]
 
 
 def run_pipeline(
@@ -114,85 +146,107 @@ def run_pipeline(
     use_cache: bool = True,
     progress: ProgressFactory = null_progress,
     registry: Sequence[Stage] = STAGES,
-    origin: manifest.ConfigOrigin | None = None,
+    origin: ConfigOrigin | None = None,
+    capabilities: dict[str, Capability] | None = None,
 ) -> RunSummary:
     """Run the named stages (default: all) and what they need; write outputs to ``out``.
 
     A stage that raises is recorded as failed with its message, stages that need it are
     skipped, and the run goes on with the others; ``RunSummary.ok`` tells the caller.
-    Stages not implemented yet are listed as such, never faked. ``registry`` is the
-    list of stages (tests pass their own). ``origin`` says where the configuration came
-    from (file and command-line overrides), for the manifest.
+    A stage whose required capability is missing is skipped with the reason and how to
+    install it, or failed when ``[run] require_r`` asks for R. Stages not implemented
+    yet are listed as such, never faked. ``registry`` is the list of stages and
+    ``capabilities`` the capability probes (tests pass their own). ``origin`` says where
+    the configuration came from (file and command-line overrides), for the manifest.
     """
     out = Path(out)
     plan = closure(targets, registry) if targets else tuple(registry)
     removed = _remove_previous_outputs(out)
     handler = _attach_log(out, logging.INFO)
     if removed:
-        logger.info("removed %d outputs of the previous run in %s (listed in its manifest)",
-                    removed, out)
-    cache = StageCache(out / ".cache", enabled=use_cache)
-    inputs = describe_inputs(config)
-    writer = OutputWriter(out)
-    results: dict[str, StageResult] = {}
-    runs: dict[str, StageRun] = {}
-    keys: dict[str, str] = {}
+        logger.info("removed %d outputs of the previous run (listed in %s)", removed,
+                    out / "manifest.json")
+    roots = {name: ROOTS[name](config) for name in ROOTS
+             if any(name in s.roots for s in plan if s.implemented)}
+    options = [option for s in plan for option in s.files]
+    run = _Run(config, StageCache(out / ".cache", enabled=use_cache),
+               OutputWriter(out, roots), progress,
+               describe_inputs(config, options, DEFAULT_FILES),
+               frozenset({"R"} if config.run.require_r else ()), capabilities)
     try:
         for stage in plan:
-            runs[stage.name] = _run_stage(stage, config, cache, writer, results, runs, keys,
-                                          progress, inputs)
-        detail = attrition.combine(r.attrition for r in results.values())
+            run.runs[stage.name] = _run_stage(stage, run)
+        writer = run.writer
+        detail = attrition.combine(r.attrition for r in run.results.values())
         writer.table("attrition.csv", attrition.summarise(detail))
         writer.table("attrition_detail.csv", detail)
         writer.text("config.resolved.toml", config.to_toml(results_only=True))
-        summary = RunSummary(out, list(runs.values()), list(writer.written))
-        _write_manifest(out, writer, config, summary, origin or manifest.ConfigOrigin(), inputs)
-        summary.paths = list(writer.written)
+        summary = RunSummary(out, list(run.runs.values()))
+        _write_manifest(run, summary, origin or ConfigOrigin())
+        summary.paths = writer.paths
         return summary
     finally:
         logger.removeHandler(handler)
         handler.close()
 
 
-def _run_stage(stage: Stage, config: Config, cache: StageCache, writer: OutputWriter,
-               results: dict[str, StageResult], runs: dict[str, StageRun],
-               keys: dict[str, str], progress: ProgressFactory,
-               inputs: dict[str, InputFile]) -> StageRun:
+def _missing_capability(stage: Stage, run: _Run) -> StageRun | None:
+    """A skipped (or, when required, failed) run of ``stage`` if a capability is missing."""
+    for name in stage.requires:
+        state = run.capability(name)
+        if state.available:
+            continue
+        if name in run.required:
+            reason = (f"{name} unavailable ({state.reason}) and required "
+                      f"(--require-{name.lower()}); install: {state.install}")
+            logger.error("stage %s failed: %s", stage.name, reason)
+            return StageRun(stage.name, FAILED, reason=reason)
+        reason = f"{name} unavailable ({state.reason}); install: {state.install}"
+        logger.warning("stage %s: skipped, %s", stage.name, reason)
+        return StageRun(stage.name, SKIPPED, reason=reason)
+    return None
+
+
+def _run_stage(stage: Stage, run: _Run) -> StageRun:
     if not stage.implemented:
         logger.info("stage %s: not implemented yet (%s)", stage.name, stage.planned_in)
         return StageRun(stage.name, NOT_IMPLEMENTED, reason=stage.planned_in)
-    blocked = _blocked_by(stage, runs)
+    blocked = _blocked_by(stage, run.runs)
     if blocked:
         logger.warning("stage %s: skipped, %s", stage.name, blocked)
         return StageRun(stage.name, SKIPPED, reason=blocked)
-    upstream_names = list(results) if stage.sees_all else list(stage.needs)
-    key = stage_key(stage.name, config.section_hash(stage.sections),
-                    [keys[n] for n in upstream_names if n in keys],
-                    stage_input_hashes(inputs, stage.name))
+    missing = _missing_capability(stage, run)
+    if missing is not None:
+        return missing
+    upstream_names = list(run.results) if stage.sees_all else list(stage.needs)
     start = time.perf_counter()
-    result = cache.load(stage.name, key) if stage.cache else None
-    status = CACHED if result is not None else DONE
     try:
+        key = stage_key(stage.name, stage_code_hash(str(stage.module)),
+                        run.config.section_hash(stage.sections),
+                        [run.keys[n] for n in upstream_names if n in run.keys],
+                        input_hashes(run.inputs, stage.files),
+                        {n: run.capability(n).versions for n in stage.requires})
+        result = run.cache.load(stage.name, key) if stage.cache else None
+        status = CACHED if result is not None else DONE
         module = stage.load()
         if result is None:
-            ctx = Context(config=config, upstream={n: results[n] for n in upstream_names},
-                          progress=progress,
-                          statuses={n: r.status for n, r in runs.items()},
-                          reasons={n: r.reason for n, r in runs.items() if r.reason},
-                          inputs=inputs)
+            ctx = Context(config=run.config,
+                          upstream={n: run.results[n] for n in upstream_names},
+                          progress=run.progress, runs=dict(run.runs), inputs=run.inputs,
+                          capabilities=dict(run.capabilities))
             result = module.compute(ctx)
             if stage.cache:
-                cache.save(stage.name, key, result)
-        module.write(result, writer, config)
+                run.cache.save(stage.name, key, result)
+        module.write(result, run.writer, run.config)
     except Exception as exc:
         reason = str(exc) if isinstance(exc, CarbongapError) else (
             f"{type(exc).__name__}: {exc}")
         logger.error("stage %s failed: %s", stage.name, reason)
         if not isinstance(exc, CarbongapError):
             logger.error("%s", traceback.format_exc())
-        return StageRun(stage.name, FAILED, key, time.perf_counter() - start, reason)
-    results[stage.name] = result
-    keys[stage.name] = key
+        return StageRun(stage.name, FAILED, "", time.perf_counter() - start, reason)
+    run.results[stage.name] = result
+    run.keys[stage.name] = key
     for note in result.notes:
         logger.info("%s: %s", stage.name, note)
     seconds = time.perf_counter() - start
@@ -200,18 +254,18 @@ def _run_stage(stage: Stage, config: Config, cache: StageCache, writer: OutputWr
     return StageRun(stage.name, status, key, seconds)
 
 
-def _write_manifest(out: Path, writer: OutputWriter, config: Config,
-                    summary: RunSummary, origin: manifest.ConfigOrigin,
-                    inputs: dict[str, InputFile]) -> None:
-    from ..r.session import r_unavailable_reason, r_versions
-
-    problem = r_unavailable_reason()
+def _write_manifest(run: _Run, summary: RunSummary, origin: ConfigOrigin) -> None:
+    """``manifest.json``; R is described only when a stage of the run probed it."""
+    r_state = run.capabilities.get("R")
+    if r_state is None:
+        r: dict[str, str] | str = "not used by the stages of this run"
+    else:
+        r = r_state.versions if r_state.available else f"not available: {r_state.reason}"
     stages = [{"name": s.name, "status": s.status, "key": s.key, "seconds": round(s.seconds, 3),
                "reason": s.reason} for s in summary.stages]
-    data = manifest.build(out, writer.written, config, stages,
-                          f"not available: {problem}" if problem else r_versions(), origin,
-                          inputs)
-    writer.text("manifest.json", manifest.to_json(data))
+    data = manifest.build(run.writer.roots, run.writer.written, run.config, stages, r, origin,
+                          run.inputs)
+    run.writer.text("manifest.json", manifest.to_json(data))
 
 
 def replicate(config: Config | str | Path | None = None, data: str | Path | None = None,
@@ -235,19 +289,19 @@ def replicate(config: Config | str | Path | None = None, data: str | Path | None
     """
     overrides = (f"data={data}",) if data is not None else ()
     if isinstance(config, Config):
-        origin = manifest.ConfigOrigin(None, overrides, "a Config object passed to "
-                                       "replicate() (its values: config.resolved.toml)")
+        origin = ConfigOrigin(None, overrides, "a Config object passed to replicate() "
+                              "(its values: config.resolved.toml)")
     else:
-        origin = manifest.ConfigOrigin(config, overrides)
+        origin = ConfigOrigin(config, overrides)
         config = load_config(config)
     if data is not None:
         config = dataclasses.replace(config, data=dataclasses.replace(config.data,
                                                                       panel=str(data)))
     summary = run_pipeline(config, out=out or DEFAULT_OUT, origin=origin)
-    for run in summary.stages:
-        if run.status == FAILED:
-            raise StageError(run.name, run.reason)
+    for stage_run in summary.stages:
+        if stage_run.status == FAILED:
+            raise StageError(stage_run.name, stage_run.reason)
     return summary.paths
 
 
-__all__ = ["DEFAULT_OUT", "RunSummary", "StageRun", "replicate", "run_pipeline"]
+__all__ = ["DEFAULT_OUT", "OUT", "RunSummary", "StageRun", "replicate", "run_pipeline"]

@@ -4,9 +4,12 @@ A stage module (``carbongap/stages/<name>.py``) provides
 
 ``compute(ctx: Context) -> StageResult``
     pure: reads ``ctx.upstream[...]`` tables and ``ctx.config``; returns named frames,
-    an attrition frame and notes; never touches files;
+    texts and files, an attrition frame and notes; never touches the output folders
+    (a stage that needs R may run R, which is why it says so in ``requires``);
 ``write(result: StageResult, out: OutputWriter, config: Config) -> None``
-    the edge: writes the stage's tables and figures through ``out``.
+    the edge: writes the stage's tables, texts, figures and files through ``out``.
+
+Only ``compute``'s result is cached; ``write`` runs on every run, cached or not.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .. import attrition
+from ..computed import Computed
 from ..config import Config
 from ..progress import ProgressFactory, null_progress
-from .writer import OutputWriter
+
+if TYPE_CHECKING:
+    from .capabilities import CapabilityState
+    from .writer import OutputWriter
 
 
 @dataclass(frozen=True)
@@ -32,16 +40,45 @@ class StageResult:
     Attributes
     ----------
     tables
-        Named frames, the only thing downstream stages may read.
+        Named frames, what downstream stages read.
     attrition
         City-years this stage removed, with reasons (``attrition.exclusions``).
     notes
         Sentences for the log and REPORT.md (what was skipped, counted, assumed).
+    texts
+        Named texts (Markdown, a generated script), written by ``write``.
+    files
+        Named binary contents (an exported file made by R, ...), written by ``write``.
     """
 
     tables: Mapping[str, pd.DataFrame]
     attrition: pd.DataFrame = field(default_factory=attrition.empty)
     notes: tuple[str, ...] = ()
+    texts: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, computed: Computed) -> StageResult:
+        """The result of a stage that hands on a domain function's tables, attrition rows
+        and notes unchanged."""
+        return cls(tables=computed.tables, attrition=computed.attrition,
+                   notes=computed.notes)
+
+
+#: What happened to a stage: computed, reused, or why not.
+DONE, CACHED, NOT_IMPLEMENTED, FAILED, SKIPPED = (
+    "done", "cached", "not implemented", "failed", "skipped")
+
+
+@dataclass
+class StageRun:
+    """What happened to one stage of a run."""
+
+    name: str
+    status: str
+    key: str = ""
+    seconds: float = 0.0
+    reason: str = ""  #: why it failed, was skipped or is not implemented
 
 
 @dataclass(frozen=True)
@@ -52,10 +89,11 @@ class Context:
     upstream: Mapping[str, StageResult]
     progress: ProgressFactory = null_progress
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("carbongap"))
-    statuses: Mapping[str, str] = field(default_factory=dict)  #: stage -> status so far
-    reasons: Mapping[str, str] = field(default_factory=dict)  #: stage -> why failed/skipped
-    #: the run's input files (``carbongap.pipeline.inputs.describe_inputs``)
+    runs: Mapping[str, StageRun] = field(default_factory=dict)  #: the stages run so far
+    #: the run's input files (:func:`carbongap.pipeline.provenance.describe_inputs`)
     inputs: Mapping[str, Mapping[str, str | int]] = field(default_factory=dict)
+    #: capabilities probed in this run (:mod:`carbongap.pipeline.capabilities`)
+    capabilities: Mapping[str, CapabilityState] = field(default_factory=dict)
 
     def table(self, stage: str, name: str) -> pd.DataFrame:
         """An upstream table; a clear error when the stage did not produce it."""
@@ -66,7 +104,7 @@ class Context:
 
 
 Compute = Callable[[Context], StageResult]
-Write = Callable[[StageResult, OutputWriter, Config], None]
+Write = Callable[[StageResult, "OutputWriter", Config], None]
 
 
 @dataclass(frozen=True)
@@ -75,6 +113,10 @@ class Stage:
 
     ``module`` names the stage module (imported when the stage runs); None means the
     stage is not implemented yet and ``planned_in`` says where that work is tracked.
+    ``files`` are the configuration options ((section, key)) naming files the stage
+    reads: their sha256 enter its cache key. ``requires`` names the capabilities it needs
+    (:mod:`carbongap.pipeline.capabilities`, e.g. ``("R",)``). ``roots`` names the output
+    roots beyond the run folder it writes into (``"exports"``).
     """
 
     name: str
@@ -84,6 +126,9 @@ class Stage:
     planned_in: str = ""
     cache: bool = True  #: False for stages cheaper to recompute than to load
     sees_all: bool = False  #: receives every earlier result, not only ``needs``
+    files: tuple[tuple[str, str], ...] = ()
+    requires: tuple[str, ...] = ()
+    roots: tuple[str, ...] = ()
 
     @property
     def implemented(self) -> bool:

@@ -1,47 +1,30 @@
 """Stage ``productivity``: SBI Luenberger indices of the production and green models.
 
-SPEC section 6. Production model: inputs ``[productivity] inputs`` (capital, employment),
-good output ``good`` (real GDP), no bad output: T, PC, EC. Green model: the same plus the
-bad output(s) ``bad`` (CO2): GT, GPC, GEC. Variables are taken from the accounting table
-(co2 t, gdp_real and capital 10^4 yuan at 2006 prices) or, when it lacks them, from the
-validated panel (employment, 10^4 persons), for the years ``[productivity] years``.
-
-Tables: ``luenberger`` (city-year components, S terms, statuses, by model), ``indices``
-(T, PC, EC, GT, GPC, GEC in the configured index form, :mod:`carbongap.dea.indices`),
-``lp_status`` (one row per LP that is not optimal), ``infeasible`` (LPs and infeasible
-LPs per model, year pair, term), ``yearly_means`` and ``yearly_gini`` (Figures 2-6).
-
-Each model is screened once (:func:`carbongap.dea.luenberger_result`); its exclusions
-become the stage's attrition rows. In the cumulative index form the base year is each
-model's first year with usable data (stated in the notes, with the number of city-years
-lost to broken chains), and it is left out of Figures 2-6 and of their tables
-``yearly_means`` and ``yearly_gini``: every city's index is 1 there by definition.
+Zhang & Liu (2024) eq. 6 and docs/methods.md §6. Gathers the DEA variables of
+``[productivity] inputs``, ``good`` and ``bad`` from the accounting table (co2 t,
+gdp_real and capital 10^4 yuan at 2006 prices) or, when it lacks them, from the validated
+panel (employment, 10^4 persons), for the years ``[productivity] years``, and runs
+:func:`carbongap.dea.models.productivity_models`: tables ``luenberger``, ``indices``,
+``lp_status``, ``infeasible``, ``yearly_means`` and ``yearly_gini`` (Figures 2-6).
 """
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from .. import attrition
-from ..config import Config
-from ..dea import luenberger_result
-from ..dea.frontiers import Term, terms
-from ..dea.indices import broken_chains, index_form, yearly_means
+from ..dea.models import productivity_models
 from ..errors import DataError
-from ..inequality import yearly_ginis
 from ..pipeline.stage import Context, StageResult
-from ..pipeline.writer import OutputWriter
 from ..schema import city_schema, columns_by_name, describe_aliases
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..pipeline.writer import OutputWriter
 
 STAGE = "productivity"
 KEYS = ["city_code", "year"]
-#: model -> (indicator -> index name); SPEC section 6, paper section II.4.
-INDEX_NAMES: dict[str, dict[str, str]] = {
-    "production": {"LTFP": "T", "PC": "PC", "EC": "EC"},
-    "green": {"LTFP": "GT", "PC": "GPC", "EC": "GEC"},
-}
-INDEX_COLUMNS: tuple[str, ...] = ("T", "PC", "EC", "GT", "GPC", "GEC")
 #: Figures 4-6: which indices each Gini figure draws.
 GINI_FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "figure4": ("Figure 4. Gini of productivity and green productivity", ("T", "GT")),
@@ -91,132 +74,14 @@ def _dea_frame(ctx: Context) -> pd.DataFrame:
     return frame.sort_values(KEYS, kind="mergesort").reset_index(drop=True)
 
 
-def _status_columns(table: pd.DataFrame, frontier: str) -> list[tuple[Term, str]]:
-    """The S terms of ``frontier`` with a status column in ``table``, and that column."""
-    return [(term, f"{term.name}_status") for term in terms(frontier)
-            if f"{term.name}_status" in table.columns]
-
-
-def _status_rows(table: pd.DataFrame, frontier: str) -> pd.DataFrame:
-    """One row per LP that is not optimal: model, frontier, rts, term, year_pair, ..."""
-    rows = []
-    for term, column in _status_columns(table, frontier):
-        bad = table.loc[table[column] != "optimal"]
-        rows.append(pd.DataFrame({
-            "model": bad["model"].to_numpy(), "frontier": frontier, "rts": term.rts,
-            "term": term.name, "year_pair": _pair_labels(bad),
-            "city_code": bad["city_code"].to_numpy(), "status": bad[column].to_numpy()}))
-    out = pd.concat(rows, ignore_index=True)
-    return out.sort_values(["model", "year_pair", "term", "city_code"],
-                           kind="mergesort").reset_index(drop=True)
-
-
-def _pair_labels(table: pd.DataFrame) -> np.ndarray:
-    return (table["year_from"].astype(str) + "-" + table["year"].astype(str)).to_numpy()
-
-
-def _infeasible_counts(table: pd.DataFrame, frontier: str) -> pd.DataFrame:
-    """LPs and infeasible LPs per model, year pair, term and rts (zeros included)."""
-    rows = []
-    for term, column in _status_columns(table, frontier):
-        flags = table.assign(_inf=(table[column] == "infeasible").astype("int64"),
-                             year_pair=_pair_labels(table))
-        counts = flags.groupby(["model", "year_pair", "year"], sort=True)["_inf"].agg(
-            ["size", "sum"]).reset_index()
-        rows.append(pd.DataFrame({
-            "model": counts["model"], "frontier": frontier, "year_pair": counts["year_pair"],
-            "year": counts["year"], "term": term.name, "rts": term.rts,
-            "lps": counts["size"], "infeasible": counts["sum"]}))
-    out = pd.concat(rows, ignore_index=True)
-    return out.sort_values(["model", "year", "term"], kind="mergesort").reset_index(drop=True)
-
-
-def _figure_tables(indices: pd.DataFrame, bases: dict[str, int | None]
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Yearly means and Ginis of the indices (Figures 2-6), and notes.
-
-    ``bases``: model -> base year of its cumulative index (None in the increment form).
-    The base year, where every city's index is 1 by definition (mean 1, Gini 0), is left
-    out of the figures. Non-positive index values are left out of the Ginis (counted).
-    """
-    means, ginis, notes = [], [], []
-    for model, names in INDEX_NAMES.items():
-        columns = list(names.values())
-        base = bases[model]
-        part = indices.loc[:, [*KEYS, *columns]]
-        if base is not None:
-            part = part.loc[part["year"] > base]
-        means.append(yearly_means(part, columns))
-        positive = part.copy()
-        for column in columns:
-            nonpositive = positive[column] <= 0
-            if nonpositive.any():
-                notes.append(f"{column}: {int(nonpositive.sum())} non-positive index values "
-                             "left out of the Ginis of Figures 4-6")
-                positive.loc[nonpositive, column] = np.nan
-        ginis.append(yearly_ginis(positive, columns))
-    return pd.concat(means, ignore_index=True), pd.concat(ginis, ignore_index=True), notes
-
-
 def compute(ctx: Context) -> StageResult:
     """Tables ``luenberger``, ``indices``, ``lp_status``, ``infeasible``,
-    ``yearly_means``, ``yearly_gini`` (see the module docstring)."""
-    cfg = ctx.config.productivity
-    run = ctx.config.run
-    frame = _dea_frame(ctx)
-    cumulative = cfg.index_form == "cumulative"
-    tables, forms, dropped, notes = [], [], [], []
-    bases: dict[str, int | None] = {}
-    for model in ("production", "green"):
-        bad = cfg.bad if model == "green" else ()
-        label = f"{model} model"
-        result = luenberger_result(frame, cfg.inputs, cfg.good, bad, cfg.frontier,
-                                   prune=cfg.prune, jobs=run.jobs, dask=run.dask,
-                                   progress=ctx.progress, label=label)
-        for reason, part in result.screened.excluded.groupby("reason", sort=False):
-            dropped.append(attrition.exclusions(STAGE, str(reason), part))
-        notes.extend(f"warning: {message}" for message in result.warnings)
-        table = result.table
-        table.insert(2, "model", model)
-        tables.append(table)
-        periods = (list(range(result.periods[0], result.periods[-1] + 1))
-                   if result.periods else None)
-        form = index_form(table, INDEX_NAMES[model], cfg.index_form, periods=periods)
-        forms.append(form)
-        status = table.filter(like="_status")
-        n_bad = int((status != "optimal").to_numpy().sum())
-        n_inf = int((status == "infeasible").to_numpy().sum())
-        notes.append(f"{label}: {len(table)} city-year indicators ({cfg.frontier} frontier), "
-                     f"{status.size} LP terms of which {n_inf} infeasible and "
-                     f"{n_bad - n_inf} otherwise not optimal (NaN, listed in lp_status)")
-        bases[model] = periods[0] if cumulative and periods else None
-        if cumulative and periods:
-            broken = broken_chains(table, INDEX_NAMES[model], form)
-            notes.append(
-                f"{label}: cumulative index, base year {periods[0]} = 1 (the first year "
-                f"with usable data), not drawn in Figures 2-6; of {len(table)} city-year "
-                "indicators, NaN in the cumulative form only because an earlier link of "
-                "the chain is missing or NaN: "
-                + ", ".join(f"{name} {count}" for name, count in broken.items()))
-    luen = pd.concat(tables, ignore_index=True)
-    indices = forms[0].merge(forms[1], on=KEYS, how="outer")
-    indices = indices.sort_values(KEYS, kind="mergesort").reset_index(drop=True)
-    indices = indices.loc[:, [*KEYS, *INDEX_COLUMNS]]
-    means, ginis, figure_notes = _figure_tables(indices, bases)
-    notes.extend(figure_notes)
-    tables_out = {
-        "luenberger": luen,
-        "indices": indices,
-        "lp_status": _status_rows(luen, cfg.frontier),
-        "infeasible": _infeasible_counts(luen, cfg.frontier),
-        "yearly_means": means,
-        "yearly_gini": ginis,
-    }
-    if not cumulative:
-        notes.append(f"index form {cfg.index_form!r}: T = 1 + LTFP, PC = 1 + PC, "
-                     "EC = 1 + EC (likewise GT, GPC, GEC)")
-    return StageResult(tables=tables_out, attrition=attrition.combine(dropped),
-                       notes=tuple(notes))
+    ``yearly_means``, ``yearly_gini`` (:func:`carbongap.dea.models.productivity_models`)."""
+    cfg, run = ctx.config.productivity, ctx.config.run
+    result = productivity_models(_dea_frame(ctx), cfg.inputs, cfg.good, cfg.bad, cfg.frontier,
+                                 cfg.index_form, prune=cfg.prune, jobs=run.jobs,
+                                 dask=run.dask, progress=ctx.progress, stage=STAGE)
+    return StageResult.of(result)
 
 
 def _base_label(indices: pd.DataFrame) -> str:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .. import attrition
 from .._version import __version__
@@ -16,12 +15,14 @@ from ..config import Config
 from ..io.markdown import to_markdown
 from ..pipeline.registry import STAGES
 from ..pipeline.stage import Context, StageResult
-from ..pipeline.writer import OutputWriter
+
+if TYPE_CHECKING:
+    from ..pipeline.writer import OutputWriter
 
 
 def compute(ctx: Context) -> StageResult:
-    """One table, ``report``, with the Markdown text in its single cell."""
-    return StageResult(tables={"report": _frame(render(ctx))})
+    """The text ``REPORT.md``."""
+    return StageResult(tables={}, texts={"REPORT.md": render(ctx)})
 
 
 def render(ctx: Context) -> str:
@@ -48,15 +49,16 @@ def render(ctx: Context) -> str:
                   "data cannot be redistributed. The numbers below show that the pipeline works "
                   "and recovers the generator's truth; they are not the paper's findings.", ""]
     lines += _input_lines(cfg, ctx.inputs)
-    lines += [_r_line(), ""]
+    lines += [_r_line(ctx), ""]
     lines += ["## Stages", "", "| stage | status | remark |", "|---|---|---|"]
     for stage in STAGES:
         if stage.name == "report":
             continue
-        status = ctx.statuses.get(stage.name, "not run")
+        run = ctx.runs.get(stage.name)
+        status = run.status if run else "not run"
         status = "done" if status == "cached" else status  # reuse is run metadata (manifest)
         remark = stage.planned_in if not stage.implemented else _cell(
-            ctx.reasons.get(stage.name, ""))
+            run.reason if run else "")
         lines.append(f"| {stage.name} | {status} | {remark} |")
     lines.append("")
     for name, result in ctx.upstream.items():
@@ -95,20 +97,16 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _r_line() -> str:
-    """Whether the R parts (cross-checks through rpy2) can run on this machine."""
-    from ..r.session import r_unavailable_reason
-
-    problem = r_unavailable_reason()
-    if problem:
-        return f"R parts: **skipped** ({problem})."
+def _r_line(ctx: Context) -> str:
+    """Whether the R parts ran: the probe of the stages that need R, if any did."""
+    state = ctx.capabilities.get("R")
+    if state is None:
+        return "R parts: none in the stages of this run (R was not started)."
+    if not state.available:
+        return f"R parts: **skipped** ({state.reason}; install: {state.install})."
     return "R parts: available (versions in `manifest.json`)."
-
-
-def _frame(text: str) -> pd.DataFrame:
-    return pd.DataFrame({"markdown": [text]})
 
 
 def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     """``REPORT.md``."""
-    out.text("REPORT.md", result.tables["report"]["markdown"].iloc[0])
+    out.text("REPORT.md", result.texts["REPORT.md"])

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from ..config import Config
+from typing import TYPE_CHECKING
+
 from ..loading import load_panel
 from ..pipeline.stage import Context, StageResult
-from ..pipeline.writer import OutputWriter
 from ..validate import coverage
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..pipeline.writer import OutputWriter
 
 
 def compute(ctx: Context) -> StageResult:

@@ -1,0 +1,41 @@
+"""Every option with a fixed set of values, defined once.
+
+The configuration (:mod:`carbongap.config`) checks its keys against these types, and the
+domain functions that take the same option (the DEA frontier, the index form, the SE
+method, ...) check their arguments with :func:`check`, so a new value is added in one
+place. Each type's values are documented in docs/methods.md where the method is.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Literal
+
+#: Reference technology of the Luenberger indicator (docs/methods.md §6).
+Frontier = Literal["contemporaneous", "sequential", "global", "biennial"]
+#: Positive index built from an additive indicator (docs/methods.md §6, index forms).
+IndexForm = Literal["increment", "cumulative"]
+#: Returns to scale of the SBI technology: VRS adds Σλ = 1 (docs/methods.md §6).
+Rts = Literal["crs", "vrs"]
+#: A missing investment year inside a city's series (eq. 7; docs/methods.md §4).
+GapPolicy = Literal["interpolate", "stop"]
+#: Missing values in a Gini: dropped and counted, or an error (eq. 4-5).
+NanPolicy = Literal["drop", "error"]
+#: Region groups of the Dagum decomposition (docs/methods.md §5).
+GroupingName = Literal["paper", "nbs4"]
+#: Standard errors of the quantile regressions, quantreg's names (docs/methods.md §7).
+SeMethod = Literal["nid", "iid", "ker", "boot"]
+
+FRONTIERS: tuple[str, ...] = typing.get_args(Frontier)
+INDEX_FORMS: tuple[str, ...] = typing.get_args(IndexForm)
+RTS: tuple[str, ...] = typing.get_args(Rts)
+GAP_POLICIES: tuple[str, ...] = typing.get_args(GapPolicy)
+NAN_POLICIES: tuple[str, ...] = typing.get_args(NanPolicy)
+GROUPINGS: tuple[str, ...] = typing.get_args(GroupingName)
+SE_METHODS: tuple[str, ...] = typing.get_args(SeMethod)
+
+
+def check(option: str, value: object, choices: tuple[str, ...]) -> None:
+    """ValueError naming ``option`` and the valid choices when ``value`` is not one."""
+    if value not in choices:
+        raise ValueError(f"{option} {value!r} is not one of: {', '.join(choices)}")

@@ -1,0 +1,55 @@
+"""Tables of the LPs that did not give a number (docs/methods.md §6: NaN plus a status).
+
+From an indicator table of :func:`carbongap.dea.luenberger` (with a ``model`` column):
+:func:`lp_status_rows` lists every LP that is not optimal, :func:`infeasible_counts` counts
+LPs and infeasible LPs per model, year pair and S term (zeros included), the table the
+paper's reader needs to judge how often a cross-period LP has no solution.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .frontiers import Term, terms
+
+
+def _status_columns(table: pd.DataFrame, frontier: str) -> list[tuple[Term, str]]:
+    """The S terms of ``frontier`` with a status column in ``table``, and that column."""
+    return [(term, f"{term.name}_status") for term in terms(frontier)
+            if f"{term.name}_status" in table.columns]
+
+
+def _pair_labels(table: pd.DataFrame) -> np.ndarray:
+    return (table["year_from"].astype(str) + "-" + table["year"].astype(str)).to_numpy()
+
+
+def lp_status_rows(table: pd.DataFrame, frontier: str) -> pd.DataFrame:
+    """One row per LP that is not optimal: model, frontier, rts, term, year_pair,
+    city_code, status; sorted by model, year pair, term, city."""
+    rows = []
+    for term, column in _status_columns(table, frontier):
+        bad = table.loc[table[column] != "optimal"]
+        rows.append(pd.DataFrame({
+            "model": bad["model"].to_numpy(), "frontier": frontier, "rts": term.rts,
+            "term": term.name, "year_pair": _pair_labels(bad),
+            "city_code": bad["city_code"].to_numpy(), "status": bad[column].to_numpy()}))
+    out = pd.concat(rows, ignore_index=True)
+    return out.sort_values(["model", "year_pair", "term", "city_code"],
+                           kind="mergesort").reset_index(drop=True)
+
+
+def infeasible_counts(table: pd.DataFrame, frontier: str) -> pd.DataFrame:
+    """LPs and infeasible LPs per model, year pair, term and rts (zeros included)."""
+    rows = []
+    for term, column in _status_columns(table, frontier):
+        flags = table.assign(_inf=(table[column] == "infeasible").astype("int64"),
+                             year_pair=_pair_labels(table))
+        counts = flags.groupby(["model", "year_pair", "year"], sort=True)["_inf"].agg(
+            ["size", "sum"]).reset_index()
+        rows.append(pd.DataFrame({
+            "model": counts["model"], "frontier": frontier, "year_pair": counts["year_pair"],
+            "year": counts["year"], "term": term.name, "rts": term.rts,
+            "lps": counts["size"], "infeasible": counts["sum"]}))
+    out = pd.concat(rows, ignore_index=True)
+    return out.sort_values(["model", "year", "term"], kind="mergesort").reset_index(drop=True)

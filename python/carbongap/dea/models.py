@@ -1,0 +1,130 @@
+"""The paper's two DEA models and the indices, tables and yearly summaries built on them.
+
+Zhang & Liu (2024) section II.3 and docs/methods.md §6. The production model has inputs
+(capital, labour) and the good output real GDP, and gives T, PC, EC; the green model adds
+CO2 as a bad output and gives GT, GPC, GEC. :func:`productivity_models` runs both
+(:func:`carbongap.dea.luenberger_result`), forms the indices in the configured index form
+(:mod:`carbongap.dea.indices`), the LP status tables (:mod:`carbongap.dea.lp_tables`) and
+the yearly means and Ginis of the indices that Figures 2-6 draw.
+
+In the cumulative index form the base year is each model's first year with usable data
+(stated in the notes, with the number of city-years lost to broken chains), and it is left
+out of the yearly summaries: every city's index is 1 there by definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import attrition
+from ..computed import Computed
+from ..inequality import yearly_ginis
+from ..progress import ProgressFactory, null_progress
+from .indices import broken_chains, index_form, yearly_means
+from .lp_tables import infeasible_counts, lp_status_rows
+from .luenberger import luenberger_result
+
+KEYS = ["city_code", "year"]
+#: model -> (indicator -> index name); Zhang & Liu (2024) section II.4.
+INDEX_NAMES: dict[str, dict[str, str]] = {
+    "production": {"LTFP": "T", "PC": "PC", "EC": "EC"},
+    "green": {"LTFP": "GT", "PC": "GPC", "EC": "GEC"},
+}
+INDEX_COLUMNS: tuple[str, ...] = ("T", "PC", "EC", "GT", "GPC", "GEC")
+
+
+def _yearly_summaries(indices: pd.DataFrame, bases: dict[str, int | None]
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Yearly means and Ginis (eq. 4-5) of the indices, and notes.
+
+    ``bases``: model -> base year of its cumulative index (None in the increment form),
+    left out. Non-positive index values are left out of the Ginis (counted in a note).
+    """
+    means, ginis, notes = [], [], []
+    for model, names in INDEX_NAMES.items():
+        columns = list(names.values())
+        base = bases[model]
+        part = indices.loc[:, [*KEYS, *columns]]
+        if base is not None:
+            part = part.loc[part["year"] > base]
+        means.append(yearly_means(part, columns))
+        positive = part.copy()
+        for column in columns:
+            nonpositive = positive[column] <= 0
+            if nonpositive.any():
+                notes.append(f"{column}: {int(nonpositive.sum())} non-positive index values "
+                             "left out of the Ginis of Figures 4-6")
+                positive.loc[nonpositive, column] = np.nan
+        ginis.append(yearly_ginis(positive, columns))
+    return pd.concat(means, ignore_index=True), pd.concat(ginis, ignore_index=True), notes
+
+
+def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
+                        bad: Sequence[str], frontier: str, form: str, *, prune: bool = True,
+                        jobs: int = 1, dask: Any = "",
+                        progress: ProgressFactory = null_progress,
+                        stage: str = "productivity") -> Computed:
+    """Both models on ``frame`` (city_code, year and every DEA variable, in its units).
+
+    ``inputs``, ``good``: the production model; the green model adds ``bad``. ``frontier``
+    and ``form`` (index form) as in :mod:`carbongap.choices`; ``prune``, ``jobs``,
+    ``dask`` and ``progress`` as in :func:`carbongap.dea.luenberger`. ``stage`` labels the
+    attrition rows.
+
+    Returns tables ``luenberger`` (city-year components, S terms, statuses, by model),
+    ``indices`` (city_code, year, T, PC, EC, GT, GPC, GEC), ``lp_status``, ``infeasible``,
+    ``yearly_means`` and ``yearly_gini``; the attrition rows are the unit-periods each
+    model's screening excluded.
+    """
+    cumulative = form == "cumulative"
+    tables, forms, dropped, notes = [], [], [], []
+    bases: dict[str, int | None] = {}
+    for model in ("production", "green"):
+        label = f"{model} model"
+        result = luenberger_result(frame, inputs, good, bad if model == "green" else (),
+                                   frontier, prune=prune, jobs=jobs, dask=dask,
+                                   progress=progress, label=label)
+        for reason, part in result.screened.excluded.groupby("reason", sort=False):
+            dropped.append(attrition.exclusions(stage, str(reason), part))
+        notes.extend(f"warning: {message}" for message in result.warnings)
+        table = result.table
+        table.insert(2, "model", model)
+        tables.append(table)
+        periods = (list(range(result.periods[0], result.periods[-1] + 1))
+                   if result.periods else None)
+        indexed = index_form(table, INDEX_NAMES[model], form, periods=periods)
+        forms.append(indexed)
+        status = table.filter(like="_status")
+        n_bad = int((status != "optimal").to_numpy().sum())
+        n_inf = int((status == "infeasible").to_numpy().sum())
+        notes.append(f"{label}: {len(table)} city-year indicators ({frontier} frontier), "
+                     f"{status.size} LP terms of which {n_inf} infeasible and "
+                     f"{n_bad - n_inf} otherwise not optimal (NaN, listed in lp_status)")
+        bases[model] = periods[0] if cumulative and periods else None
+        if cumulative and periods:
+            broken = broken_chains(table, INDEX_NAMES[model], indexed)
+            notes.append(
+                f"{label}: cumulative index, base year {periods[0]} = 1 (the first year "
+                f"with usable data), not drawn in Figures 2-6; of {len(table)} city-year "
+                "indicators, NaN in the cumulative form only because an earlier link of "
+                "the chain is missing or NaN: "
+                + ", ".join(f"{name} {count}" for name, count in broken.items()))
+    luen = pd.concat(tables, ignore_index=True)
+    indices = forms[0].merge(forms[1], on=KEYS, how="outer")
+    indices = indices.sort_values(KEYS, kind="mergesort").reset_index(drop=True)
+    indices = indices.loc[:, [*KEYS, *INDEX_COLUMNS]]
+    means, ginis, summary_notes = _yearly_summaries(indices, bases)
+    notes.extend(summary_notes)
+    if not cumulative:
+        notes.append(f"index form {form!r}: T = 1 + LTFP, PC = 1 + PC, "
+                     "EC = 1 + EC (likewise GT, GPC, GEC)")
+    return Computed(
+        tables={"luenberger": luen, "indices": indices,
+                "lp_status": lp_status_rows(luen, frontier),
+                "infeasible": infeasible_counts(luen, frontier),
+                "yearly_means": means, "yearly_gini": ginis},
+        attrition=attrition.combine(dropped), notes=tuple(notes))

@@ -1,0 +1,95 @@
+"""One executor for independent tasks: in process, on joblib workers, or on Dask.
+
+Used by the DEA (one task per reference technology), the Gini bootstrap and the
+regression bootstraps. Each task is computed whole by one worker from its own
+arguments (randomness comes from :func:`carbongap.streams.stream`, keyed by the task, not
+from the worker), so results never depend on the executor or the number of workers.
+Tasks are dispatched most costly first (longest-processing-time order, which balances two
+workers well) and returned in the order given.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from .progress import ProgressFactory, null_progress
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+
+@contextlib.contextmanager
+def _dask_client(dask: Any, n_workers: int) -> Iterator[Any]:
+    """A Dask client: the given one, a new LocalCluster ("local"), or a scheduler address."""
+    if not isinstance(dask, str):
+        yield dask
+        return
+    from distributed import Client, LocalCluster
+
+    if dask == "local":
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        with cluster, Client(cluster) as client:
+            yield client
+    else:
+        with Client(dask) as client:
+            yield client
+
+
+def run_tasks(func: Callable[[Task], Result], tasks: Sequence[Task], *, n_jobs: int = 1,
+              dask: Any = "", progress: ProgressFactory = null_progress,
+              description: str = "tasks", cost: Callable[[Task], float] | None = None,
+              weight: Callable[[Task], int] | None = None) -> list[Result]:
+    """``[func(t) for t in tasks]``, computed in parallel, in the order of ``tasks``.
+
+    Parameters
+    ----------
+    func
+        A module-level function (picklable for worker processes).
+    n_jobs
+        Worker processes (joblib ``loky``); 1 computes in this process. With Dask it is
+        the number of workers of a ``"local"`` cluster.
+    dask
+        ``""`` for no Dask, ``"local"`` for a LocalCluster of ``n_jobs`` single-threaded
+        worker processes, a scheduler address such as ``"tcp://host:8786"``, or an
+        existing ``distributed.Client``.
+    progress, description
+        A progress factory and its label; it advances by ``weight(task)`` (default 1)
+        as each task finishes.
+    cost
+        A work estimate per task, used only for the dispatch order (default: as given).
+    """
+    if n_jobs < 1:
+        raise ValueError(f"n_jobs must be >= 1, got {n_jobs}")
+    order = list(range(len(tasks)))
+    if cost is not None:
+        order.sort(key=lambda i: -cost(tasks[i]))
+    size = weight or (lambda _task: 1)
+    results: dict[int, Result] = {}
+    with progress(sum(size(t) for t in tasks), description) as bar:
+        if dask not in ("", None):
+            with _dask_client(dask, n_jobs) as client:
+                from distributed import as_completed
+
+                futures = client.map(func, [tasks[i] for i in order], pure=False)
+                where = {f.key: i for f, i in zip(futures, order, strict=True)}
+                for future in as_completed(futures):
+                    i = where[future.key]
+                    results[i] = future.result()
+                    bar.advance(size(tasks[i]))
+        elif n_jobs == 1 or len(tasks) <= 1:
+            for i in order:
+                results[i] = func(tasks[i])
+                bar.advance(size(tasks[i]))
+        else:
+            from joblib import Parallel, delayed
+
+            runner = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator",
+                              batch_size=1)
+            outputs = runner(delayed(func)(tasks[i]) for i in order)
+            for i, result in zip(order, outputs, strict=True):
+                results[i] = result
+                bar.advance(size(tasks[i]))
+    return [results[i] for i in range(len(tasks))]
