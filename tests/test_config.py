@@ -48,7 +48,7 @@ def test_resolved_toml_round_trips(tmp_path):
     ("run.jobs=0", "jobs must be >= 1"),
     ("nonsense.key=1", "unknown section [nonsense]"),
     ("accounting.depreciation=0.1", "unknown key [accounting] depreciation"),
-    ("regressions.taus=[0.2, 1.2]", "taus must lie in (0, 1)"),
+    ("regressions.taus=[0.2, 1.2]", "taus must be non-empty and lie in (0, 1)"),
     ("productivity.years=[2016, 2006]", "first <= last"),
     ("analysis.years=[2007]", "must have 2 items"),
     ("inequality.correction=1", "must be true or false"),

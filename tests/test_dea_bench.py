@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from carbongap import bench
+from carbongap.bench import dea as bench
 from carbongap.cli import app
 
 

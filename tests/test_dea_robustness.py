@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from carbongap.bench import simulate_panel
+from carbongap.bench.dea import simulate_panel
 from carbongap.dea import highs, luenberger, sbi
 from carbongap.dea.status import INFEASIBLE, OPTIMAL, UNBOUNDED, status_words
 from exact_sbi import sbi_exact

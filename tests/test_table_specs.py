@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from carbongap.errors import ConfigError
-from carbongap.table_specs import FIELDS, default_specs_path, load_table_specs
+from carbongap.tables.specs import FIELDS, default_specs_path, load_table_specs
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "replication/published/published_tables.csv"

@@ -9,6 +9,7 @@ Public API (SPEC section 11)::
     cg.inequality.gini(values)
     cg.dea.sbi(x, y, b)
     cg.dea.luenberger(panel, inputs, good, bad)
+    cg.qreg.fit(data, "lnCO2 ~ lnT + lnP + lnA + lnI", taus=(0.2, 0.4, 0.6, 0.8), se="nid")
     cg.replicate(config=None, data=None, out=None)
 
 Submodules are imported on first use, so ``import carbongap`` stays fast.
@@ -21,7 +22,7 @@ from typing import Any
 
 from ._version import __version__
 
-_SUBMODULES = ("accounting", "inequality", "dea", "synth", "regions", "schema", "config")
+_SUBMODULES = ("accounting", "inequality", "dea", "qreg", "synth", "regions", "schema", "config")
 _FUNCTIONS = {"load_panel": "carbongap.loading", "replicate": "carbongap.pipeline.runner"}
 
 __all__ = ["__version__", *_SUBMODULES, *_FUNCTIONS]

@@ -193,10 +193,34 @@ def bench_dea(
     quiet: QuietOpt = False,
 ) -> None:
     """Speed and memory of the DEA engine on the paper-size (or county-size) job."""
-    from .bench import format_benchmark, run_dea_benchmark
+    from .bench.dea import format_benchmark, run_dea_benchmark
 
     result = run_dea_benchmark("county" if county else "paper", units=units, seed=seed,
                                jobs=jobs, dask=dask, frontier=frontier, prune=prune,
                                repeats=repeats, naive_sample=naive_sample,
                                progress=null_progress if quiet else rich_progress)
     typer.echo(format_benchmark(result))
+
+
+@bench_app.command("qreg")
+def bench_qreg(
+    size: Annotated[list[str] | None, typer.Option(
+        "--size", help="'paper' (N = 2,350) and/or 'county' (N = 56,000); default both.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the simulated data.")] = 0,
+    repeats: Annotated[int, typer.Option(help="Runs per timing (the best is reported).")] = 3,
+    jobs: Annotated[int, typer.Option(help="Workers of the parallel bootstrap timing.")] = 2,
+    r: Annotated[bool, typer.Option("--r/--no-r", help="Also time R quantreg.")] = True,
+    boot: Annotated[bool, typer.Option("--boot/--no-boot",
+                                       help="Also time the bootstrap.")] = True,
+) -> None:
+    """Speed of the quantile regressions against statsmodels and R quantreg (br, fn)."""
+    from .bench.qreg import SIZES, format_qreg_benchmark, run_qreg_benchmark
+
+    chosen = tuple(size or SIZES)
+    unknown = [s for s in chosen if s not in SIZES]
+    if unknown:
+        console.print(f"[red]error[/red] size {unknown[0]!r} is not one of: {', '.join(SIZES)}")
+        raise typer.Exit(2)
+    result = run_qreg_benchmark(chosen, seed=seed, repeats=repeats, jobs=jobs, with_r=r,
+                                boot=boot)
+    typer.echo(format_qreg_benchmark(result))

@@ -104,7 +104,11 @@ class RegressionsConfig:
     """Quantile regressions of Tables 1-8 (SPEC section 7)."""
 
     specs: str = ""  #: table specifications (CSV); "" = the paper's Tables 1-8
+    tables: tuple[int, ...] = ()  #: tables to run; () = every table of the specifications
+    published: str = ""  #: published coefficients (CSV); "" = the paper's
     taus: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8)  #: quantiles
+    #: quantiles of the quantile-process figures (nid bands)
+    process_taus: tuple[float, ...] = tuple(round(0.05 * k, 2) for k in range(1, 20))
     se: SeMethod = "nid"  #: standard errors (quantreg's names)
     cluster: str = ""  #: with se = "boot": resample clusters of this column (e.g. city_code)
     boot_reps: int = 500  #: bootstrap replications for se = "boot"
@@ -231,8 +235,12 @@ def _check_ranges(config: Config) -> None:
         problems.append("[inequality] ci_level must be in (0, 1)")
     if config.inequality.bootstrap_draws < 0:
         problems.append("[inequality] bootstrap_draws must be >= 0")
-    if any(not 0.0 < t < 1.0 for t in config.regressions.taus):
-        problems.append("[regressions] taus must lie in (0, 1)")
+    for key in ("taus", "process_taus"):
+        values = getattr(config.regressions, key)
+        if not values or any(not 0.0 < t < 1.0 for t in values):
+            problems.append(f"[regressions] {key} must be non-empty and lie in (0, 1)")
+    if any(t < 1 for t in config.regressions.tables):
+        problems.append("[regressions] tables must be table numbers >= 1")
     if config.regressions.cluster and config.regressions.se != "boot":
         problems.append(f"[regressions] cluster = {config.regressions.cluster!r} needs se = "
                         f"\"boot\" (a cluster bootstrap), not se = {config.regressions.se!r}")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..table_specs import default_specs_path
+from ..tables.published import default_published_path
+from ..tables.specs import default_specs_path
 from .provenance import DefaultFile
 from .stage import Stage
 
@@ -18,8 +19,9 @@ STAGES: tuple[Stage, ...] = (
           "carbongap.stages.productivity"),
     Stage("analysis_panel", ("validate", "accounting", "productivity"), ("analysis",),
           "carbongap.stages.analysis_panel"),
-    Stage("regressions", ("analysis_panel",), ("regressions",), None,
-          planned_in="quantile regressions of Tables 1-8, SPEC section 7 (not yet built)"),
+    Stage("regressions", ("validate", "analysis_panel"), ("regressions", "analysis"),
+          "carbongap.stages.regressions",
+          files=(("regressions", "specs"), ("regressions", "published"))),
     Stage("exports", ("analysis_panel", "regressions"), ("exports",), None, roots=("exports",),
           planned_in="Stata .dta / do-file and .rds exports, SPEC section 8 (not yet built)"),
     Stage("report", (), (), "carbongap.stages.report", cache=False, sees_all=True),
@@ -31,6 +33,7 @@ STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES)
 #: same (listed in the manifest, part of the cache key of the stage that reads them).
 DEFAULT_FILES: dict[tuple[str, str], DefaultFile] = {
     ("regressions", "specs"): default_specs_path,
+    ("regressions", "published"): default_published_path,
 }
 
 

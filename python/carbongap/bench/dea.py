@@ -22,7 +22,6 @@ Timings on a shared machine are noisy; the report says what was measured and how
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,11 +29,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .dea import luenberger, screen
-from .dea.plan import LuenbergerPlan, plan_luenberger
-from .dea.status import status_words
-from .dea.technology import JobResult, solve_job, split
-from .progress import ProgressFactory, null_progress
+from ..dea import luenberger, screen
+from ..dea.plan import LuenbergerPlan, plan_luenberger
+from ..dea.status import status_words
+from ..dea.technology import JobResult, solve_job, split
+from ..progress import ProgressFactory, null_progress
+from .memory import PeakMemory
 
 #: The two models of SPEC section 6: name -> (inputs, good outputs, bad outputs).
 MODELS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -75,43 +75,6 @@ def simulate_panel(n_units: int = 282, years: tuple[int, int] = (2006, 2016),
         "year": np.tile(years[0] + span, n_units).astype(np.int64),
         "capital": capital.ravel(), "employment": employment.ravel(),
         "gdp_real": gdp.ravel(), "co2": co2.ravel()})
-
-
-class _PeakMemory:
-    """Samples the resident memory of this process and its children (e.g. loky workers)."""
-
-    def __init__(self, interval: float = 0.02) -> None:
-        import psutil
-
-        self._process = psutil.Process()
-        self._interval = interval
-        self._stop = threading.Event()
-        self.peak = 0
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _total(self) -> int:
-        total = self._process.memory_info().rss
-        for child in self._process.children(recursive=True):
-            try:
-                total += child.memory_info().rss
-            except Exception:  # a worker may exit between listing and reading
-                continue
-        return total
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self._total())
-            self._stop.wait(self._interval)
-
-    def __enter__(self) -> _PeakMemory:
-        self.peak = self._total()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self._total())
 
 
 @dataclass(frozen=True)
@@ -252,7 +215,7 @@ def _compare_naive(plans: dict[str, LuenbergerPlan], ours: _Ours, total_lps: int
 
 def _compare_benchmarking(plans: dict[str, LuenbergerPlan], ours: _Ours, total_lps: int,
                           best: float, sample: int, seed: int) -> Comparison:
-    from .r.benchmarking import sbi_dea_add
+    from ..r.benchmarking import sbi_dea_add
 
     seconds = 0.0
     worst = 0.0
@@ -321,7 +284,7 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
     lps_by_model = {m: p.n_lps for m, p in plans.items()}
     total = sum(lps_by_model.values())
     walls = []
-    with _PeakMemory() as memory:
+    with PeakMemory() as memory:
         for _ in range(max(setting["repeats"], 1)):
             started = time.perf_counter()
             for model, (inputs, good, bad) in MODELS.items():
@@ -335,7 +298,7 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
         comparisons.append(_compare_naive(plans, ours, total, best, setting["naive_sample"],
                                           seed))
     if setting["benchmarking_sample"] > 0:
-        from .r.benchmarking import available
+        from ..r.benchmarking import available
 
         if available():
             comparisons.append(_compare_benchmarking(plans, ours, total, best,

@@ -26,12 +26,13 @@ and the field.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from .codebook import BY_NAME
-from .errors import ConfigError
+from ..codebook import BY_NAME
+from ..data import shipped_file
+from ..errors import ConfigError
 
 #: The columns of the file, in order.
 FIELDS: tuple[str, ...] = ("table", "part", "sample", "dependent", "block", "regressors",
@@ -39,7 +40,7 @@ FIELDS: tuple[str, ...] = ("table", "part", "sample", "dependent", "block", "reg
 #: Samples a specification may name: the whole panel or a region group.
 SAMPLES: tuple[str, ...] = ("all", "developed", "underdeveloped", "other")
 #: Where the file lives in a source checkout (relative to the repository root).
-REPOSITORY_PATH = Path("replication/config/tables.csv")
+REPOSITORY_PATH = "replication/config/tables.csv"
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,7 @@ class TableSpec:
 def default_specs_path() -> Path | None:
     """The built-in specifications (the paper's Tables 1-8): the package's copy, or the
     repository's file when running from a source checkout; None if neither exists."""
-    packaged = resources.files("carbongap.data").joinpath("tables.csv")
-    if packaged.is_file():
-        return Path(str(packaged))
-    checkout = Path(__file__).resolve().parents[2] / REPOSITORY_PATH
-    return checkout if checkout.is_file() else None
+    return shipped_file("tables.csv", REPOSITORY_PATH)
 
 
 def _int(value: str, problems: list[str], where: str, name: str) -> int:
@@ -189,3 +186,17 @@ def _check_unique(specs: list[TableSpec], problems: list[str]) -> None:
         keys[key] = 1
         if titles.setdefault(spec.table, spec.title) != spec.title:
             problems.append(f"table {spec.table}: field 'title' differs between its parts")
+
+
+def select_tables(specs: Sequence[TableSpec], tables: Sequence[int]) -> tuple[TableSpec, ...]:
+    """The specifications of ``tables`` (all when empty); ConfigError naming a table the
+    specifications do not have."""
+    if not tables:
+        return tuple(specs)
+    known = sorted({s.table for s in specs})
+    unknown = [t for t in tables if t not in known]
+    if unknown:
+        raise ConfigError(f"[regressions] tables = {list(tables)}: no table "
+                          f"{', '.join(map(str, unknown))} in the specifications (they have "
+                          f"{', '.join(map(str, known))})")
+    return tuple(s for s in specs if s.table in set(tables))

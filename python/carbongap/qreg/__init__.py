@@ -1,0 +1,19 @@
+"""Quantile regression (Koenker & Bassett 1978) with R quantreg's solutions and standard errors.
+
+Public API::
+
+    fit(data, y, x=None, taus=(0.2, 0.4, 0.6, 0.8), se="nid", cluster=None, seed=0)
+        -> QuantRegResults   # params, bse, tvalues, pvalues, conf_int(), objective, ...
+    solve(X, y, tau) -> Solution   # one exact regression quantile (the br vertex)
+
+Modules, one job each: ``ipm`` (Frisch-Newton interior point), ``solver`` (the exact
+vertex and its certificate), ``simplex`` (the HiGHS fallback), ``vcov`` (nid, iid, ker),
+``boot`` (xy and cluster bootstraps), ``results`` (the results object), ``model``
+(``fit``), ``formula`` (``"y ~ a + b"``). docs/methods.md §7.
+"""
+
+from .model import fit
+from .results import QuantRegResults, stars
+from .solver import Solution, solve
+
+__all__ = ["QuantRegResults", "Solution", "fit", "solve", "stars"]

@@ -1,0 +1,125 @@
+"""``carbongap.qreg.fit``: quantile regressions of one model at several τ (eq. 2).
+
+Checks the inputs, builds the design (constant first), fits each τ exactly
+(:mod:`carbongap.qreg.solver`, each τ warm-started from the previous one) and attaches
+the standard errors of the chosen method (:mod:`carbongap.qreg.vcov`,
+:mod:`carbongap.qreg.boot`). docs/methods.md §7.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..choices import SE_METHODS, check
+from ..progress import ProgressFactory, null_progress
+from .boot import bootstrap
+from .formula import parse_formula
+from .results import QuantRegResults
+from .solver import solve
+from .vcov import ANALYTIC
+
+#: Bootstrap replicates when the caller gives none (quantreg's boot.rq default R = 200).
+DEFAULT_REPS = 200
+
+
+def _design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
+            cluster: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(X with the constant first, y, cluster labels); ValueError naming the problem."""
+    columns = [dependent, *regressors, *([cluster] if cluster else [])]
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise ValueError(f"column(s) {', '.join(missing)} not in the data; it has "
+                         f"{', '.join(map(str, data.columns))}")
+    numeric = [dependent, *regressors]
+    values = data.loc[:, numeric].apply(pd.to_numeric, errors="coerce").to_numpy(np.float64)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        counts = ", ".join(f"{numeric[j]} {int(bad[:, j].sum())}"
+                           for j in range(len(numeric)) if bad[:, j].any())
+        rows = np.flatnonzero(bad.any(axis=1))[:5].tolist()
+        raise ValueError(f"missing or non-finite values in {counts} (first rows by "
+                         f"position: {rows}); select complete cases first")
+    if cluster and data[cluster].isna().any():
+        raise ValueError(f"cluster column {cluster!r} has missing values")
+    X = np.column_stack([np.ones(len(values)), values[:, 1:]])
+    if len(values) <= X.shape[1]:
+        raise ValueError(f"{len(values)} observations for {X.shape[1]} coefficients")
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        raise ValueError(f"the regressors {', '.join(regressors)} and the constant are "
+                         "collinear (the design has not full column rank)")
+    labels = data[cluster].to_numpy() if cluster else None
+    return X, values[:, 0], labels
+
+
+def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
+        taus: Sequence[float] = (0.2, 0.4, 0.6, 0.8), se: str = "nid",
+        cluster: str | None = None, seed: int = 0, *, boot_reps: int = DEFAULT_REPS,
+        hs: bool = True, label: Sequence[object] = (), jobs: int = 1, dask: Any = "",
+        progress: ProgressFactory = null_progress) -> QuantRegResults:
+    """Quantile regressions of ``y`` on a constant and ``x`` at each τ in ``taus``.
+
+    Parameters
+    ----------
+    data
+        One row per observation.
+    y, x
+        The dependent column and the regressor columns, or ``y`` a formula
+        ``"y ~ x1 + x2"`` and ``x`` None (:func:`carbongap.qreg.formula.parse_formula`).
+    taus
+        Quantiles in (0, 1).
+    se
+        "nid" (default), "iid", "ker" or "boot" (quantreg's names; docs/methods.md §7).
+    cluster
+        With se = "boot": a column whose values define clusters for quantreg's cluster
+        (wild gradient) bootstrap; None: the xy-pair bootstrap.
+    seed, boot_reps, label
+        Bootstrap seed, replicates and the fit's label in the random streams
+        (:mod:`carbongap.qreg.boot`); the label defaults to the formula.
+    hs
+        Hall-Sheather bandwidth (True, quantreg's default) or Bofinger.
+    jobs, dask, progress
+        Parallel bootstrap replicates (:func:`carbongap.parallel.run_tasks`).
+    """
+    if x is None:
+        dependent, regressors = parse_formula(y)
+    else:
+        dependent, regressors = y, tuple(x)
+    check("se", se, SE_METHODS)
+    if cluster and se != "boot":
+        raise ValueError(f"cluster={cluster!r} needs se='boot' (a cluster bootstrap), "
+                         f"not se={se!r}")
+    taus = tuple(float(t) for t in taus)
+    if not taus or any(not 0.0 < t < 1.0 for t in taus):
+        raise ValueError(f"taus must be non-empty and lie in (0, 1), got {taus}")
+    if se == "boot" and boot_reps < 2:
+        raise ValueError("boot_reps must be at least 2")
+    X, yv, clusters = _design(data, dependent, regressors, cluster)
+    keys = tuple(label) or (f"{dependent} ~ {' + '.join(regressors)}",)
+    coefs, covs, objectives, uniques, methods = [], [], [], [], []
+    draws: dict[float, np.ndarray] = {}
+    failed: dict[float, int] = {}
+    start = None
+    for tau in taus:
+        solution = solve(X, yv, tau, start=start)
+        start = solution.beta
+        if se == "boot":
+            boot = bootstrap(X, yv, tau, solution.beta, reps=boot_reps, seed=seed,
+                             keys=(*keys, tau), clusters=clusters, jobs=jobs, dask=dask,
+                             progress=progress)
+            cov = boot.vcov()
+            draws[tau], failed[tau] = boot.draws, boot.failed
+        else:
+            cov = ANALYTIC[se](X, yv, tau, solution.beta, hs)
+        coefs.append(solution.beta)
+        covs.append(cov)
+        objectives.append(solution.objective)
+        uniques.append(solution.unique)
+        methods.append(solution.method)
+    return QuantRegResults(dependent, tuple(regressors), taus, np.column_stack(coefs),
+                           tuple(covs), len(yv), tuple(objectives), tuple(uniques), se,
+                           cluster or "", boot_reps if se == "boot" else 0, seed,
+                           tuple(methods), draws, failed)

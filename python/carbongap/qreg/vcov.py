@@ -1,0 +1,131 @@
+"""Standard errors of regression quantiles, with the formulas of R quantreg's ``summary.rq``.
+
+docs/methods.md §7. Notation: n observations, p coefficients, β̂(τ) the exact fit,
+r = y − Xβ̂ its residuals, φ and Φ the standard normal density and distribution,
+ε_M = 2.2e-16 (machine epsilon) and ε = √ε_M (quantreg's ``eps`` in summary.rq 5.94).
+
+Bandwidths (Koenker 2005, section 3.4.4), with z = Φ⁻¹(τ) and α = 0.05:
+
+* Hall & Sheather (1988): h = n^(−1/3) Φ⁻¹(1 − α/2)^(2/3) (1.5 φ(z)² / (2z² + 1))^(1/3);
+* Bofinger (1975): h = n^(−1/5) (4.5 φ(z)⁴ / (2z² + 1)²)^(1/5).
+
+``nid`` (Hendricks & Koenker 1992; sandwich of Koenker & Machado 1999): h halved until
+0 < τ ± h < 1; f_i = max(0, 2h / (x_i'(β̂(τ+h) − β̂(τ−h)) − ε));
+V = τ(1 − τ) (X'FX)⁻¹ X'X (X'FX)⁻¹ with F = diag(f).
+
+``iid`` (Koenker 2005, section 3.4.3): the sparsity s = 1/f(F⁻¹(τ)) is the slope of the
+median regression of the order statistics of the residuals, r_(pz+1) ... r_(pz+h+1)
+ordered by |r| and then sorted, on i/(n − p), where pz counts |r_i| < ε and
+h = max(p + 1, ⌈n h_HS⌉); V = s² τ(1 − τ) (X'X)⁻¹.
+
+``ker`` (Powell 1991): h as for nid, then the kernel bandwidth
+κ = (Φ⁻¹(τ + h) − Φ⁻¹(τ − h)) min(sd(r), IQR(r)/1.34) (sd with n − 1, quartiles of
+type 7) and f_i = φ(r_i/κ)/κ in the sandwich above.
+
+The inverses (X'FX)⁻¹ are formed from the QR decomposition of √F X, as quantreg does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy.linalg import solve_triangular
+from scipy.special import ndtri
+
+from .solver import solve
+
+#: quantreg's eps in summary.rq: the square root of the machine epsilon.
+EPS: float = float(np.sqrt(np.finfo(np.float64).eps))
+
+
+def _dnorm(x: np.ndarray | float) -> np.ndarray | float:
+    return np.exp(-0.5 * np.square(x)) / np.sqrt(2.0 * np.pi)
+
+
+def bandwidth(tau: float, n: int, hs: bool = True, alpha: float = 0.05) -> float:
+    """Hall-Sheather (``hs``) or Bofinger bandwidth of the sparsity estimate (module doc)."""
+    z = float(ndtri(tau))
+    f0 = float(_dnorm(z))
+    if hs:
+        return float(n ** (-1.0 / 3.0) * ndtri(1.0 - alpha / 2.0) ** (2.0 / 3.0)
+                     * ((1.5 * f0**2) / (2.0 * z**2 + 1.0)) ** (1.0 / 3.0))
+    return float(n ** -0.2 * ((4.5 * f0**4) / (2.0 * z**2 + 1.0) ** 2) ** 0.2)
+
+
+def _inner_bandwidth(tau: float, n: int, hs: bool) -> float:
+    """The bandwidth halved until τ − h > 0 and τ + h < 1 (quantreg's nid and ker)."""
+    h = bandwidth(tau, n, hs)
+    while tau - h < 0.0 or tau + h > 1.0:
+        h /= 2.0
+    return h
+
+
+def inverse_cross(X: np.ndarray, f: np.ndarray | None = None) -> np.ndarray:
+    """(X'FX)⁻¹ (F = diag(f), default the identity) from the QR factor of √F X."""
+    Z = X if f is None else np.sqrt(f)[:, None] * X
+    R = np.linalg.qr(Z, mode="r")
+    Rinv = solve_triangular(R, np.eye(R.shape[0]))
+    return Rinv @ Rinv.T
+
+
+def sandwich(X: np.ndarray, f: np.ndarray, tau: float) -> np.ndarray:
+    """τ(1 − τ) (X'FX)⁻¹ X'X (X'FX)⁻¹ (Koenker & Machado 1999); NaN where X'FX is
+    singular (too few observations with a positive density estimate, far in a tail)."""
+    try:
+        H = inverse_cross(X, f)
+    except np.linalg.LinAlgError:
+        return np.full((X.shape[1], X.shape[1]), np.nan)
+    return tau * (1.0 - tau) * H @ (X.T @ X) @ H
+
+
+def nid_density(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
+                hs: bool = True) -> tuple[np.ndarray, float]:
+    """The nid density estimates f_i and the bandwidth h (module docstring)."""
+    h = _inner_bandwidth(tau, len(y), hs)
+    high = solve(X, y, tau + h, start=beta).beta
+    low = solve(X, y, tau - h, start=beta).beta
+    dyhat = X @ (high - low)
+    return np.maximum(0.0, (2.0 * h) / (dyhat - EPS)), h
+
+
+def vcov_nid(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
+             hs: bool = True) -> np.ndarray:
+    """Covariance of β̂(τ) under non-identically distributed errors (``se = "nid"``)."""
+    f, _ = nid_density(X, y, tau, beta, hs)
+    return sandwich(X, f, tau)
+
+
+def vcov_iid(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
+             hs: bool = True) -> np.ndarray:
+    """Covariance of β̂(τ) under iid errors (``se = "iid"``)."""
+    n, p = X.shape
+    resid = y - X @ beta
+    pz = int(np.sum(np.abs(resid) < EPS))
+    h = max(p + 1, int(np.ceil(n * bandwidth(tau, n, hs))))
+    ir = np.arange(pz + 1, h + pz + 2)  # quantreg's 1-based (pz + 1):(h + pz + 1)
+    by_size = resid[np.argsort(np.abs(resid), kind="stable")]
+    ordered = np.sort(by_size[ir - 1])
+    design = np.column_stack([np.ones(ir.size), ir / (n - p)])
+    sparsity = solve(design, ordered, 0.5).beta[1]
+    return sparsity**2 * tau * (1.0 - tau) * inverse_cross(X)
+
+
+def vcov_ker(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
+             hs: bool = True) -> np.ndarray:
+    """Covariance of β̂(τ) with Powell's kernel estimate (``se = "ker"``)."""
+    h = _inner_bandwidth(tau, len(y), hs)
+    uhat = y - X @ beta
+    q1, q3 = np.quantile(uhat, [0.25, 0.75])
+    kappa = float((ndtri(tau + h) - ndtri(tau - h))
+                  * min(float(np.std(uhat, ddof=1)), (q3 - q1) / 1.34))
+    f = np.asarray(_dnorm(uhat / kappa)) / kappa
+    return sandwich(X, f, tau)
+
+
+#: The analytic SE methods by quantreg's name.
+ANALYTIC: dict[str, Callable[..., np.ndarray]] = {
+    "nid": vcov_nid,
+    "iid": vcov_iid,
+    "ker": vcov_ker,
+}

@@ -1,0 +1,82 @@
+"""Every cell of Tables 1-8: one quantile regression per specification and τ (eq. 2).
+
+docs/methods.md §7. Each specification (:mod:`carbongap.tables.specs`) selects its sample
+from the regression panel (all city-years, or one region group) and is fitted at every τ
+by :func:`carbongap.qreg.fit`; the results are stacked into one long table, the source of
+every table, figure and score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..progress import ProgressFactory, null_progress
+from ..qreg import QuantRegResults, fit
+from .specs import TableSpec
+
+#: Columns of the long estimates table, in order.
+ESTIMATE_COLUMNS: tuple[str, ...] = (
+    "table", "part", "sample", "dependent", "block", "term", "tau", "coef", "se", "t", "p",
+    "stars", "n", "objective", "unique", "solver")
+
+
+@dataclass(frozen=True)
+class FitOptions:
+    """How every cell is estimated (the ``[regressions]`` keys that change numbers)."""
+
+    taus: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8)
+    se: str = "nid"
+    cluster: str = ""
+    boot_reps: int = 500
+    seed: int = 0
+
+
+def sample_of(panel: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """The rows of the regression panel a specification uses."""
+    return panel if spec.sample == "all" else panel.loc[panel["group"] == spec.sample]
+
+
+def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: FitOptions, *,
+             taus: Sequence[float] | None = None, se: str | None = None, jobs: int = 1,
+             dask: Any = "", progress: ProgressFactory = null_progress) -> QuantRegResults:
+    """One specification at ``taus`` (default the options') with its standard errors."""
+    method = se or options.se
+    return fit(sample_of(panel, spec), spec.dependent, spec.regressors,
+               taus=tuple(taus or options.taus), se=method,
+               cluster=(options.cluster or None) if method == "boot" else None,
+               seed=options.seed, boot_reps=options.boot_reps,
+               label=("table", spec.table, "part", spec.part), jobs=jobs, dask=dask,
+               progress=progress)
+
+
+def estimates_frame(spec: TableSpec, result: QuantRegResults) -> pd.DataFrame:
+    """The long rows of one fitted specification (:data:`ESTIMATE_COLUMNS`)."""
+    frame = result.to_frame()
+    by_tau = {tau: (obj, uniq, method) for tau, obj, uniq, method in
+              zip(result.taus, result.objectives, result.uniques, result.methods, strict=True)}
+    frame["objective"] = frame["tau"].map(lambda t: by_tau[t][0])
+    frame["unique"] = frame["tau"].map(lambda t: by_tau[t][1])
+    frame["solver"] = frame["tau"].map(lambda t: by_tau[t][2])
+    for name in ("table", "part", "sample", "dependent", "block"):
+        frame[name] = getattr(spec, name)
+    return frame.loc[:, list(ESTIMATE_COLUMNS)]
+
+
+def estimate_tables(panel: pd.DataFrame, specs: Sequence[TableSpec], options: FitOptions,
+                    *, jobs: int = 1, dask: Any = "",
+                    progress: ProgressFactory = null_progress
+                    ) -> tuple[pd.DataFrame, dict[tuple[int, int], QuantRegResults]]:
+    """The long estimates of every specification, and each fit's results object."""
+    results: dict[tuple[int, int], QuantRegResults] = {}
+    frames = []
+    with progress(len(specs), "quantile regressions (Tables 1-8)") as bar:
+        for spec in specs:
+            result = fit_spec(panel, spec, options, jobs=jobs, dask=dask)
+            results[(spec.table, spec.part)] = result
+            frames.append(estimates_frame(spec, result))
+            bar.advance()
+    return pd.concat(frames, ignore_index=True), results

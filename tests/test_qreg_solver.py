@@ -1,0 +1,123 @@
+"""Exact regression quantiles: hand-derivable cases, non-uniqueness, an independent LP."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from carbongap.qreg import solver
+from carbongap.qreg.solver import check_function, solve
+from qreg_reference import linprog_quantile
+
+#: Two exact solutions of the same LP agree to rounding; 1e-9 relative is the SPEC target.
+EXACT = 1e-9
+
+
+def _data(n: int, seed: int = 0, p: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([np.ones(n), rng.normal(size=(n, p - 1))])
+    y = X @ np.arange(1.0, p + 1.0) + rng.standard_t(3, size=n) * (1 + 0.5 * np.abs(X[:, 1]))
+    return X, y
+
+
+@pytest.mark.parametrize("tau", [0.1, 0.37, 0.9])
+def test_intercept_only_is_the_sample_quantile(tau):
+    rng = np.random.default_rng(5)
+    y = rng.permutation(np.arange(1.0, 102.0)) * 1.5  # n = 101, n tau not an integer
+    fit = solve(np.ones((101, 1)), y, tau)
+    k = int(np.ceil(101 * tau))  # the order statistic y_(ceil(n tau)) minimises sum rho
+    assert fit.beta[0] == np.sort(y)[k - 1]
+    assert fit.unique
+    assert fit.objective == pytest.approx(float(check_function(y - fit.beta[0], tau).sum()),
+                                          rel=1e-15)
+
+
+def test_two_groups_give_each_group_quantile():
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(0, 1, 41), rng.normal(5, 2, 61)
+    X = np.column_stack([np.ones(102), np.r_[np.zeros(41), np.ones(61)]])
+    fit = solve(X, np.r_[a, b], 0.25)
+    assert fit.beta[0] == np.sort(a)[int(np.ceil(41 * 0.25)) - 1]
+    assert fit.beta[0] + fit.beta[1] == pytest.approx(np.sort(b)[int(np.ceil(61 * 0.25)) - 1],
+                                                      rel=1e-15)
+
+
+def test_a_degenerate_case_is_flagged_not_failed():
+    # Even n at the median: every value between the two middle points is optimal.
+    y = np.array([3.0, 1.0, 4.0, 1.5, 9.0, 2.6])
+    fit = solve(np.ones((6, 1)), y, 0.5)
+    assert not fit.unique
+    assert 2.6 <= fit.beta[0] <= 3.0
+    assert fit.objective == pytest.approx(0.5 * float(np.abs(y - 2.8).sum()), rel=1e-14)
+
+
+def test_ties_in_the_response_are_flagged():
+    X = np.column_stack([np.ones(8), [0, 0, 1, 1, 2, 2, 3, 3]])
+    y = np.array([1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0])  # on a line: many zero residuals
+    fit = solve(X, y, 0.3)
+    np.testing.assert_allclose(fit.beta, [1.0, 1.0], rtol=1e-14)
+    assert not fit.unique and fit.objective == pytest.approx(0.0, abs=1e-14)
+
+
+@pytest.mark.parametrize(("n", "tau"), [(200, 0.2), (200, 0.5), (300, 0.83)])
+def test_equals_an_independent_primal_lp(n, tau):
+    X, y = _data(n, seed=n)
+    fit = solve(X, y, tau)
+    beta, objective = linprog_quantile(X, y, tau)
+    assert fit.unique
+    np.testing.assert_allclose(fit.beta, beta, rtol=EXACT)
+    assert fit.objective == pytest.approx(objective, rel=EXACT)
+    r = y - X @ fit.beta
+    assert np.sum(np.abs(r) < 1e-9) == X.shape[1]  # a vertex: p exact fits
+
+
+def test_band_preprocessing_gives_the_same_vertex(monkeypatch):
+    # n = 3000 > PREPROCESS_MIN: the shrunk LP (cold, from a subsample; warm, from a start)
+    # gives exactly the vertex of the plain interior point on all observations.
+    X, y = _data(3000, seed=7)
+    banded = solve(X, y, 0.7)
+    warm = solve(X, y, 0.7, start=solve(X, y, 0.6).beta)
+    monkeypatch.setattr(solver, "PREPROCESS_MIN", 10**9)
+    plain = solve(X, y, 0.7)
+    assert banded.method == warm.method == "ipm-band" and plain.method == "ipm"
+    np.testing.assert_array_equal(banded.basis, plain.basis)
+    np.testing.assert_allclose(banded.beta, plain.beta, rtol=1e-13)
+    np.testing.assert_allclose(warm.beta, plain.beta, rtol=1e-13)
+
+
+def test_a_too_narrow_band_is_widened():
+    X, y = _data(4000, seed=3)
+    fit = solve(X, y, 0.5, start=np.zeros(4), band=20)  # a poor start, a tiny band
+    ref = solve(X, y, 0.5)
+    np.testing.assert_allclose(fit.beta, ref.beta, rtol=1e-13)
+
+
+def test_weights_equal_repeated_rows():
+    X, y = _data(150, seed=2)
+    counts = np.random.default_rng(0).integers(1, 4, size=150).astype(float)
+    weighted = solve(X, y, 0.4, weights=counts)
+    repeated = solve(np.repeat(X, counts.astype(int), axis=0),
+                     np.repeat(y, counts.astype(int)), 0.4)
+    np.testing.assert_allclose(weighted.beta, repeated.beta, rtol=1e-12)
+    assert weighted.objective == pytest.approx(repeated.objective, rel=1e-12)
+
+
+def test_gradient_shift_matches_the_primal_lp():
+    X, y = _data(250, seed=4)
+    g = np.array([3.0, -2.0, 1.0, 0.5])
+    fit = solve(X, y, 0.3, shift=g)
+    beta, _ = linprog_quantile(X, y, 0.3, shift=g)
+    np.testing.assert_allclose(fit.beta, beta, rtol=EXACT)
+
+
+def test_simplex_fallback_when_the_interior_point_cannot_be_certified(monkeypatch):
+    X, y = _data(120, seed=9)
+    from carbongap.qreg import ipm
+
+    def poor(X, y, tau, u=None, g=None, **kwargs):
+        return ipm.IpmResult(np.zeros(X.shape[1]), np.full(len(y), 0.5), 1, False)
+
+    monkeypatch.setattr(solver, "frisch_newton", poor)
+    fit = solve(X, y, 0.6)
+    assert fit.method == "simplex" and fit.unique
+    np.testing.assert_allclose(fit.beta, linprog_quantile(X, y, 0.6)[0], rtol=EXACT)
