@@ -1,4 +1,4 @@
-"""An exact SBI reference for tests: the SPEC section 6 LP solved in rational arithmetic.
+"""An exact SBI reference for tests: the docs/methods.md §6 LP solved in rational arithmetic.
 
 Every float input is converted exactly to a ``fractions.Fraction`` and the LP is solved
 by a two-phase tableau simplex with Bland's rule (no cycling, no rounding), so the
@@ -84,7 +84,7 @@ def solve_lp(cost: list[Fraction], matrix: list[list[Fraction]], rhs: list[Fract
 
 def sbi_exact(point: np.ndarray, reference: np.ndarray, dims: tuple[int, int, int],
               rts: str, direction: np.ndarray | None = None) -> tuple[str, float]:
-    """The SBI of ``point`` = [x, y, b] against ``reference`` (K, N + M + J), SPEC §6.
+    """The SBI of ``point`` = [x, y, b] against ``reference`` (K, N + M + J), docs/methods.md §6.
 
     Direction g = ``direction`` (positive), by default the observed point. Returns
     (status, value as float or NaN).

@@ -1,4 +1,4 @@
-"""Perpetual inventory (Zhang & Liu 2024 eq. 7; SPEC section 4), worked by hand.
+"""Perpetual inventory (Zhang & Liu 2024 eq. 7; docs/methods.md §4), worked by hand.
 
 Province 13: base stock 1000; provincial FAI 100 every year; new fixed assets 80, 90,
 100, 110 (2006-2009); FAI price index 100, 105, 110, 120 (2006 = 100).
@@ -161,7 +161,7 @@ def test_missing_base_stock_and_years_before_base() -> None:
 
 
 def test_blank_provincial_fai_in_the_base_year_is_an_error() -> None:
-    # Without it every city of the province would silently start late (SPEC section 4).
+    # Without it every city of the province would silently start late (docs/methods.md §4).
     provinces = _provinces((2006, 2007))
     provinces.loc[provinces["year"] == 2006, "fai_province"] = np.nan
     with pytest.raises(DataError, match=r"prov.csv: column 'fai_province' has no value in the "

@@ -1,6 +1,6 @@
-"""Eq. 3 emissions, factor sets and scope-2 electricity (SPEC section 4).
+"""Eq. 3 emissions, factor sets and scope-2 electricity (docs/methods.md §4).
 
-Every expected value is computed by hand from the SPEC section 4 table, written out:
+Every expected value is computed by hand from the docs/methods.md §4 table, written out:
 NCV (per panel unit, GJ) x carbon content (t C per GJ) x oxidation x 44/12.
 """
 

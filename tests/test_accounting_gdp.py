@@ -1,4 +1,4 @@
-"""Real GDP at base-year prices: gdp / (D_t / D_base) (SPEC section 4)."""
+"""Real GDP at base-year prices: gdp / (D_t / D_base) (docs/methods.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Stage analysis_panel: logs of eq. 2, complete cases, zeros and gaps counted (SPEC 7, 10)."""
+"""Stage analysis_panel: logs of eq. 2, complete cases, zeros and gaps counted.
+
+docs/methods.md §7 and §10.
+"""
 
 from __future__ import annotations
 

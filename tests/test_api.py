@@ -1,4 +1,4 @@
-"""The public API of SPEC section 11 on a tiny synthetic panel."""
+"""The public API of docs/methods.md §11 on a tiny synthetic panel."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_spec_section_11_names_work_together():
     assert abs(cg.inequality.gini(values) - pairs / (2 * len(values) ** 2 * values.mean())) < 1e-12
     result = cg.dea.sbi(np.array([[1.0, 1.0], [2.0, 2.0]]), np.array([[1.0], [1.0]]), rts="vrs")
     # Unit 2 uses twice unit 1's inputs for the same output: slacks 1 and 1 on inputs of
-    # direction (2, 2): S = (1/2)(1/2)(1/2 + 1/2) = 0.25 (SPEC section 6, N = 2, M = 1).
+    # direction (2, 2): S = (1/2)(1/2)(1/2 + 1/2) = 0.25 (docs/methods.md §6, N = 2, M = 1).
     np.testing.assert_allclose(result.values, [0.0, 0.25], atol=1e-12)
     assert callable(cg.dea.luenberger)
     assert callable(cg.replicate)

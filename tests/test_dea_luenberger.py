@@ -1,4 +1,4 @@
-"""carbongap.dea.luenberger: S terms, the SPEC section 6 decomposition, frontiers, panels."""
+"""carbongap.dea.luenberger: S terms, the docs/methods.md §6 decomposition, frontiers, panels."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def _technology(frontier: str, role: str, pair: tuple[int, int], years: list[int
 @pytest.mark.parametrize("bad", [[], BAD])
 def test_components_from_eight_directly_computed_s_terms(frontier, bad):
     # Every S term recomputed with sbi() on the technology of its definition, then the
-    # formulas applied here: SPEC section 6 for the adjacent frontiers, the pooled forms
+    # formulas applied here: docs/methods.md §6 for the adjacent frontiers, the pooled forms
     # of carbongap.dea.decomposition for global and biennial. The panel has decreasing
     # returns and heterogeneous cities, so CRS and VRS terms differ (LSEC and LTPSC are
     # far from 0): a swapped CRS/VRS term, or a swapped period, would show.
@@ -308,7 +308,7 @@ def test_year_pairs_are_calendar_pairs_only():
 @pytest.mark.parametrize("how", ["co2 missing", "rows absent"])
 def test_a_lost_year_breaks_its_pairs_and_each_loss_is_listed(how):
     # No usable 2008 for the green model (every CO2 missing, or no 2008 rows at all): the
-    # pairs 2007-2008 and 2008-2009 are lost; 2007 and 2009 never form a pair (SPEC 6).
+    # pairs 2007-2008 and 2008-2009 are lost; 2007 and 2009 never form a pair (docs/methods.md §6).
     panel = _panel(13, n=5, years=range(2006, 2011))
     if how == "co2 missing":
         panel.loc[panel.year == 2008, "co2"] = np.nan

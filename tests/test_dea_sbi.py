@@ -1,4 +1,4 @@
-"""carbongap.dea.sbi: the SBI LP of SPEC section 6 on hand-solved cases and known truths."""
+"""carbongap.dea.sbi: the SBI LP of docs/methods.md §6 on hand-solved cases and known truths."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def test_efficient_units_score_zero_and_slacks_reproduce_the_value():
     r = sbi(x, y, b, rts="vrs", return_solution=True)
     # The unit with the smallest capital is VRS-efficient (nothing uses less of it).
     assert r.values[np.argmin(x[:, 0])] == pytest.approx(0.0, abs=1e-12)
-    # Constraints and objective of SPEC section 6 hold at the returned solution.
+    # Constraints and objective of docs/methods.md §6 hold at the returned solution.
     lam = r.lambdas
     np.testing.assert_allclose(lam @ x + r.slacks_x, x, rtol=1e-9)
     np.testing.assert_allclose(lam @ y - r.slacks_y, y, rtol=1e-9)
@@ -169,7 +169,7 @@ def test_known_crs_frontier_and_inefficiency_recovered():
     y = 2.0 * x * np.exp(-u)
     r = sbi(x, y, rts="crs")
     np.testing.assert_allclose(r.values, 0.5 * np.expm1(u), rtol=1e-10, atol=1e-12)
-    # The SBI ranks units as the latent inefficiency does (SPEC section 12).
+    # The SBI ranks units as the latent inefficiency does (docs/methods.md §12).
     assert (np.argsort(r.values, kind="mergesort") == np.argsort(u, kind="mergesort")).all()
 
 

@@ -42,7 +42,7 @@ def test_yearly_ginis_of_city_totals_equal_the_double_sum(ceads: pd.DataFrame) -
     for year, value in zip(out["year"], out["gini"], strict=True):
         x = ceads.loc[ceads["year"] == year, "co2"].to_numpy()
         assert value == pytest.approx(double_sum_gini(x), abs=EXACT), year
-    # SPEC section 12: the yearly Gini of CEADs city totals is about 0.45-0.50 (2006-2019)
+    # docs/methods.md §12: the yearly Gini of CEADs city totals is about 0.45-0.50 (2006-2019)
     window = out.loc[out["year"].between(2006, 2019), "gini"]
     assert window.between(0.44, 0.51).all()
 

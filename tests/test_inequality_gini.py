@@ -11,7 +11,7 @@ import pytest
 from carbongap.errors import DataError
 from carbongap.inequality import gini, gini_sorted_rows, yearly_gini, yearly_ginis
 
-EXACT = 1e-12  # SPEC section 5: the sorted form must equal the double sum to 1e-12
+EXACT = 1e-12  # docs/methods.md §5: the sorted form must equal the double sum to 1e-12
 
 
 def double_sum(x: np.ndarray, w: np.ndarray | None = None) -> float:

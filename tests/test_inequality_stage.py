@@ -16,7 +16,7 @@ from carbongap.pipeline.writer import OutputWriter
 from carbongap.stages import inequality
 
 EXACT = 1e-12
-#: provinces: 11, 32 developed; 51, 62 underdeveloped; 14, 42 other (SPEC section 3)
+#: provinces: 11, 32 developed; 51, 62 underdeveloped; 14, 42 other (docs/methods.md §3)
 PROVINCES = (11, 32, 51, 62, 14, 42)
 GROUP = {11: "developed", 32: "developed", 51: "underdeveloped", 62: "underdeveloped",
          14: "other", 42: "other"}

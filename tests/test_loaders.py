@@ -1,4 +1,4 @@
-"""Loaders: CSV, Excel and Stata panels, Chinese headers, unit aliases (SPEC section 3)."""
+"""Loaders: CSV, Excel and Stata panels, Chinese headers, unit aliases (docs/methods.md §3)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,8 @@ from carbongap.qreg import solver
 from carbongap.qreg.solver import check_function, solve
 from qreg_reference import linprog_quantile
 
-#: Two exact solutions of the same LP agree to rounding; 1e-9 relative is the SPEC target.
+#: Two exact solutions of the same LP agree to rounding; 1e-9 relative is the target of
+#: docs/methods.md §7.
 EXACT = 1e-9
 
 

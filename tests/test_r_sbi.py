@@ -1,9 +1,9 @@
-"""The SBI against independent R implementations (SPEC section 9).
+"""The SBI against independent R implementations (docs/methods.md §9).
 
-``carbongap/r/sbi_lpsolve.R`` is a separate SBI written in R from the SPEC section 6
+``carbongap/r/sbi_lpsolve.R`` is a separate SBI written in R from the docs/methods.md §6
 formula and solved with lpSolve; it must agree with the HiGHS engine to 1e-8 in value and
 exactly in status, on own-technology and cross-period problems (with infeasible LPs),
-CRS and VRS, with and without bad outputs. Benchmarking's ``dea.add`` (SPEC section 9
+CRS and VRS, with and without bad outputs. Benchmarking's ``dea.add`` (docs/methods.md §9
 rescaling) is compared where the package is installed.
 """
 

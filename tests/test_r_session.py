@@ -1,4 +1,4 @@
-"""The rpy2 session helpers (SPEC section 9). Marked ``r``: in CI a missing R fails these."""
+"""The rpy2 session helpers (docs/methods.md §9). Marked ``r``: in CI a missing R fails these."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def test_r_and_required_packages_are_usable():
     assert set(versions) == {"R", "rpy2", "quantreg", "lpSolve", "haven"}
     major, minor = (int(x) for x in versions["R"].split(".")[:2])
     assert (major, minor) >= (4, 2)
-    if (major, minor) < (4, 5):  # rpy2 3.6 needs R >= 4.5 (SPEC section 9)
+    if (major, minor) < (4, 5):  # rpy2 3.6 needs R >= 4.5 (docs/methods.md §9)
         assert versions["rpy2"].startswith("3.5.")
 
 

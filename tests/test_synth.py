@@ -1,6 +1,6 @@
 """The synthetic default panel: contract, determinism, shapes and accounting identities.
 
-Calibration against SPEC section 12 is in test_synth_calibration.py, the known truth
+Calibration against docs/methods.md §12 is in test_synth_calibration.py, the known truth
 (quantile coefficients, DEA frontier) in test_synth_truth.py and the mess in
 test_synth_mess.py.
 """
@@ -214,7 +214,7 @@ def test_output_is_frontier_times_efficiency_and_frontier_by_hand(default):
 
 
 def test_latent_indices_by_hand(default):
-    """SPEC section 6 formulas with S_r(s) = (exp(D_r(s)) - 1) / 2 on the true frontier."""
+    """docs/methods.md §6 formulas with S_r(s) = (exp(D_r(s)) - 1) / 2 on the true frontier."""
     truth = default.truth.set_index(["city_code", "year"])
     code = truth.index.get_level_values(0)[20]
     before, now = truth.loc[(code, 2011)], truth.loc[(code, 2012)]

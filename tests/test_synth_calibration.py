@@ -1,6 +1,7 @@
-"""Magnitudes of the synthetic panel against SPEC section 12 and public statistics.
+"""Magnitudes of the synthetic panel against docs/methods.md §12 and public statistics.
 
-Tolerance of a quantile: the generator hits the SPEC targets only approximately (realised
+Tolerance of a quantile: the generator hits the targets of docs/methods.md §12 only
+approximately (realised
 GDP departs from the calibrated potential GDP through the base-year capital allocation
 of eq. 7 and through inefficiency; CO2 comes from a model, not from a quantile map).
 Measured at 5000 cities (seed 1), where sampling error is small, every target quantile
@@ -20,7 +21,7 @@ from scipy.stats import norm
 from carbongap.synth import generate
 
 PROBS = np.array([0.05, 0.25, 0.50, 0.75, 0.95])
-#: SPEC section 12 targets at PROBS.
+#: docs/methods.md §12 targets at PROBS.
 CO2_2010_MT = np.array([3.5, 12.0, 23.0, 41.0, 99.0])
 GDP_2006_1E8 = np.array([54.0, 191.0, 382.0, 675.0, 2146.0])
 GDP_2016_1E8 = np.array([200.0, 715.0, 1312.0, 2405.0, 6712.0])

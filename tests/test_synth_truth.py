@@ -105,7 +105,7 @@ def default_truth() -> pd.DataFrame:
 
 @pytest.mark.parametrize("rts", ["vrs", "crs"])
 def test_sbi_on_noise_free_data_scores_frontier_units_zero(default_truth, rts):
-    """SPEC section 12: the DEA truth is the generator's frontier and inefficiency.
+    """docs/methods.md §12: the DEA truth is the generator's frontier and inefficiency.
 
     Against the true constant-returns Cobb-Douglas frontier the SBI is an increasing
     function of u alone, 0 at u = 0; a DEA frontier from 282 cities lies inside the true

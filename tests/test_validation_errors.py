@@ -1,4 +1,4 @@
-"""One test per bad-input case of SPEC section 10: the message names file, column and rows.
+"""One test per bad-input case of docs/methods.md §10: the message names file, column and rows.
 
 Row numbers are spreadsheet rows: header = row 1, so data row i (0-based) is row i + 2.
 """

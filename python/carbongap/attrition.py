@@ -1,4 +1,4 @@
-"""The attrition log: which city-years each stage removed, and why (SPEC section 10).
+"""The attrition log: which city-years each stage removed, and why (docs/methods.md §10).
 
 Stages build exclusion frames with :func:`exclusions` and return them; the runner
 concatenates them and writes the detail and the summary next to the outputs.

@@ -1,4 +1,4 @@
-"""Input checks shared by validation and the accounting functions (SPEC section 10).
+"""Input checks shared by validation and the accounting functions (docs/methods.md §10).
 
 Every failure raises :class:`~carbongap.errors.DataError` naming the source, the column
 (and the header it was read from, when given) and the offending rows: by spreadsheet
@@ -110,7 +110,7 @@ def require_known_provinces(frame: pd.DataFrame, source: str, keys: Sequence[str
 def city_keys(panel: pd.DataFrame, source: str = "panel") -> pd.DataFrame:
     """city_code, year, province_code of a panel, checked; province from city_code if absent.
 
-    The province code is the first two digits of the GB/T 2260 city code (SPEC section 3).
+    The province code is the first two digits of the GB/T 2260 city code (docs/methods.md §3).
     """
     require_columns(panel, CITY_KEYS, source, "any accounting", city_schema())
     present = [c for c in (*CITY_KEYS, "province_code") if c in panel]

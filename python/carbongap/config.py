@@ -1,4 +1,4 @@
-"""The run configuration: every choice of the SPEC, with the paper's values as defaults.
+"""The run configuration: every choice of docs/methods.md, with the paper's values as defaults.
 
 ``replication/config/paper.toml`` spells out the same defaults with a comment per key
 (a test keeps the two identical). A configuration is built from those defaults, an
@@ -49,7 +49,7 @@ class DataConfig:
 
 @dataclass(frozen=True)
 class ValidateConfig:
-    """Validation of the raw panel (SPEC section 10)."""
+    """Validation of the raw panel (docs/methods.md §10)."""
 
     years: tuple[int, int] = (2006, 2019)  #: study window; rows outside are excluded, counted
     magnitude_warnings: bool = True  #: warn when a column's median suggests a unit mistake
@@ -57,7 +57,7 @@ class ValidateConfig:
 
 @dataclass(frozen=True)
 class AccountingConfig:
-    """Emission, real-GDP and capital accounting (SPEC section 4)."""
+    """Emission, real-GDP and capital accounting (docs/methods.md §4)."""
 
     factors: str = "paper"  #: "paper", "ipcc2006", or a path to a factor CSV
     electricity: bool = False  #: add scope-2 electricity emissions (off in the paper)
@@ -69,7 +69,7 @@ class AccountingConfig:
 
 @dataclass(frozen=True)
 class InequalityConfig:
-    """Gini coefficients and their decomposition (SPEC section 5)."""
+    """Gini coefficients and their decomposition (docs/methods.md §5)."""
 
     correction: bool = False  #: multiply by n/(n-1) (the paper does not)
     nan_policy: NanPolicy = "drop"  #: "drop" missing values (counted, logged) or "error"
@@ -81,7 +81,7 @@ class InequalityConfig:
 
 @dataclass(frozen=True)
 class ProductivityConfig:
-    """SBI Luenberger productivity (SPEC section 6)."""
+    """SBI Luenberger productivity (docs/methods.md §6)."""
 
     years: tuple[int, int] = (2006, 2016)  #: first and last year of the DEA
     frontier: Frontier = "contemporaneous"  #: reference technology of each period
@@ -94,14 +94,14 @@ class ProductivityConfig:
 
 @dataclass(frozen=True)
 class AnalysisConfig:
-    """The regression panel (SPEC section 7)."""
+    """The regression panel (docs/methods.md §7)."""
 
     years: tuple[int, int] = (2007, 2016)  #: regression sample years
 
 
 @dataclass(frozen=True)
 class RegressionsConfig:
-    """Quantile regressions of Tables 1-8 (SPEC section 7)."""
+    """Quantile regressions of Tables 1-8 (docs/methods.md §7)."""
 
     specs: str = ""  #: table specifications (CSV); "" = the paper's Tables 1-8
     tables: tuple[int, ...] = ()  #: tables to run; () = every table of the specifications
@@ -117,7 +117,7 @@ class RegressionsConfig:
 
 @dataclass(frozen=True)
 class ExportsConfig:
-    """Stata and R exports (SPEC section 8)."""
+    """Stata and R exports (docs/methods.md §8)."""
 
     stata_dir: str = "stata_exports"  #: folder of the .dta files and the do-file
     stata_version: int = 14  #: pyreadstat version (14 = format 118, UTF-8)

@@ -1,4 +1,4 @@
-"""Provinces, the paper's region groups, NBS regions and power grids (SPEC sections 3-4).
+"""Provinces, the paper's region groups, NBS regions and power grids (docs/methods.md §3-4).
 
 Everything here is read from ``data/provinces.csv`` so that a reader can check the
 groups against the paper's footnote in one file.
@@ -15,7 +15,7 @@ import pandas as pd
 from .choices import GROUPINGS, GroupingName, check
 
 #: Inner Mongolia's eastern leagues and cities (呼伦贝尔, 兴安盟, 通辽, 赤峰) belong to the
-#: northeast grid (蒙东); the rest of Inner Mongolia to the north grid (SPEC section 4).
+#: northeast grid (蒙东); the rest of Inner Mongolia to the north grid (docs/methods.md §4).
 INNER_MONGOLIA_EAST: frozenset[int] = frozenset({150400, 150500, 150700, 152200})
 
 
@@ -49,7 +49,7 @@ def group_of(province_code: pd.Series, grouping: GroupingName = "paper") -> pd.S
 
 
 def grid_of(city_code: pd.Series, province_code: pd.Series) -> pd.Series:
-    """Regional power grid of each city (SPEC section 4); '' where none is defined (Tibet)."""
+    """Regional power grid of each city (docs/methods.md §4); '' where none is defined (Tibet)."""
     mapping = province_table().set_index("province_code")["grid"]
     grid = province_code.map(mapping)
     grid = grid.mask(city_code.isin(INNER_MONGOLIA_EAST), "northeast")

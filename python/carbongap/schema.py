@@ -1,4 +1,4 @@
-"""Canonical column names, units and accepted header aliases (SPEC section 3).
+"""Canonical column names, units and accepted header aliases (docs/methods.md §3).
 
 A raw city panel or provincial table may use the canonical English names or the
 Chinese yearbook headers listed here. Headers are compared after normalisation
@@ -130,7 +130,7 @@ def _median_range(fuel: str, low: object, high: object) -> tuple[float, float] |
 
 @cache
 def fuel_catalog() -> tuple[Fuel, ...]:
-    """The fuels a city panel may report, in catalog order (SPEC section 4)."""
+    """The fuels a city panel may report, in catalog order (docs/methods.md §4)."""
     text = resources.files("carbongap.data").joinpath("fuels.csv").read_text(encoding="utf-8")
     from io import StringIO
 
@@ -162,7 +162,7 @@ def fuel_columns() -> tuple[Column, ...]:
 
 
 def city_schema() -> tuple[Column, ...]:
-    """Every column a city panel may carry: SPEC section 3 plus the fuel catalog."""
+    """Every column a city panel may carry: docs/methods.md §3 plus the fuel catalog."""
     return CITY_COLUMNS + fuel_columns()
 
 

@@ -1,4 +1,4 @@
-"""Validation of the raw city panel and provincial table (SPEC sections 3 and 10).
+"""Validation of the raw city panel and provincial table (docs/methods.md §3, §10).
 
 Each check either raises :class:`~carbongap.errors.DataError` naming the file, the
 column (canonical name and the header it came from) and the spreadsheet rows, or
@@ -222,7 +222,7 @@ def _looks_like_fuel(header: str, words: Sequence[str]) -> bool:
 
 
 def _fuel_lookalike_notes(ignored: Sequence[str], source: str) -> list[str]:
-    """A warning for each ignored header that looks like fuel use (SPEC section 10)."""
+    """A warning for each ignored header that looks like fuel use (docs/methods.md §10)."""
     fuels = [f for f in fuel_catalog() if f.kind != "electricity"]
     words = {normalise_header(w) for w in _FUEL_WORDS}
     words |= {normalise_header(f.name_zh) for f in fuels}
@@ -293,7 +293,7 @@ def _require_percentage(out: pd.DataFrame, source: str, headers: dict[str, str])
 
 def validate_city_panel(raw: RawTable, years: tuple[int, int],
                         magnitude_warnings: bool = True) -> Validated:
-    """Check a raw city panel and return the canonical one (SPEC sections 3 and 10).
+    """Check a raw city panel and return the canonical one (docs/methods.md §3, §10).
 
     Returns a frame with city_code, city_name, province_code, year (int64 keys) and the
     canonical numeric columns present (float64, in canonical units), sorted by
@@ -355,7 +355,7 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
 
 
 def validate_provinces(raw: RawTable, magnitude_warnings: bool = True) -> Validated:
-    """Check a raw provincial table and return the canonical one (SPEC section 3)."""
+    """Check a raw provincial table and return the canonical one (docs/methods.md §3)."""
     source = raw.source
     frame, headers, factors, ignored = map_headers(raw, PROVINCE_COLUMNS)
     require_columns(frame, PROVINCE_KEYS, source, "every provincial table", PROVINCE_COLUMNS)

@@ -1,4 +1,4 @@
-"""Emission, real-GDP and capital-stock accounting (SPEC section 4).
+"""Emission, real-GDP and capital-stock accounting (docs/methods.md §4).
 
 Public API::
 

@@ -1,6 +1,6 @@
 """City capital stock by the perpetual inventory method (Zhang & Liu 2024, eq. 7).
 
-SPEC section 4, following the paper (section II.3, after Yu Yongze et al. and Shan
+docs/methods.md §4, following the paper (section II.3, after Yu Yongze et al. and Shan
 Haojie 2008), with p the city's province, P the provincial FAI price index rebased to
 the base year (P_base = 1) and s the city's share of provincial FAI::
 
@@ -13,7 +13,7 @@ Units: 10^4 yuan at base-year prices.
 
 Base year
     ``capital_stock_2006`` is the provincial stock of the base year at base-year prices:
-    SPEC section 3 and the paper anchor it in 2006. The functions take any ``base_year``
+    docs/methods.md §3 and the paper anchor it in 2006. The functions take any ``base_year``
     and then read that column as the stock *of the base year* (the synthetic generator
     does so for panels starting after 2006); the pipeline stage refuses a base year other
     than 2006, because a user's column holds the 2006 stock.
@@ -253,7 +253,7 @@ def _accumulate(panel: pd.DataFrame, k: pd.DataFrame, table: pd.DataFrame, stock
     required_base_year_values(
         table, "fai_province", base_year, k.loc[k["year"] == base_year, "province_code"].tolist(),
         source, "cities observed in the base year get their share of the provincial base-year "
-        "stock by it (SPEC section 4); without it every city of the province would start late")
+        "stock by it (docs/methods.md §4); without it every city of the province would start late")
     inputs = match_to_cities(k, table, ["fai_province", "new_fai_province"], purpose, source)
     inputs["fai_price_index"] = rebased(k, table, "fai_price_index", base_year, purpose,
                                         source)
@@ -361,7 +361,8 @@ def capital_stock(panel: pd.DataFrame, provinces: pd.DataFrame, *, delta: float 
         10^4 yuan).
     provinces
         province_code, year, fai_province, new_fai_province (10^4 yuan), fai_price_index
-        (any base; SPEC: 2006 = 100), capital_stock_2006 (10^4 yuan at base-year prices;
+        (any base; docs/methods.md §3: 2006 = 100), capital_stock_2006 (10^4 yuan at
+        base-year prices;
         repeated on every row of a province or given once).
     delta
         Depreciation rate, in [0, 1) (paper: 0.05).

@@ -1,6 +1,6 @@
 """CO2 emissions of each city-year: eq. 3 over fuels, optional scope-2 electricity.
 
-Zhang & Liu (2024) eq. 3 (SPEC section 4)::
+Zhang & Liu (2024) eq. 3 (docs/methods.md §4)::
 
     CO2 = sum over fuels f of E_f x NCV_f x CEF_f x COF_f x 44/12
 
@@ -12,7 +12,7 @@ Electricity (indirect, scope 2; off in the paper) adds, when asked for::
 
     CO2_electricity = electricity [10^4 kWh] x 10 [MWh per 10^4 kWh] x EF(grid, year) [t CO2/MWh]
 
-with the city's regional grid from :func:`carbongap.regions.grid_of` (SPEC section 4 map;
+with the city's regional grid from :func:`carbongap.regions.grid_of` (docs/methods.md §4 map;
 Inner Mongolia's eastern cities belong to the northeast grid) and EF from a user table
 with columns grid, year, tco2_per_mwh.
 
@@ -114,7 +114,8 @@ def _electricity(panel: pd.DataFrame, keys: pd.DataFrame,
     if no_grid.any():
         raise DataError(f"{source}: no regional power grid is defined for province(s) "
                         f"{sorted(set(keys.loc[no_grid, 'province_code']))} "
-                        f"({describe_rows(keys[no_grid], CITY_KEYS)}); SPEC section 4 maps none",
+                        f"({describe_rows(keys[no_grid], CITY_KEYS)}); docs/methods.md §4 maps "
+                        "none",
                         source=source, column="province_code", rows=keys.index[no_grid])
     lookup = table.set_index(["grid", "year"])["tco2_per_mwh"]
     wanted = pd.MultiIndex.from_arrays([grid, keys["year"]])
@@ -137,7 +138,7 @@ def _electricity(panel: pd.DataFrame, keys: pd.DataFrame,
                                                             strict=True)],
         "value": used["tco2_per_mwh"].to_numpy(dtype="float64"),
         "unit": "t CO2/MWh",
-        "source": "grid factor table (user supplied; SPEC section 4 province-to-grid map)",
+        "source": "grid factor table (user supplied; docs/methods.md §4 province-to-grid map)",
     })
     return co2, rows
 
@@ -232,7 +233,7 @@ def _reasons(panel: pd.DataFrame, fuels: list[str], method: str, electricity: bo
 def emissions(panel: pd.DataFrame, factors: str | Path | pd.DataFrame = "paper", *,
               electricity: bool = False,
               grid_factors: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
-    """CO2 of each city-year, t CO2 (Zhang & Liu 2024, eq. 3; SPEC section 4).
+    """CO2 of each city-year, t CO2 (Zhang & Liu 2024, eq. 3; docs/methods.md §4).
 
     Parameters
     ----------

@@ -15,10 +15,10 @@ exactly when the NCV is per mass and the panel reports the fuel by volume (or th
 way round), and is an error otherwise. A row without unit or source, an unknown unit,
 a repeated (fuel, quantity), or a fuel outside the catalog is a DataError.
 
-Built-in sets (``carbongap/data/factors/``; SPEC section 4):
+Built-in sets (``carbongap/data/factors/``; docs/methods.md §4):
 
 ``paper`` (default)
-    NCV from GB/T 2589 (the 2008 edition's Appendix A, the values SPEC section 4 and Chen
+    NCV from GB/T 2589 (the 2008 edition's Appendix A, the values docs/methods.md §4 and Chen
     Shiyi's method use), carbon content from IPCC 2006 Vol. 2 Ch. 1 Table 1.3, oxidation
     0.99 for coal products and 1.0 for oil and gas (Zhang & Liu 2024, eq. 3).
 ``ipcc2006``

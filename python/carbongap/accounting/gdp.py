@@ -1,11 +1,11 @@
-"""Real GDP at base-year prices (SPEC section 4; Zhang & Liu 2024, section II.3).
+"""Real GDP at base-year prices (docs/methods.md §4; Zhang & Liu 2024, section II.3).
 
 The paper deflates each city's nominal GDP by its province's GDP deflator, at 2006
 prices::
 
     gdp_real_it = gdp_it / (D_p,t / D_p,base)
 
-where D is the provincial GDP deflator. SPEC section 3 publishes D with 2006 = 100, so
+where D is the provincial GDP deflator. docs/methods.md §3 publishes D with 2006 = 100, so
 with the default base year this is gdp / (D / 100). Dividing by the base-year value
 instead of 100 lets any index base be used and makes ``base_year`` a real choice.
 """
@@ -55,10 +55,10 @@ def account_real_gdp(panel: pd.DataFrame, provinces: pd.DataFrame, *, base_year:
 
 def real_gdp(panel: pd.DataFrame, provinces: pd.DataFrame, *,
              base_year: int = 2006) -> pd.DataFrame:
-    """Real GDP of each city-year, 10^4 yuan at ``base_year`` prices (SPEC section 4).
+    """Real GDP of each city-year, 10^4 yuan at ``base_year`` prices (docs/methods.md §4).
 
     ``gdp_real = gdp / (gdp_deflator_t / gdp_deflator_base)``, the deflator of the
-    city's province; with the SPEC's 2006 = 100 index and base year 2006 this is
+    city's province; with the 2006 = 100 index (docs/methods.md §3) and base year 2006 this is
     ``gdp / (gdp_deflator / 100)``, and the ratio is 1.0 in the base year.
 
     Parameters
@@ -66,7 +66,7 @@ def real_gdp(panel: pd.DataFrame, provinces: pd.DataFrame, *,
     panel
         city_code, year, province_code (else from city_code) and gdp (nominal, 10^4 yuan).
     provinces
-        province_code, year, gdp_deflator (any base; SPEC: 2006 = 100).
+        province_code, year, gdp_deflator (any base; docs/methods.md §3: 2006 = 100).
     base_year
         Year whose prices real GDP is expressed in.
 

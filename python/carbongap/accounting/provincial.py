@@ -2,7 +2,7 @@
 
 (Also the panel side of that match: :func:`checked_city_input`.)
 
-The provincial table (SPEC section 3) has one row per province-year. A city-year needs
+The provincial table (docs/methods.md §3) has one row per province-year. A city-year needs
 the row of its province and year: a province-year the table does not have at all is a
 DataError (the table does not cover the panel), while a row with a blank cell is a
 reported missing value and gives NaN downstream (a counted exclusion).
@@ -117,7 +117,7 @@ def rebased(keys: pd.DataFrame, table: pd.DataFrame, column: str, base_year: int
             purpose: str, source: str = "provinces") -> pd.Series:
     """A provincial price index for each city-year, divided by its base-year value.
 
-    The result is 1.0 in the base year whatever the index's own base (100 in SPEC
+    The result is 1.0 in the base year whatever the index's own base (100 in docs/methods.md §3
     section 3), so prices are expressed at base-year prices.
     """
     values = match_to_cities(keys, table, [column], purpose, source)[column]

@@ -30,7 +30,7 @@ STAGE = "accounting"  #: label of the attrition rows
 KEYS = ["city_code", "year"]
 #: Panel columns real GDP and the capital stock need when a provincial table is given.
 PROVINCIAL_INPUTS: tuple[str, ...] = ("gdp", "fai")
-#: The year of the provincial column capital_stock_2006 (SPEC section 3).
+#: The year of the provincial column capital_stock_2006 (docs/methods.md §3).
 STOCK_YEAR = 2006
 
 
@@ -118,7 +118,7 @@ def accounting_tables(panel: pd.DataFrame, provinces: pd.DataFrame, cfg: Account
             raise ConfigError(
                 f"[accounting] base_year = {cfg.base_year}: the capital stock is anchored on "
                 f"the provincial column capital_stock_2006, the stock of {STOCK_YEAR} at "
-                f"{STOCK_YEAR} prices (SPEC section 3); eq. 7 with another base year would "
+                f"{STOCK_YEAR} prices (docs/methods.md §3); eq. 7 with another base year would "
                 f"silently take it as the stock of {cfg.base_year}. Use base_year = "
                 f"{STOCK_YEAR}")
         _require_provincial_inputs(panel, panel_source, provinces_source)

@@ -1,4 +1,4 @@
-"""``carbongap bench dea``: speed and memory of the SBI Luenberger engine (SPEC section 6).
+"""``carbongap bench dea``: speed and memory of the SBI Luenberger engine (docs/methods.md §6).
 
 The job is the paper's DEA stage on a seeded simulated panel of the paper's size (282
 cities, 2006-2016): both models (production: capital, employment -> real GDP; green: plus
@@ -10,7 +10,7 @@ second and peak memory, and compares with
   scratch against the full reference set, one process — timed on a seeded random sample
   of the same LPs and extrapolated to all of them (the sample size is reported), with the
   largest difference from carbongap's value on the sample;
-* R Benchmarking's ``dea.add`` on the SPEC section 9 rescaling, where the package is
+* R Benchmarking's ``dea.add`` on the docs/methods.md §9 rescaling, where the package is
   installed: likewise sampled, timed inside R, extrapolated.
 
 carbongap's values in both comparisons come from the very jobs it timed (same frontier,
@@ -36,7 +36,7 @@ from ..dea.technology import JobResult, solve_job, split
 from ..progress import ProgressFactory, null_progress
 from .memory import PeakMemory
 
-#: The two models of SPEC section 6: name -> (inputs, good outputs, bad outputs).
+#: The two models of docs/methods.md §6: name -> (inputs, good outputs, bad outputs).
 MODELS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "production": (("capital", "employment"), ("gdp_real",), ()),
     "green": (("capital", "employment"), ("gdp_real",), ("co2",)),

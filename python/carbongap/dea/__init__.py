@@ -1,4 +1,4 @@
-"""SBI Luenberger productivity (SPEC section 6): DEA with bad outputs, fast and distributable.
+"""SBI Luenberger productivity (docs/methods.md §6): DEA with bad outputs, fast and distributable.
 
 Public functions::
 
@@ -16,7 +16,7 @@ solution in the caller's units), ``status`` (status codes and names), ``prune``
 and running the jobs through :mod:`carbongap.parallel`), ``frontiers`` (which periods
 span a technology), ``models`` (the production and green models with their indices and
 tables), ``lp_tables`` (the tables of LPs without a number),
-``decomposition`` (the SPEC section 6 formulas), ``panel`` (screening), ``sbi`` and
+``decomposition`` (the docs/methods.md §6 formulas), ``panel`` (screening), ``sbi`` and
 ``luenberger`` (the public functions).
 """
 

@@ -1,11 +1,11 @@
-"""The Luenberger indicator and its four-way decomposition from the S terms (SPEC section 6).
+"""The Luenberger indicator and its four-way decomposition from the S terms (docs/methods.md §6).
 
 Notation: ``S["S_C_t_t1"]`` = S_C^t(t+1), the CRS inefficiency of the period t+1 data
 against the period-t technology; ``P`` is a pooled technology (see
 :mod:`carbongap.dea.frontiers`). All arrays are aligned city by city; NaN (an LP that is
 not optimal) propagates to every component that uses it.
 
-Adjacent frontiers (contemporaneous, sequential), SPEC section 6 verbatim::
+Adjacent frontiers (contemporaneous, sequential), docs/methods.md §6 verbatim::
 
     LTFP  = ½{[S_C^t(t) − S_C^t(t+1)] + [S_C^{t+1}(t) − S_C^{t+1}(t+1)]}
     LPEC  = S_V^t(t) − S_V^{t+1}(t+1)

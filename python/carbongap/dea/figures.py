@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.figure import Figure
 
-#: index -> legend label (SPEC section 6 index form).
+#: index -> legend label (docs/methods.md §6 index form).
 INDEX_LABELS: dict[str, str] = {
     "T": "T: productivity (production model)",
     "GT": "GT: green productivity (green model)",

@@ -1,6 +1,6 @@
 """Which periods form each reference technology, and which S terms a year pair needs.
 
-SPEC section 6 writes S^a(b) for the technology of period a evaluated at the data of
+docs/methods.md §6 writes S^a(b) for the technology of period a evaluated at the data of
 period b, and builds the Luenberger indicator of the pair (t, t+1) from eight such terms.
 Periods are integer calendar periods (years); a pair is two calendar-adjacent periods t
 and t+1, both present in the (screened) panel. A gap never joins its neighbours: with
@@ -9,7 +9,7 @@ no usable 2008, there is no 2007-2008 and no 2008-2009 indicator, and no 2007-20
 spanned by *every* valid observation of its periods, whether or not that city is
 evaluated in the pair.
 
-Adjacent frontiers (the SPEC formula verbatim; terms S^t(t), S^t(t+1), S^{t+1}(t),
+Adjacent frontiers (the formula of docs/methods.md §6; terms S^t(t), S^t(t+1), S^{t+1}(t),
 S^{t+1}(t+1) under CRS and VRS):
 
 * ``contemporaneous`` (paper default): T^a = data of period a.
@@ -84,7 +84,7 @@ def technology_periods(frontier: str, role: str, pair: tuple[int, int],
 
 
 def year_pairs(periods: Sequence[int]) -> list[tuple[int, int]]:
-    """The calendar pairs (t, t+1) with both t and t+1 in ``periods``, sorted (SPEC §6).
+    """The calendar pairs (t, t+1) with both t and t+1 in ``periods``, sorted (docs/methods.md §6).
 
     ``periods`` are integer years (or other integer periods one step apart); t and t+2
     never form a pair, even when t+1 is absent.

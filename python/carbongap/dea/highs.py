@@ -1,6 +1,6 @@
-"""The warm-started HiGHS models of one reference technology (SPEC section 6).
+"""The warm-started HiGHS models of one reference technology (docs/methods.md §6).
 
-The SBI linear programme of SPEC section 6 for an evaluated unit o against K reference
+The SBI linear programme of docs/methods.md §6 for an evaluated unit o against K reference
 units (N inputs x, M good outputs y, J bad outputs b, direction g = (g_x, g_y, g_b)):
 
 .. math::

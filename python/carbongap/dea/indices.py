@@ -1,4 +1,4 @@
-"""Index form of the Luenberger indicators (SPEC section 6) and their yearly summaries.
+"""Index form of the Luenberger indicators (docs/methods.md §6) and their yearly summaries.
 
 The paper takes logs and Ginis of *positive* indices built from the additive indicators:
 

@@ -1,4 +1,4 @@
-"""The SBI Luenberger productivity indicator of a panel (SPEC section 6).
+"""The SBI Luenberger productivity indicator of a panel (docs/methods.md §6).
 
 :func:`luenberger` screens the panel (:mod:`carbongap.dea.panel`), plans the S terms each
 year pair needs, one job per reference technology (:mod:`carbongap.dea.plan`,
@@ -63,7 +63,7 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     ----------
     panel
         Long panel, one row per (unit, time); the variables in the panel's units (the
-        SBI is invariant to the unit of any variable, SPEC section 6).
+        SBI is invariant to the unit of any variable, docs/methods.md §6).
     inputs, good, bad
         Column names of the inputs x, good outputs y and bad outputs b (``bad=()``: J = 0,
         the production model).

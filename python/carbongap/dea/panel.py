@@ -1,6 +1,6 @@
 """Screening a long panel for the DEA: which unit-periods can enter, and why not.
 
-SPEC sections 6 and 10: every DEA variable must be present and positive (the direction
+docs/methods.md §6, §10: every DEA variable must be present and positive (the direction
 g = observed values divides every slack), and a unit enters a year pair (t, t+1) only
 when it is present in both calendar periods (:func:`carbongap.dea.frontiers.year_pairs`).
 Nothing is dropped silently: :func:`screen` returns every exclusion with its reason, and

@@ -1,4 +1,4 @@
-"""Exact reduction of a reference set to the units that can carry weight (SPEC section 6).
+"""Exact reduction of a reference set to the units that can carry weight (docs/methods.md §6).
 
 Why it is exact. Let every datum be positive, so that every SBI LP against the reference
 set R is bounded. Call a reference unit k *inefficient* when some combination μ of R

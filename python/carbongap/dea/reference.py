@@ -1,6 +1,6 @@
 """A reference technology as the LP sees it: scaled data, slack costs, checked answers.
 
-SPEC section 6. :class:`Reference` holds the reference units [x, y, b] of one
+docs/methods.md §6. :class:`Reference` holds the reference units [x, y, b] of one
 technology, the returns to scale, and
 
 * the column scaling: each variable is divided by the geometric mean of its positive

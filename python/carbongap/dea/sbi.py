@@ -1,7 +1,7 @@
-"""The directional slacks-based inefficiency of a set of units (SPEC section 6).
+"""The directional slacks-based inefficiency of a set of units (docs/methods.md §6).
 
 :func:`sbi` checks its inputs and solves, for every evaluated unit o, the LP of
-Fukuyama & Weber (2009) as written in SPEC section 6 (formula in
+Fukuyama & Weber (2009) as written in docs/methods.md §6 (formula in
 :mod:`carbongap.dea.highs`) against a reference technology that may differ from the
 evaluated data (cross-period terms).
 """
@@ -96,7 +96,7 @@ def _positive(name: str, array: np.ndarray) -> None:
 def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: object = None,
         b_ref: object = None, rts: str = "vrs", direction: object = None, *,
         return_solution: bool = False, prune: bool = False) -> SBIResult:
-    """Directional slacks-based inefficiency S of each evaluated unit (SPEC section 6).
+    """Directional slacks-based inefficiency S of each evaluated unit (docs/methods.md §6).
 
     .. math::
 
@@ -105,9 +105,9 @@ def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: obj
 
     subject to X_ref'λ + s^x = x_o, Y_ref'λ − s^y = y_o, B_ref'λ + s^b = b_o, Σλ = 1
     under VRS, λ, s ≥ 0. With J = 0 the output term is (1/M) Σ s^y/g_y. The bad-output
-    row is the SPEC's equation, written with a slack; since s^b ≥ 0 it is equivalent to
-    the inequality B_ref'λ ≤ b_o (bads treated like inputs), not to the weak-disposability
-    equality B_ref'λ = b_o of a model without s^b.
+    row is the equation of docs/methods.md §6, written with a slack; since s^b ≥ 0 it is
+    equivalent to the inequality B_ref'λ ≤ b_o (bads treated like inputs), not to the
+    weak-disposability equality B_ref'λ = b_o of a model without s^b.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Status codes of the SBI LPs and their names (SPEC section 6: NaN plus a status).
+"""Status codes of the SBI LPs and their names (docs/methods.md §6: NaN plus a status).
 
 Codes are HiGHS model statuses (``highspy.HighsModelStatus``), plus carbongap's own
 :data:`NUMERICAL`. Tables carry the names: "optimal", "infeasible", "unbounded",

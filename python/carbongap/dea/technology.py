@@ -40,7 +40,7 @@ class TechnologyJob:
     points
         (n, N + M + J) evaluated data [x, y, b].
     direction
-        (n, N + M + J) positive direction, or None for the observed values (SPEC §6).
+        (n, N + M + J) positive direction, or None for the observed values (docs/methods.md §6).
     same_as
         For each evaluated point, the index of the identical reference unit, or -1
         (lets the pruning LPs double as evaluations; used only with observed directions).

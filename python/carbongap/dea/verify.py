@@ -1,4 +1,4 @@
-"""Checking the solver's SBI solutions in the caller's units (SPEC section 6).
+"""Checking the solver's SBI solutions in the caller's units (docs/methods.md §6).
 
 HiGHS solves a rescaled LP (:mod:`carbongap.dea.highs`) in floating point, with its own
 internal scaling and tolerances. On data spanning many orders of magnitude it can return
@@ -63,7 +63,7 @@ VERIFY_TOLERANCE: float = 1e-9
 
 
 def signs(dims: tuple[int, int, int]) -> np.ndarray:
-    """+1 for input and bad-output rows, −1 for good-output rows (SPEC section 6)."""
+    """+1 for input and bad-output rows, −1 for good-output rows (docs/methods.md §6)."""
     n_in, n_good, n_bad = dims
     out = np.ones(n_in + n_good + n_bad)
     out[n_in:n_in + n_good] = -1.0

@@ -1,4 +1,4 @@
-"""Inequality of city emissions (Zhang & Liu (2024) eq. 4-5; SPEC section 5).
+"""Inequality of city emissions (Zhang & Liu (2024) eq. 4-5; docs/methods.md §5).
 
 ``gini`` and ``yearly_gini`` measure one group; ``dagum`` splits a Gini over groups
 (Dagum 1997); ``yearly_gini_ci`` adds city-bootstrap percentile intervals. The figures

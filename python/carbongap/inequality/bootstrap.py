@@ -1,4 +1,4 @@
-"""City-bootstrap percentile confidence intervals for yearly Ginis (SPEC section 5).
+"""City-bootstrap percentile confidence intervals for yearly Ginis (docs/methods.md §5).
 
 For one year (and one group) with n cities, a draw resamples n cities with replacement
 and recomputes the Gini (eq. 4-5, same correction as the point estimate); the interval at

@@ -1,4 +1,4 @@
-"""Dagum (1997) decomposition of the Gini coefficient by groups (SPEC section 5).
+"""Dagum (1997) decomposition of the Gini coefficient by groups (docs/methods.md §5).
 
 Dagum, C. (1997), "A new approach to the decomposition of the Gini income inequality
 ratio", Empirical Economics 22: 515-531. For k groups with n_j values y_j1..y_jn_j, means

@@ -1,4 +1,4 @@
-"""The Gini coefficient (Zhang & Liu (2024) eq. 4-5; SPEC section 5), exact and O(n log n).
+"""The Gini coefficient (Zhang & Liu (2024) eq. 4-5; docs/methods.md §5), exact and O(n log n).
 
 The paper's definition for one group of n cities with values x_1..x_n and mean mu is
 
@@ -72,7 +72,7 @@ def gini(
     nan_policy: NanPolicy = "error",
     allow_negative: bool = False,
 ) -> float:
-    """The Gini coefficient of ``values`` (Zhang & Liu (2024) eq. 4-5; SPEC section 5).
+    """The Gini coefficient of ``values`` (Zhang & Liu (2024) eq. 4-5; docs/methods.md §5).
 
     Unweighted (the paper's eq. 4-5):
 

@@ -1,4 +1,4 @@
-"""Atomic file writes: a file is either absent, the old version, or complete (SPEC section 10)."""
+"""Atomic file writes: a file is absent, the old version, or complete (docs/methods.md §10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The stages of a replication run, in execution order (SPEC section 2)."""
+"""The stages of a replication run, in execution order (docs/methods.md §2)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ STAGES: tuple[Stage, ...] = (
           "carbongap.stages.regressions",
           files=(("regressions", "specs"), ("regressions", "published"))),
     Stage("exports", ("analysis_panel", "regressions"), ("exports",), None, roots=("exports",),
-          planned_in="Stata .dta / do-file and .rds exports, SPEC section 8 (not yet built)"),
+          planned_in="Stata .dta / do-file and .rds exports, docs/methods.md §8 (not yet built)"),
     Stage("report", (), (), "carbongap.stages.report", cache=False, sees_all=True),
 )
 

@@ -1,1 +1,1 @@
-"""R interoperability through rpy2 (SPEC section 9). Importing this package never starts R."""
+"""R interoperability through rpy2 (docs/methods.md §9). Importing this package never starts R."""

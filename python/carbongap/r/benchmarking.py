@@ -1,8 +1,8 @@
-"""The SBI through R Benchmarking's ``dea.add`` (SPEC section 9), where it is installed.
+"""The SBI through R Benchmarking's ``dea.add`` (docs/methods.md §9), where it is installed.
 
 ``dea.add(X, Y, RTS, XREF, YREF)`` solves the additive model
 max Σ s^x + Σ s^y s.t. XREF'λ + s^x = x, YREF'λ − s^y = y (units in rows). The SBI of
-SPEC section 6 is that model on rescaled data, one call per evaluated unit o:
+docs/methods.md §6 is that model on rescaled data, one call per evaluated unit o:
 
 * bad outputs enter as extra inputs (B'λ + s^b = b_o has the input form);
 * each column is multiplied by its SBI weight at o: inputs by 1/(2N g_x), bads by
@@ -92,7 +92,7 @@ def sbi_dea_add(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
                 x_ref: np.ndarray | None = None, y_ref: np.ndarray | None = None,
                 b_ref: np.ndarray | None = None, rts: str = "vrs",
                 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """S per unit via ``Benchmarking::dea.add`` on SPEC section 9 rescaled data.
+    """S per unit via ``Benchmarking::dea.add`` on docs/methods.md §9 rescaled data.
 
     Arguments as :func:`carbongap.dea.sbi` (observed directions only). Returns
     (values, statuses, seconds): NaN where the returned solution is not feasible

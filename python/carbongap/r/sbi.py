@@ -1,7 +1,7 @@
 """The independent R reference of the SBI (``sbi_lpsolve.R``, lpSolve) through rpy2.
 
-SPEC section 9: wherever R runs, the DEA is cross-validated against an SBI written
-separately in R from the SPEC section 6 formula and solved by lpSolve. The R script is
+docs/methods.md §9: wherever R runs, the DEA is cross-validated against an SBI written
+separately in R from the docs/methods.md §6 formula and solved by lpSolve. The R script is
 package data, found through :mod:`importlib.resources`.
 """
 

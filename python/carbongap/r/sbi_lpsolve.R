@@ -1,5 +1,5 @@
 # Independent reference implementation of the directional slacks-based inefficiency
-# (SBI, Fukuyama & Weber 2009) exactly as written in carbongap's SPEC section 6, solved
+# (SBI, Fukuyama & Weber 2009) exactly as written in carbongap's docs/methods.md §6, solved
 # with lpSolve::lp. It is written from the formula, not from the Python engine, so that
 # the two cross-validate each other (tests/test_r_sbi.py).
 #
@@ -10,7 +10,7 @@
 #         sum_k lambda_k = 1                     (VRS only)
 #         lambda, sx, sy, sb >= 0
 #
-# The bad-output row is the SPEC's equation with a slack; since sb_j >= 0 it is the
+# The bad-output row is the equation of docs/methods.md §6 with a slack; since sb_j >= 0 it is the
 # inequality sum_k lambda_k b_kj <= b_oj (bads treated like inputs), not the
 # weak-disposability equality sum_k lambda_k b_kj = b_oj of a model without sb.
 #

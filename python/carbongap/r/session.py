@@ -1,6 +1,6 @@
 """Starting R through rpy2, checking what is installed, converting frames.
 
-SPEC section 9: rpy2 ``>=3.5.17,<3.6`` for R < 4.5; conversions go through
+docs/methods.md §9: rpy2 ``>=3.5.17,<3.6`` for R < 4.5; conversions go through
 ``localconverter(default_converter + pandas2ri.converter)``, never
 ``pandas2ri.activate()``; int64 columns are cast to float before they are sent.
 """
@@ -72,7 +72,7 @@ def require_r() -> None:
 
 @contextlib.contextmanager
 def converter() -> Iterator[Any]:
-    """The pandas <-> R conversion context of SPEC section 9."""
+    """The pandas <-> R conversion context of docs/methods.md §9."""
     robjects()
     from rpy2.robjects import default_converter, pandas2ri
     from rpy2.robjects.conversion import localconverter

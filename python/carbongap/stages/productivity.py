@@ -33,7 +33,7 @@ GINI_FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-#: Why an accounted DEA variable can be absent (SPEC section 4), added to the error.
+#: Why an accounted DEA variable can be absent (docs/methods.md §4), added to the error.
 _HINTS: dict[str, str] = {
     "capital": " (eq. 7 computes it only when a provincial table is given and the panel "
                "has city fai; a CEADs inventory has neither)",
@@ -87,7 +87,7 @@ def compute(ctx: Context) -> StageResult:
 def _base_label(indices: pd.DataFrame) -> str:
     """"2006 = 1", or per model ("T 2006 = 1, GT 2007 = 1") when the base years differ.
 
-    A model's base year is its first year with a cumulative index (SPEC section 6).
+    A model's base year is its first year with a cumulative index (docs/methods.md §6).
     """
     bases = {column: indices.loc[indices[column].notna(), "year"].min()
              for column in ("T", "GT")}

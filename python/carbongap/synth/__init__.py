@@ -1,8 +1,8 @@
-"""The synthetic default panel: a seeded generator of a known process (SPEC section 12).
+"""The synthetic default panel: a seeded generator of a known process (docs/methods.md §12).
 
 It stands in for the yearbook data, which cannot be redistributed: 282 cities in the 30
 provinces other than Tibet (real province codes, synthetic city codes ``PP8NNN`` and
-names marked "(synthetic)"), 2006-2019, every raw variable of SPEC section 3 in yearbook
+names marked "(synthetic)"), 2006-2019, every raw variable of docs/methods.md §3 in yearbook
 units, and the provincial table. Inputs and outputs come from a frontier technology with
 inefficiency (``technology``), CO2 from a location-scale model whose exact quantile
 coefficients are known (``emissions``), and the data carry the blanks, gaps and zeros of

@@ -3,7 +3,7 @@ income and industry share, each a (cities x simulated years) array (see ``timeli
 
 Levels are calibrated by quantile maps: a city's normal score z is sent to
 ``exp(interp(z, Phi^-1(q_k), ln x_k))``, piecewise linear in log units between the target
-quantiles x_k at probabilities q_k of SPEC section 12 (linear beyond the outer points),
+quantiles x_k at probabilities q_k of docs/methods.md §12 (linear beyond the outer points),
 so that a standard-normal score reproduces the targets. Scores come from a Gaussian
 copula of two city factors:
 

@@ -1,6 +1,6 @@
 """CO2 from a location-scale model, its exact quantile coefficients, and the fuel split.
 
-Model (the truth the quantile regressions of SPEC section 7 are checked against)::
+Model (the truth the quantile regressions of docs/methods.md §7 are checked against)::
 
     lnCO2_it = x_it' beta + (x_it' gamma) eps_it,    x = (1, lnT, lnP, lnA, lnI)
 

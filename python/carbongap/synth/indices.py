@@ -1,9 +1,9 @@
 """The generator's latent productivity indices: T, PC, EC and GT, GPC, GEC.
 
-They are the Luenberger formulas of SPEC section 6 (the LPEC and LPTP combinations of
+They are the Luenberger formulas of docs/methods.md §6 (the LPEC and LPTP combinations of
 distance terms) with every distance term S_r(s) an *output-oriented directional
 distance* to the generator's true frontier: the outputs are expanded (and CO2
-contracted) along the SBI direction, the inputs are held fixed. They are not the SPEC
+contracted) along the SBI direction, the inputs are held fixed. They are not the docs/methods.md §6
 section 6 SBI evaluated on the true technology, which also takes input slacks.
 
 Production model: the distance of the data of year s to the technology of year r
@@ -43,7 +43,7 @@ from the production frontier only. With t the later year::
     LSEC = LTPSC = 0                     (the true technology has constant returns)
     EC = LPEC,  PC = LPTP,  LTFP = EC + PC
 
-Index form (SPEC section 6): ``T = 1 + LTFP``, ``PC = 1 + PC``, ``EC = 1 + EC`` and
+Index form (docs/methods.md §6): ``T = 1 + LTFP``, ``PC = 1 + PC``, ``EC = 1 + EC`` and
 likewise GT, GPC, GEC; hence T - 1 = (PC - 1) + (EC - 1) exactly.
 """
 

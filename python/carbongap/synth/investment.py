@@ -1,4 +1,4 @@
-"""Prices, fixed-asset investment and the provincial table (SPEC section 3).
+"""Prices, fixed-asset investment and the provincial table (docs/methods.md §3).
 
 The city FAI is written so that the perpetual inventory of eq. 7, as the pipeline
 computes it (``carbongap.accounting.capital_stock``), reproduces the planned capital

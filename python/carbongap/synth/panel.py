@@ -73,7 +73,7 @@ class SyntheticPanel(NamedTuple):
         - ``inefficiency``: u >= 0, ln(frontier_output / gdp_real);
         - ``on_frontier``: u == 0;
         - ``T``, ``PC``, ``EC``, ``GT``, ``GPC``, ``GEC``: latent productivity indices in
-          index form (1 + indicator): the SPEC section 6 Luenberger formulas with
+          index form (1 + indicator): the docs/methods.md §6 Luenberger formulas with
           output-oriented directional distances to the true frontier, not the full SBI
           (which also takes input slacks; see ``indices``), comparing year t with t - 1
           (in the first year, with the generator's state of the year before, which is
@@ -129,7 +129,7 @@ def _capital(codes: np.ndarray, province_of: np.ndarray, fai: np.ndarray,
 
 def generate(seed: int = 0, n_cities: int = 282,
              years: tuple[int, int] = (2006, 2019)) -> SyntheticPanel:
-    """The synthetic panel of a known process (SPEC section 12); deterministic in the seed.
+    """The synthetic panel of a known process (docs/methods.md §12); deterministic in the seed.
 
     Parameters
     ----------

@@ -3,7 +3,7 @@
 One frozen dataclass, :class:`SynthParams`; the generator reads :data:`PARAMS`. Units
 follow ``carbongap.schema``: GDP and FAI in 10^4 yuan, population and employment in
 10^4 persons, income in yuan, shares in percent, CO2 in t. "Calibrated to" names the
-target of SPEC section 12 (quantiles 5/25/50/75/95 %) or the public statistic the value
+target of docs/methods.md §12 (quantiles 5/25/50/75/95 %) or the public statistic the value
 imitates; values that only shape the synthetic data are marked "assumed".
 
 Year profiles are tuples of (calendar year, value); a year outside a profile takes the
@@ -47,7 +47,7 @@ class SynthParams:
     industry_development: float = 0.2
 
     # ---------------------------------------------------------------- population
-    #: Year-end population in 2010, 10^4 persons, by quantile (SPEC section 12 targets at
+    #: Year-end population in 2010, 10^4 persons, by quantile (docs/methods.md §12 targets at
     #: 5/25/50/75/95 %; the 0.5 % and 99.5 % points are assumed tails).
     population_2010_quantiles: tuple[tuple[float, float], ...] = (
         (0.005, 22.0), (0.05, 53.0), (0.25, 186.0), (0.50, 328.0), (0.75, 524.0),
@@ -66,7 +66,7 @@ class SynthParams:
     employment_rate_drift: float = 0.002
 
     # ---------------------------------------------------------------------- GDP
-    #: Potential GDP in 2006, 10^4 yuan, by quantile: the SPEC section 12 targets for
+    #: Potential GDP in 2006, 10^4 yuan, by quantile: the docs/methods.md §12 targets for
     #: nominal GDP (54 / 191 / 382 / 675 / 2146 x 10^8 yuan) times the ratio target /
     #: realised measured at 5000 cities (0.89, 0.91, 0.94, 0.95, 1.05), because realised
     #: GDP departs from potential GDP through the base-year capital allocation by FAI
@@ -82,8 +82,9 @@ class SynthParams:
         (2017, 0.069), (2018, 0.065), (2019, 0.061))
     gdp_growth_default: float = 0.08
     gdp_growth_development: float = -0.006  #: faster growth of poorer cities (convergence)
-    gdp_growth_size: float = -0.007  #: slower growth of bigger cities (SPEC targets: the
-    #: 95 % quantile of GDP grew x3.1 in 2006-2016, the 5 % quantile x3.7)
+    #: slower growth of bigger cities (docs/methods.md §12 targets: the 95 % quantile of
+    #: GDP grew x3.1 in 2006-2016, the 5 % quantile x3.7)
+    gdp_growth_size: float = -0.007
     gdp_growth_city_sd: float = 0.008  #: persistent city growth differences (assumed)
     gdp_growth_year_sd: float = 0.010  #: yearly growth noise (assumed)
 
@@ -104,7 +105,7 @@ class SynthParams:
     price_year_sd: float = 0.008  #: yearly provincial inflation noise (assumed)
 
     # ------------------------------------------------------------- technology
-    #: Production frontier, SPEC section 6 production model (inputs K, L; output real
+    #: Production frontier, docs/methods.md §6 production model (inputs K, L; output real
     #: GDP): ln f_t(K, L) = a_t + ln L + alpha_t (ln(K/L) - c0), constant returns.
     #: a_2006: ln of frontier GDP per worker (yuan) at the reference capital per worker
     #: (exp(10.31) = 30,000 yuan; with mean inefficiency 0.3 the median city makes about

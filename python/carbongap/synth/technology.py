@@ -1,6 +1,6 @@
 """The production technology: frontier, inefficiency, planned capital, realised output.
 
-Frontier (SPEC section 6 production model: inputs K, L, good output real GDP)::
+Frontier (docs/methods.md §6 production model: inputs K, L, good output real GDP)::
 
     ln f_t(K, L) = a_t + ln L + alpha_t (ln(K / L) - c0)          constant returns
 
@@ -15,7 +15,7 @@ Realised output::
     Y_it = f_t(K_it, L_it) exp(-u_it),   u_it = clip(m_i + r_it, 0, u_max)
 
 u is the latent (output) inefficiency: u = 0 is on the frontier. Against a Cobb-Douglas
-constant-returns frontier the SBI of SPEC section 6 is a strictly increasing function
+constant-returns frontier the SBI of docs/methods.md §6 is a strictly increasing function
 of u alone (the ratio f_t(K(1 - a), L(1 - b)) / y = exp(u) (1 - a)^alpha (1 - b)^(1 -
 alpha) does not depend on the levels of K and L), and 0 exactly when u = 0; so units
 on the frontier score 0 and SBI ranks units as u does, up to the sampling error of a

@@ -18,7 +18,7 @@ import numpy as np
 
 from .params import YearProfile
 
-#: Calendar years that fix the levels (SPEC section 12 calibration years).
+#: Calendar years that fix the levels (docs/methods.md §12 calibration years).
 ANCHOR_YEARS: tuple[int, int] = (2006, 2010)
 #: Years of latent state simulated before the first reported year.
 LEAD_YEARS: int = 2
