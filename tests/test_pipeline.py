@@ -13,8 +13,17 @@ SMALL = ["data.synthetic_cities=40", "inequality.bootstrap_draws=49",
          "regressions.boot_reps=49"]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _stata_folder(tmp_path_factory):
+    """Every run of this module writes its Stata exports into one temporary folder."""
+    folder = tmp_path_factory.mktemp("stata_exports")
+    SMALL.append(f"exports.stata_dir={json.dumps(str(folder))}")
+    yield folder
+    SMALL.pop()
+
+
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory):
+def first_run(tmp_path_factory, _stata_folder):
     out = tmp_path_factory.mktemp("run")
     summary = run_pipeline(load_config(overrides=SMALL), out=out)
     return out, summary
@@ -25,7 +34,7 @@ def test_every_implemented_stage_runs(first_run):
     statuses = {s.name: s.status for s in summary.stages}
     assert statuses == {"validate": "done", "accounting": "done", "inequality": "done",
                         "productivity": "done", "analysis_panel": "done",
-                        "regressions": "done", "exports": "not implemented",
+                        "regressions": "done", "exports": "done",
                         "report": "done"}
     assert summary.ok
     for relpath in ("REPORT.md", "manifest.json", "attrition.csv", "config.resolved.toml",
@@ -39,6 +48,11 @@ def test_every_implemented_stage_runs(first_run):
     assert "The data are synthetic" in report
     assert "| regressions | done |" in report and "## Tables 1-8" in report
     assert "**Table 8." in report
+    # The report lists every Stata export with its size as written in stata/.
+    assert "## Stata exports" in report
+    for name in ("analysis_panel.dta", "replicate_tables.do", "CODEBOOK.md"):
+        size = (out / "stata" / name).stat().st_size
+        assert f"| `{name}` | {size} |" in report
 
 
 def test_rerun_is_cached_and_byte_identical(first_run, tmp_path):
@@ -47,7 +61,7 @@ def test_rerun_is_cached_and_byte_identical(first_run, tmp_path):
     summary = run_pipeline(load_config(overrides=SMALL), out=out)
     assert {s.name: s.status for s in summary.stages if s.status == "cached"}.keys() == {
         "validate", "accounting", "inequality", "productivity", "analysis_panel",
-        "regressions"}
+        "regressions", "exports"}
     assert json.loads((out / "manifest.json").read_text())["outputs"] == before
     # A fresh folder without cache gives the same bytes: nothing depends on the machine state.
     fresh = run_pipeline(load_config(overrides=SMALL), out=tmp_path, use_cache=False)

@@ -112,7 +112,8 @@ def _execute(targets: list[str] | None, configured: tuple[Config, ConfigOrigin],
         console.print(escape(f"log: {out / 'carbongap.log'}; manifest: {out / 'manifest.json'}"))
     for run in summary.stages:
         if run.status == "failed":
-            console.print(f"[red]error[/red] stage {run.name}: {escape(run.reason)}")
+            console.print(f"[red]error[/red] stage {run.name}: {escape(run.reason)}",
+                          soft_wrap=True)
     return 0 if summary.ok else 1
 
 
@@ -120,7 +121,7 @@ def _guard(action: Callable[[], int]) -> int:
     try:
         return action()
     except CarbongapError as exc:
-        console.print(f"[red]error[/red] {escape(str(exc))}")
+        console.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
         return 2
 
 
@@ -224,3 +225,25 @@ def bench_qreg(
     result = run_qreg_benchmark(chosen, seed=seed, repeats=repeats, jobs=jobs, with_r=r,
                                 boot=boot)
     typer.echo(format_qreg_benchmark(result))
+
+
+export_app = typer.Typer(no_args_is_help=True, help="Exports of a finished run.")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("stata")
+def export_stata(
+    out: OutOpt = Path("replication/output"),
+    stata_dir: Annotated[Path | None, typer.Option(
+        "--stata-dir", help="Folder of the .dta files (default: the run's [exports] "
+        "stata_dir).")] = None,
+) -> None:
+    """Labelled .dta files, replicate_tables.do and CODEBOOK.md from the run in --out."""
+    from .exports.run_folder import export_run_folder
+
+    def action() -> int:
+        for path in export_run_folder(out, stata_dir):
+            typer.echo(str(path))
+        return 0
+
+    raise typer.Exit(_guard(action))

@@ -9,7 +9,6 @@ exactly the files listed, root by root.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 from collections.abc import Iterable, Mapping
@@ -18,7 +17,7 @@ from typing import Any
 
 from .._version import __version__
 from ..config import Config
-from .provenance import ConfigOrigin, InputFile, file_sha256, package_versions
+from .provenance import ConfigOrigin, InputFile, config_sha256, file_sha256, package_versions
 from .writer import OUT, Output
 
 #: Files in the run folder that are not outputs (not checksummed).
@@ -40,7 +39,6 @@ def build(roots: Mapping[str, Path], outputs: Iterable[Output], config: Config,
     :func:`carbongap.pipeline.provenance.describe_inputs`, ``r`` the R versions or why R
     was not used."""
     outputs = list(outputs)
-    config_text = config.to_toml(results_only=True)
     others = {name: {"path": str(path), "resolved": str(path.resolve()),
                      "outputs": checksums(outputs, name)}
               for name, path in sorted(roots.items()) if name != OUT}
@@ -50,7 +48,7 @@ def build(roots: Mapping[str, Path], outputs: Iterable[Output], config: Config,
         "platform": platform.platform(terse=True),
         "packages": package_versions(),
         "r": r,
-        "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
+        "config_sha256": config_sha256(config),
         "config_source": (origin or ConfigOrigin()).describe(),
         "run": config.to_dict()["run"],
         "seeds": {

@@ -22,8 +22,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("regressions", ("validate", "analysis_panel"), ("regressions", "analysis"),
           "carbongap.stages.regressions",
           files=(("regressions", "specs"), ("regressions", "published"))),
-    Stage("exports", ("analysis_panel", "regressions"), ("exports",), None, roots=("exports",),
-          planned_in="Stata .dta / do-file and .rds exports, docs/methods.md §8 (not yet built)"),
+    Stage("exports", ("validate", "accounting", "inequality", "productivity",
+                      "analysis_panel"), ("exports", "regressions"),
+          "carbongap.stages.exports", roots=("exports",), files=(("regressions", "specs"),)),
     Stage("report", (), (), "carbongap.stages.report", cache=False, sees_all=True),
 )
 

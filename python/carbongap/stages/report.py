@@ -62,6 +62,7 @@ def render(ctx: Context) -> str:
         lines.append(f"| {stage.name} | {status} | {remark} |")
     lines.append("")
     lines += _tables_lines(ctx)
+    lines += _exports_lines(ctx)
     for name, result in ctx.upstream.items():
         if result.notes:
             lines += [f"## Notes from `{name}`", ""]
@@ -97,6 +98,22 @@ def _tables_lines(ctx: Context) -> list[str]:
               "`figures/quantile_process_table<N>.png`"
               + ("; the known-truth check: `tables/known_truth.csv`."
                  if "known_truth" in result.tables else "."), ""]
+    return lines
+
+
+def _exports_lines(ctx: Context) -> list[str]:
+    """The Stata exports of the run, by file, and where they are."""
+    result = ctx.upstream.get("exports")
+    if result is None:
+        return []
+    folder = ctx.config.exports.stata_dir
+    lines = ["## Stata exports", "",
+             f"Written to `{folder}/` and to `stata/` of this folder (checksums in "
+             "`manifest.json`). `replicate_tables.do` reruns Tables 1-8 with `qreg`; how its "
+             "`vce()` differs from quantreg's standard errors is stated at its top.", "",
+             "| file | bytes |", "|---|---|"]
+    lines += [f"| `{name}` | {len(content)} |" for name, content in sorted(result.files.items())]
+    lines.append("")
     return lines
 
 

@@ -1,0 +1,85 @@
+"""Every Stata export of a run, from its tables: the ``.dta`` files, the do-file, the
+codebook and the table of names and labels (docs/methods.md §8).
+
+:func:`stata_exports` is pure apart from a temporary folder pyreadstat writes through; it
+returns the file contents, which the ``exports`` stage (and ``carbongap export stata``)
+write into the Stata folder and the run folder.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..io.dta import write_dta
+from ..tables.specs import TableSpec
+from .codebook import codebook_markdown
+from .datasets import StataDataset, stata_dataset
+from .dofile import replicate_do
+
+#: Exported datasets: file stem -> (table of the run, what it holds, label variant).
+DATASETS: dict[str, tuple[str, str, str]] = {
+    "panel_validated": ("panel", "Validated city panel (yearbook units)", ""),
+    "accounting": ("accounting", "CO2 (eq. 3), real GDP and capital (eq. 7) by city-year",
+                   ""),
+    "luenberger": ("luenberger", "SBI Luenberger indicators, S terms and LP statuses", ""),
+    "productivity_indices": ("indices", "Productivity indices T, PC, EC, GT, GPC, GEC",
+                             "indices"),
+    "gini": ("gini", "Yearly Ginis of city CO2 and intensity with bootstrap intervals", ""),
+    "dagum": ("dagum", "Dagum decomposition of the national Gini by year", ""),
+    "analysis_panel": ("analysis", "Regression panel of Tables 1-8 (eq. 2, logs)", ""),
+}
+
+#: Table of the run -> (the stage that makes it, its file in the output folder).
+SOURCES: dict[str, tuple[str, str]] = {
+    "panel": ("validate", "data/panel_validated.csv"),
+    "accounting": ("accounting", "tables/accounting_city_year.csv"),
+    "luenberger": ("productivity", "tables/luenberger.csv"),
+    "indices": ("productivity", "tables/productivity_indices.csv"),
+    "gini": ("inequality", "tables/gini.csv"),
+    "dagum": ("inequality", "tables/dagum.csv"),
+    "analysis": ("analysis_panel", "tables/analysis_panel.csv"),
+}
+
+
+@dataclass(frozen=True)
+class StataExport:
+    """The export's file contents by name, and the datasets they were made from."""
+
+    files: dict[str, bytes]
+    datasets: tuple[StataDataset, ...]
+
+
+def _dta_bytes(data: StataDataset, version: int) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{data.name}.dta"
+        write_dta(data.frame, path, version=version, file_label=data.file_label,
+                  column_labels=data.labels, value_labels=data.value_labels,
+                  notes=data.notes)
+        return path.read_bytes()
+
+
+def stata_exports(tables: Mapping[str, pd.DataFrame], specs: Sequence[TableSpec],
+                  taus: Sequence[float], *, se: str, cluster: str, reps: int, seed: int,
+                  config_sha256: str, version: int = 14) -> StataExport:
+    """The ``.dta`` file of every table of :data:`DATASETS` present in ``tables``,
+    ``replicate_tables.do``, ``CODEBOOK.md`` and ``variable_names.csv``."""
+    datasets = tuple(stata_dataset(tables[table], name, description,
+                                   config_sha256=config_sha256, table=variant)
+                     for name, (table, description, variant) in DATASETS.items()
+                     if table in tables)
+    files = {f"{d.name}.dta": _dta_bytes(d, version) for d in datasets}
+    files["replicate_tables.do"] = replicate_do(
+        specs, taus, se, cluster=cluster, reps=reps, seed=seed,
+        config_sha256=config_sha256).encode("utf-8")
+    files["CODEBOOK.md"] = codebook_markdown(datasets, config_sha256).encode("utf-8")
+    names = pd.concat([d.names.assign(file=f"{d.name}.dta") for d in datasets],
+                      ignore_index=True)
+    names = names.loc[:, ["file", "column", "stata_name", "renamed", "label", "shortened",
+                          "full_label"]]
+    files["variable_names.csv"] = names.to_csv(index=False, lineterminator="\n").encode()
+    return StataExport(files, datasets)

@@ -1,0 +1,43 @@
+"""Stage ``exports``: the Stata exports (docs/methods.md §8).
+
+Wires the run's tables (validated panel, accounting, Luenberger table and indices, Gini
+tables, regression panel), the table specifications and ``[regressions]`` into
+:func:`carbongap.exports.stata.stata_exports`, and writes the files into the Stata folder
+(``[exports] stata_dir``, root ``exports``) and the run folder's ``stata/``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..exports.stata import SOURCES, stata_exports
+from ..pipeline.provenance import config_sha256
+from ..pipeline.stage import Context, StageResult
+from ..tables.specs import load_table_specs, select_tables
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..pipeline.writer import OutputWriter
+
+
+def compute(ctx: Context) -> StageResult:
+    """Files ``<name>.dta``, ``replicate_tables.do``, ``CODEBOOK.md`` and
+    ``variable_names.csv``."""
+    cfg = ctx.config.regressions
+    tables = {name: ctx.table(stage, name) for name, (stage, _) in SOURCES.items()}
+    specs = select_tables(load_table_specs(cfg.specs or None), cfg.tables)
+    export = stata_exports(tables, specs, cfg.taus, se=cfg.se, cluster=cfg.cluster,
+                           reps=cfg.boot_reps, seed=cfg.seed,
+                           config_sha256=config_sha256(ctx.config),
+                           version=ctx.config.exports.stata_version)
+    notes = (f"Stata exports: {len(export.datasets)} .dta files (format 118) in "
+             f"{ctx.config.exports.stata_dir}/ and stata/, with replicate_tables.do and "
+             "CODEBOOK.md",)
+    return StageResult(tables={}, files=export.files, notes=notes)
+
+
+def write(result: StageResult, out: OutputWriter, config: Config) -> None:
+    """Every file into the Stata folder and into ``stata/`` of the run folder."""
+    for name, content in result.files.items():
+        out.file(name, content, root="exports")
+        out.file(f"stata/{name}", content)

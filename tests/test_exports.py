@@ -1,0 +1,176 @@
+"""Stata exports: labelled format 118 files, names and labels within Stata's limits, the
+do-file, the codebook, reproducible bytes (docs/methods.md §8)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carbongap.config import load_config
+from carbongap.errors import DataError
+from carbongap.exports.datasets import stata_dataset
+from carbongap.exports.labels import MAX_LABEL, fit_label
+from carbongap.exports.names import is_legal, stata_names
+from carbongap.exports.stata import DATASETS
+from carbongap.io.dta import read_notes
+from carbongap.pipeline.runner import run_pipeline
+from carbongap.tables.specs import load_table_specs
+
+pyreadstat = pytest.importorskip("pyreadstat")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("export")
+    stata = base / "stata_exports"
+    config = load_config(overrides=["data.synthetic_cities=40", "inequality.bootstrap_draws=19",
+                                    "regressions.boot_reps=19",
+                                    f"exports.stata_dir={json.dumps(str(stata))}"])
+    summary = run_pipeline(config, out=base / "out")
+    assert summary.ok and summary.status("exports") == "done"
+    return base / "out", stata
+
+
+def test_every_dataset_is_written_in_both_folders_and_the_manifest(run):
+    out, stata = run
+    manifest = json.loads((out / "manifest.json").read_text())
+    listed = manifest["roots"]["exports"]["outputs"]
+    for name in DATASETS:
+        assert (stata / f"{name}.dta").read_bytes() == (out / f"stata/{name}.dta").read_bytes()
+        assert f"{name}.dta" in listed and f"stata/{name}.dta" in manifest["outputs"]
+    assert {"replicate_tables.do", "CODEBOOK.md", "variable_names.csv"} <= set(listed)
+
+
+def test_round_trip_values_labels_and_missing(run):
+    out, stata = run
+    source = pd.read_csv(out / "tables/analysis_panel.csv")
+    back, meta = pyreadstat.read_dta(str(stata / "analysis_panel.dta"))
+    assert meta.file_format_version == 118 if hasattr(meta, "file_format_version") else True
+    assert list(back.columns) == list(source.columns)
+    codes = {"developed": 1, "underdeveloped": 2, "other": 3}
+    np.testing.assert_array_equal(back["group"], source["group"].map(codes))
+    for column in ("lnCO2", "lnT", "co2", "population"):
+        np.testing.assert_array_equal(back[column].to_numpy(), source[column].to_numpy())
+    assert back["city_name"].tolist() == source["city_name"].tolist()
+    assert meta.variable_value_labels["group"] == {1: "developed", 2: "underdeveloped",
+                                                   3: "other"}
+    assert meta.variable_value_labels["province_code"][11] == "Beijing 北京市"
+    assert meta.column_names_to_labels["lnCO2"] == "ln CO2 emissions (碳排放总量(对数))"
+    assert all(meta.column_names_to_labels[c] for c in back.columns)  # every one labelled
+    assert "config" in meta.file_label and len(meta.file_label) <= 80
+    # Missing values: the accounting table has NaN capital where eq. 7 cannot start.
+    acc = pd.read_csv(out / "tables/accounting_city_year.csv")
+    acc_back, _ = pyreadstat.read_dta(str(stata / "accounting.dta"))
+    assert acc_back["capital"].isna().sum() == acc["capital"].isna().sum() > 0
+
+
+def test_notes_name_the_version_and_the_configuration(run):
+    out, stata = run
+    manifest = json.loads((out / "manifest.json").read_text())
+    notes = read_notes(stata / "analysis_panel.dta")
+    assert "Produced by carbongap" in notes[0]
+    assert manifest["config_sha256"] in notes[1]
+
+
+def test_names_are_legal_and_changes_are_listed():
+    long = "x" * 32
+    columns = [long, long + "y", "2006", "_cons", "co2 (t)", "co2__t_", "ok"]
+    names = stata_names(columns)
+    assert names[long] == long and names["ok"] == "ok"
+    assert names[long + "y"] == long[:30] + "_2"  # cut to 32, unique against the legal one
+    assert names["2006"] == "v2006" and names["_cons"] == "_cons_"
+    assert names["co2 (t)"] == "co2__t_" or names["co2 (t)"].startswith("co2__t_")
+    assert len(set(names.values())) == len(columns)
+    assert all(is_legal(n) and len(n) <= 32 for n in names.values())
+
+
+def test_labels_at_and_over_80_characters():
+    chinese = "碳" * 60
+    assert fit_label("e" * 17, chinese) == ("e" * 17 + " (" + chinese + ")", False)  # 80
+    label, short = fit_label("e" * 18, chinese)  # 81: the Chinese part is dropped
+    assert (label, short) == ("e" * 18, True)
+    label, short = fit_label("w" * 90, "")
+    assert len(label) == MAX_LABEL and label.endswith("…") and short
+
+
+def test_integers_are_stored_without_loss(monkeypatch):
+    from carbongap.exports import labels
+
+    monkeypatch.setitem(labels.DERIVED, "flag", ("a flag", ""))
+    frame = pd.DataFrame({"city_code": [110100, 450100], "year": [2006, 2007],
+                          "n": [2**40, 1], "flag": [True, False]})
+    data = stata_dataset(frame, "x", "test", config_sha256="0" * 64)
+    assert str(data.frame["city_code"].dtype) == "int32"
+    assert str(data.frame["n"].dtype) == "float64" and data.frame["n"][0] == 2**40
+    assert str(data.frame["flag"].dtype) == "int8"
+    assert data.value_labels["flag"] == {0: "no", 1: "yes"}
+    with pytest.raises(DataError, match="beyond 2\\^53"):
+        stata_dataset(frame.assign(n=[2**60, 1]), "x", "test", config_sha256="0" * 64)
+    with pytest.raises(KeyError, match="no label is defined for the exported column 'zz'"):
+        stata_dataset(frame.assign(zz=1.0), "x", "test", config_sha256="0" * 64)
+
+
+def test_do_file_has_one_qreg_per_cell_with_the_samples(run):
+    _out, stata = run
+    text = (stata / "replicate_tables.do").read_text(encoding="utf-8")
+    fits = [line for line in text.splitlines() if line.startswith("quietly qreg ")]
+    specs = load_table_specs()
+    assert len(fits) == 4 * len(specs) == 64
+    panel_vars = set(pyreadstat.read_dta(str(stata / "analysis_panel.dta"),
+                                         metadataonly=True)[1].column_names)
+    expected = []
+    for spec in specs:
+        condition = {"all": "", "developed": " if group == 1",
+                     "underdeveloped": " if group == 2"}[spec.sample]
+        for tau in (0.2, 0.4, 0.6, 0.8):
+            expected.append(f"quietly qreg {spec.dependent} {' '.join(spec.regressors)}"
+                            f"{condition}, quantile({tau:g}) vce(robust, fitted hsheather)")
+    assert fits == expected
+    for line in fits:
+        variables = re.match(r"quietly qreg ([^,]+?)(?: if .*)?,", line).group(1).split()
+        assert set(variables) <= panel_vars
+    assert 'use "analysis_panel.dta", clear' in text
+    assert 'export delimited using "stata_qreg_estimates.csv", replace' in text
+    assert "Stata's default vce(iid) is NOT nid" in text
+
+
+def test_do_file_follows_the_configured_se():
+    from carbongap.exports.dofile import replicate_do
+
+    specs = load_table_specs()[:1]
+    assert "bsqreg lnCO2 lnT lnP lnA lnI, quantile(0.5) reps(50)" in replicate_do(
+        specs, (0.5,), "boot", reps=50)
+    text = replicate_do(specs, (0.5,), "boot", cluster="city_code", reps=50)
+    assert "bootstrap, reps(50) cluster(city_code) nodots: qreg lnCO2" in text
+    assert "Hagemann's (2017)" in text and "Stata has none built in" in text
+    assert "vce(iid, residual hsheather)" in replicate_do(specs, (0.5,), "iid")
+
+
+def test_codebook_lists_every_variable(run):
+    _out, stata = run
+    text = (stata / "CODEBOOK.md").read_text(encoding="utf-8")
+    for name in DATASETS:
+        assert f"## {name}.dta" in text
+    assert "| group | long | region group (paper's footnote) (地区分组) | 1 developed; " \
+           "2 underdeveloped; 3 other |" in text
+
+
+def test_two_exports_are_byte_identical_and_match_the_cli(run, tmp_path):
+    from typer.testing import CliRunner
+
+    from carbongap.cli import app
+
+    out, stata = run
+    before = {p.name: p.read_bytes() for p in stata.iterdir()}
+    result = CliRunner().invoke(app, ["export", "stata", "--out", str(out), "--stata-dir",
+                                      str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["roots"]["exports"]["resolved"] == str(tmp_path.resolve())
+    missing = CliRunner().invoke(app, ["export", "stata", "--out", str(tmp_path / "none")])
+    assert missing.exit_code == 2 and "not a carbongap output folder" in missing.output
