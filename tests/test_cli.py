@@ -133,3 +133,46 @@ def test_require_r_is_recorded_and_never_starts_r_when_no_stage_needs_it(tmp_pat
     assert manifest["run"]["require_r"] is True
     assert "--require-r" in manifest["config_source"]["overrides"]
     assert manifest["r"] == "not used by the stages of this run"
+
+
+def _yuan_panel(tmp_path):
+    """A panel whose GDP column is in yuan instead of 10^4 yuan (a unit warning)."""
+    from panel_factory import raw_panel, raw_provinces
+
+    frame = raw_panel()
+    frame["gdp"] = frame["gdp"] * 1e4
+    panel, provinces = tmp_path / "panel.csv", tmp_path / "provinces.csv"
+    frame.to_csv(panel, index=False)
+    raw_provinces().to_csv(provinces, index=False)
+    return ["--data", str(panel), "--provinces", str(provinces),
+            "--set", "validate.years=[2006, 2008]"]
+
+
+def test_warnings_reach_the_terminal_and_paths_go_to_stdout(tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "validate", *_yuan_panel(tmp_path), "--out", str(out)],
+                           terminal_width=100)
+    assert result.exit_code == 0, result.output
+    assert "1 warning(s)" in result.stderr
+    assert "column 'gdp'" in result.stderr and "check the unit" in result.stderr
+    assert "--strict makes them errors" in result.stderr
+    # Results (paths) on stdout, nothing else; the stage table and warnings on stderr.
+    assert result.stdout.split() == [str(out / "manifest.json"), str(out / "carbongap.log")]
+
+
+def test_strict_turns_a_warning_into_a_failed_stage(tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "accounting", *_yuan_panel(tmp_path), "--out",
+                                 str(out), "--strict"], terminal_width=100)
+    assert result.exit_code == 1
+    assert "error stage validate: 1 warning(s) with --strict" in result.stderr
+    assert "column 'gdp'" in result.stderr
+    manifest = (out / "manifest.json").read_text(encoding="utf-8")
+    assert '"status": "failed"' in manifest and '"status": "skipped"' in manifest
+
+
+def test_boolean_options_read_as_flag_pairs():
+    result = runner.invoke(app, ["bench", "qreg", "--help"], terminal_width=100)
+    assert "--r / --no-r" in result.output and "<bool>" not in result.output
+    result = runner.invoke(app, ["replicate", "--help"], terminal_width=100)
+    assert "--strict" in result.output and "<bool>" not in result.output

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
 from carbongap.config import load_config
+from carbongap.pipeline.capabilities import NO_R_VARIABLE
 from carbongap.pipeline.runner import replicate, run_pipeline
 
 SMALL = ["data.synthetic_cities=40", "inequality.bootstrap_draws=49",
@@ -15,11 +17,18 @@ SMALL = ["data.synthetic_cities=40", "inequality.bootstrap_draws=49",
 
 @pytest.fixture(scope="module", autouse=True)
 def _stata_folder(tmp_path_factory):
-    """Every run of this module writes its Stata exports into one temporary folder."""
+    """Every run of this module writes its Stata exports into one temporary folder and
+    runs as if R were missing (the same statuses everywhere; R runs: test_crossval_r.py)."""
     folder = tmp_path_factory.mktemp("stata_exports")
     SMALL.append(f"exports.stata_dir={json.dumps(str(folder))}")
+    before = os.environ.get(NO_R_VARIABLE)
+    os.environ[NO_R_VARIABLE] = "1"
     yield folder
     SMALL.pop()
+    if before is None:
+        os.environ.pop(NO_R_VARIABLE)
+    else:
+        os.environ[NO_R_VARIABLE] = before
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +43,7 @@ def test_every_implemented_stage_runs(first_run):
     statuses = {s.name: s.status for s in summary.stages}
     assert statuses == {"validate": "done", "accounting": "done", "inequality": "done",
                         "productivity": "done", "analysis_panel": "done",
-                        "regressions": "done", "exports": "done",
+                        "regressions": "done", "crossval": "skipped", "exports": "done",
                         "report": "done"}
     assert summary.ok
     for relpath in ("REPORT.md", "manifest.json", "attrition.csv", "config.resolved.toml",
@@ -48,6 +57,8 @@ def test_every_implemented_stage_runs(first_run):
     assert "The data are synthetic" in report
     assert "| regressions | done |" in report and "## Tables 1-8" in report
     assert "**Table 8." in report
+    assert "## Cross-validation: Python against R" in report
+    assert "Not run (skipped: R unavailable (R disabled by CARBONGAP_NO_R=1)" in report
     # The report lists every Stata export with its size as written in stata/.
     assert "## Stata exports" in report
     for name in ("analysis_panel.dta", "replicate_tables.do", "CODEBOOK.md"):

@@ -6,6 +6,7 @@ Row numbers are spreadsheet rows: header = row 1, so data row i (0-based) is row
 from __future__ import annotations
 
 import logging
+import re
 
 import pandas as pd
 import pytest
@@ -296,8 +297,9 @@ def test_boolean_cells_are_not_numbers(tmp_path):
 def test_unparseable_files_name_the_file(tmp_path):
     corrupt = tmp_path / "panel.xlsx"
     corrupt.write_bytes(b"this is not a zip archive")
-    with pytest.raises(DataError, match=r"panel\.xlsx: not a readable Excel workbook"):
+    with pytest.raises(DataError, match=r"panel\.xlsx: not an Excel file \(or corrupt\)") as info:
         load_panel(corrupt)
+    assert "engine" not in str(info.value)
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     with pytest.raises(DataError, match=r"empty\.csv: the file is empty"):
@@ -318,3 +320,30 @@ def test_excel_sheets_are_named_when_the_chosen_one_is_empty_or_absent(tmp_path)
     with pytest.raises(DataError, match=r"no sheet 'nope'; the workbook has sheets 说明, data"):
         load_panel(path, sheet="nope")
     assert len(load_panel(path, sheet="data", years=(2006, 2008)).cities) == 9
+
+
+def test_cells_read_as_missing_are_counted_by_their_text(tmp_path):
+    # A dash, "n/a" and a blank are all missing, but the note keeps them apart.
+    frame = raw_panel().astype({"lpg": object, "natural_gas": object})
+    frame.loc[0, "lpg"] = "n/a"
+    frame.loc[1, "lpg"] = "—"
+    frame.loc[2, "lpg"] = "N/A"
+    frame.loc[3, "lpg"] = ""
+    frame.loc[4, "natural_gas"] = ""
+    loaded = load_panel(_write(tmp_path, frame), years=(2006, 2008))
+    note = next(n for n in loaded.notes if "cells read as missing" in n)
+    assert "column 'lpg': 1 blank, 1 'N/A', 1 'n/a', 1 '—'" in note
+    assert "column 'natural_gas': 1 blank" in note
+    assert loaded.cities["lpg"].isna().sum() == 4
+    assert not any("cells read as missing" in n for n in
+                   load_panel(_write(tmp_path, raw_panel(), "clean.csv"), years=(2006, 2008)).notes)
+
+
+def test_readme_lists_every_text_read_as_missing():
+    from pathlib import Path
+
+    from carbongap.io.readers import MISSING_TOKENS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    paragraph = readme[readme.index("Cells read as missing"):].split("\n\n")[0]
+    assert set(re.findall(r"`([^`]+)`", paragraph)) == {t for t in MISSING_TOKENS if t}

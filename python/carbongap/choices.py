@@ -25,6 +25,8 @@ NanPolicy = Literal["drop", "error"]
 GroupingName = Literal["paper", "nbs4"]
 #: Standard errors of the quantile regressions, quantreg's names (docs/methods.md §7).
 SeMethod = Literal["nid", "iid", "ker", "boot"]
+#: Which language computes the regressions or the DEA (docs/methods.md §9).
+Backend = Literal["python", "r"]
 
 FRONTIERS: tuple[str, ...] = typing.get_args(Frontier)
 INDEX_FORMS: tuple[str, ...] = typing.get_args(IndexForm)
@@ -33,6 +35,7 @@ GAP_POLICIES: tuple[str, ...] = typing.get_args(GapPolicy)
 NAN_POLICIES: tuple[str, ...] = typing.get_args(NanPolicy)
 GROUPINGS: tuple[str, ...] = typing.get_args(GroupingName)
 SE_METHODS: tuple[str, ...] = typing.get_args(SeMethod)
+BACKENDS: tuple[str, ...] = typing.get_args(Backend)
 
 
 def check(option: str, value: object, choices: tuple[str, ...]) -> None:

@@ -25,9 +25,10 @@ from .pipeline.provenance import ConfigOrigin
 from .pipeline.registry import STAGE_NAMES
 from .progress import null_progress, rich_progress
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Replication toolkit for Zhang & Liu (2024), China's urban carbon gap.")
-bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (speed and memory).")
+bench_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                        help="Benchmarks (speed and memory).")
 app.add_typer(bench_app, name="bench")
 console = Console(stderr=True)
 
@@ -58,9 +59,19 @@ JobsOpt = Annotated[int | None, typer.Option("--jobs", help="Worker processes fo
 DaskOpt = Annotated[str | None, typer.Option(
     "--dask", help="Run the DEA on Dask: 'local' or a scheduler address.")]
 SetOpt = Annotated[list[str] | None, typer.Option(
-    "--set", help="Override a configuration value: section.key=value (repeatable).")]
+    "--set", metavar="SECTION.KEY=VALUE",
+    help="Override a configuration value: section.key=value (repeatable).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Recompute every stage.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+QuietOpt = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Print errors only (no progress, stage table, warning summary or "
+    "paths).")]
+BackendOpt = Annotated[str | None, typer.Option(
+    "--backend", metavar="python|r",
+    help="Compute the regressions and the DEA in Python (default) or in R (sets "
+    "[regressions] backend and [productivity] backend).")]
+StrictOpt = Annotated[bool, typer.Option(
+    "--strict", help="Treat warnings as errors: a stage with a warning fails (exit 1); for "
+    "replication checks.")]
 RequireROpt = Annotated[bool, typer.Option(
     "--require-r", help="Fail a stage that needs R when R is unavailable, instead of "
     "skipping it.")]
@@ -68,9 +79,13 @@ RequireROpt = Annotated[bool, typer.Option(
 
 def _config(config: Path | None, data: Path | None, provinces: Path | None, jobs: int | None,
             dask: str | None, overrides: list[str] | None, quiet: bool,
-            require_r: bool = False) -> tuple[Config, ConfigOrigin]:
+            require_r: bool = False, strict: bool = False,
+            backend: str | None = None) -> tuple[Config, ConfigOrigin]:
     """The configuration, and where it came from (file, then every override as typed)."""
-    updates: dict[str, dict[str, object]] = {"run": {}, "data": {}}
+    updates: dict[str, dict[str, object]] = {"run": {}, "data": {}, "regressions": {},
+                                             "productivity": {}}
+    if backend is not None:
+        updates["regressions"]["backend"] = updates["productivity"]["backend"] = backend
     typed = [f"--set {text}" for text in overrides or ()]
     for flag, section, key, value in (("--data", "data", "panel", data),
                                       ("--provinces", "data", "provinces", provinces),
@@ -82,9 +97,13 @@ def _config(config: Path | None, data: Path | None, provinces: Path | None, jobs
     if quiet:
         updates["run"]["progress"] = False
         typed.append("--quiet")
-    if require_r:
-        updates["run"]["require_r"] = True
-        typed.append("--require-r")
+    for flag, key, value in (("--require-r", "require_r", require_r),
+                             ("--strict", "strict", strict)):
+        if value:
+            updates["run"][key] = True
+            typed.append(flag)
+    if backend is not None:
+        typed.append(f"--backend {backend}")
     path = config if config is not None else default_config_path()
     loaded = load_config(path, overrides or (), {k: v for k, v in updates.items() if v})
     return loaded, ConfigOrigin(path, tuple(typed))
@@ -109,12 +128,34 @@ def _execute(targets: list[str] | None, configured: tuple[Config, ConfigOrigin],
             table.add_row(run.name, f"[{style}]{run.status}[/{style}]",
                           f"{run.seconds:.2f}" if run.seconds else "", escape(run.reason))
         console.print(table)
-        console.print(escape(f"log: {out / 'carbongap.log'}; manifest: {out / 'manifest.json'}"))
+        _print_warnings(summary.warnings, out)
     for run in summary.stages:
         if run.status == "failed":
             console.print(f"[red]error[/red] stage {run.name}: {escape(run.reason)}",
                           soft_wrap=True)
+    if not quiet:
+        for name in ("REPORT.md", "manifest.json", "carbongap.log"):
+            if (out / name).is_file():
+                typer.echo(str(out / name))
     return 0 if summary.ok else 1
+
+
+#: Warnings printed in full at the end of a run; the rest are counted.
+SHOWN_WARNINGS = 3
+
+
+def _print_warnings(warnings: list[str], out: Path) -> None:
+    """The run's warnings on stderr: the count, the first few, where all of them are."""
+    if not warnings:
+        return
+    where = " and ".join(escape(str(out / name)) for name in ("carbongap.log", "REPORT.md")
+                         if (out / name).is_file())
+    console.print(f"[yellow]{len(warnings)} warning(s)[/yellow] (all in {where}; --strict "
+                  "makes them errors):", soft_wrap=True)
+    for text in warnings[:SHOWN_WARNINGS]:
+        console.print(f"  [yellow]warning[/yellow] {escape(text)}", soft_wrap=True)
+    if len(warnings) > SHOWN_WARNINGS:
+        console.print(f"  ... and {len(warnings) - SHOWN_WARNINGS} more")
 
 
 def _guard(action: Callable[[], int]) -> int:
@@ -129,10 +170,12 @@ def _guard(action: Callable[[], int]) -> int:
 def replicate(config: ConfigOpt = None, data: DataOpt = None, provinces: ProvincesOpt = None,
               out: OutOpt = Path("replication/output"), jobs: JobsOpt = None,
               dask: DaskOpt = None, set_: SetOpt = None, no_cache: NoCacheOpt = False,
-              quiet: QuietOpt = False, require_r: RequireROpt = False) -> None:
+              quiet: QuietOpt = False, require_r: RequireROpt = False,
+              strict: StrictOpt = False, backend: BackendOpt = None) -> None:
     """Run every stage and write all outputs to --out."""
     code = _guard(lambda: _execute(None, _config(config, data, provinces, jobs, dask, set_,
-                                                 quiet, require_r), out, no_cache, quiet))
+                                                 quiet, require_r, strict, backend),
+                                   out, no_cache, quiet))
     raise typer.Exit(code)
 
 
@@ -141,14 +184,30 @@ def run(stage: Annotated[str, typer.Argument(help=f"Stage name: {', '.join(STAGE
         config: ConfigOpt = None, data: DataOpt = None, provinces: ProvincesOpt = None,
         out: OutOpt = Path("replication/output"), jobs: JobsOpt = None, dask: DaskOpt = None,
         set_: SetOpt = None, no_cache: NoCacheOpt = False, quiet: QuietOpt = False,
-        require_r: RequireROpt = False) -> None:
+        require_r: RequireROpt = False, strict: StrictOpt = False,
+        backend: BackendOpt = None) -> None:
     """Run one stage and the stages it needs."""
     if stage not in STAGE_NAMES:
         console.print(f"[red]error[/red] unknown stage {stage!r}; choose one of: "
                       f"{', '.join(STAGE_NAMES)}")
         raise typer.Exit(2)
     code = _guard(lambda: _execute([stage], _config(config, data, provinces, jobs, dask, set_,
-                                                    quiet, require_r), out, no_cache, quiet))
+                                                    quiet, require_r, strict, backend),
+                                   out, no_cache, quiet))
+    raise typer.Exit(code)
+
+
+@app.command()
+def crossval(config: ConfigOpt = None, data: DataOpt = None, provinces: ProvincesOpt = None,
+             out: OutOpt = Path("replication/output"), jobs: JobsOpt = None,
+             set_: SetOpt = None, no_cache: NoCacheOpt = False, quiet: QuietOpt = False,
+             require_r: RequireROpt = False, backend: BackendOpt = None) -> None:
+    """Both backends on the same data, compared cell by cell (crossval.md,
+    tables/crossval.csv); needs R."""
+    code = _guard(lambda: _execute(["crossval", "report"],
+                                   _config(config, data, provinces, jobs, None, set_, quiet,
+                                           require_r, False, backend),
+                                   out, no_cache, quiet))
     raise typer.Exit(code)
 
 
@@ -206,7 +265,8 @@ def bench_dea(
 @bench_app.command("qreg")
 def bench_qreg(
     size: Annotated[list[str] | None, typer.Option(
-        "--size", help="'paper' (N = 2,350) and/or 'county' (N = 56,000); default both.")] = None,
+        "--size", metavar="paper|county",
+        help="'paper' (N = 2,350) or 'county' (N = 56,000), repeatable; default both.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the simulated data.")] = 0,
     repeats: Annotated[int, typer.Option(help="Runs per timing (the best is reported).")] = 3,
     jobs: Annotated[int, typer.Option(help="Workers of the parallel bootstrap timing.")] = 2,
@@ -227,7 +287,8 @@ def bench_qreg(
     typer.echo(format_qreg_benchmark(result))
 
 
-export_app = typer.Typer(no_args_is_help=True, help="Exports of a finished run.")
+export_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                         help="Exports of a finished run.")
 app.add_typer(export_app, name="export")
 
 

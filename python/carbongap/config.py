@@ -20,7 +20,15 @@ from typing import Any, Literal
 
 import tomli_w
 
-from .choices import Frontier, GapPolicy, GroupingName, IndexForm, NanPolicy, SeMethod
+from .choices import (
+    Backend,
+    Frontier,
+    GapPolicy,
+    GroupingName,
+    IndexForm,
+    NanPolicy,
+    SeMethod,
+)
 from .errors import ConfigError
 
 
@@ -32,6 +40,7 @@ class RunConfig:
     dask: str = ""  #: "" = no Dask; "local" = a local cluster; else a scheduler address
     progress: bool = True  #: progress bars on long stages
     require_r: bool = False  #: a stage that needs R fails, instead of being skipped, without it
+    strict: bool = False  #: a stage with warnings fails (replication checks; ``--strict``)
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,7 @@ class ProductivityConfig:
     inputs: tuple[str, ...] = ("capital", "employment")  #: DEA inputs
     good: tuple[str, ...] = ("gdp_real",)  #: good outputs
     bad: tuple[str, ...] = ("co2",)  #: bad output(s) of the green model
+    backend: Backend = "python"  #: "r": the SBI LPs solved in R (docs/methods.md §9)
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,18 @@ class RegressionsConfig:
     cluster: str = ""  #: with se = "boot": resample clusters of this column (e.g. city_code)
     boot_reps: int = 500  #: bootstrap replications for se = "boot"
     seed: int = 0  #: bootstrap seed
+    backend: Backend = "python"  #: "r": every cell estimated by R quantreg (docs/methods.md §9)
+
+
+@dataclass(frozen=True)
+class CrossvalConfig:
+    """Cross-validation of both backends on the same data (docs/methods.md §9)."""
+
+    rtol: float = 1e-9  #: relative tolerance: coefficients (unique fits), nid/iid/ker SEs
+    objective_rtol: float = 1e-9  #: relative tolerance of the check-function objective
+    dea_atol: float = 1e-8  #: absolute tolerance of every S term and DEA component
+    boot_z: float = 4.0  #: bootstrap SEs: allowed |log ratio| in Monte Carlo SDs
+    dea: bool = True  #: also solve every SBI LP in R (about a minute at the paper's size)
 
 
 @dataclass(frozen=True)
@@ -137,6 +159,7 @@ class Config:
     analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
     regressions: RegressionsConfig = field(default_factory=RegressionsConfig)
     exports: ExportsConfig = field(default_factory=ExportsConfig)
+    crossval: CrossvalConfig = field(default_factory=CrossvalConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict (tuples as lists), as written to TOML."""

@@ -43,6 +43,10 @@ class ConfigError(CarbongapError, ValueError):
     """A configuration value that is unknown, of the wrong type or out of range."""
 
 
+class StrictError(CarbongapError):
+    """A stage produced warnings and the run was asked to treat them as errors."""
+
+
 class StageError(CarbongapError, RuntimeError):
     """A pipeline stage failed; wraps the original error with the stage name."""
 

@@ -137,6 +137,46 @@ def parse_numeric(cells: pd.Series, column: str, source: str, headers: dict[str,
     return values.astype("float64")
 
 
+def missing_cell_counts(cells: pd.Series) -> dict[str, int]:
+    """How many cells of a raw column are read as missing, by their text.
+
+    Blank cells count as ``"blank"``; a cell holding one of :data:`MISSING_TOKENS` counts
+    under its text as written (``"n/a"``, ``"—"``), because a yearbook's dash and an empty
+    cell are not the same evidence; NaN of a numeric (Stata) column counts as ``"missing"``.
+    """
+    if pd.api.types.is_numeric_dtype(cells):
+        count = int(cells.isna().sum())
+        return {"missing": count} if count else {}
+    counts: dict[str, int] = {}
+    for value in cells:
+        if value is None or (isinstance(value, float) and value != value):
+            text = ""
+        elif isinstance(value, str):
+            text = value.strip()
+        else:
+            continue
+        if text.casefold() in MISSING_TOKENS:
+            key = text or "blank"
+            counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (item[0] != "blank", -item[1], item[0])))
+
+
+def _missing_cell_note(frame: pd.DataFrame, columns: Sequence[str], source: str,
+                       headers: dict[str, str]) -> list[str]:
+    """One note counting the cells read as missing in each column, by their text."""
+    parts = []
+    for column in columns:
+        counts = missing_cell_counts(frame[column])
+        if counts:
+            listed = ", ".join(f"{n} {k if k in ('blank', 'missing') else repr(k)}"
+                               for k, n in counts.items())
+            parts.append(f"{column_label(column, headers)}: {listed}")
+    if not parts:
+        return []
+    return [f"{source}: cells read as missing (blank, or one of the texts listed in the "
+            f"README): {'; '.join(parts)}"]
+
+
 def parse_whole_numbers(cells: pd.Series, column: str, source: str,
                         headers: dict[str, str]) -> pd.Series:
     """Cells to int64 (codes, years); a missing or fractional value is a DataError."""
@@ -332,7 +372,7 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
         require_unique(out, CITY_KEYS, source, spreadsheet=True)
     problems.raise_any()
 
-    notes: list[str] = []
+    notes = _missing_cell_note(frame, [c.name for c in numeric], source, headers)
     if ignored:
         notes.append(f"{source}: ignored columns with no canonical meaning: {', '.join(ignored)}")
         notes += _fuel_lookalike_notes(ignored, source)
@@ -377,7 +417,9 @@ def validate_provinces(raw: RawTable, magnitude_warnings: bool = True) -> Valida
     with problems.check():
         require_unique(out, PROVINCE_KEYS, source, spreadsheet=True)
     problems.raise_any()
-    notes = [f"{source}: ignored columns: {', '.join(ignored)}"] if ignored else []
+    notes = _missing_cell_note(frame, [c.name for c in numeric], source, headers)
+    if ignored:
+        notes.append(f"{source}: ignored columns: {', '.join(ignored)}")
     if magnitude_warnings:
         notes += _magnitude_notes(out, numeric, source, headers)
     out = out.sort_values(list(PROVINCE_KEYS), kind="mergesort").reset_index(drop=True)

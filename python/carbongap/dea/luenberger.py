@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..choices import BACKENDS, check
 from ..progress import ProgressFactory, null_progress
 from .frontiers import check_frontier
 from .panel import Screened, screen
@@ -111,12 +112,14 @@ def luenberger_result(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence
                       unit: str = "city_code", time: str = "year",
                       rts_decomposition: bool = True, prune: bool = True, jobs: int = 1,
                       dask: Any = "", progress: ProgressFactory = null_progress,
-                      label: str = "DEA") -> LuenbergerResult:
+                      label: str = "DEA", backend: str = "python") -> LuenbergerResult:
     """:func:`luenberger`, returning the table with the screening it used (one pass).
 
-    Same arguments and logging as :func:`luenberger`.
+    Same arguments and logging as :func:`luenberger`; ``backend = "r"`` solves the same
+    plan's LPs in R (:mod:`carbongap.r.dea`; one R session, ``jobs`` and ``dask`` unused).
     """
     check_frontier(frontier)
+    check("backend", backend, BACKENDS)
     if not inputs or not good:
         raise ValueError("the SBI needs at least one input and one good output")
     variables = [*inputs, *good, *bad]
@@ -130,9 +133,15 @@ def luenberger_result(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence
     plan = plan_luenberger(screened.panel, variables, (len(inputs), len(good), len(bad)),
                            frontier, unit=unit, time=time,
                            rts_decomposition=rts_decomposition, prune=prune)
-    results = run_jobs(plan.jobs, n_jobs=jobs, dask=dask, progress=progress,
-                       description=f"{label}: SBI LPs")
+    if backend == "r":
+        from ..r.dea import run_jobs_r
+
+        results = run_jobs_r(plan.jobs, progress=progress,
+                             description=f"{label}: SBI LPs in R")
+    else:
+        results = run_jobs(plan.jobs, n_jobs=jobs, dask=dask, progress=progress,
+                           description=f"{label}: SBI LPs")
     logger.info("%s: %d year pairs, %d LPs answered with %d solved over %d technologies "
-                "(%s frontier)", label, len(plan.pairs), plan.n_lps,
-                sum(r.lps for r in results), len(plan.jobs), frontier)
+                "(%s frontier, %s backend)", label, len(plan.pairs), plan.n_lps,
+                sum(r.lps for r in results), len(plan.jobs), frontier, backend)
     return LuenbergerResult(plan.assemble(results), screened, plan.periods, tuple(warnings))

@@ -67,13 +67,13 @@ def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequen
                         bad: Sequence[str], frontier: str, form: str, *, prune: bool = True,
                         jobs: int = 1, dask: Any = "",
                         progress: ProgressFactory = null_progress,
-                        stage: str = "productivity") -> Computed:
+                        stage: str = "productivity", backend: str = "python") -> Computed:
     """Both models on ``frame`` (city_code, year and every DEA variable, in its units).
 
     ``inputs``, ``good``: the production model; the green model adds ``bad``. ``frontier``
     and ``form`` (index form) as in :mod:`carbongap.choices`; ``prune``, ``jobs``,
-    ``dask`` and ``progress`` as in :func:`carbongap.dea.luenberger`. ``stage`` labels the
-    attrition rows.
+    ``dask``, ``progress`` and ``backend`` as in :func:`carbongap.dea.luenberger_result`.
+    ``stage`` labels the attrition rows.
 
     Returns tables ``luenberger`` (city-year components, S terms, statuses, by model),
     ``indices`` (city_code, year, T, PC, EC, GT, GPC, GEC), ``lp_status``, ``infeasible``,
@@ -87,7 +87,7 @@ def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequen
         label = f"{model} model"
         result = luenberger_result(frame, inputs, good, bad if model == "green" else (),
                                    frontier, prune=prune, jobs=jobs, dask=dask,
-                                   progress=progress, label=label)
+                                   progress=progress, label=label, backend=backend)
         for reason, part in result.screened.excluded.groupby("reason", sort=False):
             dropped.append(attrition.exclusions(stage, str(reason), part))
         notes.extend(f"warning: {message}" for message in result.warnings)

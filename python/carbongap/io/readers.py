@@ -142,7 +142,9 @@ def _read_excel(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str]:
     try:
         book = pd.ExcelFile(path)
     except Exception as exc:  # openpyxl/xlrd raise many types on a corrupt file
-        raise DataError(f"{path}: not a readable Excel workbook ({exc})",
+        # pandas' own message advises choosing an "engine", which no option here sets
+        raise DataError(f"{path}: not an Excel file (or corrupt); open it in a spreadsheet "
+                        "program and save it as .xlsx, or export it as CSV",
                         source=str(path)) from exc
     names = [str(n) for n in book.sheet_names]
     chosen = sheet or names[0]

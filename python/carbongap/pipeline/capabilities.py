@@ -10,6 +10,7 @@ probed, and R is never started, when no stage of the run requires it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -46,7 +47,13 @@ class CapabilityState:
         return f"{self.name}: unavailable ({self.reason}); install: {self.install}"
 
 
+#: Set to 1 to run the pipeline as if R were missing (stages needing R are skipped).
+NO_R_VARIABLE = "CARBONGAP_NO_R"
+
+
 def _r_unavailable() -> str | None:
+    if os.environ.get(NO_R_VARIABLE) == "1":
+        return f"R disabled by {NO_R_VARIABLE}=1"
     from ..r.session import r_unavailable_reason
 
     return r_unavailable_reason()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import attrition
 from ..config import Config, load_config
-from ..errors import CarbongapError, StageError
+from ..errors import CarbongapError, StageError, StrictError
 from ..progress import ProgressFactory, null_progress
 from . import manifest
 from .cache import StageCache, stage_key
@@ -39,6 +39,7 @@ from .stage import (
     Stage,
     StageResult,
     StageRun,
+    warning_notes,
 )
 from .writer import OUT, OutputWriter
 
@@ -64,6 +65,16 @@ class RunSummary:
     def ok(self) -> bool:
         """True when no implemented stage failed."""
         return all(s.status != FAILED for s in self.stages)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every warning of the run, as ``stage: text`` (skipped stages included)."""
+        found = []
+        for run in self.stages:
+            if run.status == SKIPPED:
+                found.append(f"{run.name}: skipped, {run.reason}")
+            found.extend(f"{run.name}: {text}" for text in run.warnings)
+        return found
 
     def status(self, name: str) -> str:
         """Status of a stage in this run ('' when it was not part of it)."""
@@ -192,7 +203,7 @@ def run_pipeline(
 
 def _missing_capability(stage: Stage, run: _Run) -> StageRun | None:
     """A skipped (or, when required, failed) run of ``stage`` if a capability is missing."""
-    for name in stage.requires:
+    for name in stage.capabilities(run.config):
         state = run.capability(name)
         if state.available:
             continue
@@ -225,7 +236,8 @@ def _run_stage(stage: Stage, run: _Run) -> StageRun:
                         run.config.section_hash(stage.sections),
                         [run.keys[n] for n in upstream_names if n in run.keys],
                         input_hashes(run.inputs, stage.files),
-                        {n: run.capability(n).versions for n in stage.requires})
+                        {n: run.capability(n).versions
+                         for n in stage.capabilities(run.config)})
         result = run.cache.load(stage.name, key) if stage.cache else None
         status = CACHED if result is not None else DONE
         module = stage.load()
@@ -237,6 +249,10 @@ def _run_stage(stage: Stage, run: _Run) -> StageRun:
             result = module.compute(ctx)
             if stage.cache:
                 run.cache.save(stage.name, key, result)
+        warnings = warning_notes(result.notes)
+        if warnings and run.config.run.strict:
+            raise StrictError(f"{len(warnings)} warning(s) with --strict ([run] strict); the "
+                              f"first: {warnings[0]}")
         module.write(result, run.writer, run.config)
     except Exception as exc:
         reason = str(exc) if isinstance(exc, CarbongapError) else (
@@ -251,7 +267,7 @@ def _run_stage(stage: Stage, run: _Run) -> StageRun:
         logger.info("%s: %s", stage.name, note)
     seconds = time.perf_counter() - start
     logger.info("stage %s: %s in %.2f s", stage.name, status, seconds)
-    return StageRun(stage.name, status, key, seconds)
+    return StageRun(stage.name, status, key, seconds, warnings=warnings)
 
 
 def _write_manifest(run: _Run, summary: RunSummary, origin: ConfigOrigin) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -32,6 +32,14 @@ if TYPE_CHECKING:
     from .capabilities import CapabilityState
     from .writer import OutputWriter
 
+#: The prefix of a note that is a warning.
+WARNING = "warning: "
+
+
+def warning_notes(notes: Sequence[str]) -> tuple[str, ...]:
+    """The notes that are warnings, without the :data:`WARNING` prefix."""
+    return tuple(n.removeprefix(WARNING) for n in notes if n.startswith(WARNING))
+
 
 @dataclass(frozen=True)
 class StageResult:
@@ -44,7 +52,9 @@ class StageResult:
     attrition
         City-years this stage removed, with reasons (``attrition.exclusions``).
     notes
-        Sentences for the log and REPORT.md (what was skipped, counted, assumed).
+        Sentences for the log and REPORT.md (what was skipped, counted, assumed); those
+        starting with :data:`WARNING` are warnings: summarised on the terminal at the end
+        of a run, and errors with ``--strict``.
     texts
         Named texts (Markdown, a generated script), written by ``write``.
     files
@@ -79,6 +89,7 @@ class StageRun:
     key: str = ""
     seconds: float = 0.0
     reason: str = ""  #: why it failed, was skipped or is not implemented
+    warnings: tuple[str, ...] = ()  #: the stage's notes that are warnings (without prefix)
 
 
 @dataclass(frozen=True)
@@ -115,8 +126,10 @@ class Stage:
     stage is not implemented yet and ``planned_in`` says where that work is tracked.
     ``files`` are the configuration options ((section, key)) naming files the stage
     reads: their sha256 enter its cache key. ``requires`` names the capabilities it needs
-    (:mod:`carbongap.pipeline.capabilities`, e.g. ``("R",)``). ``roots`` names the output
-    roots beyond the run folder it writes into (``"exports"``).
+    (:mod:`carbongap.pipeline.capabilities`, e.g. ``("R",)``); ``requires_if`` those it
+    needs only under a configuration value ((section, key, value, capability), e.g. R when
+    ``[regressions] backend = "r"``). ``roots`` names the output roots beyond the run
+    folder it writes into (``"exports"``).
     """
 
     name: str
@@ -128,7 +141,14 @@ class Stage:
     sees_all: bool = False  #: receives every earlier result, not only ``needs``
     files: tuple[tuple[str, str], ...] = ()
     requires: tuple[str, ...] = ()
+    requires_if: tuple[tuple[str, str, str, str], ...] = ()
     roots: tuple[str, ...] = ()
+
+    def capabilities(self, config: Config) -> tuple[str, ...]:
+        """The capabilities the stage needs under ``config``."""
+        extra = [capability for section, key, value, capability in self.requires_if
+                 if getattr(getattr(config, section), key) == value]
+        return tuple(dict.fromkeys([*self.requires, *extra]))
 
     @property
     def implemented(self) -> bool:

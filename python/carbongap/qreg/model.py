@@ -26,7 +26,7 @@ from .vcov import ANALYTIC
 DEFAULT_REPS = 200
 
 
-def _design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
+def design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
             cluster: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """(X with the constant first, y, cluster labels); ValueError naming the problem."""
     columns = [dependent, *regressors, *([cluster] if cluster else [])]
@@ -53,6 +53,23 @@ def _design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
                          "collinear (the design has not full column rank)")
     labels = data[cluster].to_numpy() if cluster else None
     return X, values[:, 0], labels
+
+
+def check_arguments(y: str, x: Sequence[str] | None, taus: Sequence[float], se: str,
+                    cluster: str | None, boot_reps: int
+                    ) -> tuple[str, tuple[str, ...], tuple[float, ...]]:
+    """(dependent, regressors, taus) of a :func:`fit` call; ValueError on a bad option."""
+    dependent, regressors = parse_formula(y) if x is None else (y, tuple(x))
+    check("se", se, SE_METHODS)
+    if cluster and se != "boot":
+        raise ValueError(f"cluster={cluster!r} needs se='boot' (a cluster bootstrap), "
+                         f"not se={se!r}")
+    taus = tuple(float(t) for t in taus)
+    if not taus or any(not 0.0 < t < 1.0 for t in taus):
+        raise ValueError(f"taus must be non-empty and lie in (0, 1), got {taus}")
+    if se == "boot" and boot_reps < 2:
+        raise ValueError("boot_reps must be at least 2")
+    return dependent, tuple(regressors), taus
 
 
 def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
@@ -84,20 +101,8 @@ def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
     jobs, dask, progress
         Parallel bootstrap replicates (:func:`carbongap.parallel.run_tasks`).
     """
-    if x is None:
-        dependent, regressors = parse_formula(y)
-    else:
-        dependent, regressors = y, tuple(x)
-    check("se", se, SE_METHODS)
-    if cluster and se != "boot":
-        raise ValueError(f"cluster={cluster!r} needs se='boot' (a cluster bootstrap), "
-                         f"not se={se!r}")
-    taus = tuple(float(t) for t in taus)
-    if not taus or any(not 0.0 < t < 1.0 for t in taus):
-        raise ValueError(f"taus must be non-empty and lie in (0, 1), got {taus}")
-    if se == "boot" and boot_reps < 2:
-        raise ValueError("boot_reps must be at least 2")
-    X, yv, clusters = _design(data, dependent, regressors, cluster)
+    dependent, regressors, taus = check_arguments(y, x, taus, se, cluster, boot_reps)
+    X, yv, clusters = design(data, dependent, regressors, cluster)
     keys = tuple(label) or (f"{dependent} ~ {' + '.join(regressors)}",)
     coefs, covs, objectives, uniques, methods = [], [], [], [], []
     draws: dict[float, np.ndarray] = {}

@@ -1,16 +1,22 @@
 """R quantreg through rpy2: ``rq`` fits and ``summary.rq`` standard errors, every option set.
 
 The independent implementation the Python estimator (:mod:`carbongap.qreg`) is checked
-against, and the R backend of the regressions. Every quantreg option is given explicitly
+against (:func:`rq`, given the bootstrap draws so both languages solve the same
+problems), and the R backend of the regressions (:func:`fit`, quantreg all the way,
+bootstraps drawn by R from ``set.seed(seed)``). Every quantreg option is given explicitly
 (method, se, hs, R, bsmethod), never left to defaults that change with n.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
+from ..qreg.model import DEFAULT_REPS, check_arguments, design
+from ..qreg.results import QuantRegResults
 from .sbi import r_matrix
 from .session import require_r, robjects
 
@@ -36,6 +42,25 @@ carbongap_rq <- function(x, y, tau, method, se, hs, U, R) {
   out$seconds <- proc.time()[["elapsed"]] - t0
   out$objective <- sum(f$residuals * (tau - (f$residuals < 0)))
   out
+}
+carbongap_rq_fit <- function(x, y, tau, se, hs, R, seed, cluster) {
+  d <- data.frame(y = y, x)
+  nonunique <- FALSE
+  f <- withCallingHandlers(
+    rq(y ~ . - 1, data = d, tau = tau, method = "br"),
+    warning = function(w) {
+      if (grepl("nonunique", conditionMessage(w))) nonunique <<- TRUE
+      invokeRestart("muffleWarning")
+    })
+  if (se == "boot") {
+    set.seed(seed)
+    s <- summary(f, se = "boot", R = R, bsmethod = "xy", cluster = cluster,
+                 covariance = TRUE)
+  } else {
+    s <- suppressWarnings(summary(f, se = se, hs = hs, covariance = TRUE))
+  }
+  list(coef = unname(coef(f)), cov = unname(s$cov),
+       objective = sum(f$residuals * (tau - (f$residuals < 0))), unique = !nonunique)
 }
 """
 
@@ -89,3 +114,43 @@ def rq(X: np.ndarray, y: np.ndarray, tau: float, *, method: str = "br", se: str 
                                                                     order="F")
     return RFit(np.array(out.rx2("coef"), dtype=np.float64),
                 float(out.rx2("objective")[0]), se_values, boot, seconds)
+
+
+#: The solver path recorded for every τ the R backend fits.
+R_METHOD = "r-br"
+
+
+def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
+        taus: Sequence[float] = (0.2, 0.4, 0.6, 0.8), se: str = "nid",
+        cluster: str | None = None, seed: int = 0, *, boot_reps: int = DEFAULT_REPS,
+        hs: bool = True) -> QuantRegResults:
+    """:func:`carbongap.qreg.fit` computed by R quantreg 5.x (docs/methods.md §7, §9).
+
+    ``rq(method = "br")`` and ``summary.rq(se = se, hs = hs, covariance = TRUE)``; with
+    ``se = "boot"``, R draws the replicates after ``set.seed(seed)`` (``bsmethod =
+    "xy"``, or quantreg's cluster bootstrap with ``cluster``), so bootstrap SEs agree with
+    the Python ones in distribution, not digit by digit. ``unique`` is False where br
+    warned "Solution may be nonunique". Same arguments, checks and results as the Python
+    estimator.
+    """
+    dependent, regressors, taus = check_arguments(y, x, taus, se, cluster, boot_reps)
+    X, yv, clusters = design(data, dependent, regressors, cluster)
+    ro = robjects()
+    _function()
+    fn = ro.globalenv["carbongap_rq_fit"]
+    labels = ro.NULL
+    if clusters is not None:  # quantreg wants cluster codes; int codes in first-seen order
+        labels = ro.IntVector(pd.factorize(clusters)[0] + 1)
+    xr, yr = r_matrix(X), ro.FloatVector(yv)
+    coefs, covs, objectives, uniques = [], [], [], []
+    for tau in taus:
+        out = fn(xr, yr, tau, se, bool(hs), int(boot_reps), int(seed), labels)
+        coefs.append(np.array(out.rx2("coef"), dtype=np.float64))
+        covs.append(np.array(out.rx2("cov"), dtype=np.float64).reshape(
+            X.shape[1], X.shape[1], order="F"))
+        objectives.append(float(out.rx2("objective")[0]))
+        uniques.append(bool(out.rx2("unique")[0]))
+    return QuantRegResults(dependent, regressors, taus, np.column_stack(coefs), tuple(covs),
+                           len(yv), tuple(objectives), tuple(uniques), se, cluster or "",
+                           boot_reps if se == "boot" else 0, seed,
+                           tuple(R_METHOD for _ in taus))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import subprocess
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -39,13 +41,49 @@ def robjects() -> Any:
     return ro
 
 
+#: rpy2 from this version on is built for R >= 4.5 (it calls R_getVar).
+RPY2_NEEDS_R45 = (3, 6)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    """The leading numbers of a version string ("3.5.17" -> (3, 5, 17))."""
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+
+def rpy2_r_mismatch(rpy2_version: str, r_version: str | None) -> str | None:
+    """Why this rpy2 cannot run with this R (rpy2 >= 3.6 on R < 4.5 crashes with
+    "undefined symbol: R_getVar"), with the fix; None when the pair works or R's version
+    is unknown."""
+    if r_version is None or _version(rpy2_version)[:2] < RPY2_NEEDS_R45:
+        return None
+    if _version(r_version)[:2] >= (4, 5):
+        return None
+    return (f"rpy2 {rpy2_version} needs R >= 4.5 but R is {r_version} (it would crash with "
+            "'undefined symbol: R_getVar'); fix: pip install 'rpy2>=3.5.17,<3.6'")
+
+
+def _r_version_from_command() -> str | None:
+    """R's version from ``R --version`` without starting embedded R; None if not found."""
+    try:
+        done = subprocess.run(["R", "--version"], capture_output=True, text=True, timeout=30,
+                              check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r"R version (\d+\.\d+\.\d+)", done.stdout)
+    return found.group(1) if found else None
+
+
 @cache
 def r_unavailable_reason() -> str | None:
-    """None when R, rpy2 and the required R packages work; otherwise why not, in a sentence."""
+    """None when R, rpy2 and the required R packages work; otherwise why not, in a sentence
+    (rpy2 and R that do not fit together, and each missing R package, named)."""
     try:
-        import rpy2  # noqa: F401
+        import rpy2
     except ImportError:
         return "rpy2 is not installed (pip install 'rpy2>=3.5.17,<3.6')"
+    mismatch = rpy2_r_mismatch(rpy2.__version__, _r_version_from_command())
+    if mismatch:
+        return mismatch
     try:
         robjects()
     except Exception as exc:  # rpy2 raises several types when libR is missing or mismatched

@@ -52,7 +52,7 @@ def _hint(column: str) -> str:
     return f" (the panel gives it as {describe_aliases(known)})" if known else ""
 
 
-def _dea_frame(ctx: Context) -> pd.DataFrame:
+def dea_frame(ctx: Context) -> pd.DataFrame:
     """city_code, year and every DEA variable, within the DEA years."""
     cfg = ctx.config.productivity
     accounting = ctx.table("accounting", "accounting")
@@ -78,9 +78,10 @@ def compute(ctx: Context) -> StageResult:
     """Tables ``luenberger``, ``indices``, ``lp_status``, ``infeasible``,
     ``yearly_means``, ``yearly_gini`` (:func:`carbongap.dea.models.productivity_models`)."""
     cfg, run = ctx.config.productivity, ctx.config.run
-    result = productivity_models(_dea_frame(ctx), cfg.inputs, cfg.good, cfg.bad, cfg.frontier,
+    result = productivity_models(dea_frame(ctx), cfg.inputs, cfg.good, cfg.bad, cfg.frontier,
                                  cfg.index_form, prune=cfg.prune, jobs=run.jobs,
-                                 dask=run.dask, progress=ctx.progress, stage=STAGE)
+                                 dask=run.dask, progress=ctx.progress, stage=STAGE,
+                                 backend=cfg.backend)
     return StageResult.of(result)
 
 

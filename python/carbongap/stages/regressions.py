@@ -63,7 +63,7 @@ def compute(ctx: Context) -> StageResult:
     cfg, run = ctx.config.regressions, ctx.config.run
     specs = select_tables(load_table_specs(cfg.specs or None), cfg.tables)
     panel = ctx.table("analysis_panel", "analysis")
-    options = FitOptions(cfg.taus, cfg.se, cfg.cluster, cfg.boot_reps, cfg.seed)
+    options = FitOptions(cfg.taus, cfg.se, cfg.cluster, cfg.boot_reps, cfg.seed, cfg.backend)
     estimates, _ = estimate_tables(panel, specs, options, jobs=run.jobs, dask=run.dask,
                                    progress=ctx.progress)
     published = load_published(cfg.published or None)

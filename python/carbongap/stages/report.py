@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .. import attrition
 from .._version import __version__
 from ..config import Config
+from ..crossval import summary_markdown
 from ..io.markdown import to_markdown
 from ..pipeline.registry import STAGES
 from ..pipeline.stage import Context, StageResult
@@ -48,6 +49,7 @@ def render(ctx: Context) -> str:
                   "generating process calibrated to published magnitudes, because the yearbook "
                   "data cannot be redistributed. The numbers below show that the pipeline works "
                   "and recovers the generator's truth; they are not the paper's findings.", ""]
+    lines += _crossval_lines(ctx)
     lines += _input_lines(cfg, ctx.inputs)
     lines += [_r_line(ctx), ""]
     lines += ["## Stages", "", "| stage | status | remark |", "|---|---|---|"]
@@ -99,6 +101,23 @@ def _tables_lines(ctx: Context) -> list[str]:
               + ("; the known-truth check: `tables/known_truth.csv`."
                  if "known_truth" in result.tables else "."), ""]
     return lines
+
+
+def _crossval_lines(ctx: Context) -> list[str]:
+    """The cross-validation verdict and its summary table, or why it did not run."""
+    lines = ["## Cross-validation: Python against R", ""]
+    result = ctx.upstream.get("crossval")
+    if result is None:
+        run = ctx.runs.get("crossval")
+        why = f"{run.status}: {run.reason}" if run else "not part of this run"
+        return [*lines, f"Not run ({_cell(why)}).", ""]
+    summary = result.tables["summary"]
+    failed = int(summary["failed"].sum())
+    compared = int(summary["compared"].sum())
+    verdict = (f"All {compared} compared cells agree within their tolerances."
+               if not failed else f"**{failed} of {compared} compared cells FAIL.**")
+    return [*lines, verdict, "", summary_markdown(summary), "",
+            "Every cell: `tables/crossval.csv`; the report: `crossval.md`.", ""]
 
 
 def _exports_lines(ctx: Context) -> list[str]:

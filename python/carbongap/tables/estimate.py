@@ -33,6 +33,7 @@ class FitOptions:
     cluster: str = ""
     boot_reps: int = 500
     seed: int = 0
+    backend: str = "python"  #: "r": R quantreg through rpy2 (:func:`carbongap.r.quantreg.fit`)
 
 
 def sample_of(panel: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
@@ -43,11 +44,18 @@ def sample_of(panel: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: FitOptions, *,
              taus: Sequence[float] | None = None, se: str | None = None, jobs: int = 1,
              dask: Any = "", progress: ProgressFactory = null_progress) -> QuantRegResults:
-    """One specification at ``taus`` (default the options') with its standard errors."""
+    """One specification at ``taus`` (default the options') with its standard errors,
+    by the options' backend."""
     method = se or options.se
+    cluster = (options.cluster or None) if method == "boot" else None
+    if options.backend == "r":
+        from ..r.quantreg import fit as fit_r
+
+        return fit_r(sample_of(panel, spec), spec.dependent, spec.regressors,
+                     taus=tuple(taus or options.taus), se=method, cluster=cluster,
+                     seed=options.seed, boot_reps=options.boot_reps)
     return fit(sample_of(panel, spec), spec.dependent, spec.regressors,
-               taus=tuple(taus or options.taus), se=method,
-               cluster=(options.cluster or None) if method == "boot" else None,
+               taus=tuple(taus or options.taus), se=method, cluster=cluster,
                seed=options.seed, boot_reps=options.boot_reps,
                label=("table", spec.table, "part", spec.part), jobs=jobs, dask=dask,
                progress=progress)

@@ -1,0 +1,94 @@
+"""Stage ``crossval``: both backends on the same data, compared cell by cell.
+
+docs/methods.md §9. Whichever backend the run used for the regressions and the DEA
+(``[regressions] backend``, ``[productivity] backend``), this stage computes the other one
+on the same regression panel and DEA variables and hands both to
+:mod:`carbongap.crossval`: tables ``cells`` (every coefficient, SE, objective, S term and
+component with both values, the differences, tolerance and result) and ``summary``
+(per kind), text ``crossval.md``. Needs R; skipped with the reason and the install
+command without it, failed with ``--require-r``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..crossval import (
+    Tolerances,
+    compare_dea,
+    compare_estimates,
+    crossval_markdown,
+    mean_boot_z,
+    summarise,
+)
+from ..dea.models import productivity_models
+from ..pipeline.stage import Context, StageResult
+from ..tables.estimate import FitOptions, estimate_tables
+from ..tables.specs import load_table_specs, select_tables
+from .productivity import dea_frame
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..pipeline.writer import OutputWriter
+
+OTHER = {"python": "r", "r": "python"}
+
+
+def _by_backend(mine: pd.DataFrame, other: pd.DataFrame, backend: str
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(Python's, R's) of the run's table and the other backend's."""
+    return (mine, other) if backend == "python" else (other, mine)
+
+
+def compute(ctx: Context) -> StageResult:
+    """Tables ``cells`` and ``summary``; text ``crossval.md``."""
+    cfg, reg, dea = ctx.config.crossval, ctx.config.regressions, ctx.config.productivity
+    tolerances = Tolerances(cfg.rtol, cfg.objective_rtol, cfg.dea_atol, cfg.boot_z)
+    specs = select_tables(load_table_specs(reg.specs or None), reg.tables)
+    options = FitOptions(reg.taus, reg.se, reg.cluster, reg.boot_reps, reg.seed,
+                         OTHER[reg.backend])
+    other, _ = estimate_tables(ctx.table("analysis_panel", "analysis"), specs, options,
+                               progress=ctx.progress)
+    python, r = _by_backend(ctx.table("regressions", "estimates"), other, reg.backend)
+    frames = [compare_estimates(python, r, reg.se, reg.boot_reps, tolerances)]
+    notes = [f"regressions: the run's backend is {reg.backend}; the {OTHER[reg.backend]} "
+             "backend was computed here on the same regression panel"]
+    if cfg.dea:
+        computed = productivity_models(dea_frame(ctx), dea.inputs, dea.good, dea.bad,
+                                       dea.frontier, dea.index_form, prune=dea.prune,
+                                       progress=ctx.progress, backend=OTHER[dea.backend])
+        python, r = _by_backend(ctx.table("productivity", "luenberger"),
+                                computed.tables["luenberger"], dea.backend)
+        frames.append(compare_dea(python, r, tolerances))
+        notes.append(f"DEA: every SBI LP of both models solved by the {OTHER[dea.backend]} "
+                     f"backend too ({dea.frontier} frontier)")
+    else:
+        notes.append("DEA: not compared ([crossval] dea = false)")
+    cells = pd.concat(frames, ignore_index=True)
+    summary = summarise(cells)
+    z = mean_boot_z(cells, reg.boot_reps)
+    if z is not None:
+        notes.append(f"bootstrap SEs: mean standardised log ratio {z:.2f} over "
+                     f"{int((cells['kind'] == 'se (bootstrap)').sum())} cells (about 0 "
+                     "when both sides estimate the same SE)")
+    state = ctx.capabilities.get("R")
+    versions = state.describe() if state is not None else ""
+    failed = int(summary["failed"].sum())
+    notes.append(f"cross-validation: {int(summary['compared'].sum())} cells compared, "
+                 f"{failed} failed" + ("" if not failed else " (see crossval.md)"))
+    text = crossval_markdown(summary, cells, versions=versions, notes=notes)
+    if failed:
+        notes[-1] = "warning: " + notes[-1]
+    return StageResult(tables={"cells": cells, "summary": summary},
+                       texts={"crossval.md": text}, notes=tuple(notes))
+
+
+def write(result: StageResult, out: OutputWriter, config: Config) -> None:
+    """``tables/crossval.csv``, ``tables/crossval_summary.csv`` and ``crossval.md``."""
+    out.table("tables/crossval.csv", result.tables["cells"])
+    out.table("tables/crossval_summary.csv", result.tables["summary"])
+    out.text("crossval.md", result.texts["crossval.md"])
+
+
