@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .choices import Frontier
 from .config import Config, default_config_path, load_config
 from .errors import CarbongapError
 from .pipeline.provenance import ConfigOrigin
@@ -235,6 +236,51 @@ def synth(out: Annotated[Path, typer.Option("--out", help="Folder for the CSV fi
     paths = write_csv(out, seed=seed, n_cities=cities, years=(first_year, last_year))
     for path in paths:
         typer.echo(str(path))
+
+
+@app.command()
+def dea(
+    data: Annotated[Path, typer.Option("--data", help="Panel file (CSV/XLSX/DTA), one row "
+                                       "per unit and period.")],
+    unit: Annotated[str, typer.Option("--unit", help="Column of the unit ids (numbers or "
+                                      "text, kept as written).")],
+    time: Annotated[str, typer.Option("--time", help="Column of the periods (whole numbers, "
+                                      "e.g. years).")],
+    inputs: Annotated[str, typer.Option("--inputs", help="Input columns, comma-separated.")],
+    good: Annotated[str, typer.Option("--good", help="Good output columns, comma-separated.")],
+    bad: Annotated[str, typer.Option("--bad", help="Bad output columns, comma-separated "
+                                     "(none: the production model).")] = "",
+    frontier: Annotated[Frontier, typer.Option(
+        "--frontier", help="Reference technology (docs/methods.md §6).")] = "contemporaneous",
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("dea_output"),
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Excel sheet (default: the "
+                                              "first).")] = None,
+    rts_decomposition: Annotated[bool, typer.Option(
+        "--rts-decomposition/--no-rts-decomposition", help="CRS and VRS terms with the "
+        "four-way decomposition, or CRS only (LTFP, EC, PC; half the LPs).")] = True,
+    prune: Annotated[bool, typer.Option("--prune/--no-prune", help="Exact reference-set "
+                                        "pruning (same numbers, faster).")] = True,
+    jobs: Annotated[int, typer.Option("--jobs", help="Worker processes.")] = 1,
+    dask: Annotated[str, typer.Option("--dask", help="Run on Dask: 'local' or a scheduler "
+                                      "address (needs pip install 'carbongap\\[dist]').")] = "",
+    quiet: QuietOpt = False,
+) -> None:
+    """SBI Luenberger productivity of any panel: writes luenberger.csv, lp_status.csv and
+    excluded.csv into --out and prints their paths."""
+    from .dea_file import column_list, run_dea_file
+
+    def action() -> int:
+        paths = run_dea_file(
+            data, out, unit=unit, time=time, inputs=column_list(inputs, "--inputs"),
+            good=column_list(good, "--good"),
+            bad=column_list(bad, "--bad") if bad.strip() else (), frontier=frontier,
+            rts_decomposition=rts_decomposition, prune=prune, jobs=jobs, dask=dask,
+            sheet=sheet, progress=null_progress if quiet else rich_progress)
+        for path in paths:
+            typer.echo(str(path))
+        return 0
+
+    raise typer.Exit(_guard(action))
 
 
 @bench_app.command("dea")

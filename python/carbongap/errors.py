@@ -47,6 +47,11 @@ class StrictError(CarbongapError):
     """A stage produced warnings and the run was asked to treat them as errors."""
 
 
+class MissingExtraError(CarbongapError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings
+    it, e.g. ``pip install 'carbongap[dist]'`` for Dask."""
+
+
 class StageError(CarbongapError, RuntimeError):
     """A pipeline stage failed; wraps the original error with the stage name."""
 

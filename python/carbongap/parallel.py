@@ -14,6 +14,7 @@ import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from .errors import MissingExtraError
 from .progress import ProgressFactory, null_progress
 
 Task = TypeVar("Task")
@@ -22,11 +23,21 @@ Result = TypeVar("Result")
 
 @contextlib.contextmanager
 def _dask_client(dask: Any, n_workers: int) -> Iterator[Any]:
-    """A Dask client: the given one, a new LocalCluster ("local"), or a scheduler address."""
+    """A Dask client: the given one, a new LocalCluster ("local"), or a scheduler address.
+
+    Raises :class:`~carbongap.errors.MissingExtraError` naming the install command when
+    Dask's ``distributed`` is not installed.
+    """
     if not isinstance(dask, str):
         yield dask
         return
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise MissingExtraError(
+            f"Dask ({dask!r}) needs the package 'distributed', which is not installed "
+            f"({exc}); install it with pip install 'carbongap[dist]', or leave Dask off "
+            "(local worker processes: --jobs N, [run] jobs)") from exc
 
     if dask == "local":
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
@@ -54,7 +65,9 @@ def run_tasks(func: Callable[[Task], Result], tasks: Sequence[Task], *, n_jobs: 
     dask
         ``""`` for no Dask, ``"local"`` for a LocalCluster of ``n_jobs`` single-threaded
         worker processes, a scheduler address such as ``"tcp://host:8786"``, or an
-        existing ``distributed.Client``.
+        existing ``distributed.Client``. Dask is the optional extra
+        ``pip install 'carbongap[dist]'``; without it a Dask run raises
+        :class:`~carbongap.errors.MissingExtraError` saying so.
     progress, description
         A progress factory and its label; it advances by ``weight(task)`` (default 1)
         as each task finishes.

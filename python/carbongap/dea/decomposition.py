@@ -14,9 +14,10 @@ Adjacent frontiers (contemporaneous, sequential), docs/methods.md §6 verbatim::
     LTPSC = ½{[(S_C^{t+1}(t) − S_V^{t+1}(t)) − (S_C^t(t) − S_V^t(t))]
             + [(S_C^{t+1}(t+1) − S_V^{t+1}(t+1)) − (S_C^t(t+1) − S_V^t(t+1))]}
 
-Pooled frontiers (global, biennial): the indicator compares both years with P, efficiency
-change is measured against the contemporaneous technologies, and technical change is the
-change of the gap between P and the period technology (best-practice gap change)::
+Pooled frontiers (global, biennial), docs/methods.md §6 verbatim: the indicator compares
+both years with P, efficiency change is measured against the contemporaneous
+technologies, and technical change is the change of the gap between P and the period
+technology (best-practice gap change)::
 
     LTFP  = S_C^P(t) − S_C^P(t+1)
     LPEC, LSEC as above

@@ -1,9 +1,10 @@
 """Tables of the LPs that did not give a number (docs/methods.md §6: NaN plus a status).
 
 From an indicator table of :func:`carbongap.dea.luenberger` (with a ``model`` column):
-:func:`lp_status_rows` lists every LP that is not optimal, :func:`infeasible_counts` counts
-LPs and infeasible LPs per model, year pair and S term (zeros included), the table the
-paper's reader needs to judge how often a cross-period LP has no solution.
+:func:`lp_status_rows` lists every LP that is not optimal (for any unit and time columns,
+named as in ``luenberger``), :func:`infeasible_counts` counts LPs and infeasible LPs per
+model, year pair and S term (zeros included), the table the paper's reader needs to judge
+how often a cross-period LP has no solution.
 """
 
 from __future__ import annotations
@@ -20,22 +21,24 @@ def _status_columns(table: pd.DataFrame, frontier: str) -> list[tuple[Term, str]
             if f"{term.name}_status" in table.columns]
 
 
-def _pair_labels(table: pd.DataFrame) -> np.ndarray:
-    return (table["year_from"].astype(str) + "-" + table["year"].astype(str)).to_numpy()
+def _pair_labels(table: pd.DataFrame, time: str) -> np.ndarray:
+    """'2006-2007' for the pair (t, t+1) of each row."""
+    return (table[f"{time}_from"].astype(str) + "-" + table[time].astype(str)).to_numpy()
 
 
-def lp_status_rows(table: pd.DataFrame, frontier: str) -> pd.DataFrame:
+def lp_status_rows(table: pd.DataFrame, frontier: str, *, unit: str = "city_code",
+                   time: str = "year") -> pd.DataFrame:
     """One row per LP that is not optimal: model, frontier, rts, term, year_pair,
-    city_code, status; sorted by model, year pair, term, city."""
+    ``unit`` (ids as in ``table``), status; sorted by model, year pair, term, unit."""
     rows = []
     for term, column in _status_columns(table, frontier):
         bad = table.loc[table[column] != "optimal"]
         rows.append(pd.DataFrame({
             "model": bad["model"].to_numpy(), "frontier": frontier, "rts": term.rts,
-            "term": term.name, "year_pair": _pair_labels(bad),
-            "city_code": bad["city_code"].to_numpy(), "status": bad[column].to_numpy()}))
+            "term": term.name, "year_pair": _pair_labels(bad, time),
+            unit: bad[unit].reset_index(drop=True), "status": bad[column].to_numpy()}))
     out = pd.concat(rows, ignore_index=True)
-    return out.sort_values(["model", "year_pair", "term", "city_code"],
+    return out.sort_values(["model", "year_pair", "term", unit],
                            kind="mergesort").reset_index(drop=True)
 
 
@@ -44,7 +47,7 @@ def infeasible_counts(table: pd.DataFrame, frontier: str) -> pd.DataFrame:
     rows = []
     for term, column in _status_columns(table, frontier):
         flags = table.assign(_inf=(table[column] == "infeasible").astype("int64"),
-                             year_pair=_pair_labels(table))
+                             year_pair=_pair_labels(table, "year"))
         counts = flags.groupby(["model", "year_pair", "year"], sort=True)["_inf"].agg(
             ["size", "sum"]).reset_index()
         rows.append(pd.DataFrame({

@@ -65,6 +65,10 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     panel
         Long panel, one row per (unit, time); the variables in the panel's units (the
         SBI is invariant to the unit of any variable, docs/methods.md §6).
+    unit, time
+        The key columns. Unit ids may be any hashable values of one orderable kind
+        (integer codes, or text such as firm or country names; any dtype), kept as given;
+        time must hold whole periods (years) one step apart.
     inputs, good, bad
         Column names of the inputs x, good outputs y and bad outputs b (``bad=()``: J = 0,
         the production model).
@@ -89,7 +93,8 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     DataFrame
         One row per unit and calendar pair (t, t+1) (:func:`~carbongap.dea.frontiers.
         year_pairs`; never t and t+2) whose two periods are both usable for that unit:
-        ``unit``, ``time`` (= t+1), ``<time>_from`` (= t), the components (formulas in
+        ``unit`` (the panel's ids and dtype), ``time`` (= t+1) and ``<time>_from``
+        (= t) as int64, the components (formulas in
         :mod:`carbongap.dea.decomposition`), the S terms (``S_C_t_t1`` = S_C^t(t+1), ...;
         names in :class:`carbongap.dea.frontiers.Term`) and one ``<term>_status`` column
         each ("optimal", "infeasible", "numerical", ...). A term whose LP is not optimal

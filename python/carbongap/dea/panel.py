@@ -5,6 +5,11 @@ g = observed values divides every slack), and a unit enters a year pair (t, t+1)
 when it is present in both calendar periods (:func:`carbongap.dea.frontiers.year_pairs`).
 Nothing is dropped silently: :func:`screen` returns every exclusion with its reason, and
 :func:`carbongap.dea.luenberger` logs them.
+
+Unit ids may be any values that can be hashed and ordered: integers (city codes), text
+(firm or country names; object, ``str`` or ``string`` dtype), a categorical column. They
+are kept as given, with their dtype, in every table built from the screening; only the
+periods must be whole numbers.
 """
 
 from __future__ import annotations
@@ -26,28 +31,50 @@ class Screened:
     Attributes
     ----------
     panel
-        The usable rows (unit, time and the DEA variables, float64), sorted by
-        (time, unit) with a stable sort.
+        The usable rows (the unit ids as given, time, and the DEA variables as float64),
+        sorted by (time, unit) with a stable sort.
     excluded
-        One row per excluded unit-period: unit, time, reason. Invalid rows come first
-        (reason names the variable); then, for every calendar pair (t-1, t) between the
-        panel's first and last period, one row per unit usable in one of its periods but
-        not the other, keyed by t (the row the indicator table lacks). The reason says
-        which period is missing; when no unit at all is usable in a period (a year lost
-        for the model), it names the pair and the empty period, e.g. "no indicator for
-        the pair 2008-2009: no unit is usable in year 2008".
+        One row per excluded unit-period: unit (the panel's dtype), time (int64),
+        reason. Invalid rows come first (reason names the variable); then, for every
+        calendar pair (t-1, t) between the panel's first and last period, one row per
+        unit usable in one of its periods but not the other, keyed by t (the row the
+        indicator table lacks). The reason says which period is missing; when no unit at
+        all is usable in a period (a year lost for the model), it names the pair and the
+        empty period, e.g. "no indicator for the pair 2008-2009: no unit is usable in
+        year 2008".
     """
 
     panel: pd.DataFrame
     excluded: pd.DataFrame
 
 
+def _check_ids(ids: pd.Series, unit: str, source: str) -> None:
+    """DataError when a unit id is missing, or when the ids cannot be hashed and ordered
+    together (numbers mixed with text, lists); rows are 0-based positions."""
+    missing = ids.isna().to_numpy()
+    if missing.any():
+        rows = np.flatnonzero(missing)
+        raise DataError(f"{source}: column {unit} (the unit ids) is missing at rows "
+                        f"{format_rows(rows)}", source=source, column=unit, rows=rows)
+    values = ids.tolist()
+    try:
+        sorted(set(values))
+    except TypeError:
+        kinds = np.array([type(v).__name__ for v in values])
+        found = "; ".join(f"{kind} at rows {format_rows(np.flatnonzero(kinds == kind))}"
+                          for kind in dict.fromkeys(kinds.tolist()))
+        raise DataError(f"{source}: column {unit} must hold unit ids of one kind that can be "
+                        f"ordered (all numbers or all text); found {found}", source=source,
+                        column=unit, rows=np.flatnonzero(kinds != kinds[0])) from None
+
+
 def screen(panel: pd.DataFrame, variables: Sequence[str], *, unit: str = "city_code",
            time: str = "year", label: str = "DEA", source: str = "panel") -> Screened:
     """Keep the unit-periods with every variable present and positive; list the rest.
 
-    Raises :class:`~carbongap.errors.DataError` for a missing column, a non-numeric
-    variable, a period that is not a whole number or a duplicated (unit, time) key.
+    Raises :class:`~carbongap.errors.DataError` for a missing column, a missing unit id,
+    unit ids that cannot be ordered together (module docstring), a non-numeric variable or
+    period, a period that is not a whole number or a duplicated (unit, time) key.
     ``label`` starts every reason (e.g. ``"green model"``); ``source`` names the frame in
     error messages.
     """
@@ -57,7 +84,8 @@ def screen(panel: pd.DataFrame, variables: Sequence[str], *, unit: str = "city_c
                         f"{unit}, {time} and {', '.join(variables)}", source=source,
                         column=missing[0])
     frame = panel.loc[:, [unit, time, *variables]].reset_index(drop=True)
-    for column in (unit, time, *variables):
+    _check_ids(frame[unit], unit, source)
+    for column in (time, *variables):
         if not pd.api.types.is_numeric_dtype(frame[column]):
             raise DataError(f"{source}: column {column} must be numeric, found dtype "
                             f"{frame[column].dtype}", source=source, column=column)
@@ -105,5 +133,5 @@ def screen(panel: pd.DataFrame, variables: Sequence[str], *, unit: str = "city_c
             pair_rows.append({unit: u, time: second, "reason": f"{label}: {why}"})
     pairs = pd.DataFrame(pair_rows, columns=[unit, time, "reason"])
     excluded = pd.concat([invalid, pairs], ignore_index=True) if pair_rows else invalid
-    excluded = excluded.astype({unit: "int64", time: "int64", "reason": str})
+    excluded = excluded.astype({unit: frame[unit].dtype, time: "int64", "reason": str})
     return Screened(good, excluded.reset_index(drop=True))

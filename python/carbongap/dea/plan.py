@@ -38,6 +38,9 @@ class LuenbergerPlan:
         The year pairs (t, t+1).
     members
         Units present in both periods of each pair (sorted).
+    ids
+        The unit column of the screened panel (row i = observation i), the source of the
+        ids in the table, so they keep their values and dtype.
     """
 
     frontier: str
@@ -46,12 +49,13 @@ class LuenbergerPlan:
     time: str
     periods: tuple[int, ...]
     pairs: tuple[tuple[int, int], ...]
-    members: dict[tuple[int, int], list[int]]
+    members: dict[tuple[int, int], list[Any]]
+    ids: pd.Series
     term_list: tuple[Term, ...]
     jobs: tuple[TechnologyJob, ...]
     job_index: dict[TechKey, int]
     point_index: tuple[dict[int, int], ...]  # per job: observation row -> point position
-    row_of: dict[tuple[int, int], int]
+    row_of: dict[tuple[Any, int], int]
 
     @property
     def n_lps(self) -> int:
@@ -71,8 +75,9 @@ class LuenbergerPlan:
             who = self.members[pair]
             if not who:
                 continue
+            rows = [self.row_of[(u, pair[1])] for u in who]
             block: dict[str, Any] = {
-                unit: np.array(who, dtype=np.int64),
+                unit: self.ids.iloc[rows].reset_index(drop=True),
                 time: np.full(len(who), pair[1], dtype=np.int64),
                 f"{time}_from": np.full(len(who), pair[0], dtype=np.int64)}
             S: dict[str, np.ndarray] = {}
@@ -95,8 +100,8 @@ class LuenbergerPlan:
 
     def _empty(self) -> pd.DataFrame:
         names = [t.name for t in self.term_list]
-        columns: dict[str, np.ndarray] = {
-            c: np.empty(0, dtype=np.int64) for c in (self.unit, self.time, f"{self.time}_from")}
+        columns: dict[str, Any] = {self.unit: self.ids.iloc[:0]}
+        columns.update({c: np.empty(0, dtype=np.int64) for c in (self.time, f"{self.time}_from")})
         parts = COMPONENTS if self.rts_decomposition else CRS_COMPONENTS
         columns.update({c: np.empty(0) for c in (*parts, *names)})
         columns.update({f"{n}_status": np.empty(0, dtype=object) for n in names})
@@ -141,6 +146,7 @@ def plan_luenberger(data: pd.DataFrame, variables: Sequence[str], dims: tuple[in
         point_index.append({int(obs): i for i, obs in enumerate(points)})
     return LuenbergerPlan(frontier=frontier, rts_decomposition=rts_decomposition, unit=unit,
                           time=time, periods=periods, pairs=pairs, members=members,
+                          ids=data[unit].reset_index(drop=True),
                           term_list=term_list, jobs=tuple(jobs),
                           job_index={k: i for i, k in enumerate(keys)},
                           point_index=tuple(point_index), row_of=row_of)
