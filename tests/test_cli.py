@@ -13,10 +13,10 @@ def test_stages_lists_every_stage_and_what_is_missing():
     result = runner.invoke(app, ["stages"], terminal_width=200)
     assert result.exit_code == 0
     for name in ("validate", "accounting", "inequality", "productivity", "analysis_panel",
-                 "regressions", "exports", "report"):
+                 "regressions", "crossval", "exports", "report"):
         assert name in result.output
     assert "not implemented" not in result.output
-    assert result.output.count("implemented") == 8
+    assert result.output.count("implemented") == 9
 
 
 def test_unknown_stage_is_a_usage_error(tmp_path):

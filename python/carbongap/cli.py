@@ -1,8 +1,11 @@
 """The ``carbongap`` command line (typer).
 
 ``carbongap replicate`` runs everything; ``carbongap run STAGE`` one stage and what it
-needs; ``carbongap synth`` writes the synthetic default data; ``carbongap bench dea``
-measures the DEA engine; ``carbongap stages`` lists the stages.
+needs; ``carbongap crossval`` compares the Python and R backends; ``carbongap dea`` runs
+the Luenberger engine on any panel file; ``carbongap export stata`` rewrites the Stata
+exports of a finished run; ``carbongap synth`` writes the synthetic default data;
+``carbongap bench dea|qreg`` measures the engines; ``carbongap stages`` lists the stages.
+Results and paths go to stdout; progress, stage tables, warnings and errors to stderr.
 Exit status: 0 when every implemented stage succeeded, 1 when one failed, 2 on a usage
 or configuration error.
 """

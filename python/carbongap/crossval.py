@@ -76,10 +76,16 @@ def _rows(kind: str, where: pd.DataFrame, python: np.ndarray, r: np.ndarray,
 
 
 def compare_estimates(python: pd.DataFrame, r: pd.DataFrame, se: str, boot_reps: int,
-                      tolerances: Tolerances = Tolerances()) -> pd.DataFrame:
+                      tolerances: Tolerances = Tolerances(), *, source: str = ""
+                      ) -> pd.DataFrame:
     """Every coefficient, SE and objective of two long estimates tables
-    (:data:`carbongap.tables.estimate.ESTIMATE_COLUMNS`), in :data:`COLUMNS`."""
+    (:data:`carbongap.tables.estimate.ESTIMATE_COLUMNS`), in :data:`COLUMNS`.
+
+    ``r`` may lack ``unique`` (the R-only rerun script does not report it): Python's flag
+    then decides. ``source`` prefixes every kind (e.g. ``"Rscript "``)."""
     keys = ["table", "part", "term", "tau"]
+    if "unique" not in r.columns:
+        r = r.assign(unique=True)
     both = python.merge(r, on=keys, how="outer", suffixes=("_py", "_r"), validate="1:1",
                         indicator=True)
     if (both["_merge"] != "both").any():
@@ -108,6 +114,7 @@ def compare_estimates(python: pd.DataFrame, r: pd.DataFrame, se: str, boot_reps:
                         tolerances.objective_rtol, relative=True))
     out = pd.concat(frames, ignore_index=True)
     out.loc[(out["result"] == SKIP), "note"] = "non-unique fit: objective compared instead"
+    out["kind"] = source + out["kind"]
     return out.reindex(columns=list(COLUMNS))
 
 
@@ -167,7 +174,7 @@ def summarise(cells: pd.DataFrame) -> pd.DataFrame:
 def mean_boot_z(cells: pd.DataFrame, boot_reps: int) -> float | None:
     """The mean standardised log ratio of the bootstrap SEs (about 0 when both sides
     estimate the same SE), or None without bootstrap cells."""
-    boot = cells.loc[cells["kind"] == "se (bootstrap)"]
+    boot = cells.loc[cells["kind"].str.endswith("se (bootstrap)")]
     if boot.empty:
         return None
     return float(np.mean(np.log(boot["python"] / boot["r"])) / np.sqrt(1.0 / boot_reps))

@@ -24,10 +24,11 @@ from ..crossval import (
     summarise,
 )
 from ..dea.models import productivity_models
+from ..dea.variables import dea_variables
 from ..pipeline.stage import Context, StageResult
+from ..r.rerun import rerun_tables
 from ..tables.estimate import FitOptions, estimate_tables
 from ..tables.specs import load_table_specs, select_tables
-from .productivity import dea_frame
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -55,8 +56,18 @@ def compute(ctx: Context) -> StageResult:
     frames = [compare_estimates(python, r, reg.se, reg.boot_reps, tolerances)]
     notes = [f"regressions: the run's backend is {reg.backend}; the {OTHER[reg.backend]} "
              "backend was computed here on the same regression panel"]
+    rscript = rerun_tables(ctx.table("analysis_panel", "analysis"),
+                           ctx.table("regressions", "specs"))
+    frames.append(compare_estimates(python, rscript, reg.se, reg.boot_reps, tolerances,
+                                    source="Rscript "))
+    notes.append("R-only rerun: replication/R/replicate_tables.R (base R and quantreg) on "
+                 "the exported panel and specifications, compared as 'Rscript' kinds (it "
+                 "writes 15 significant digits)")
     if cfg.dea:
-        computed = productivity_models(dea_frame(ctx), dea.inputs, dea.good, dea.bad,
+        frame = dea_variables(ctx.table("accounting", "accounting"),
+                              ctx.table("validate", "panel"),
+                              [*dea.inputs, *dea.good, *dea.bad], dea.years)
+        computed = productivity_models(frame, dea.inputs, dea.good, dea.bad,
                                        dea.frontier, dea.index_form, prune=dea.prune,
                                        progress=ctx.progress, backend=OTHER[dea.backend])
         python, r = _by_backend(ctx.table("productivity", "luenberger"),
@@ -71,7 +82,7 @@ def compute(ctx: Context) -> StageResult:
     z = mean_boot_z(cells, reg.boot_reps)
     if z is not None:
         notes.append(f"bootstrap SEs: mean standardised log ratio {z:.2f} over "
-                     f"{int((cells['kind'] == 'se (bootstrap)').sum())} cells (about 0 "
+                     f"{int(cells['kind'].str.endswith('se (bootstrap)').sum())} cells (about 0 "
                      "when both sides estimate the same SE)")
     state = ctx.capabilities.get("R")
     versions = state.describe() if state is not None else ""

@@ -15,16 +15,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..dea.models import productivity_models
-from ..errors import DataError
+from ..dea.variables import dea_variables
 from ..pipeline.stage import Context, StageResult
-from ..schema import city_schema, columns_by_name, describe_aliases
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..pipeline.writer import OutputWriter
 
 STAGE = "productivity"
-KEYS = ["city_code", "year"]
 #: Figures 4-6: which indices each Gini figure draws.
 GINI_FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "figure4": ("Figure 4. Gini of productivity and green productivity", ("T", "GT")),
@@ -33,45 +31,11 @@ GINI_FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-#: Why an accounted DEA variable can be absent (docs/methods.md §4), added to the error.
-_HINTS: dict[str, str] = {
-    "capital": " (eq. 7 computes it only when a provincial table is given and the panel "
-               "has city fai; a CEADs inventory has neither)",
-    "gdp_real": " (it needs city gdp and the provincial deflator; a CEADs inventory has "
-                "no GDP)",
-    "co2": " (eq. 3 needs fuel columns, or a co2 column as in a CEADs inventory)",
-}
-
-
-def _hint(column: str) -> str:
-    """Why a DEA variable may be absent: how accounting makes it, or the panel headers
-    that give it."""
-    if column in _HINTS:
-        return _HINTS[column]
-    known = columns_by_name(city_schema()).get(column)
-    return f" (the panel gives it as {describe_aliases(known)})" if known else ""
-
-
 def dea_frame(ctx: Context) -> pd.DataFrame:
-    """city_code, year and every DEA variable, within the DEA years."""
+    """city_code, year and every DEA variable of ``[productivity]``, within its years."""
     cfg = ctx.config.productivity
-    accounting = ctx.table("accounting", "accounting")
-    panel = ctx.table("validate", "panel")
-    frame = accounting.loc[:, KEYS].copy()
-    for column in dict.fromkeys([*cfg.inputs, *cfg.good, *cfg.bad]):
-        if column in accounting.columns:
-            frame[column] = accounting[column].to_numpy()
-        elif column in panel.columns:
-            values = panel.loc[:, [*KEYS, column]]
-            frame = frame.merge(values, on=KEYS, how="left", validate="one_to_one")
-        else:
-            raise DataError(f"productivity: DEA variable {column!r} is neither in the "
-                            f"accounting table nor in the validated panel{_hint(column)}"
-                            "; check [productivity] inputs/good/bad and the data",
-                            source="productivity", column=column)
-    first, last = cfg.years
-    frame = frame.loc[frame["year"].between(first, last)]
-    return frame.sort_values(KEYS, kind="mergesort").reset_index(drop=True)
+    return dea_variables(ctx.table("accounting", "accounting"), ctx.table("validate", "panel"),
+                         [*cfg.inputs, *cfg.good, *cfg.bad], cfg.years)
 
 
 def compute(ctx: Context) -> StageResult:

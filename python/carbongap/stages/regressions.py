@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..pipeline.stage import Context, StageResult
-from ..tables.estimate import FitOptions, estimate_tables
+from ..tables.estimate import FitOptions, estimate_tables, specs_table
 from ..tables.layout import table_latex, table_long, table_markdown
 from ..tables.process import quantile_process
 from ..tables.published import load_published, scorecard, scorecard_summary, stars_audit
@@ -57,7 +57,8 @@ def _notes(estimates: pd.DataFrame, card: pd.DataFrame, audit: pd.DataFrame,
 
 
 def compute(ctx: Context) -> StageResult:
-    """Tables ``estimates``, ``table<N>`` (each table's shown cells, long), ``process``,
+    """Tables ``estimates``, ``specs`` (:func:`~carbongap.tables.estimate.specs_table`),
+    ``table<N>`` (each table's shown cells, long), ``process``,
     ``scorecard``, ``stars_audit`` and, on the synthetic default, ``known_truth`` and
     ``known_truth_dea``; texts ``table<N>.md`` and ``table<N>.tex``."""
     cfg, run = ctx.config.regressions, ctx.config.run
@@ -69,7 +70,7 @@ def compute(ctx: Context) -> StageResult:
     published = load_published(cfg.published or None)
     card = scorecard(estimates, published)
     audit = stars_audit(published)
-    tables = {"estimates": estimates,
+    tables = {"estimates": estimates, "specs": specs_table(specs, options),
               "process": quantile_process(panel, specs, cfg.process_taus, options),
               "scorecard": card, "stars_audit": audit}
     truth = None
@@ -96,6 +97,7 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
 
     tables = result.tables
     out.table("tables/qreg_estimates.csv", tables["estimates"])
+    out.table("tables/qreg_specs.csv", tables["specs"])
     source = ("synthetic default panel (carbongap.synth)" if not config.data.panel
               else f"data: {config.data.panel}")
     for number in sorted(tables["estimates"]["table"].unique().tolist()):

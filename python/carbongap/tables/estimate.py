@@ -61,6 +61,19 @@ def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: FitOptions, *,
                progress=progress)
 
 
+def specs_table(specs: Sequence[TableSpec], options: FitOptions) -> pd.DataFrame:
+    """One row per table part with what another language needs to estimate it: sample,
+    dependent, block, regressors and the options (τ and regressors space-separated);
+    written as ``tables/qreg_specs.csv`` for ``replication/R/replicate_tables.R``."""
+    taus = " ".join(repr(float(t)) for t in options.taus)
+    return pd.DataFrame([{"table": s.table, "part": s.part, "sample": s.sample,
+                          "dependent": s.dependent, "block": s.block,
+                          "regressors": " ".join(s.regressors), "taus": taus,
+                          "se": options.se, "cluster": options.cluster,
+                          "boot_reps": options.boot_reps, "seed": options.seed}
+                         for s in specs])
+
+
 def estimates_frame(spec: TableSpec, result: QuantRegResults) -> pd.DataFrame:
     """The long rows of one fitted specification (:data:`ESTIMATE_COLUMNS`)."""
     frame = result.to_frame()
