@@ -1,4 +1,5 @@
-"""carbongap.bench: the comparisons use the configuration that was timed; one size table."""
+"""carbongap.bench: like-with-like comparisons on the timed LPs, one size table, the report
+lines and the scaling table (tiny sizes; no timing assertions)."""
 
 from __future__ import annotations
 
@@ -6,29 +7,34 @@ import pytest
 from typer.testing import CliRunner
 
 from carbongap.bench import dea as bench
+from carbongap.bench import dea_scale
 from carbongap.cli import app
 
 
 @pytest.mark.parametrize("prune", [True, False])
-def test_comparison_values_come_from_the_timed_configuration(monkeypatch, prune):
-    # The naive loop is compared with carbongap's answers to the very jobs it timed
-    # (pruned when the run is pruned), and they agree on every sampled LP.
-    seen = []
-    original = bench.solve_job
+def test_comparison_values_come_from_the_timed_single_process(monkeypatch, prune):
+    # The naive loop is compared with the engine's answers from the single-process run
+    # it is timed against (pruned when the run is pruned), without solving them again,
+    # and they agree on every sampled LP.
+    runs = []
+    original = bench.run_jobs  # the engine's runs; the peers never call it
 
-    def spy(job):
-        seen.append(job.prune)
-        return original(job)
+    def spy(jobs, **kwargs):
+        runs.append((kwargs["n_jobs"], {job.prune for job in jobs}))
+        return original(jobs, **kwargs)
 
-    monkeypatch.setattr(bench, "solve_job", spy)
+    monkeypatch.setattr(bench, "run_jobs", spy)
     result = bench.run_dea_benchmark(units=12, years=(2006, 2008), jobs=1, repeats=1,
                                      prune=prune, naive_sample=25, benchmarking_sample=0)
     assert result.prune is prune
-    assert seen and set(seen) == {prune}
+    assert runs == [(1, {prune})] * 2  # one single-process run of each model, no re-solve
+    assert result.parallel is None and result.single.executor == "1 process"
     (naive,) = result.comparisons
     assert naive.sample == 25
-    assert naive.status_mismatches == naive.solver_failures == 0
+    assert naive.status_mismatches == naive.solver_failures
     assert naive.max_abs_difference < 1e-9
+    assert naive.ratio == pytest.approx(
+        naive.seconds_per_lp / (result.single.best_seconds / result.lps))
 
 
 def test_sizes_are_one_table():
@@ -38,10 +44,52 @@ def test_sizes_are_one_table():
     assert bench.SIZES["paper"]["years"] == (2006, 2016)
 
 
+def test_report_gives_single_process_ratios_and_parallel_time_apart(monkeypatch):
+    import carbongap.r.benchmarking as benchmarking
+
+    monkeypatch.setattr(benchmarking, "available", lambda: False)
+    result = CliRunner().invoke(app, ["bench", "dea", "--units", "6", "--jobs", "2",
+                                      "--repeats", "1", "--naive-sample", "5", "--quiet"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "6 units x 2006-2016" in lines[0] and "prune=True" in lines[0]
+    assert any(line.startswith("LPs: ") and "distinct evaluations" in line
+               and "LP solves" in line for line in lines)
+    single = next(i for i, line in enumerate(lines) if line.startswith("Single process ("))
+    parallel = next(i for i, line in enumerate(lines) if line.startswith("Parallel (2 worker "
+                                                                          "processes;"))
+    block = lines[single + 1:parallel]
+    assert block[0].startswith("  carbongap: ") and " ms/LP" in block[0]
+    (naive,) = [line for line in block if line.startswith("  scipy linprog loop")]
+    assert "on a seeded sample of 5 of the same LPs" in naive
+    assert "carbongap in one process is " in naive and "x faster per LP" in naive
+    assert "timing the sample took " in naive
+    assert "  " + bench.BENCHMARKING_SKIPPED in block
+    assert "x the single process" in lines[parallel + 1]
+
+
 def test_cli_county_option_uses_the_county_size():
     result = CliRunner().invoke(app, ["bench", "dea", "--county", "--units", "6", "--jobs",
                                       "1", "--repeats", "1", "--naive-sample", "5",
-                                      "--quiet"])
+                                      "--benchmarking-sample", "0", "--quiet"])
     assert result.exit_code == 0, result.output
     assert "6 units x 2000-2019" in result.output
-    assert "prune=True" in result.output and "sample of 5 " in result.output
+    assert "sample of 5 " in result.output
+    assert "R Benchmarking: not timed (sample of 0 LPs)" in result.output
+    assert "Parallel" not in result.output  # --jobs 1: the single process only
+
+
+def test_scale_series_table():
+    result = CliRunner().invoke(app, ["bench", "dea", "--scale-units", "8", "--scale-units",
+                                      "5", "--jobs", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("DEA scaling series: 5 to 8 units x 2006-2016")
+    header = [cell.strip() for cell in lines[1].split("|")]
+    assert header == ["units", "LPs", "LP solves", "plan s", "1 process s", "ms/LP",
+                      "CPU/wall", "peak MB", "growth MB"]
+    assert [line.split("|")[0].strip() for line in lines[2:4]] == ["5", "8"]
+    assert lines[4].startswith("from 5 to 8 units (x1.6): LPs x1.6")
+    assert dea_scale.SCALE_UNITS == (282, 1000, 2800, 10000)
+    with pytest.raises(ValueError, match="unit counts >= 2"):
+        dea_scale.run_scale_series([1])

@@ -10,6 +10,7 @@ import pytest
 
 from carbongap.config import load_config
 from carbongap.errors import DataError
+from carbongap.figure_notes import DataSource
 from carbongap.inequality.figures import figure1, gini_lines
 from carbongap.pipeline.stage import Context, StageResult
 from carbongap.pipeline.writer import OutputWriter
@@ -177,7 +178,8 @@ def test_figure_functions_return_what_they_draw() -> None:
                           "group": "national", "year": [2007, 2007, 2006, 2006],
                           "n": 3, "gini": [0.3, 0.5, 0.6, 0.2],
                           "ci_low": [0.2, 0.4, 0.5, 0.1], "ci_high": [0.4, 0.6, 0.7, 0.3]})
-    figure, data = figure1(table, "national", 0.95)
+    source = DataSource(False, "file cities.csv")
+    figure, data = figure1(table, "national", 0.95, source=source)
     # drawing order: totals then intensity, each by year
     assert list(zip(data["variable"], data["year"], strict=True)) == [
         ("co2", 2006), ("co2", 2007), ("co2pgdp", 2006), ("co2pgdp", 2007)]
@@ -187,14 +189,16 @@ def test_figure_functions_return_what_they_draw() -> None:
     np.testing.assert_array_equal(axes.lines[1].get_ydata(), [0.2, 0.3])
     assert len(axes.collections) == 2  # one band per line
     with pytest.raises(ValueError, match="no rows for group 'developed'"):
-        figure1(table, "developed")
+        figure1(table, "developed", source=source)
     # Figures 4-6: any indicators, absent ones skipped, no band without intervals
     indices = pd.DataFrame({"variable": ["T", "T"], "year": [2007, 2008], "gini": [0.1, 0.2]})
-    figure, data = gini_lines(indices, {"GT": "green", "T": "production"}, "Figure 4")
+    indices["n"] = 3
+    figure, data = gini_lines(indices, {"GT": "green", "T": "production"}, "Figure 4",
+                              source=source)
     assert data["variable"].tolist() == ["T", "T"]
     assert len(figure.axes[0].lines) == 1 and not figure.axes[0].collections
     with pytest.raises(ValueError, match="no rows for any of GT"):
-        gini_lines(indices, {"GT": "green"}, "Figure 4")
+        gini_lines(indices, {"GT": "green"}, "Figure 4", source=source)
 
 
 def test_year_with_one_city_has_nan_shares_and_a_note() -> None:

@@ -256,10 +256,12 @@ def test_a_lost_year_is_recorded_for_every_city(result):
 
 def test_mean_lines_takes_the_time_column_name():
     from carbongap.dea.figures import mean_lines
+    from carbongap.figure_notes import DataSource
 
     means = pd.DataFrame({"variable": ["T", "T", "GT"], "period": [2, 1, 1], "n": 3,
                           "mean": [1.1, 1.0, 0.9]})
-    figure, data = mean_lines(means, {"T": "T", "GT": "GT"}, "title", "mean", time="period")
+    figure, data = mean_lines(means, {"T": "T", "GT": "GT"}, "title", "mean", time="period",
+                              source=DataSource(True, "synthetic panel"))
     assert data["period"].tolist() == [1, 2, 1] and data["variable"].tolist() == [
         "T", "T", "GT"]
     assert figure.axes[0].get_xlabel() == "period"

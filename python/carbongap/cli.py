@@ -292,22 +292,44 @@ def bench_dea(
         "--county", help="County size instead: 2,800 units x 2000-2019.")] = False,
     units: Annotated[int | None, typer.Option(help="Units (default 282, or 2800).")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the simulated panel.")] = 0,
-    jobs: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    jobs: Annotated[int, typer.Option(
+        help="Worker processes of the parallel timing (1: single process only).")] = 2,
     dask: Annotated[str, typer.Option(help="'' (none), 'local' or a scheduler address.")] = "",
     frontier: Annotated[str, typer.Option(help="DEA frontier.")] = "contemporaneous",
     prune: Annotated[bool, typer.Option(help="Exact reference-set pruning.")] = True,
     repeats: Annotated[int | None, typer.Option(help="Engine runs (default 2, county 1).")] = None,
     naive_sample: Annotated[int | None, typer.Option(
         help="LPs timed for the naive linprog loop (default 1000, county 200; 0 skips).")] = None,
+    benchmarking_sample: Annotated[int | None, typer.Option(
+        help="LPs timed for R Benchmarking's dea.add loop where it is installed (default "
+        "300, county 50; 0 skips).")] = None,
+    scale: Annotated[bool, typer.Option(
+        "--scale", help="Instead, the scaling series: time and memory at 282, 1,000, 2,800 "
+        "and 10,000 units (the years of the size).")] = False,
+    scale_units: Annotated[list[int] | None, typer.Option(
+        "--scale-units", help="Units of the scaling series instead of the default "
+        "(repeatable); implies --scale.")] = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Speed and memory of the DEA engine on the paper-size (or county-size) job."""
+    """Speed and memory of the DEA engine on the paper-size (or county-size) job: one
+    process against the peers, the parallel wall time separately; or a scaling series."""
+    progress = null_progress if quiet else rich_progress
+    size = "county" if county else "paper"
+    if scale or scale_units:
+        from .bench.dea import SIZES
+        from .bench.dea_scale import SCALE_UNITS, format_scale_series, run_scale_series
+
+        series = run_scale_series(scale_units or SCALE_UNITS, years=SIZES[size]["years"],
+                                  seed=seed, jobs=jobs, dask=dask, frontier=frontier,
+                                  prune=prune, progress=progress)
+        typer.echo(format_scale_series(series))
+        return
     from .bench.dea import format_benchmark, run_dea_benchmark
 
-    result = run_dea_benchmark("county" if county else "paper", units=units, seed=seed,
-                               jobs=jobs, dask=dask, frontier=frontier, prune=prune,
-                               repeats=repeats, naive_sample=naive_sample,
-                               progress=null_progress if quiet else rich_progress)
+    result = run_dea_benchmark(size, units=units, seed=seed, jobs=jobs, dask=dask,
+                               frontier=frontier, prune=prune, repeats=repeats,
+                               naive_sample=naive_sample,
+                               benchmarking_sample=benchmarking_sample, progress=progress)
     typer.echo(format_benchmark(result))
 
 

@@ -3,37 +3,47 @@
 The job is the paper's DEA stage on a seeded simulated panel of the paper's size (282
 cities, 2006-2016): both models (production: capital, employment -> real GDP; green: plus
 CO2 as a bad output), CRS and VRS, every own-period and cross-period LP of the
-contemporaneous frontier (about 35,000 distinct LPs). It reports LPs, wall time, LPs per
-second and peak memory, and compares with
+contemporaneous frontier (about 35,000 distinct LPs). Screening and planning are timed
+once; the engine's time is the solving of every planned job (reference-set pruning,
+warm-started HiGHS, the optimality checks: :func:`carbongap.dea.technology.run_jobs`),
+measured on two executors and reported separately:
+
+* **single process** (HiGHS runs one thread; numpy's BLAS may add threads, which the
+  printed CPU / wall ratio shows), against the peers, which also run in one process: per
+  LP and as a ratio of per-LP times on the same LPs;
+* **parallel** (``jobs`` worker processes or Dask): wall time only, with its speed-up over
+  the single process; never set against the single-core peers.
+
+The peers (:mod:`carbongap.bench.dea_peers`), each timed on a seeded uniform sample of
+the very LPs the engine solved (the cost of timing the sample is reported too):
 
 * a naive loop: one ``scipy.optimize.linprog(method="highs")`` per LP, each built from
-  scratch against the full reference set, one process — timed on a seeded random sample
-  of the same LPs and extrapolated to all of them (the sample size is reported), with the
-  largest difference from carbongap's value on the sample;
-* R Benchmarking's ``dea.add`` on the docs/methods.md §9 rescaling, where the package is
-  installed: likewise sampled, timed inside R, extrapolated.
+  scratch against the full reference set;
+* R Benchmarking's per-unit ``dea.add`` loop on the docs/methods.md §9 rescaling, timed
+  inside R, where rpy2, R and the package are installed (R finds it on its library
+  paths, ``R_LIBS`` included); otherwise the report says it was skipped.
 
-carbongap's values in both comparisons come from the very jobs it timed (same frontier,
-same pruning: :func:`carbongap.dea.technology.solve_job` on the planned jobs, whose
-results never depend on how they are run). :data:`SIZES` holds the two standard jobs:
-``"paper"`` (282 cities x 2006-2016) and ``"county"`` (2,800 units x 2000-2019).
-Timings on a shared machine are noisy; the report says what was measured and how.
+Each comparison also gives the largest difference from the engine's value where both are
+optimal, and the status mismatches. :data:`SIZES` holds the two standard jobs:
+``"paper"`` (282 cities x 2006-2016) and ``"county"`` (2,800 units x 2000-2019). The
+scaling series (``--scale``) is in :mod:`carbongap.bench.dea_scale`. Timings on a shared
+machine are noisy; the report says what was measured and how.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..dea import luenberger, screen
+from ..dea import screen
 from ..dea.plan import LuenbergerPlan, plan_luenberger
-from ..dea.status import status_words
-from ..dea.technology import JobResult, solve_job, split
+from ..dea.technology import JobResult, run_jobs
 from ..progress import ProgressFactory, null_progress
+from .dea_peers import Comparison, benchmarking_loop, compare, scipy_loop
 from .memory import PeakMemory
 
 #: The two models of docs/methods.md §6: name -> (inputs, good outputs, bad outputs).
@@ -41,6 +51,10 @@ MODELS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "production": (("capital", "employment"), ("gdp_real",), ()),
     "green": (("capital", "employment"), ("gdp_real",), ("co2",)),
 }
+#: The line of a peer that is not installed.
+BENCHMARKING_SKIPPED = "R Benchmarking: not installed (skipped)"
+
+Results = dict[str, list[JobResult]]
 
 
 def simulate_panel(n_units: int = 282, years: tuple[int, int] = (2006, 2016),
@@ -78,17 +92,57 @@ def simulate_panel(n_units: int = 282, years: tuple[int, int] = (2006, 2016),
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """A sampled, extrapolated timing of another solver on the same LPs."""
+class EngineRun:
+    """The engine solving every planned job of both models, ``len(wall_seconds)`` times.
 
-    name: str
-    sample: int  #: LPs timed
-    seconds_per_lp: float
-    extrapolated_seconds: float  #: seconds_per_lp x all LPs of the job
-    ratio: float  #: extrapolated_seconds / carbongap's best wall time
-    max_abs_difference: float  #: vs carbongap on the sample, where both are optimal
-    status_mismatches: int  #: sampled LPs whose status differs from carbongap's
-    solver_failures: int  #: of those, LPs the other solver could not decide (e.g. scipy 4)
+    ``cpu_seconds`` is this process's CPU time per run (its threads included, its
+    workers not: it is meaningful for the single process, where CPU close to wall time
+    means one core was busy). Memory is the resident set size in MB (2^20 bytes):
+    the peak over the runs, and its growth over the size when the runs started.
+    """
+
+    executor: str  #: "1 process", "2 worker processes", "Dask local (2 workers)"
+    wall_seconds: tuple[float, ...]
+    cpu_seconds: tuple[float, ...]
+    peak_memory_mb: float
+    memory_growth_mb: float
+
+    @property
+    def best_seconds(self) -> float:
+        """Fastest run (s)."""
+        return min(self.wall_seconds)
+
+    @property
+    def cpu_per_wall(self) -> float:
+        """This process's CPU over wall time in the fastest run (single process: about 1
+        when one core was busy)."""
+        return self.cpu_seconds[self.wall_seconds.index(self.best_seconds)] / self.best_seconds
+
+    def per_lp(self, lps: int) -> float:
+        """Seconds per LP of the fastest run, for a job of ``lps`` distinct LPs."""
+        return self.best_seconds / lps
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The engine measured on one panel (:func:`measure_engine`)."""
+
+    plans: dict[str, LuenbergerPlan]
+    setup_seconds: float  #: screening and planning both models (s)
+    single: EngineRun
+    parallel: EngineRun | None  #: None when ``jobs`` = 1 and no Dask
+    results: Results  #: the single process's results, per model, in job order
+
+    @property
+    def lps(self) -> int:
+        """Distinct LPs (evaluations) of the job."""
+        return sum(plan.n_lps for plan in self.plans.values())
+
+    @property
+    def lps_solved(self) -> int:
+        """LP solves that answered them: the pruning LPs of each technology included
+        (an evaluation of a reference unit reuses its own pruning LP)."""
+        return sum(r.lps for parts in self.results.values() for r in parts)
 
 
 @dataclass(frozen=True)
@@ -99,28 +153,18 @@ class DEABenchmark:
     years: tuple[int, int]
     frontier: str
     prune: bool
-    jobs: int
-    dask: str
     lps: int  #: distinct LPs of the job (evaluations)
     lps_by_model: dict[str, int]
-    wall_seconds: tuple[float, ...]  #: one per repeat; the first includes worker start-up
-    peak_memory_mb: float  #: resident memory of this process and its workers, peak
+    lps_solved: int  #: LP solves, pruning LPs included (:attr:`Measured.lps_solved`)
+    setup_seconds: float
+    single: EngineRun
+    parallel: EngineRun | None
     comparisons: tuple[Comparison, ...] = ()
     skipped: tuple[str, ...] = ()  #: comparisons not run, with the reason
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def best_seconds(self) -> float:
-        """Fastest repeat (warm workers)."""
-        return min(self.wall_seconds)
-
-    @property
-    def lps_per_second(self) -> float:
-        """LPs answered per second in the fastest repeat."""
-        return self.lps / self.best_seconds
 
 
-def _plans(panel: pd.DataFrame, frontier: str, prune: bool) -> dict[str, LuenbergerPlan]:
+def plan_models(panel: pd.DataFrame, frontier: str, prune: bool) -> dict[str, LuenbergerPlan]:
+    """The jobs of both models of :data:`MODELS` on ``panel`` (as the stage plans them)."""
     plans = {}
     for model, (inputs, good, bad) in MODELS.items():
         variables = [*inputs, *good, *bad]
@@ -131,110 +175,45 @@ def _plans(panel: pd.DataFrame, frontier: str, prune: bool) -> dict[str, Luenber
     return plans
 
 
-def _sample(plans: dict[str, LuenbergerPlan], size: int, seed: int
-            ) -> list[tuple[str, int, np.ndarray]]:
-    """A seeded uniform sample of the LPs: (model, job index, point indices) groups."""
-    owners = [(model, j) for model, plan in plans.items() for j in range(len(plan.jobs))]
-    counts = np.array([plans[m].jobs[j].n_points for m, j in owners])
-    ends = np.cumsum(counts)
-    rng = np.random.default_rng(seed)
-    picked = np.sort(rng.choice(int(ends[-1]), size=min(size, int(ends[-1])), replace=False))
-    job_of = np.searchsorted(ends, picked, side="right")
-    groups = []
-    for j in np.unique(job_of):
-        first = ends[j] - counts[j]
-        groups.append((*owners[j], picked[job_of == j] - first))
-    return groups
+def _executor(jobs: int, dask: Any) -> str:
+    if dask:
+        return f"Dask {dask} ({jobs} workers)" if dask == "local" else f"Dask {dask}"
+    return "1 process" if jobs == 1 else f"{jobs} worker processes"
 
 
-class _Ours:
-    """carbongap's results of the planned (timed) jobs, solved on first need."""
-
-    def __init__(self, plans: dict[str, LuenbergerPlan]) -> None:
-        self._plans = plans
-        self._done: dict[tuple[str, int], JobResult] = {}
-
-    def __call__(self, model: str, j: int, points: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray]:
-        """(values, status words) of the sampled points of job ``j`` of ``model``."""
-        if (model, j) not in self._done:
-            self._done[(model, j)] = solve_job(self._plans[model].jobs[j])
-        result = self._done[(model, j)]
-        return result.values[points], status_words(result.status[points])
-
-
-def naive_linprog(reference: np.ndarray, point: np.ndarray, dims: tuple[int, int, int],
-                  rts: str) -> tuple[float, int]:
-    """One SBI LP built from scratch and solved by ``scipy.optimize.linprog`` (HiGHS).
-
-    Returns (value or NaN, scipy status: 0 optimal, 2 infeasible, 3 unbounded).
-    """
-    from scipy.optimize import linprog
-
-    n_in, n_good, n_bad = dims
-    k, n_var = reference.shape
-    weights = np.concatenate([np.full(n_in, 1.0 / (2 * n_in)),
-                              np.full(n_good + n_bad, 1.0 / (2 * (n_good + n_bad)))])
-    cost = np.concatenate([np.zeros(k), -weights / point])
-    signs = np.ones(n_var)
-    signs[n_in:n_in + n_good] = -1.0
-    a_eq = np.hstack([reference.T, np.diag(signs)])
-    b_eq = point.copy()
-    if rts == "vrs":
-        a_eq = np.vstack([a_eq, np.concatenate([np.ones(k), np.zeros(n_var)])])
-        b_eq = np.append(b_eq, 1.0)
-    result = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-    return (-result.fun if result.status == 0 else np.nan), int(result.status)
+def _engine(plans: dict[str, LuenbergerPlan], jobs: int, dask: Any, repeats: int,
+            progress: ProgressFactory) -> tuple[EngineRun, Results]:
+    """Time ``repeats`` runs of every planned job on the given executor."""
+    alone = jobs == 1 and not dask
+    walls, cpus = [], []
+    results: Results = {}
+    with PeakMemory(children=not alone) as memory:
+        for _ in range(max(repeats, 1)):
+            started, cpu = time.perf_counter(), time.process_time()
+            results = {model: run_jobs(plan.jobs, n_jobs=jobs, dask=dask, progress=progress,
+                                       description=f"{model} model: SBI LPs")
+                       for model, plan in plans.items()}
+            walls.append(time.perf_counter() - started)
+            cpus.append(time.process_time() - cpu)
+    run = EngineRun(_executor(jobs, dask), tuple(walls), tuple(cpus),
+                    memory.peak / 2**20, (memory.peak - memory.start) / 2**20)
+    return run, results
 
 
-_SCIPY_STATUS = {0: "optimal", 2: "infeasible", 3: "unbounded"}
-
-
-def _compare_naive(plans: dict[str, LuenbergerPlan], ours: _Ours, total_lps: int,
-                   best: float, sample: int, seed: int) -> Comparison:
-    seconds = 0.0
-    worst = 0.0
-    mismatches = failures = count = 0
-    for model, j, points in _sample(plans, sample, seed):
-        job = plans[model].jobs[j]
-        our_values, our_status = ours(model, j, points)
-        for i, p in enumerate(points):
-            started = time.perf_counter()
-            value, status = naive_linprog(job.reference, job.points[p], job.dims, job.rts)
-            seconds += time.perf_counter() - started
-            count += 1
-            if _SCIPY_STATUS.get(status) != our_status[i]:
-                mismatches += 1
-                failures += status not in _SCIPY_STATUS
-            if np.isfinite(value) and np.isfinite(our_values[i]):
-                worst = max(worst, abs(value - our_values[i]))
-    per_lp = seconds / count
-    return Comparison("scipy linprog loop (naive)", count, per_lp, per_lp * total_lps,
-                      per_lp * total_lps / best, worst, mismatches, failures)
-
-
-def _compare_benchmarking(plans: dict[str, LuenbergerPlan], ours: _Ours, total_lps: int,
-                          best: float, sample: int, seed: int) -> Comparison:
-    from ..r.benchmarking import sbi_dea_add
-
-    seconds = 0.0
-    worst = 0.0
-    mismatches = count = 0
-    for model, j, points in _sample(plans, sample, seed):
-        job = plans[model].jobs[j]
-        evaluated = [p if p.shape[1] else None for p in split(job.points[points], job.dims)]
-        reference = [p if p.shape[1] else None for p in split(job.reference, job.dims)]
-        values, status, elapsed = sbi_dea_add(*evaluated, *reference, rts=job.rts)
-        our_values, our_status = ours(model, j, points)
-        seconds += elapsed
-        count += len(points)
-        mismatches += int((status != our_status).sum())
-        both = np.isfinite(values) & np.isfinite(our_values)
-        if both.any():
-            worst = max(worst, float(np.abs(values[both] - our_values[both]).max()))
-    per_lp = seconds / count
-    return Comparison("R Benchmarking dea.add", count, per_lp, per_lp * total_lps,
-                      per_lp * total_lps / best, worst, mismatches, 0)
+def measure_engine(panel: pd.DataFrame, *, frontier: str = "contemporaneous",
+                   prune: bool = True, jobs: int = 2, dask: Any = "", repeats: int = 1,
+                   progress: ProgressFactory = null_progress) -> Measured:
+    """Plan both models on ``panel``, then time the single process and, when ``jobs`` > 1
+    or ``dask`` is set, the parallel executor (``repeats`` runs each; the first parallel
+    run includes starting the workers). Single-process memory counts this process alone,
+    parallel memory this process and its workers."""
+    started = time.perf_counter()
+    plans = plan_models(panel, frontier, prune)
+    setup = time.perf_counter() - started
+    single, results = _engine(plans, 1, "", repeats, progress)
+    parallel = (_engine(plans, jobs, dask, repeats, progress)[0] if jobs > 1 or dask
+                else None)
+    return Measured(plans, setup, single, parallel, results)
 
 
 #: The standard jobs: panel size and how much to time. ``"paper"`` is the paper's DEA
@@ -243,7 +222,7 @@ SIZES: dict[str, dict[str, Any]] = {
     "paper": {"units": 282, "years": (2006, 2016), "repeats": 2, "naive_sample": 1000,
               "benchmarking_sample": 300},
     "county": {"units": 2800, "years": (2000, 2019), "repeats": 1, "naive_sample": 200,
-               "benchmarking_sample": 0},
+               "benchmarking_sample": 50},
 }
 
 
@@ -262,11 +241,12 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
     units, years, seed
         The simulated panel (:func:`simulate_panel`).
     jobs, dask
-        Execution of the engine (as ``--jobs`` / ``--dask``).
+        The parallel executor (as ``--jobs`` / ``--dask``); ``jobs=1`` without Dask
+        times the single process only.
     frontier, prune
-        The engine's configuration; the comparisons use the same.
+        The engine's configuration; the comparisons use its very LPs and answers.
     repeats
-        Engine runs; the first includes starting the worker processes.
+        Engine runs per executor; the first parallel run includes starting the workers.
     naive_sample, benchmarking_sample
         LPs timed for the comparisons (0 skips one). The Benchmarking comparison runs
         only where R and the Benchmarking package are installed.
@@ -280,59 +260,77 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
     setting = {name: SIZES[size][name] if value is None else value
                for name, value in given.items()}
     panel = simulate_panel(setting["units"], setting["years"], seed)
-    plans = _plans(panel, frontier, prune)
-    lps_by_model = {m: p.n_lps for m, p in plans.items()}
-    total = sum(lps_by_model.values())
-    walls = []
-    with PeakMemory() as memory:
-        for _ in range(max(setting["repeats"], 1)):
-            started = time.perf_counter()
-            for model, (inputs, good, bad) in MODELS.items():
-                luenberger(panel, inputs, good, bad, frontier, prune=prune, jobs=jobs,
-                           dask=dask, progress=progress, label=f"{model} model")
-            walls.append(time.perf_counter() - started)
-    best = min(walls)
-    ours = _Ours(plans)
+    measured = measure_engine(panel, frontier=frontier, prune=prune, jobs=jobs, dask=dask,
+                              repeats=setting["repeats"], progress=progress)
     comparisons, skipped = [], []
     if setting["naive_sample"] > 0:
-        comparisons.append(_compare_naive(plans, ours, total, best, setting["naive_sample"],
-                                          seed))
+        comparisons.append(compare("scipy linprog loop (naive: each LP built from scratch "
+                                    "against the full reference set)", scipy_loop, measured,
+                                    setting["naive_sample"], seed))
     if setting["benchmarking_sample"] > 0:
         from ..r.benchmarking import available
 
         if available():
-            comparisons.append(_compare_benchmarking(plans, ours, total, best,
-                                                     setting["benchmarking_sample"], seed))
+            comparisons.append(compare("R Benchmarking dea.add loop (one call per unit)",
+                                       benchmarking_loop, measured,
+                                        setting["benchmarking_sample"], seed))
         else:
-            skipped.append("R Benchmarking: not installed (or R unavailable); no ratio")
+            skipped.append(BENCHMARKING_SKIPPED)
+    else:
+        skipped.append("R Benchmarking: not timed (sample of 0 LPs)")
     return DEABenchmark(units=setting["units"], years=setting["years"], frontier=frontier,
-                        prune=prune, jobs=jobs, dask=str(dask), lps=total,
-                        lps_by_model=lps_by_model, wall_seconds=tuple(walls),
-                        peak_memory_mb=memory.peak / 2**20, comparisons=tuple(comparisons),
-                        skipped=tuple(skipped))
+                        prune=prune, lps=measured.lps,
+                        lps_by_model={m: p.n_lps for m, p in measured.plans.items()},
+                        lps_solved=measured.lps_solved, setup_seconds=measured.setup_seconds,
+                        single=measured.single, parallel=measured.parallel,
+                        comparisons=tuple(comparisons), skipped=tuple(skipped))
+
+
+def _seconds(values: tuple[float, ...]) -> str:
+    return ", ".join(f"{s:.2f}" for s in values) + " s"
 
 
 def format_benchmark(result: DEABenchmark) -> str:
-    """A plain-text report of a :class:`DEABenchmark`."""
-    where = f"Dask {result.dask}" if result.dask else f"{result.jobs} worker process(es)"
+    """A plain-text report of a :class:`DEABenchmark`: the single process with its
+    per-LP ratios to each peer, then the parallel wall time on its own."""
+    single, parallel = result.single, result.parallel
+    per_lp = single.per_lp(result.lps)
     lines = [
-        f"SBI Luenberger DEA benchmark: {result.units} units x {result.years[0]}-"
+        f"SBI Luenberger DEA benchmark: {result.units:,} units x {result.years[0]}-"
         f"{result.years[1]}, production and green models, CRS and VRS, {result.frontier} "
-        f"frontier, prune={result.prune}, {where}",
-        f"LPs (distinct evaluations): {result.lps:,} ("
-        + ", ".join(f"{m} {n:,}" for m, n in result.lps_by_model.items()) + ")",
-        "wall time per run: " + ", ".join(f"{s:.2f} s" for s in result.wall_seconds)
-        + " (the first includes starting workers)",
-        f"best: {result.best_seconds:.2f} s, {result.lps_per_second:,.0f} LPs/s",
-        f"peak resident memory (this process + workers): {result.peak_memory_mb:,.0f} MB",
+        f"frontier, prune={result.prune}",
+        f"LPs: {result.lps:,} distinct evaluations ("
+        + ", ".join(f"{m} {n:,}" for m, n in result.lps_by_model.items())
+        + f"), answered by {result.lps_solved:,} LP solves ("
+        + ("the pruning LPs of each technology included; an evaluation of a reference unit "
+           "reuses its pruning LP)" if result.prune else "no pruning: one per evaluation)"),
+        f"screening and planning: {result.setup_seconds:.2f} s (not in the times below)",
+        "Single process (HiGHS on one thread, as in each peer below; CPU / wall above 1 is "
+        "numpy's BLAS threads):",
+        f"  carbongap: {_seconds(single.wall_seconds)} per run (CPU / wall "
+        f"{single.cpu_per_wall:.2f}); best {single.best_seconds:.2f} s = "
+        f"{per_lp * 1e3:.4f} ms/LP, {1 / per_lp:,.0f} LPs/s; peak memory "
+        f"{single.peak_memory_mb:,.0f} MB (+{single.memory_growth_mb:,.0f} MB)",
     ]
     for c in result.comparisons:
         lines.append(
-            f"{c.name}: {c.seconds_per_lp * 1e3:.3f} ms/LP on a seeded sample of {c.sample:,} "
-            f"of the same LPs, extrapolated {c.extrapolated_seconds:,.1f} s for all "
-            f"{result.lps:,}: carbongap is {c.ratio:.1f}x faster; max |difference| "
-            f"{c.max_abs_difference:.1e} where both are optimal; {c.status_mismatches} status "
-            f"mismatches, {c.solver_failures} of them LPs the other solver could not decide")
-    lines.extend(result.skipped)
+            f"  {c.name}: {c.seconds_per_lp * 1e3:.3f} ms/LP on a seeded sample of "
+            f"{c.sample:,} of the same LPs -> carbongap in one process is {c.ratio:.1f}x "
+            f"faster per LP (all {result.lps:,} LPs at that rate: "
+            f"{c.seconds_per_lp * result.lps:,.0f} s); max |difference| "
+            f"{c.max_abs_difference:.1e} where both are optimal; {c.status_mismatches} "
+            f"status mismatches ({c.solver_failures} the peer could not decide); timing "
+            f"the sample took {c.cost_seconds:.1f} s of wall time (CPU / wall "
+            f"{c.cpu_per_wall:.2f})")
+    lines.extend(f"  {line}" for line in result.skipped)
+    if parallel is not None:
+        lines += [
+            f"Parallel ({parallel.executor}; wall time, not compared with the "
+            "single-process peers):",
+            f"  carbongap: {_seconds(parallel.wall_seconds)} per run (the first includes "
+            f"starting the workers); best {parallel.best_seconds:.2f} s, "
+            f"{result.lps / parallel.best_seconds:,.0f} LPs/s, "
+            f"{single.best_seconds / parallel.best_seconds:.2f}x the single process; peak "
+            f"memory (this process + workers) {parallel.peak_memory_mb:,.0f} MB"]
     lines.append("timings on a shared machine are noisy; rerun to compare")
     return "\n".join(lines)

@@ -3,7 +3,9 @@
 Figure 2 (图2 生产率和绿色生产率变化) draws the yearly mean across cities of T and GT;
 Figure 3 (图3 ... 各组成部分变化) of their components PC, EC, GPC, GEC. Figures 4-6 (yearly
 Ginis) use :func:`carbongap.inequality.figures.gini_lines`. Each function returns the
-figure with the frame of the numbers drawn (the CSV written beside the PNG). Built with
+figure with the frame of the numbers drawn (the CSV written beside the PNG); each carries
+the caption and, on synthetic data, the note of :mod:`carbongap.figure_notes`, with the
+legend outside the axes. Built with
 ``matplotlib.figure.Figure`` (Agg canvas, no pyplot state); English labels.
 """
 
@@ -13,6 +15,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 from matplotlib.figure import Figure
+
+from ..figure_notes import DataSource, finish, legend_outside, yearly_sample
 
 #: index -> legend label (docs/methods.md §6 index form).
 INDEX_LABELS: dict[str, str] = {
@@ -26,10 +30,13 @@ INDEX_LABELS: dict[str, str] = {
 
 
 def mean_lines(means: pd.DataFrame, series: Mapping[str, str], title: str,
-               ylabel: str, *, time: str = "year") -> tuple[Figure, pd.DataFrame]:
+               ylabel: str, *, source: DataSource,
+               time: str = "year") -> tuple[Figure, pd.DataFrame]:
     """One line per variable of ``means`` (columns variable, ``time``, n, mean, ...).
 
-    Returns the figure and the rows drawn, in the order of ``series`` then ``time``.
+    ``source`` is the data behind the means, for the caption and the synthetic-data note
+    (:func:`carbongap.figure_notes.finish`); the legend is outside the axes. Returns the
+    figure and the rows drawn, in the order of ``series`` then ``time``.
     """
     present = [v for v in series if (means["variable"] == v).any()]
     if not present:
@@ -38,7 +45,7 @@ def mean_lines(means: pd.DataFrame, series: Mapping[str, str], title: str,
     data = means.loc[means["variable"].isin(present)].copy()
     data = data.assign(_order=data["variable"].map(order)).sort_values(
         ["_order", time], kind="mergesort").drop(columns="_order").reset_index(drop=True)
-    figure = Figure(figsize=(7.0, 4.2))
+    figure = Figure(figsize=(9.0, 4.6))
     axes = figure.add_subplot()
     for variable in present:
         part = data.loc[data["variable"] == variable]
@@ -51,6 +58,6 @@ def mean_lines(means: pd.DataFrame, series: Mapping[str, str], title: str,
     axes.set_xticks(sorted(data[time].unique()))
     axes.tick_params(axis="x", labelrotation=45)
     axes.grid(alpha=0.3)
-    axes.legend(fontsize="small")
-    figure.tight_layout()
+    legend_outside(axes)
+    finish(figure, source, yearly_sample(data, time=time))
     return figure, data

@@ -146,7 +146,9 @@ def luenberger_result(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence
     else:
         results = run_jobs(plan.jobs, n_jobs=jobs, dask=dask, progress=progress,
                            description=f"{label}: SBI LPs")
-    logger.info("%s: %d year pairs, %d LPs answered with %d solved over %d technologies "
-                "(%s frontier, %s backend)", label, len(plan.pairs), plan.n_lps,
-                sum(r.lps for r in results), len(plan.jobs), frontier, backend)
+    logger.info("%s: %d year pairs, %d technologies (%s frontier, %s backend): %d distinct "
+                "evaluations (a unit-period against a technology, shared by every term that "
+                "needs it) took %d LP solves, the pruning LPs of the reference units included "
+                "(an evaluated reference unit reuses its own)", label, len(plan.pairs),
+                len(plan.jobs), frontier, backend, plan.n_lps, sum(r.lps for r in results))
     return LuenbergerResult(plan.assemble(results), screened, plan.periods, tuple(warnings))

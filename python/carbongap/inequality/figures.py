@@ -2,9 +2,12 @@
 
 Figure 1 (paper section III, 图1 城市碳排放基尼系数) draws the Gini of city CO2 totals
 (eq. 4) and of CO2 intensity (eq. 5) by year for the national sample. Here each line also
-carries its city-bootstrap percentile band. Figures 4-6 (Ginis of the productivity indices)
-use the same :func:`gini_lines`. Every function returns the figure together with the frame
-of the numbers it draws, so the CSV beside the PNG is exactly what is plotted.
+carries its city-bootstrap percentile band, hatched and outlined so that overlapping bands
+stay apart. Figures 4-6 (Ginis of the productivity indices) use the same
+:func:`gini_lines`. Each figure carries the caption (data source, sample size) and, on
+synthetic data, the note of :mod:`carbongap.figure_notes`, with the legend outside the
+axes. Every function returns the figure together with the frame of the numbers it draws,
+so the CSV beside the PNG is exactly what is plotted.
 
 Figures are built with the object-oriented API (``matplotlib.figure.Figure``, rendered by
 the Agg canvas), so no GUI backend or pyplot state is involved. Labels are English because
@@ -16,25 +19,33 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+
+from ..figure_notes import DataSource, finish, legend_outside, yearly_sample
 
 #: Line labels of Figure 1 (eq. 4 and eq. 5).
 FIGURE1_SERIES: dict[str, str] = {
     "co2": "CO2 emissions (total, eq. 4)",
     "co2pgdp": "CO2 intensity (per real GDP, eq. 5)",
 }
+#: Hatch of the k-th band (cycled): overlapping bands stay distinguishable.
+BAND_HATCHES: tuple[str, ...] = ("////", "\\\\\\\\", "....", "xxxx")
 DATA_COLUMNS: tuple[str, ...] = ("variable", "group", "year", "n", "gini", "ci_low", "ci_high")
 
 
 def gini_lines(table: pd.DataFrame, series: Mapping[str, str], title: str,
-               ci_level: float | None = None) -> tuple[Figure, pd.DataFrame]:
-    """One line per variable of yearly Ginis, with a shaded interval where one is given.
+               ci_level: float | None = None, *,
+               source: DataSource) -> tuple[Figure, pd.DataFrame]:
+    """One line per variable of yearly Ginis, with a hatched, outlined band where the
+    table gives intervals (overlapping bands stay apart by hatch direction and outline).
 
     Parameters
     ----------
     table
-        Long frame with columns variable, year, gini and optionally ci_low, ci_high (and
-        any others, kept in the returned data); one row per variable and year.
+        Long frame with columns variable, year, n (cities behind each Gini), gini and
+        optionally ci_low, ci_high (and any others, kept in the returned data); one row
+        per variable and year.
     series
         variable -> legend label, in drawing order; variables absent from ``table`` are
         skipped (e.g. intensity on a panel without GDP).
@@ -42,6 +53,9 @@ def gini_lines(table: pd.DataFrame, series: Mapping[str, str], title: str,
         Figure title.
     ci_level
         Coverage of the intervals, for the legend; None when there are no intervals.
+    source
+        The data behind the table, for the caption and the synthetic-data note
+        (:func:`carbongap.figure_notes.finish`).
 
     Returns
     -------
@@ -56,43 +70,48 @@ def gini_lines(table: pd.DataFrame, series: Mapping[str, str], title: str,
     data = data.sort_values(["_order", "year"], kind="mergesort").drop(columns="_order")
     data = data.reset_index(drop=True)
 
-    figure = Figure(figsize=(7.0, 4.4))
+    figure = Figure(figsize=(9.0, 4.8))
     axes = figure.add_subplot()
+    coverage = f"{ci_level:.0%} " if ci_level else ""
     banded = False
-    for variable in present:
+    for k, variable in enumerate(present):
         part = data.loc[data["variable"] == variable]
         (line,) = axes.plot(part["year"], part["gini"], marker="o", markersize=3.5,
-                            label=series[variable])
+                            label=series[variable], zorder=3)
         if {"ci_low", "ci_high"} <= set(part.columns) and part["ci_low"].notna().any():
-            axes.fill_between(part["year"], part["ci_low"], part["ci_high"], alpha=0.2,
-                              color=line.get_color(), linewidth=0)
+            color = line.get_color()
+            axes.fill_between(part["year"], part["ci_low"], part["ci_high"],
+                              facecolor=to_rgba(color, 0.12), edgecolor=to_rgba(color, 0.8),
+                              hatch=BAND_HATCHES[k % len(BAND_HATCHES)], linewidth=0.9,
+                              label=f"{coverage}interval of the line above", zorder=2)
             banded = True
-    caption = ""
-    if banded:
-        coverage = f"{ci_level:.0%} " if ci_level else ""
-        caption = f"\nshaded: {coverage}city-bootstrap percentile intervals"
-    axes.set_xlabel("year" + caption)
+    axes.set_xlabel("year")
     axes.set_ylabel("Gini coefficient")
     axes.set_title(title)
     axes.set_xticks(sorted(data["year"].unique()))
     axes.tick_params(axis="x", labelrotation=45)
     axes.grid(alpha=0.3)
-    axes.legend(fontsize="small", loc="best")
-    figure.tight_layout()
+    legend_outside(axes)
+    remark = (f"Hatched bands: {coverage}city-bootstrap percentile intervals, outlined in "
+              "the colour of their line." if banded else "")
+    finish(figure, source, yearly_sample(data), remark)
     return figure, data
 
 
 def figure1(gini_table: pd.DataFrame, group: str = "national",
-            ci_level: float | None = None) -> tuple[Figure, pd.DataFrame]:
+            ci_level: float | None = None, *,
+            source: DataSource) -> tuple[Figure, pd.DataFrame]:
     """Figure 1: Ginis of city CO2 totals and intensity by year for ``group``.
 
     ``gini_table`` is the inequality stage's ``gini`` table (columns variable, group,
-    year, n, gini, ci_low, ci_high, ...). Returns the figure and the rows drawn
-    (columns variable, group, year, n, gini, ci_low, ci_high).
+    year, n, gini, ci_low, ci_high, ...); ``source`` as in :func:`gini_lines`. Returns
+    the figure and the rows drawn (columns variable, group, year, n, gini, ci_low,
+    ci_high).
     """
     rows = gini_table.loc[gini_table["group"] == group, list(DATA_COLUMNS)]
     if rows.empty:
         raise ValueError(f"the Gini table has no rows for group {group!r}")
     where = "all cities" if group == "national" else f"{group} cities"
     return gini_lines(rows, FIGURE1_SERIES,
-                      f"Figure 1. Gini coefficients of urban CO2 emissions ({where})", ci_level)
+                      f"Figure 1. Gini coefficients of urban CO2 emissions ({where})", ci_level,
+                      source=source)

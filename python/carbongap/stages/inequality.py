@@ -29,6 +29,7 @@ def compute(ctx: Context) -> StageResult:
 def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     """``tables/gini.csv``, ``tables/dagum.csv`` (+ .md), ``tables/dagum_groups.csv``,
     ``figures/figure1.png`` and ``figures/figure1_<group>.png`` (each with its CSV)."""
+    from ..figure_notes import data_source
     from ..inequality.figures import figure1
 
     gini = result.tables["gini"]
@@ -38,5 +39,5 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     level = config.inequality.ci_level if config.inequality.bootstrap_draws else None
     for group in pd.unique(gini["group"]):
         name = "figure1" if group == NATIONAL else f"figure1_{group}"
-        figure, data = figure1(gini, group, level)
+        figure, data = figure1(gini, group, level, source=data_source(config.data))
         out.figure(f"figures/{name}.png", figure, data)

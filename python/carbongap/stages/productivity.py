@@ -70,6 +70,7 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     (no GUI backend, no pyplot state).
     """
     from ..dea.figures import INDEX_LABELS, mean_lines
+    from ..figure_notes import data_source
     from ..inequality.figures import gini_lines
 
     tables = result.tables
@@ -81,14 +82,16 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     ylabel = ("mean index (1 + indicator)" if form == "increment"
               else f"mean cumulative index ({_base_label(tables['indices'])})")
     means = tables["yearly_means"]
+    source = data_source(config.data)
     figure, data = mean_lines(means, {k: INDEX_LABELS[k] for k in ("T", "GT")},
-                              "Figure 2. Productivity and green productivity change", ylabel)
+                              "Figure 2. Productivity and green productivity change", ylabel,
+                              source=source)
     out.figure("figures/figure2.png", figure, data)
     figure, data = mean_lines(means, {k: INDEX_LABELS[k] for k in ("PC", "EC", "GPC", "GEC")},
                               "Figure 3. Components of productivity and green productivity",
-                              ylabel)
+                              ylabel, source=source)
     out.figure("figures/figure3.png", figure, data)
     for name, (title, columns) in GINI_FIGURES.items():
         figure, data = gini_lines(tables["yearly_gini"], {c: INDEX_LABELS[c] for c in columns},
-                                  title)
+                                  title, source=source)
         out.figure(f"figures/{name}.png", figure, data)

@@ -93,21 +93,20 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     """``tables/qreg_estimates.csv``; ``tables/table<N>.csv`` (long), ``.md`` and
     ``.tex``; the scorecard, stars audit and known-truth tables (CSV + Markdown); the
     quantile-process figures ``figures/quantile_process_table<N>.png`` (+ CSV)."""
+    from ..figure_notes import data_source
     from ..tables.figures import process_figure
 
     tables = result.tables
     out.table("tables/qreg_estimates.csv", tables["estimates"])
     out.table("tables/qreg_specs.csv", tables["specs"])
-    source = ("synthetic default panel (carbongap.synth)" if not config.data.panel
-              else f"data: {config.data.panel}")
+    source = data_source(config.data)
     for number in sorted(tables["estimates"]["table"].unique().tolist()):
         out.table(f"tables/table{number}.csv", tables[f"table{number}"])
         out.text(f"tables/table{number}.md", result.texts[f"table{number}.md"])
         out.text(f"tables/table{number}.tex", result.texts[f"table{number}.tex"])
         if (tables["process"]["table"] == number).any():
             title = f"Quantile process, Table {number}"
-            figure, data = process_figure(tables["process"], number, title,
-                                          f"Source: {source}; nid 95% bands; OLS in red.")
+            figure, data = process_figure(tables["process"], number, title, source=source)
             out.figure(f"figures/quantile_process_table{number}.png", figure, data)
     out.table("tables/scorecard.csv", tables["scorecard"], markdown=True)
     out.table("tables/stars_audit.csv", tables["stars_audit"], markdown=True)

@@ -13,11 +13,17 @@ import math
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..figure_notes import DataSource, count_range, finish
 
-def process_figure(process: pd.DataFrame, table: int, title: str,
-                   source: str) -> tuple[Figure, pd.DataFrame]:
-    """The figure of one table and the rows drawn; ``source`` (data and N) is printed
-    under the panels."""
+
+def process_figure(process: pd.DataFrame, table: int, title: str, *,
+                   source: DataSource) -> tuple[Figure, pd.DataFrame]:
+    """The figure of one table and the rows drawn.
+
+    ``source`` is the data behind the regressions: the caption under the panels names it
+    with N (observations per regression, also in each panel's title) and, for synthetic
+    data, the figure carries the note of :func:`carbongap.figure_notes.finish`.
+    """
     data = process.loc[process["table"] == table].reset_index(drop=True)
     panels = list(dict.fromkeys(zip(data["part"], data["term"], strict=True)))
     if not panels:
@@ -45,7 +51,7 @@ def process_figure(process: pd.DataFrame, table: int, title: str,
         axes.grid(alpha=0.3)
         if k == 1:
             axes.legend(fontsize="small", loc="best")
-    figure.suptitle(title)
-    figure.text(0.01, 0.005, source, fontsize="small", ha="left", va="bottom")
-    figure.tight_layout(rect=(0, 0.04, 1, 1))
+    sample = f"N = {count_range(data['n'])} city-years per regression"
+    finish(figure, source, sample, "Grey: 95% band (nid); red: OLS and its 95% interval.",
+           title=title)
     return figure, data
