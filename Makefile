@@ -1,6 +1,7 @@
 # carbongap: two commands for replicators.
 #   make replicate   set everything up, then run the full replication on the default data
-#   make test        set everything up, then run the whole test suite (lint, unit, R tests)
+#   make test        set everything up, then run the whole test suite (lint, unit, R tests,
+#                    unit tests on the dependency floors)
 # Both run tox from a private virtual environment (.venv); tox builds the package and
 # installs it with its dependencies in its own environments.
 
@@ -15,13 +16,13 @@ setup: $(TOX)
 
 $(TOX):
 	$(PYTHON) -m venv $(VENV) || (sh replication/install_system_deps.sh && $(PYTHON) -m venv $(VENV))
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip "tox>=4.11"
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip "tox>=4.11" "tox-uv>=1.37"
 
 replicate: setup
 	$(TOX) -e replicate
 
 test: setup
-	$(TOX) -e lint,unit,r
+	$(TOX) -e lint,unit,r,floors
 
 lint: setup
 	$(TOX) -e lint

@@ -1,12 +1,33 @@
-"""The command line: stage listing, usage errors, configuration errors."""
+"""The command line: stage listing, help pages, usage errors, configuration errors."""
 
 from __future__ import annotations
 
+import pytest
+import typer
 from typer.testing import CliRunner
 
 from carbongap.cli import app
 
 runner = CliRunner()
+
+
+def _command_words(command: object, words: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The words that name a click ``command`` and each of its subcommands (top level: ()).
+
+    A group is told by its ``commands`` mapping (recent typer versions carry their own copy
+    of click, so its classes are not always ``click``'s).
+    """
+    found = [words]
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        found += _command_words(sub, (*words, name))
+    return found
+
+
+@pytest.mark.parametrize("words", _command_words(typer.main.get_command(app)), ids=" ".join)
+def test_every_command_has_a_help_page(words):
+    result = runner.invoke(app, [*words, "--help"], terminal_width=120)
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
 
 
 def test_stages_lists_every_stage_and_what_is_missing():

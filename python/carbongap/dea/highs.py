@@ -62,18 +62,18 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-from highspy import _core
 
+from ..lp import Model, new_highs
 from .reference import Reference, Verdict
 from .status import INFEASIBLE, OPTIMAL
 from .verify import signs
 
-#: HiGHS options: one thread per model (parallelism is across technologies), plain dual
-#: simplex on the unpresolved LP so that the basis carries over between units,
-#: tolerances tighter than the defaults (1e-7), and the smallest matrix entry HiGHS keeps
-#: at its minimum (default 1e-9; smaller entries are read as zero).
+#: HiGHS options (on a silent instance, :func:`carbongap.lp.new_highs`): one thread per
+#: model (parallelism is across technologies), plain dual simplex on the unpresolved LP so
+#: that the basis carries over between units, tolerances tighter than the defaults (1e-7),
+#: and the smallest matrix entry HiGHS keeps at its minimum (default 1e-9; smaller entries
+#: are read as zero).
 HIGHS_OPTIONS: dict[str, object] = {
-    "output_flag": False,
     "threads": 1,
     "presolve": "off",
     "solver": "simplex",
@@ -81,18 +81,6 @@ HIGHS_OPTIONS: dict[str, object] = {
     "dual_feasibility_tolerance": 1e-10,
     "small_matrix_value": 1e-12,
 }
-
-
-def _new_highs() -> _core._Highs:
-    """A silent HiGHS instance.
-
-    ``highspy.Highs`` prints a banner when it is constructed, before any option can be
-    set; its base class ``_Highs`` does not, and has every method used here.
-    """
-    h = _core._Highs()
-    for key, value in HIGHS_OPTIONS.items():
-        h.setOptionValue(key, value)
-    return h
 
 
 @dataclass(frozen=True)
@@ -180,7 +168,7 @@ class UnitLP:
         self._n_row = n_var + int(rts == "vrs")
         self._slack_cols = np.arange(k, k + n_var, dtype=np.int32)
         self._rows = np.arange(n_var, dtype=np.int32)
-        self._highs = _new_highs()
+        self._highs = new_highs(HIGHS_OPTIONS)
         self._highs.passModel(_block_lp(self.ref.scaled, self.ref.dims, rts, 1,
                                         np.empty(0, dtype=np.int64)))
 
@@ -281,12 +269,12 @@ class TechnologyLP:
         self._cost_cols = (offsets * self._n_col + np.arange(k, self._n_col)).ravel().astype(
             np.int32)
         self._rhs_rows = (offsets * self._n_row + np.arange(n_var)).ravel().astype(np.int32)
-        self._highs: _core._Highs | None = None
+        self._highs: Model | None = None
         self._unit: UnitLP | None = None
 
-    def _batch_highs(self) -> _core._Highs:
+    def _batch_highs(self) -> Model:
         if self._highs is None:
-            self._highs = _new_highs()
+            self._highs = new_highs(HIGHS_OPTIONS)
             self._highs.passModel(_block_lp(self.ref.scaled, self.ref.dims, self._args[3],
                                             self.blocks, self._elastic))
         return self._highs

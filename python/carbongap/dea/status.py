@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import highspy
 import numpy as np
-from highspy import _core
+
+from ..lp import new_highs
 
 OPTIMAL: int = int(highspy.HighsModelStatus.kOptimal.value)
 INFEASIBLE: int = int(highspy.HighsModelStatus.kInfeasible.value)
@@ -30,7 +31,7 @@ def status_name(code: int) -> str:
     name = _NAMES.get(int(code))
     if name is not None:
         return name
-    text = _core._Highs().modelStatusToString(highspy.HighsModelStatus(int(code)))
+    text = new_highs({}).modelStatusToString(highspy.HighsModelStatus(int(code)))
     return str(text).lower()
 
 
