@@ -88,8 +88,6 @@ def _config(config: Path | None, data: Path | None, provinces: Path | None, jobs
     """The configuration, and where it came from (file, then every override as typed)."""
     updates: dict[str, dict[str, object]] = {"run": {}, "data": {}, "regressions": {},
                                              "productivity": {}}
-    if backend is not None:
-        updates["regressions"]["backend"] = updates["productivity"]["backend"] = backend
     typed = [f"--set {text}" for text in overrides or ()]
     for flag, section, key, value in (("--data", "data", "panel", data),
                                       ("--provinces", "data", "provinces", provinces),
@@ -107,6 +105,7 @@ def _config(config: Path | None, data: Path | None, provinces: Path | None, jobs
             updates["run"][key] = True
             typed.append(flag)
     if backend is not None:
+        updates["regressions"]["backend"] = updates["productivity"]["backend"] = backend
         typed.append(f"--backend {backend}")
     path = config if config is not None else default_config_path()
     loaded = load_config(path, overrides or (), {k: v for k, v in updates.items() if v})

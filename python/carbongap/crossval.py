@@ -75,6 +75,18 @@ def _rows(kind: str, where: pd.DataFrame, python: np.ndarray, r: np.ndarray,
     return frame
 
 
+def _paired(python: pd.DataFrame, r: pd.DataFrame, keys: list[str], what: str
+            ) -> pd.DataFrame:
+    """The two tables side by side on ``keys`` (suffixes ``_py``, ``_r``); ValueError
+    naming a few keys when one side has rows the other lacks."""
+    both = python.merge(r, on=keys, how="outer", suffixes=("_py", "_r"), validate="1:1",
+                        indicator=True)
+    if (both["_merge"] != "both").any():
+        missing = both.loc[both["_merge"] != "both", keys].head(5).to_dict("records")
+        raise ValueError(f"the two backends have different {what}, e.g. {missing}")
+    return both
+
+
 def compare_estimates(python: pd.DataFrame, r: pd.DataFrame, se: str, boot_reps: int,
                       tolerances: Tolerances = Tolerances(), *, source: str = ""
                       ) -> pd.DataFrame:
@@ -86,24 +98,20 @@ def compare_estimates(python: pd.DataFrame, r: pd.DataFrame, se: str, boot_reps:
     keys = ["table", "part", "term", "tau"]
     if "unique" not in r.columns:
         r = r.assign(unique=True)
-    both = python.merge(r, on=keys, how="outer", suffixes=("_py", "_r"), validate="1:1",
-                        indicator=True)
-    if (both["_merge"] != "both").any():
-        missing = both.loc[both["_merge"] != "both", keys].head(5).to_dict("records")
-        raise ValueError(f"the two backends estimated different cells, e.g. {missing}")
+    both = _paired(python, r, keys, "cells")
     unique = both["unique_py"].astype(bool) & both["unique_r"].astype(bool)
     where = both.loc[:, keys]
     frames = [_rows("coef", where, both["coef_py"], both["coef_r"], tolerances.rtol,
-                    relative=True, compared=unique.to_numpy(),
-                    note="")]
+                    relative=True, compared=unique.to_numpy())]
     if se == "boot":
         sd = np.sqrt(1.0 / boot_reps)  # √(1/(2B) + 1/(2B)), both sides B replicates
-        z = np.log(both["se_py"] / both["se_r"]) / sd
         frame = _rows("se (bootstrap)", where, both["se_py"], both["se_r"],
                       tolerances.boot_z * sd, relative=False,
                       note="compared by distribution: |log ratio| within boot_z MC SDs")
-        frame["rel_diff"] = np.abs(np.log(both["se_py"] / both["se_r"])).to_numpy()
-        frame["result"] = np.where(np.abs(z.to_numpy()) <= tolerances.boot_z, PASS, FAIL)
+        # the criterion is the log ratio, reported in rel_diff: |log ratio| <= boot_z SDs
+        log_ratio = np.abs(np.log(both["se_py"] / both["se_r"])).to_numpy()
+        frame["rel_diff"] = log_ratio
+        frame["result"] = np.where(log_ratio <= tolerances.boot_z * sd, PASS, FAIL)
         frames.append(frame)
     else:
         frames.append(_rows(f"se ({se})", where, both["se_py"], both["se_r"], tolerances.rtol,
@@ -123,11 +131,7 @@ def compare_dea(python: pd.DataFrame, r: pd.DataFrame,
     """Every S term and component of two Luenberger tables (both models), and their
     status patterns, in :data:`COLUMNS`."""
     keys = ["model", "city_code", "year"]
-    both = python.merge(r, on=keys, how="outer", suffixes=("_py", "_r"), validate="1:1",
-                        indicator=True)
-    if (both["_merge"] != "both").any():
-        missing = both.loc[both["_merge"] != "both", keys].head(5).to_dict("records")
-        raise ValueError(f"the two backends have different city-years, e.g. {missing}")
+    both = _paired(python, r, keys, "city-years")
     terms = [c.removesuffix("_status") for c in python.columns if c.endswith("_status")]
     components = [c for c in COMPONENTS if c in python.columns]
     frames = []
@@ -190,16 +194,21 @@ def summary_markdown(summary: pd.DataFrame) -> str:
     return to_markdown(shown)
 
 
+def verdict(summary: pd.DataFrame) -> str:
+    """One sentence: every compared cell within its tolerance, or how many fail."""
+    failed, compared = int(summary["failed"].sum()), int(summary["compared"].sum())
+    if not failed:
+        return f"All {compared} compared cells agree within their tolerances."
+    return f"**{failed} of {compared} compared cells FAIL.**"
+
+
 def crossval_markdown(summary: pd.DataFrame, cells: pd.DataFrame, *, versions: str,
                       notes: Sequence[str] = (), shown: int = 20) -> str:
     """``crossval.md``: the verdict, the summary per kind, the first failures."""
     from .io.markdown import to_markdown
 
     failed = cells.loc[cells["result"] == FAIL]
-    verdict = (f"**All {int(summary['compared'].sum())} compared cells pass.**"
-               if failed.empty else
-               f"**{len(failed)} of {int(summary['compared'].sum())} compared cells FAIL.**")
-    lines = ["# Cross-validation: Python against R", "", verdict, "", versions, ""]
+    lines = ["# Cross-validation: Python against R", "", verdict(summary), "", versions, ""]
     lines += [f"- {note}" for note in notes]
     lines += ["", summary_markdown(summary), "",
               "Every cell with both values, the differences, the tolerance and the result: "

@@ -107,6 +107,15 @@ def _where(source: str, column: str, headers: dict[str, str]) -> str:
     return f"{source}: {column_label(column, headers)}"
 
 
+def _cell_texts(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The cells stripped (NaN as ""), and which of them are read as missing: blank or one
+    of :data:`MISSING_TOKENS` in any case."""
+    text = cells.astype(object).where(cells.notna(), "")
+    text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
+    is_missing = text.map(lambda v: isinstance(v, str) and v.casefold() in MISSING_TOKENS)
+    return text, is_missing.astype(bool)
+
+
 def parse_numeric(cells: pd.Series, column: str, source: str, headers: dict[str, str]) -> pd.Series:
     """Cells to float64: missing tokens to NaN; any other non-number is a DataError."""
     if pd.api.types.is_bool_dtype(cells):
@@ -121,9 +130,7 @@ def parse_numeric(cells: pd.Series, column: str, source: str, headers: dict[str,
                 f"{format_rows(values.index[infinite])}",
                 source=source, column=column, rows=values.index[infinite])
         return values
-    text = cells.astype(object).where(cells.notna(), "")
-    text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
-    is_missing = text.map(lambda v: isinstance(v, str) and v.casefold() in MISSING_TOKENS)
+    text, is_missing = _cell_texts(cells)
     cleaned = text.map(lambda v: v.replace(",", "") if isinstance(v, str) and _THOUSANDS.match(v)
                        else (str(v) if isinstance(v, bool) else v))
     values = pd.to_numeric(cleaned.where(~is_missing, np.nan), errors="coerce")
@@ -147,18 +154,10 @@ def missing_cell_counts(cells: pd.Series) -> dict[str, int]:
     if pd.api.types.is_numeric_dtype(cells):
         count = int(cells.isna().sum())
         return {"missing": count} if count else {}
-    counts: dict[str, int] = {}
-    for value in cells:
-        if value is None or (isinstance(value, float) and value != value):
-            text = ""
-        elif isinstance(value, str):
-            text = value.strip()
-        else:
-            continue
-        if text.casefold() in MISSING_TOKENS:
-            key = text or "blank"
-            counts[key] = counts.get(key, 0) + 1
-    return dict(sorted(counts.items(), key=lambda item: (item[0] != "blank", -item[1], item[0])))
+    text, is_missing = _cell_texts(cells)
+    counts = text[is_missing].replace("", "blank").value_counts()
+    return {str(k): int(n) for k, n in
+            sorted(counts.items(), key=lambda item: (item[0] != "blank", -item[1], item[0]))}
 
 
 def _missing_cell_note(frame: pd.DataFrame, columns: Sequence[str], source: str,

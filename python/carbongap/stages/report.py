@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .. import attrition
 from .._version import __version__
 from ..config import Config
-from ..crossval import summary_markdown
+from ..crossval import summary_markdown, verdict
 from ..io.markdown import to_markdown
 from ..pipeline.registry import STAGES
 from ..pipeline.stage import Context, StageResult
@@ -112,11 +112,7 @@ def _crossval_lines(ctx: Context) -> list[str]:
         why = f"{run.status}: {run.reason}" if run else "not part of this run"
         return [*lines, f"Not run ({_cell(why)}).", ""]
     summary = result.tables["summary"]
-    failed = int(summary["failed"].sum())
-    compared = int(summary["compared"].sum())
-    verdict = (f"All {compared} compared cells agree within their tolerances."
-               if not failed else f"**{failed} of {compared} compared cells FAIL.**")
-    return [*lines, verdict, "", summary_markdown(summary), "",
+    return [*lines, verdict(summary), "", summary_markdown(summary), "",
             "Every cell: `tables/crossval.csv`; the report: `crossval.md`.", ""]
 
 
