@@ -13,8 +13,14 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-CEADS_WORKBOOK = SHARED_DATA / "ceads" / "ceads_290_cities_1997_2019.xlsx"
+#: The CEADs inventory is not ours to redistribute: tests read it from beside the repository
+#: (``../shared/data/ceads/``, as CI provides it) or from CARBONGAP_CEADS_WORKBOOK.
+CEADS_WORKBOOK = Path(os.environ.get(
+    "CARBONGAP_CEADS_WORKBOOK",
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "ceads"
+    / "ceads_290_cities_1997_2019.xlsx"))
+CEADS_DOWNLOAD = ("https://www.ceads.net (data: 'Emission Inventories for 290 Chinese Cities "
+                  "from 1997 to 2019')")
 
 
 def _r_problem() -> str | None:
@@ -53,10 +59,27 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             pytest.skip(bproblem)
 
 
+def ceads_missing(workbook: Path, ci: bool) -> str | None:
+    """What to do about a missing CEADs workbook: None when present, else the message.
+
+    Outside CI the tests that need it skip with this message; with the environment
+    variable ``CI`` set a missing workbook is a failure, never a skip.
+    """
+    if workbook.is_file():
+        return None
+    where = "CI must provide it" if ci else "those tests are skipped"
+    return (f"CEADs workbook not found at {workbook}: it is not part of the project ({where}); "
+            f"download it from {CEADS_DOWNLOAD} and put it there or name it in "
+            "CARBONGAP_CEADS_WORKBOOK")
+
+
 @pytest.fixture(scope="session")
 def ceads_workbook() -> Path:
-    """The real CEADs inventory from ../shared/data (skips with a reason when absent)."""
-    if not CEADS_WORKBOOK.is_file():
-        pytest.skip(f"CEADs workbook not found at {CEADS_WORKBOOK} (it lives outside the "
-                    "project; CI provides it)")
+    """The real CEADs inventory (skips outside CI, fails in CI, when absent)."""
+    ci = bool(os.environ.get("CI"))
+    problem = ceads_missing(CEADS_WORKBOOK, ci)
+    if problem:
+        if ci:
+            pytest.fail(problem, pytrace=False)
+        pytest.skip(problem)
     return CEADS_WORKBOOK

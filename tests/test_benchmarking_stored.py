@@ -1,23 +1,24 @@
 """The SBI terms and Luenberger components against stored R Benchmarking 0.33 answers.
 
-``../shared/reference/benchmarking/`` (beside the repository root; its README and
-``make_fixture.py`` say how the numbers were made) holds a 60-unit, 4-year panel
-(2012-2015) with text unit ids ``C000`` ... and 3,360 SBI values from Benchmarking's
-``dea.add`` on data rescaled by the SBI weights (docs/methods.md §9): the production model
-(inputs K, L; good output Y) and the green model (plus CO2 as bad output), CRS and VRS, each
-single-year technology at its own and the adjacent years' data, and the pooled technology
-of all four years at every year. Feasibility was decided by a separate LP (Benchmarking
-returns 0 for an infeasible LP); ``sbi`` is NaN there.
+``tests/reference/benchmarking/`` (its README gives the provenance and how SBI maps to
+``dea.add``; ``regenerate.R`` there remakes the numbers where Benchmarking is installed)
+holds a 60-unit, 4-year panel (2012-2015) with text unit ids ``C000`` ... and 3,360 SBI
+values from Benchmarking's ``dea.add`` on data rescaled by the SBI weights (docs/methods.md
+§9): the production model (inputs K, L; good output Y) and the green model (plus CO2 as bad
+output), CRS and VRS, each single-year technology at its own and the adjacent years' data,
+and the pooled technology of all four years at every year. Feasibility was decided by a
+separate LP (Benchmarking returns 0 for an infeasible LP); ``sbi`` is NaN there.
 
-These tests read the stored files only (no R), so they run in every test run; a missing
-reference folder is a failure, not a skip. Every stored value is compared with the
-engine's S term of the same model, returns to scale, technology, data year and unit, and
-the components are formed independently here from the stored terms (docs/methods.md §6)
-and compared with the engine's.
+These tests read the stored files only (no R), so they run in every test run, from any
+clone; a missing reference file is a failure, not a skip. Every stored value is compared
+with the engine's S term of the same model, returns to scale, technology, data year and
+unit, and the components are formed independently here from the stored terms
+(docs/methods.md §6) and compared with the engine's.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ from carbongap.dea import luenberger
 from carbongap.dea.decomposition import COMPONENTS, components
 
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE = REPO.parent / "shared" / "reference" / "benchmarking"
+REFERENCE = Path(__file__).resolve().parent / "reference" / "benchmarking"
 MODELS = {"production": [], "green": ["CO2"]}
 INPUTS, GOOD = ["K", "L"], ["Y"]
 KEYS = ["model", "rts", "technology", "data_year", "unit"]
@@ -52,15 +53,25 @@ def reference() -> tuple[pd.DataFrame, pd.DataFrame]:
     files = [REFERENCE / "sbi_panel.csv", REFERENCE / "sbi_expected.csv"]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
-        pytest.fail(f"stored R Benchmarking reference not found: {', '.join(missing)}; it "
-                    f"belongs in ../shared/reference/benchmarking/ beside the repository "
-                    f"root {REPO} (CI provides it)", pytrace=False)
+        pytest.fail(f"stored R Benchmarking reference not found: {', '.join(missing)} (it is "
+                    "part of the repository: restore it with git checkout)", pytrace=False)
     panel = pd.read_csv(files[0])
     expected = pd.read_csv(files[1], dtype={"technology": str})
     assert not pd.api.types.is_numeric_dtype(panel["unit"])  # text ids: C000, ...
     assert len(expected) == 3360 and int((~expected["feasible"]).sum()) == 334
     assert expected["sbi"].isna().equals(~expected["feasible"])
     return panel, expected
+
+
+def test_reference_is_the_stored_one_inside_the_repository():
+    # A fresh clone anywhere has it (nothing beside the repository is read), and the files
+    # are byte for byte the ones whose sha256 the provenance README states.
+    assert REFERENCE.is_relative_to(REPO)
+    readme = (REFERENCE / "README.md").read_text(encoding="utf-8")
+    for name in ("sbi_panel.csv", "sbi_expected.csv"):
+        with open(REFERENCE / name, "rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
+        assert f"`{name}` (sha256 `{digest}`)" in readme, name
 
 
 @pytest.fixture(scope="module")
