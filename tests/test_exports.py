@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -26,23 +27,22 @@ pyreadstat = pytest.importorskip("pyreadstat")
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     base = tmp_path_factory.mktemp("export")
-    stata = base / "stata_exports"
     config = load_config(overrides=["data.synthetic_cities=40", "inequality.bootstrap_draws=19",
-                                    "regressions.boot_reps=19",
-                                    f"exports.stata_dir={json.dumps(str(stata))}"])
+                                    "regressions.boot_reps=19"])
     summary = run_pipeline(config, out=base / "out")
     assert summary.ok and summary.status("exports") == "done"
-    return base / "out", stata
+    return base / "out", base / "out" / "stata"
 
 
-def test_every_dataset_is_written_in_both_folders_and_the_manifest(run):
+def test_every_dataset_is_written_inside_the_run_folder_and_the_manifest(run):
     out, stata = run
     manifest = json.loads((out / "manifest.json").read_text())
-    listed = manifest["roots"]["exports"]["outputs"]
     for name in DATASETS:
-        assert (stata / f"{name}.dta").read_bytes() == (out / f"stata/{name}.dta").read_bytes()
-        assert f"{name}.dta" in listed and f"stata/{name}.dta" in manifest["outputs"]
-    assert {"replicate_tables.do", "CODEBOOK.md", "variable_names.csv"} <= set(listed)
+        assert (stata / f"{name}.dta").is_file() and f"stata/{name}.dta" in manifest["outputs"]
+    assert {f"stata/{name}" for name in ("replicate_tables.do", "CODEBOOK.md",
+                                         "variable_names.csv")} <= set(manifest["outputs"])
+    # Nothing outside --out: the run's parent holds the run folder alone.
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]
 
 
 def test_round_trip_values_labels_and_missing(run):
@@ -166,11 +166,42 @@ def test_two_exports_are_byte_identical_and_match_the_cli(run, tmp_path):
 
     out, stata = run
     before = {p.name: p.read_bytes() for p in stata.iterdir()}
-    result = CliRunner().invoke(app, ["export", "stata", "--out", str(out), "--stata-dir",
-                                      str(tmp_path)])
+    manifest_before = (out / "manifest.json").read_text()
+    result = CliRunner().invoke(app, ["export", "stata", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["roots"]["exports"]["resolved"] == str(tmp_path.resolve())
+    assert {p.name: p.read_bytes() for p in stata.iterdir()} == before
+    assert (out / "manifest.json").read_text() == manifest_before
     missing = CliRunner().invoke(app, ["export", "stata", "--out", str(tmp_path / "none")])
     assert missing.exit_code == 2 and "not a carbongap output folder" in missing.output
+
+
+def test_copy_stata_replaces_the_folder_in_one_step_and_checks_the_run(run, tmp_path):
+    from typer.testing import CliRunner
+
+    from carbongap.cli import app
+
+    out, stata = run
+    dest = tmp_path / "stata_exports"
+    dest.mkdir()
+    (dest / "README.md").write_text("kept\n")
+    (dest / "stale.dta").write_bytes(b"from an older copy")
+    (dest / "manifest.json").write_text('{"outputs": {"stale.dta": "x"}}')
+    result = CliRunner().invoke(app, ["export", "copy-stata", "--out", str(out), "--to",
+                                      str(dest)])
+    assert result.exit_code == 0, result.output
+    copied = {p.name: p.read_bytes() for p in dest.iterdir()}
+    assert copied.pop("README.md") == b"kept\n" and "stale.dta" not in copied
+    listed = json.loads(copied.pop("manifest.json"))["outputs"]
+    assert copied == {p.name: p.read_bytes() for p in stata.iterdir()}
+    assert set(listed) == set(copied)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stata_exports"]
+    # A changed export in the run is refused, and the copy is left as it was.
+    tampered = tmp_path / "run"
+    shutil.copytree(out, tampered)
+    (tampered / "stata/CODEBOOK.md").write_text("edited\n")
+    refused = CliRunner().invoke(app, ["export", "copy-stata", "--out", str(tampered), "--to",
+                                       str(dest)], terminal_width=300)
+    assert refused.exit_code == 2
+    assert "does not match the run's manifest (missing or changed: CODEBOOK.md)" in \
+        refused.output
+    assert (dest / "CODEBOOK.md").read_bytes() == (stata / "CODEBOOK.md").read_bytes()

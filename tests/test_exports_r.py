@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,12 +16,10 @@ pytestmark = pytest.mark.r
 @pytest.fixture(scope="module")
 def stata(tmp_path_factory):
     base = tmp_path_factory.mktemp("haven")
-    folder = base / "stata"
     config = load_config(overrides=["data.synthetic_cities=30", "inequality.bootstrap_draws=9",
-                                    "regressions.boot_reps=9", "regressions.tables=[1]",
-                                    f"exports.stata_dir={json.dumps(str(folder))}"])
+                                    "regressions.boot_reps=9", "regressions.tables=[1]"])
     assert run_pipeline(config, out=base / "out", targets=["exports"]).ok
-    return folder
+    return base / "out" / "stata"
 
 
 @pytest.mark.parametrize("name", list(DATASETS))

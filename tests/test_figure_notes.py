@@ -49,11 +49,10 @@ class _Recorder(OutputWriter):
         super().__init__(out)
         self.figures: dict[str, Figure] = {}
 
-    def figure(self, relpath: str, figure: object, data: pd.DataFrame, *,
-               root: str = "out") -> Path:
+    def figure(self, relpath: str, figure: object, data: pd.DataFrame) -> Path:
         assert isinstance(figure, Figure)
         self.figures[relpath] = figure
-        return super().figure(relpath, figure, data, root=root)
+        return super().figure(relpath, figure, data)
 
 
 def _stage_figures(config: Config, out: Path) -> dict[str, Figure]:

@@ -16,15 +16,12 @@ SMALL = ["data.synthetic_cities=40", "inequality.bootstrap_draws=49",
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _stata_folder(tmp_path_factory):
-    """Every run of this module writes its Stata exports into one temporary folder and
-    runs as if R were missing (the same statuses everywhere; R runs: test_crossval_r.py)."""
-    folder = tmp_path_factory.mktemp("stata_exports")
-    SMALL.append(f"exports.stata_dir={json.dumps(str(folder))}")
+def _without_r():
+    """Every run of this module runs as if R were missing (the same statuses everywhere;
+    R runs: test_crossval_r.py)."""
     before = os.environ.get(NO_R_VARIABLE)
     os.environ[NO_R_VARIABLE] = "1"
-    yield folder
-    SMALL.pop()
+    yield
     if before is None:
         os.environ.pop(NO_R_VARIABLE)
     else:
@@ -32,7 +29,7 @@ def _stata_folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory, _stata_folder):
+def first_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
     summary = run_pipeline(load_config(overrides=SMALL), out=out)
     return out, summary

@@ -17,6 +17,7 @@ from carbongap.errors import DataError
 from carbongap.io import atomic
 from carbongap.pipeline.runner import run_pipeline
 from carbongap.pipeline.stage import Stage, StageResult
+from carbongap.pipeline.transaction import MARKER
 
 CALLS: Counter[str] = Counter()
 
@@ -129,8 +130,13 @@ def test_failure_is_reported_and_downstream_skipped(tmp_path):
     assert statuses == {"a": "done", "b": "done", "f": "failed", "g": "skipped", "c": "done"}
     failed = next(s for s in summary.stages if s.name == "f")
     assert "column 'gdp' is negative in rows 7" in failed.reason
-    log = (tmp_path / "carbongap.log").read_text()
+    # Its files are in OUT.failed, marked as such; OUT holds no output of it, only the
+    # stage cache of the stages that completed (reused by the next run).
+    assert summary.folder == tmp_path.parent / f"{tmp_path.name}.failed"
+    log = (summary.folder / "carbongap.log").read_text()
     assert "stage f failed" in log and "needs stage 'f' (failed)" in log
+    assert "failed carbongap run" in (summary.folder / MARKER).read_text()
+    assert [p.name for p in tmp_path.iterdir()] == [".cache"]
 
 
 def test_outputs_attrition_config_and_manifest(tmp_path):
@@ -235,7 +241,7 @@ def test_run_options_do_not_change_any_output_bytes(tmp_path):
     assert two["run"]["jobs"] == 2
 
 
-# --- output roots, binary files, capabilities ------------------------------------------
+# --- binary files, the files a run keeps, capabilities ------------------------------------------
 
 def _compute_dta(ctx):
     CALLS["dta"] += 1
@@ -252,9 +258,8 @@ def _module_dta() -> str:
 
     def write(result, out, config):
         frame = result.tables["dta"]
-        out.file("panel.dta", lambda tmp: write_dta(frame, tmp, file_label="a test"),
-                 root="exports")
-        out.file("blob.bin", b"\x00\x01binary", root="exports")
+        out.file("stata/panel.dta", lambda tmp: write_dta(frame, tmp, file_label="a test"))
+        out.file("stata/blob.bin", b"\x00\x01binary")
         out.table("tables/dta.csv", frame)
 
     module.write = write
@@ -262,48 +267,47 @@ def _module_dta() -> str:
     return module.__name__
 
 
-DTA_REGISTRY = (Stage("exports", (), ("exports",), _module_dta(), roots=("exports",)),)
+DTA_REGISTRY = (Stage("exports", (), ("exports",), _module_dta()),)
 
 
-def test_binary_files_in_another_root_are_in_the_manifest_and_reproducible(tmp_path):
+def test_binary_files_are_in_the_manifest_and_reproducible(tmp_path):
     import hashlib
 
-    config = _with(Config(), "exports", stata_dir=str(tmp_path / "stata"))
-    run_pipeline(config, out=tmp_path / "out", registry=DTA_REGISTRY)
-    first = (tmp_path / "stata/panel.dta").read_bytes()
+    run_pipeline(Config(), out=tmp_path / "out", registry=DTA_REGISTRY)
+    first = (tmp_path / "out/stata/panel.dta").read_bytes()
     manifest = json.loads((tmp_path / "out/manifest.json").read_text())
-    listed = manifest["roots"]["exports"]["outputs"]
-    assert listed == {"blob.bin": hashlib.sha256(b"\x00\x01binary").hexdigest(),
-                      "panel.dta": hashlib.sha256(first).hexdigest()}
+    assert {k: v for k, v in manifest["outputs"].items() if k.startswith("stata/")} == {
+        "stata/blob.bin": hashlib.sha256(b"\x00\x01binary").hexdigest(),
+        "stata/panel.dta": hashlib.sha256(first).hexdigest()}
     assert "tables/dta.csv" in manifest["outputs"]
     # A rerun without the cache writes the same bytes (the .dta timestamp is fixed).
-    run_pipeline(config, out=tmp_path / "out", registry=DTA_REGISTRY, use_cache=False)
+    run_pipeline(Config(), out=tmp_path / "out", registry=DTA_REGISTRY, use_cache=False)
     assert CALLS["dta"] == 2
-    assert (tmp_path / "stata/panel.dta").read_bytes() == first
+    assert (tmp_path / "out/stata/panel.dta").read_bytes() == first
     assert b"01 Jan 1970 00:00" in first[:200]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing beside it
 
 
-def test_previous_outputs_are_removed_root_by_root(tmp_path):
-    stata = tmp_path / "stata"
-    config = _with(Config(), "exports", stata_dir=str(stata))
-    run_pipeline(config, out=tmp_path / "out", registry=DTA_REGISTRY)
-    (stata / "mine.do").write_text("* not an output\n")
-    # A run without the exports stage removes the previous run's exports, nothing else.
-    run_pipeline(config, out=tmp_path / "out", registry=REGISTRY[:1])
-    assert sorted(p.name for p in stata.iterdir()) == ["mine.do"]
-    manifest = json.loads((tmp_path / "out/manifest.json").read_text())
-    assert manifest["roots"] == {}
+def test_previous_outputs_are_dropped_and_other_files_kept(tmp_path):
+    out = tmp_path / "out"
+    run_pipeline(Config(), out=out, registry=DTA_REGISTRY)
+    (out / "stata/mine.do").write_text("* not an output\n")
+    (out / ".gitkeep").write_text("")
+    # A run without the exports stage drops the previous run's exports, nothing else.
+    run_pipeline(Config(), out=out, registry=REGISTRY[:1])
+    assert sorted(p.name for p in (out / "stata").iterdir()) == ["mine.do"]
+    assert (out / ".gitkeep").is_file() and any((out / ".cache").iterdir())
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert not [k for k in manifest["outputs"] if k.startswith("stata/")]
 
 
-def test_writer_refuses_paths_outside_a_root(tmp_path):
+def test_writer_refuses_paths_outside_the_run_folder(tmp_path):
     from carbongap.pipeline.writer import OutputWriter
 
-    writer = OutputWriter(tmp_path / "out", {"exports": tmp_path / "stata"})
+    writer = OutputWriter(tmp_path / "out")
     for bad in ("../escape.csv", "/etc/passwd", ""):
         with pytest.raises(ValueError, match="must be relative and stay inside"):
             writer.text(bad, "x")
-    with pytest.raises(ValueError, match="unknown output root 'rds'; registered: out, exports"):
-        writer.text("a.txt", "x", root="rds")
     assert writer.written == []
 
 

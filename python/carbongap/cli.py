@@ -121,6 +121,7 @@ def _execute(targets: list[str] | None, configured: tuple[Config, ConfigOrigin],
     summary = run_pipeline(config, targets=targets, out=out, use_cache=not no_cache,
                            progress=rich_progress if config.run.progress and not quiet
                            else null_progress, origin=origin)
+    folder = summary.folder or out
     if not quiet:
         table = Table(title=f"carbongap run -> {out}")
         for column in ("stage", "status", "seconds", "remark"):
@@ -131,15 +132,19 @@ def _execute(targets: list[str] | None, configured: tuple[Config, ConfigOrigin],
             table.add_row(run.name, f"[{style}]{run.status}[/{style}]",
                           f"{run.seconds:.2f}" if run.seconds else "", escape(run.reason))
         console.print(table)
-        _print_warnings(summary.warnings, out)
+        _print_warnings(summary.warnings, folder)
     for run in summary.stages:
         if run.status == "failed":
             console.print(f"[red]error[/red] stage {run.name}: {escape(run.reason)}",
                           soft_wrap=True)
+    if not summary.ok:
+        console.print(f"the run failed: the outputs in {escape(str(out))} are untouched; this "
+                      f"run's log and partial outputs are in {escape(str(folder))}",
+                      soft_wrap=True)
     if not quiet:
         for name in ("REPORT.md", "manifest.json", "carbongap.log"):
-            if (out / name).is_file():
-                typer.echo(str(out / name))
+            if (folder / name).is_file():
+                typer.echo(str(folder / name))
     return 0 if summary.ok else 1
 
 
@@ -363,17 +368,32 @@ app.add_typer(export_app, name="export")
 
 
 @export_app.command("stata")
-def export_stata(
-    out: OutOpt = Path("replication/output"),
-    stata_dir: Annotated[Path | None, typer.Option(
-        "--stata-dir", help="Folder of the .dta files (default: the run's [exports] "
-        "stata_dir).")] = None,
-) -> None:
-    """Labelled .dta files, replicate_tables.do and CODEBOOK.md from the run in --out."""
+def export_stata(out: OutOpt = Path("replication/output")) -> None:
+    """Rewrite the labelled .dta files, replicate_tables.do and CODEBOOK.md of the run in
+    --out into its stata/ folder."""
     from .exports.run_folder import export_run_folder
 
     def action() -> int:
-        for path in export_run_folder(out, stata_dir):
+        for path in export_run_folder(out):
+            typer.echo(str(path))
+        return 0
+
+    raise typer.Exit(_guard(action))
+
+
+@export_app.command("copy-stata")
+def export_copy_stata(
+    out: OutOpt = Path("replication/output"),
+    to: Annotated[Path, typer.Option("--to", help="Folder to copy the exports into (its "
+                                     "earlier exports are replaced in one step).")] = Path(
+        "stata_exports"),
+) -> None:
+    """Copy the Stata exports of the finished run in --out (checked against its manifest)
+    into --to; make replicate fills the repository's stata_exports/ this way."""
+    from .exports.run_folder import copy_stata
+
+    def action() -> int:
+        for path in copy_stata(out, to):
             typer.echo(str(path))
         return 0
 

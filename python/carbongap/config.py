@@ -141,7 +141,6 @@ class CrossvalConfig:
 class ExportsConfig:
     """Stata and R exports (docs/methods.md §8)."""
 
-    stata_dir: str = "stata_exports"  #: folder of the .dta files and the do-file
     stata_version: int = 14  #: pyreadstat version (14 = format 118, UTF-8)
     rds: bool = True  #: also write .rds files (needs R)
 

@@ -2,14 +2,16 @@
 
 Reads the tables a run wrote (:data:`carbongap.exports.stata.SOURCES`) and its
 ``config.resolved.toml``, makes the exports (:func:`carbongap.exports.stata.stata_exports`),
-writes them atomically into the Stata folder and the run folder's ``stata/``, and updates
-the run's
+writes them atomically into the run folder's ``stata/`` and updates the run's
 ``manifest.json`` so that it lists exactly the export files now present.
+:func:`copy_stata` copies a finished run's exports to another folder (``make replicate``:
+the repository's ``stata_exports/``).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -19,8 +21,12 @@ from ..errors import ConfigError
 from ..io import atomic
 from ..pipeline.manifest import to_json
 from ..pipeline.provenance import config_sha256, file_sha256
+from ..pipeline.transaction import output_lock, publish, recover, start_staging
 from ..tables.specs import load_table_specs, select_tables
 from .stata import SOURCES, stata_exports
+
+#: The run folder's subfolder of the Stata exports.
+STATA = "stata"
 
 
 def read_run_tables(out: Path) -> dict[str, pd.DataFrame]:
@@ -33,8 +39,9 @@ def read_run_tables(out: Path) -> dict[str, pd.DataFrame]:
     return {name: pd.read_csv(out / path) for name, (_, path) in SOURCES.items()}
 
 
-def export_run_folder(out: str | Path, stata_dir: str | Path | None = None) -> list[Path]:
-    """Write the Stata exports of the run in ``out``; returns the paths written."""
+def export_run_folder(out: str | Path) -> list[Path]:
+    """Rewrite the Stata exports of the run in ``out`` into ``out/stata/``; returns the
+    paths written."""
     out = Path(out)
     config_path = out / "config.resolved.toml"
     if not config_path.is_file():
@@ -46,25 +53,57 @@ def export_run_folder(out: str | Path, stata_dir: str | Path | None = None) -> l
                            cluster=cfg.cluster, reps=cfg.boot_reps, seed=cfg.seed,
                            config_sha256=config_sha256(config),
                            version=config.exports.stata_version)
-    folder = Path(stata_dir if stata_dir is not None else config.exports.stata_dir)
-    written = []
-    for name, content in export.files.items():
-        written.append(atomic.write_bytes(folder / name, content))
-        written.append(atomic.write_bytes(out / "stata" / name, content))
-    _update_manifest(out, folder, export.files)
+    with output_lock(out):
+        written = [atomic.write_bytes(out / STATA / name, content)
+                   for name, content in export.files.items()]
+        _update_manifest(out, export.files)
     return written
 
 
-def _update_manifest(out: Path, folder: Path, files: dict[str, bytes]) -> None:
+def _update_manifest(out: Path, files: dict[str, bytes]) -> None:
     path = out / "manifest.json"
     if not path.is_file():
         return
     manifest = json.loads(path.read_text(encoding="utf-8"))
     outputs = {k: v for k, v in manifest.get("outputs", {}).items()
-               if not k.startswith("stata/")}
-    outputs.update({f"stata/{name}": file_sha256(out / "stata" / name) for name in files})
+               if not k.startswith(f"{STATA}/")}
+    outputs.update({f"{STATA}/{name}": file_sha256(out / STATA / name) for name in files})
     manifest["outputs"] = dict(sorted(outputs.items()))
-    manifest.setdefault("roots", {})["exports"] = {
-        "path": str(folder), "resolved": str(folder.resolve()),
-        "outputs": {name: file_sha256(folder / name) for name in sorted(files)}}
     atomic.write_text(path, to_json(manifest))
+
+
+def copy_stata(out: str | Path, dest: str | Path) -> list[Path]:
+    """Copy the Stata exports of the finished run in ``out`` into the folder ``dest``.
+
+    Every file of ``out/stata/`` is checked against the run's ``manifest.json`` first (a
+    missing or changed file is an error naming it). ``dest`` is replaced as one step, as a
+    run folder is (:mod:`carbongap.pipeline.transaction`): the copies are staged beside it
+    and swapped in with a ``manifest.json`` listing them; its earlier exports are dropped
+    and every other file in it (a README) is kept. Returns the paths written.
+    """
+    out, dest = Path(out), Path(dest)
+    path = out / "manifest.json"
+    if not path.is_file():
+        raise ConfigError(f"{path} not found: {out} is not a finished carbongap run")
+    listed = {rel[len(STATA) + 1:]: digest
+              for rel, digest in json.loads(path.read_text(encoding="utf-8"))
+              .get("outputs", {}).items() if rel.startswith(f"{STATA}/")}
+    if not listed:
+        raise ConfigError(f"the run in {out} has no Stata exports (its manifest lists no "
+                          f"{STATA}/ files); run the exports stage first")
+    changed = [name for name, digest in sorted(listed.items())
+               if not (out / STATA / name).is_file()
+               or file_sha256(out / STATA / name) != digest]
+    if changed:
+        raise ConfigError(f"{out / STATA} does not match the run's manifest (missing or "
+                          f"changed: {', '.join(changed)}); rerun the exports")
+    with output_lock(dest):
+        recover(dest)
+        staging = start_staging(dest)
+        for name in sorted(listed):
+            shutil.copyfile(out / STATA / name, staging / name)
+        atomic.write_text(staging / "manifest.json", to_json(
+            {"copied_from": f"{STATA}/ of the carbongap run whose manifest has these sha256",
+             "outputs": dict(sorted(listed.items()))}))
+        publish(staging, dest)
+    return [dest / name for name in sorted(listed)]

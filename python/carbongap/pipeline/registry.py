@@ -30,7 +30,7 @@ STAGES: tuple[Stage, ...] = (
           files=(("regressions", "specs"),)),
     Stage("exports", ("validate", "accounting", "inequality", "productivity",
                       "analysis_panel"), ("exports", "regressions"),
-          "carbongap.stages.exports", roots=("exports",), files=(("regressions", "specs"),)),
+          "carbongap.stages.exports", files=(("regressions", "specs"),)),
     Stage("report", (), (), "carbongap.stages.report", cache=False, sees_all=True),
 )
 

@@ -1,22 +1,22 @@
 """Run stages in order with caching, capabilities, logging, attrition and the manifest.
 
 :func:`run_pipeline` is what the CLI calls; :func:`replicate` is the public one-call API.
-How a run proceeds (docs/architecture.md): remove the files the previous run's manifest
-listed (root by root), hash the input files once, then for each stage of the plan: skip it
-when a stage it needs did not succeed or a capability it requires is missing (fail it
-instead when the user required that capability), compute its cache key, load or compute
-its result, write its outputs; finally write the attrition tables, the resolved
-configuration and the manifest.
+How a run proceeds (docs/architecture.md): take the output folder's lock and stage the
+run in a folder beside it (:mod:`carbongap.pipeline.transaction`), hash the input files
+once, then for each stage of the plan: skip it when a stage it needs did not succeed or a
+capability it requires is missing (fail it instead when the user required that
+capability), compute its cache key, load or compute its result, write its outputs; write
+the attrition tables, the resolved configuration and the manifest; finally swap the staged
+folder in when no stage failed, or keep it as ``OUT.failed`` and leave ``OUT`` untouched.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from .. import attrition
 from ..config import Config, load_config
 from ..errors import CarbongapError, StageError, StrictError
 from ..progress import ProgressFactory, null_progress
-from . import manifest
+from . import manifest, transaction
 from .cache import StageCache, stage_key
 from .capabilities import Capability, CapabilityState, probe
 from .provenance import ConfigOrigin, InputFile, describe_inputs, input_hashes, stage_code_hash
@@ -41,25 +41,25 @@ from .stage import (
     StageRun,
     warning_notes,
 )
-from .writer import OUT, OutputWriter
+from .writer import OutputWriter
 
 logger = logging.getLogger("carbongap")
 
 DEFAULT_OUT = Path("replication/output")
 
-#: Output roots other than the run folder: name -> its folder under a configuration.
-ROOTS: dict[str, Callable[[Config], Path]] = {
-    "exports": lambda config: Path(config.exports.stata_dir),
-}
-
 
 @dataclass
 class RunSummary:
-    """The outcome of a run: per-stage statuses and every file written."""
+    """The outcome of a run: per-stage statuses and every file written.
+
+    ``folder`` is where this run's files are: ``out`` when it succeeded, else the
+    ``OUT.failed`` folder with its log and partial outputs (``out`` is then untouched).
+    """
 
     out: Path
     stages: list[StageRun] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
+    folder: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -81,34 +81,7 @@ class RunSummary:
         return next((s.status for s in self.stages if s.name == name), "")
 
 
-def _remove_previous_outputs(out: Path) -> int:
-    """Delete the files the previous run in ``out`` listed in its manifest, in every root.
-
-    The folders then hold exactly what the new manifest lists: a table from an earlier
-    run with other data or options can never sit beside the new ones. Only files named
-    in the old manifest, each inside its own root, are touched; the cache is kept.
-    """
-    path = out / "manifest.json"
-    if not path.is_file():
-        return 0
-    try:
-        listed = manifest.listed_outputs(json.loads(path.read_text(encoding="utf-8")), out)
-    except (json.JSONDecodeError, AttributeError, TypeError):
-        return 0
-    removed = 0
-    for folder, relpaths in listed.items():
-        root = folder.resolve()
-        for relpath in relpaths:
-            target = (folder / relpath).resolve()
-            if target.is_relative_to(root) and target.is_file():
-                target.unlink()
-                removed += 1
-    path.unlink()
-    return removed
-
-
 def _attach_log(out: Path, level: int) -> logging.Handler:
-    out.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(out / "carbongap.log", mode="w", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(levelname)-7s %(message)s"))
     handler.setLevel(level)
@@ -171,34 +144,51 @@ def run_pipeline(
     the configuration came from (file and command-line overrides), for the manifest.
     """
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise CarbongapError(f"--out {out} is a file; name a folder (new or a previous "
+                             "run's)")
     plan = closure(targets, registry) if targets else tuple(registry)
-    removed = _remove_previous_outputs(out)
-    handler = _attach_log(out, logging.INFO)
-    if removed:
-        logger.info("removed %d outputs of the previous run (listed in %s)", removed,
-                    out / "manifest.json")
-    roots = {name: ROOTS[name](config) for name in ROOTS
-             if any(name in s.roots for s in plan if s.implemented)}
+    with transaction.output_lock(out):
+        recovered = transaction.recover(out)
+        staging = transaction.start_staging(out)
+        handler = _attach_log(staging, logging.INFO)
+        try:
+            for line in recovered:
+                logger.info("%s", line)
+            summary = _run_plan(plan, config, out, staging, use_cache, progress, origin,
+                                capabilities)
+        finally:
+            logger.removeHandler(handler)
+            handler.close()
+        if summary.ok:
+            transaction.publish(staging, out)
+            summary.folder = out
+        else:
+            summary.folder = transaction.keep_failed(staging, out)
+    summary.paths = [summary.folder / p.relative_to(staging) for p in summary.paths]
+    return summary
+
+
+def _run_plan(plan: Sequence[Stage], config: Config, out: Path, staging: Path,
+              use_cache: bool, progress: ProgressFactory, origin: ConfigOrigin | None,
+              capabilities: dict[str, Capability] | None) -> RunSummary:
+    """Every stage of ``plan`` and the run's own files, written into ``staging``; the stage
+    cache is ``out/.cache`` (entries are atomic and keyed, so a killed run's are reused)."""
     options = [option for s in plan for option in s.files]
-    run = _Run(config, StageCache(out / ".cache", enabled=use_cache),
-               OutputWriter(out, roots), progress,
-               describe_inputs(config, options, DEFAULT_FILES),
+    run = _Run(config, StageCache(out / ".cache", enabled=use_cache), OutputWriter(staging),
+               progress, describe_inputs(config, options, DEFAULT_FILES),
                frozenset({"R"} if config.run.require_r else ()), capabilities)
-    try:
-        for stage in plan:
-            run.runs[stage.name] = _run_stage(stage, run)
-        writer = run.writer
-        detail = attrition.combine(r.attrition for r in run.results.values())
-        writer.table("attrition.csv", attrition.summarise(detail))
-        writer.table("attrition_detail.csv", detail)
-        writer.text("config.resolved.toml", config.to_toml(results_only=True))
-        summary = RunSummary(out, list(run.runs.values()))
-        _write_manifest(run, summary, origin or ConfigOrigin())
-        summary.paths = writer.paths
-        return summary
-    finally:
-        logger.removeHandler(handler)
-        handler.close()
+    for stage in plan:
+        run.runs[stage.name] = _run_stage(stage, run)
+    writer = run.writer
+    detail = attrition.combine(r.attrition for r in run.results.values())
+    writer.table("attrition.csv", attrition.summarise(detail))
+    writer.table("attrition_detail.csv", detail)
+    writer.text("config.resolved.toml", config.to_toml(results_only=True))
+    summary = RunSummary(out, list(run.runs.values()))
+    _write_manifest(run, summary, origin or ConfigOrigin())
+    summary.paths = writer.paths
+    return summary
 
 
 def _missing_capability(stage: Stage, run: _Run) -> StageRun | None:
@@ -279,8 +269,7 @@ def _write_manifest(run: _Run, summary: RunSummary, origin: ConfigOrigin) -> Non
         r = r_state.versions if r_state.available else f"not available: {r_state.reason}"
     stages = [{"name": s.name, "status": s.status, "key": s.key, "seconds": round(s.seconds, 3),
                "reason": s.reason} for s in summary.stages]
-    data = manifest.build(run.writer.roots, run.writer.written, run.config, stages, r, origin,
-                          run.inputs)
+    data = manifest.build(run.writer.written, run.config, stages, r, origin, run.inputs)
     run.writer.text("manifest.json", manifest.to_json(data))
 
 
@@ -320,4 +309,4 @@ def replicate(config: Config | str | Path | None = None, data: str | Path | None
     return summary.paths
 
 
-__all__ = ["DEFAULT_OUT", "OUT", "RunSummary", "StageRun", "replicate", "run_pipeline"]
+__all__ = ["DEFAULT_OUT", "RunSummary", "StageRun", "replicate", "run_pipeline"]

@@ -128,8 +128,7 @@ class Stage:
     reads: their sha256 enter its cache key. ``requires`` names the capabilities it needs
     (:mod:`carbongap.pipeline.capabilities`, e.g. ``("R",)``); ``requires_if`` those it
     needs only under a configuration value ((section, key, value, capability), e.g. R when
-    ``[regressions] backend = "r"``). ``roots`` names the output roots beyond the run
-    folder it writes into (``"exports"``).
+    ``[regressions] backend = "r"``).
     """
 
     name: str
@@ -142,7 +141,6 @@ class Stage:
     files: tuple[tuple[str, str], ...] = ()
     requires: tuple[str, ...] = ()
     requires_if: tuple[tuple[str, str, str, str], ...] = ()
-    roots: tuple[str, ...] = ()
 
     def capabilities(self, config: Config) -> tuple[str, ...]:
         """The capabilities the stage needs under ``config``."""

@@ -2,8 +2,9 @@
 
 Wires the run's tables (validated panel, accounting, Luenberger table and indices, Gini
 tables, regression panel), the table specifications and ``[regressions]`` into
-:func:`carbongap.exports.stata.stata_exports`, and writes the files into the Stata folder
-(``[exports] stata_dir``, root ``exports``) and the run folder's ``stata/``.
+:func:`carbongap.exports.stata.stata_exports`, and writes the files into the run folder's
+``stata/`` (every output of a run lives in its folder; ``make replicate`` copies ``stata/``
+to the repository's ``stata_exports/`` after a successful run).
 """
 
 from __future__ import annotations
@@ -30,14 +31,12 @@ def compute(ctx: Context) -> StageResult:
                            reps=cfg.boot_reps, seed=cfg.seed,
                            config_sha256=config_sha256(ctx.config),
                            version=ctx.config.exports.stata_version)
-    notes = (f"Stata exports: {len(export.datasets)} .dta files (format 118) in "
-             f"{ctx.config.exports.stata_dir}/ and stata/, with replicate_tables.do and "
-             "CODEBOOK.md",)
+    notes = (f"Stata exports: {len(export.datasets)} .dta files (format 118) in stata/, "
+             "with replicate_tables.do and CODEBOOK.md",)
     return StageResult(tables={}, files=export.files, notes=notes)
 
 
 def write(result: StageResult, out: OutputWriter, config: Config) -> None:
-    """Every file into the Stata folder and into ``stata/`` of the run folder."""
+    """Every file into ``stata/`` of the run folder."""
     for name, content in result.files.items():
-        out.file(name, content, root="exports")
         out.file(f"stata/{name}", content)

@@ -121,10 +121,9 @@ def _exports_lines(ctx: Context) -> list[str]:
     result = ctx.upstream.get("exports")
     if result is None:
         return []
-    folder = ctx.config.exports.stata_dir
     lines = ["## Stata exports", "",
-             f"Written to `{folder}/` and to `stata/` of this folder (checksums in "
-             "`manifest.json`). `replicate_tables.do` reruns Tables 1-8 with `qreg`; how its "
+             "Written to `stata/` of this folder (checksums in `manifest.json`). "
+             "`replicate_tables.do` reruns Tables 1-8 with `qreg`; how its "
              "`vce()` differs from quantreg's standard errors is stated at its top.", "",
              "| file | bytes |", "|---|---|"]
     lines += [f"| `{name}` | {len(content)} |" for name, content in sorted(result.files.items())]
