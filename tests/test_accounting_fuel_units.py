@@ -31,7 +31,7 @@ def test_natural_gas_in_cubic_metres_is_warned(tmp_path: Path) -> None:
     assert len(warnings) == 1
     assert warnings[0] == (f"warning: {tmp_path / 'panel.csv'}: column 'natural_gas' has median "
                            "3.01e+08, outside the usual range [30, 2e+06] for 10^4 m3: check "
-                           "the unit")
+                           "the unit; values look like m3: divide by 10,000 to get 10^4 m3")
 
 
 def test_lpg_in_kilograms_is_warned(tmp_path: Path) -> None:

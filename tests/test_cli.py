@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -109,8 +111,8 @@ def test_failed_run_says_why_in_report_and_records_its_input(tmp_path):
     digest = hashlib.sha256(bad.read_bytes()).hexdigest()
     assert f"| data.panel | panel.csv | {bad.stat().st_size} | {digest} |" in report
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["inputs"]["data.panel"] == {"path": str(bad), "resolved": str(bad.resolve()),
-                                                "bytes": bad.stat().st_size, "sha256": digest}
+    assert manifest["inputs"]["data.panel"] == {"path": str(bad), "bytes": bad.stat().st_size,
+                                                "sha256": digest}  # outside the cwd: as given
     assert manifest["config_source"]["overrides"] == [f"--data {bad}", "--quiet"]
 
 
@@ -126,8 +128,7 @@ def test_manifest_names_the_configuration_file_and_overrides(tmp_path):
                                  "--quiet"])
     assert result.exit_code == 0, result.output
     source = json.loads((out / "manifest.json").read_text())["config_source"]
-    assert source == {"file": str(toml), "resolved": str(toml.resolve()),
-                      "sha256": hashlib.sha256(toml.read_bytes()).hexdigest(),
+    assert source == {"file": str(toml), "sha256": hashlib.sha256(toml.read_bytes()).hexdigest(),
                       "overrides": ["--set accounting.delta=0.06", "--jobs 2", "--quiet"]}
 
 
@@ -193,7 +194,10 @@ def test_strict_turns_a_warning_into_a_failed_stage(tmp_path):
                                  str(out), "--strict"], terminal_width=100)
     assert result.exit_code == 1
     assert "error stage validate: 1 warning(s) with --strict" in result.stderr
-    assert "column 'gdp'" in result.stderr
+    assert "column 'gdp'" in result.stderr and "divide by 10,000" in result.stderr
+    # The stage skipped because validate failed is not counted as a warning.
+    assert "warning(s) (all in" not in result.stderr
+    assert "accounting: skipped" not in result.stderr
     manifest = (tmp_path / "out.failed/manifest.json").read_text(encoding="utf-8")
     assert '"status": "failed"' in manifest and '"status": "skipped"' in manifest
 
@@ -203,3 +207,40 @@ def test_boolean_options_read_as_flag_pairs():
     assert "--r / --no-r" in result.output and "<bool>" not in result.output
     result = runner.invoke(app, ["replicate", "--help"], terminal_width=100)
     assert "--strict" in result.output and "<bool>" not in result.output
+
+
+def test_manifests_are_portable(tmp_path, monkeypatch):
+    # The same run from two folders: the manifests hold no absolute path and are equal
+    # apart from the timings.
+    import json
+
+    manifests = []
+    for name in ("one", "two"):
+        home = tmp_path / name
+        home.mkdir()
+        (home / "panel.csv").write_text(
+            "city_code,year,gdp,co2\n130100,2006,1000000,5000000\n130100,2007,1100000,"
+            "5100000\n", encoding="utf-8")
+        monkeypatch.chdir(home)
+        result = runner.invoke(app, ["run", "validate", "--data", "panel.csv", "--out", "out",
+                                     "--quiet", "--set", "validate.years=[2006, 2007]"])
+        assert result.exit_code == 0, result.output
+        text = (home / "out/manifest.json").read_text(encoding="utf-8")
+        assert str(tmp_path) not in text
+        manifest = json.loads(text)
+        for stage in manifest["stages"]:
+            stage.pop("seconds")
+        manifests.append(manifest)
+    assert manifests[0]["inputs"]["data.panel"]["path"] == "panel.csv"
+    assert manifests[0] == manifests[1]
+
+
+def test_portable_path_names_built_in_cwd_and_other_files(tmp_path, monkeypatch):
+    from carbongap.pipeline.provenance import PACKAGE_DIR, portable_path
+
+    assert portable_path(PACKAGE_DIR / "data" / "fuels.csv") == "carbongap/data/fuels.csv"
+    monkeypatch.chdir(tmp_path)
+    assert portable_path(tmp_path / "sub" / "a.csv") == "sub/a.csv"
+    assert portable_path(Path("a.csv")) == "a.csv"
+    elsewhere = tmp_path.parent / "elsewhere.csv"
+    assert portable_path(elsewhere) == str(elsewhere)

@@ -90,11 +90,14 @@ def test_the_r_only_rerun_script_reproduces_every_cell(python_run, tmp_path):
 
     out, _ = python_run
     script = Path(__file__).resolve().parents[1] / "replication" / "R" / "replicate_tables.R"
-    result = tmp_path / "r_estimates.csv"
-    done = subprocess.run([shutil.which("Rscript") or "Rscript", str(script), str(out),
-                           str(result)], capture_output=True, text=True, check=False)
+    # Without a second argument the script writes into the working directory, never into
+    # the run folder (which holds only what its manifest lists).
+    done = subprocess.run([shutil.which("Rscript") or "Rscript", str(script), str(out)],
+                          capture_output=True, text=True, check=False, cwd=tmp_path,
+                          timeout=600)
     assert done.returncode == 0, done.stderr
-    theirs = pd.read_csv(result)
+    assert not (out / "r_qreg_estimates.csv").exists()
+    theirs = pd.read_csv(tmp_path / "r_qreg_estimates.csv")
     mine = pd.read_csv(out / "tables" / "qreg_estimates.csv")
     keys = ["table", "part", "term", "tau"]
     both = mine.merge(theirs, on=keys, suffixes=("", "_r"), validate="1:1")

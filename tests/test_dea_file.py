@@ -178,7 +178,7 @@ def test_cli_names_file_column_and_rows_of_bad_input(tmp_path, edit, message):
     frame = _panel().rename(columns={"city_code": "firm"})
     edit(frame).to_csv(tmp_path / "panel.csv", index=False)
     result = _dea("--data", str(tmp_path / "panel.csv"), "--out", str(tmp_path / "out"))
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # a data error (usage errors: 2)
     assert re.search(message, " ".join(result.output.split())), result.output
     assert not (tmp_path / "out").exists()
 
@@ -201,3 +201,33 @@ def test_missing_dask_names_the_extra(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "pip install 'carbongap[dist]'" in " ".join(result.output.split())
     assert "ModuleNotFoundError" not in result.output and "Traceback" not in result.output
+
+
+def test_excluded_rows_are_counted_on_stderr_and_strict_refuses_them(tmp_path):
+    frame = _panel().rename(columns={"city_code": "firm"})
+    frame.loc[3, "co2"] = -1.0
+    frame.to_csv(tmp_path / "panel.csv", index=False)
+    result = _dea("--data", str(tmp_path / "panel.csv"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    excluded = pd.read_csv(tmp_path / "out/excluded.csv")
+    negative = excluded["reason"] == "green model: co2 <= 0"
+    assert frame.loc[3, "firm"] in set(excluded.loc[negative, "firm"])
+    stderr = " ".join(result.stderr.split())
+    assert (f"warning {len(excluded)} unit-period(s) excluded ({int(negative.sum())} green "
+            "model: co2 <= 0;") in stderr
+    assert "excluded.csv (--strict makes this an error)" in stderr
+    strict = _dea("--data", str(tmp_path / "panel.csv"), "--out", str(tmp_path / "strict"),
+                  "--strict")
+    assert strict.exit_code == 1
+    assert f"{len(excluded)} unit-period(s) excluded with --strict" in " ".join(
+        strict.stderr.split())
+    assert not (tmp_path / "strict").exists()
+
+
+def test_out_naming_a_file_is_one_line(tmp_path):
+    _write(_panel(), tmp_path / "panel.csv")
+    (tmp_path / "taken").write_text("x")
+    result = _dea("--data", str(tmp_path / "panel.csv"), "--out", str(tmp_path / "taken"))
+    assert result.exit_code == 2
+    assert f"--out {tmp_path / 'taken'} is a file" in " ".join(result.output.split())
+    assert "Traceback" not in result.output

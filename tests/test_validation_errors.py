@@ -347,3 +347,67 @@ def test_readme_lists_every_text_read_as_missing():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     paragraph = readme[readme.index("Cells read as missing"):].split("\n\n")[0]
     assert set(re.findall(r"`([^`]+)`", paragraph)) == {t for t in MISSING_TOKENS if t}
+
+
+def test_every_problem_class_in_one_pass(tmp_path):
+    # A "2010年" year, a text cell and a negative value in the same column, a duplicate
+    # city-year and an unknown province: one error lists all five, with their rows.
+    frame = raw_panel().astype({"year": object, "gdp": object})
+    frame.loc[0, "year"] = "2006年"
+    frame.loc[2, "gdp"] = "约900"
+    frame.loc[3, "gdp"] = -5.0
+    frame.loc[8, "city_code"] = 990100  # province 99 does not exist
+    frame = pd.concat([frame, frame.iloc[[4]]], ignore_index=True)
+    path = _write(tmp_path, frame)
+    err = _load_error(path)
+    lines = str(err).splitlines()
+    assert lines[0] == f"{path}: 5 problems:"
+    assert "column 'year'" in lines[1] and "rows 2" in lines[1]
+    assert "unknown province code(s) [99]" in lines[2] and "rows 10" in lines[2]
+    assert "column 'gdp'" in lines[3] and "row 4: '约900'" in lines[3]
+    assert "column 'gdp' has negative values in rows 5 (city_code 130200, year 2006)" in lines[4]
+    assert "repeat in rows 6, 11" in lines[5]
+    assert err.rows == (2, 4, 5, 6, 10, 11) and len(err.parts) == 5
+
+
+def test_every_problem_of_a_provincial_table_in_one_pass(tmp_path):
+    cities = _write(tmp_path, raw_panel())
+    provinces = raw_provinces().astype({"year": object, "gdp_deflator": object})
+    provinces.loc[0, "year"] = "2006年"
+    provinces.loc[1, "gdp_deflator"] = "n.a.x"
+    provinces.loc[2, "gdp_deflator"] = -1.0
+    provinces = pd.concat([provinces, provinces.iloc[[4]]], ignore_index=True)
+    err = _load_error(cities, provinces=_write(tmp_path, provinces, "prov.csv"))
+    lines = str(err).splitlines()
+    assert lines[0].endswith("prov.csv: 4 problems:")
+    assert "column 'year'" in lines[1] and "column 'gdp_deflator'" in lines[2]
+    assert "negative values in rows 4" in lines[3] and "repeat in rows 6, 8" in lines[4]
+
+
+@pytest.mark.parametrize(("median", "low", "high", "unit", "fix"), [
+    (4.4e11, 1e4, 1e8, "10^4 yuan", "values look like yuan: divide by 10,000 to get 10^4 yuan"),
+    (2.0, 1e4, 1e8, "10^4 yuan",
+     "values look like 10^8 yuan (亿元): multiply by 10,000 to get 10^4 yuan"),
+    (9.0e6, 5.0, 5000.0, "10^4 persons",
+     "values look like persons: divide by 10,000 to get 10^4 persons"),
+    # 2e6 / 1e4 = 200 is still below 1e3; 2e6 / 1e3 is inside (slips tried 1e4 first)
+    (2.0e6, 1e3, 1e5, "t", "values look 1,000 times too large: divide by 1,000 to get t"),
+    (50.0, 1e4, 1e9, "t CO2",
+     "values look 10,000 times too small: multiply by 10,000 to get t CO2"),
+    (0.5, 5.0, 95.0, "percent", "values look 100 times too small: multiply by 100 to get "
+     "percent"),
+    (1e30, 1e4, 1e8, "10^4 yuan", ""),
+])
+def test_unit_warning_names_the_likely_fix(median, low, high, unit, fix):
+    from carbongap.validate import likely_unit_fix
+
+    assert likely_unit_fix(median, low, high, unit) == fix
+
+
+def test_yuan_gdp_warning_says_divide_by_10000(tmp_path):
+    frame = raw_panel()
+    frame["gdp"] = frame["gdp"] * 1e4
+    loaded = load_panel(_write(tmp_path, frame), years=(2006, 2008))
+    note = next(n for n in loaded.notes if "column 'gdp'" in n)
+    assert note.endswith("check the unit; values look like yuan: divide by 10,000 to get "
+                         "10^4 yuan")

@@ -24,7 +24,7 @@ from rich.table import Table
 
 from .choices import Frontier
 from .config import Config, default_config_path, load_config
-from .errors import CarbongapError
+from .errors import CarbongapError, DataError, StrictError
 from .pipeline.provenance import ConfigOrigin
 from .pipeline.registry import STAGE_NAMES
 from .progress import null_progress, rich_progress
@@ -145,7 +145,7 @@ def _execute(targets: list[str] | None, configured: tuple[Config, ConfigOrigin],
         for name in ("REPORT.md", "manifest.json", "carbongap.log"):
             if (folder / name).is_file():
                 typer.echo(str(folder / name))
-    return 0 if summary.ok else 1
+    return 0 if summary.ok else EXIT_DATA
 
 
 #: Warnings printed in full at the end of a run; the rest are counted.
@@ -166,12 +166,21 @@ def _print_warnings(warnings: list[str], out: Path) -> None:
         console.print(f"  ... and {len(warnings) - SHOWN_WARNINGS} more")
 
 
+#: Exit codes of every command: a problem in the data (or a warning under --strict),
+#: and a problem in how the command was called (options, configuration, files, a busy
+#: output folder).
+EXIT_DATA, EXIT_USAGE = 1, 2
+
+
 def _guard(action: Callable[[], int]) -> int:
     try:
         return action()
+    except (DataError, StrictError) as exc:
+        console.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
+        return EXIT_DATA
     except CarbongapError as exc:
         console.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
-        return 2
+        return EXIT_USAGE
 
 
 @app.command()
@@ -271,19 +280,26 @@ def dea(
     dask: Annotated[str, typer.Option("--dask", help="Run on Dask: 'local' or a scheduler "
                                       "address (needs pip install 'carbongap\\[dist]').")] = "",
     quiet: QuietOpt = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Treat an excluded unit-period (a missing or non-positive value) as "
+        "an error (exit 1, nothing written).")] = False,
 ) -> None:
     """SBI Luenberger productivity of any panel: writes luenberger.csv, lp_status.csv and
-    excluded.csv into --out and prints their paths."""
+    excluded.csv into --out and prints their paths; the excluded unit-periods are counted
+    by reason on stderr."""
     from .dea_file import column_list, run_dea_file
 
     def action() -> int:
-        paths = run_dea_file(
+        run = run_dea_file(
             data, out, unit=unit, time=time, inputs=column_list(inputs, "--inputs"),
             good=column_list(good, "--good"),
             bad=column_list(bad, "--bad") if bad.strip() else (), frontier=frontier,
             rts_decomposition=rts_decomposition, prune=prune, jobs=jobs, dask=dask,
-            sheet=sheet, progress=null_progress if quiet else rich_progress)
-        for path in paths:
+            sheet=sheet, progress=null_progress if quiet else rich_progress, strict=strict)
+        if run.excluded:  # counted even with --quiet: rows left out change the results
+            console.print(f"[yellow]warning[/yellow] {escape(run.exclusion_summary())} "
+                          "(--strict makes this an error)", soft_wrap=True)
+        for path in run.paths:
             typer.echo(str(path))
         return 0
 

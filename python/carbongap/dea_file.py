@@ -27,6 +27,7 @@ import math
 import numbers
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from .dea import luenberger_result
 from .dea.lp_tables import lp_status_rows
 from .errors import ConfigError, DataError, format_rows
 from .io.readers import read_table
-from .pipeline.writer import OutputWriter
+from .pipeline.writer import OutputWriter, require_folder
 from .progress import ProgressFactory, null_progress
 from .validate import parse_numeric, parse_whole_numbers
 
@@ -109,27 +110,59 @@ def read_dea_panel(path: str | Path, unit: str, time: str, variables: Sequence[s
     return frame
 
 
+@dataclass(frozen=True)
+class DeaFileRun:
+    """What :func:`run_dea_file` wrote, and how many unit-periods it excluded by reason."""
+
+    paths: list[Path]
+    excluded: dict[str, int]
+
+    def exclusion_summary(self) -> str:
+        """'2 unit-periods excluded (1 non-positive co2; 1 ...); see excluded.csv', or ''."""
+        if not self.excluded:
+            return ""
+        total = sum(self.excluded.values())
+        shown = "; ".join(f"{n} {reason}" for reason, n in self.excluded.items())
+        return f"{total} unit-period(s) excluded ({shown}); see {self.paths[2]}"
+
+
 def run_dea_file(path: str | Path, out: str | Path, *, unit: str, time: str,
                  inputs: Sequence[str], good: Sequence[str], bad: Sequence[str] = (),
                  frontier: str = "contemporaneous", rts_decomposition: bool = True,
                  prune: bool = True, jobs: int = 1, dask: Any = "", sheet: str | None = None,
-                 progress: ProgressFactory = null_progress) -> list[Path]:
+                 progress: ProgressFactory = null_progress,
+                 strict: bool = False) -> DeaFileRun:
     """Run the Luenberger engine on the panel file ``path``; write its tables into ``out``.
 
     Arguments as :func:`carbongap.dea.luenberger` (``frontier``, ``rts_decomposition``,
     ``prune``, ``jobs``, ``dask``, ``progress``) and :func:`read_dea_panel` (``sheet``:
-    the Excel sheet, default the first). Returns the paths of ``luenberger.csv``,
-    ``lp_status.csv`` and ``excluded.csv`` (module docstring), in that order.
+    the Excel sheet, default the first). With ``strict`` an excluded unit-period is a
+    DataError (nothing is written). Returns the paths of ``luenberger.csv``,
+    ``lp_status.csv`` and ``excluded.csv`` (module docstring), in that order, and the
+    exclusion counts by reason.
     """
+    require_folder(Path(out))  # before the work, not after it
     frame = read_dea_panel(path, unit, time, [*inputs, *good, *bad], sheet=sheet)
     model = "green" if bad else "production"
     result = luenberger_result(frame, inputs, good, bad, frontier, unit=unit, time=time,
                                rts_decomposition=rts_decomposition, prune=prune, jobs=jobs,
                                dask=dask, progress=progress, label=f"{model} model")
+    excluded = result.screened.excluded
+    counts = {str(k): int(n) for k, n in
+              excluded["reason"].value_counts().sort_index().items()}
+    if strict and counts:
+        shown = "; ".join(f"{n} {reason}" for reason, n in counts.items())
+        first = excluded.head(5).loc[:, [unit, time]].itertuples(index=False, name=None)
+        raise DataError(f"{path}: {len(excluded)} unit-period(s) excluded with --strict "
+                        f"({shown}; first: "
+                        f"{', '.join(f'{unit} {u} {time} {t}' for u, t in first)})",
+                        source=str(path))
     table = result.table
     table.insert(2, "model", model)
     writer = OutputWriter(out)
-    return [writer.table("luenberger.csv", table),
-            writer.table("lp_status.csv", lp_status_rows(table, frontier, unit=unit,
-                                                         time=time)),
-            writer.table("excluded.csv", result.screened.excluded)]
+    paths = [writer.table("luenberger.csv", table),
+             writer.table("lp_status.csv", lp_status_rows(table, frontier, unit=unit,
+                                                          time=time)),
+             writer.table("excluded.csv", excluded)]
+    return DeaFileRun(paths, counts)
+

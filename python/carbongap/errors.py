@@ -82,6 +82,11 @@ class Problems:
         except DataError as exc:
             self.found.extend(exc.parts or (exc,))
 
+    def add(self, error: DataError | None) -> None:
+        """Record ``error`` (None: nothing to record)."""
+        if error is not None:
+            self.found.extend(error.parts or (error,))
+
     def raise_any(self) -> None:
         """Raise what was collected (nothing when every check passed)."""
         if len(self.found) == 1:

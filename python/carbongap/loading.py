@@ -41,6 +41,19 @@ class Panel:
     source: str
     truth: pd.DataFrame | None = field(default=None)
 
+    def __repr__(self) -> str:
+        return (f"Panel({self.source!r}: {describe_city_panel(self.cities)}; "
+                f"{len(self.provinces)} province-years, {len(self.attrition)} excluded, "
+                f"{len(self.notes)} notes, truth={'yes' if self.truth is not None else 'no'})")
+
+
+def describe_city_panel(cities: pd.DataFrame) -> str:
+    """'282 cities x 2006-2019, 3,904 city-years, 24 columns' (for summaries)."""
+    if cities.empty:
+        return "no city-years"
+    return (f"{cities['city_code'].nunique()} cities x {cities['year'].min()}-"
+            f"{cities['year'].max()}, {len(cities):,} city-years, {cities.shape[1]} columns")
+
 
 def empty_provinces() -> pd.DataFrame:
     """A provincial table with the canonical columns and no rows."""

@@ -116,32 +116,44 @@ def _cell_texts(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     return text, is_missing.astype(bool)
 
 
-def parse_numeric(cells: pd.Series, column: str, source: str, headers: dict[str, str]) -> pd.Series:
-    """Cells to float64: missing tokens to NaN; any other non-number is a DataError."""
+def numeric_cells(cells: pd.Series, column: str, source: str,
+                  headers: dict[str, str]) -> tuple[pd.Series, DataError | None]:
+    """Cells to float64 (missing tokens to NaN), and the DataError naming the cells that
+    are not numbers (None when every cell is); those cells are NaN in the values, so the
+    other checks of the column still run on the rest."""
     if pd.api.types.is_bool_dtype(cells):
-        raise DataError(f"{_where(source, column, headers)} holds TRUE/FALSE, not numbers",
-                        source=source, column=column)
+        return (pd.Series(np.nan, index=cells.index),
+                DataError(f"{_where(source, column, headers)} holds TRUE/FALSE, not numbers",
+                          source=source, column=column))
     if pd.api.types.is_numeric_dtype(cells):
         values = cells.astype("float64")
         infinite = np.isinf(values)
-        if infinite.any():
-            raise DataError(
-                f"{_where(source, column, headers)} has infinite values in rows "
-                f"{format_rows(values.index[infinite])}",
-                source=source, column=column, rows=values.index[infinite])
-        return values
+        if not infinite.any():
+            return values, None
+        return values.where(~infinite), DataError(
+            f"{_where(source, column, headers)} has infinite values in rows "
+            f"{format_rows(values.index[infinite])}",
+            source=source, column=column, rows=values.index[infinite])
     text, is_missing = _cell_texts(cells)
     cleaned = text.map(lambda v: v.replace(",", "") if isinstance(v, str) and _THOUSANDS.match(v)
                        else (str(v) if isinstance(v, bool) else v))
-    values = pd.to_numeric(cleaned.where(~is_missing, np.nan), errors="coerce")
-    bad = (values.isna() & ~is_missing) | np.isinf(values.astype("float64"))
-    if bad.any():
-        examples = ", ".join(f"row {r}: {v!r}" for r, v in text[bad].head(5).items())
-        raise DataError(
-            f"{_where(source, column, headers)} has non-numeric or infinite values in rows "
-            f"{format_rows(text.index[bad])} ({examples})",
-            source=source, column=column, rows=text.index[bad])
-    return values.astype("float64")
+    values = pd.to_numeric(cleaned.where(~is_missing, np.nan), errors="coerce").astype("float64")
+    bad = (values.isna() & ~is_missing) | np.isinf(values)
+    if not bad.any():
+        return values, None
+    examples = ", ".join(f"row {r}: {v!r}" for r, v in text[bad].head(5).items())
+    return values.where(~bad), DataError(
+        f"{_where(source, column, headers)} has non-numeric or infinite values in rows "
+        f"{format_rows(text.index[bad])} ({examples})",
+        source=source, column=column, rows=text.index[bad])
+
+
+def parse_numeric(cells: pd.Series, column: str, source: str, headers: dict[str, str]) -> pd.Series:
+    """Cells to float64: missing tokens to NaN; any other non-number is a DataError."""
+    values, error = numeric_cells(cells, column, source, headers)
+    if error is not None:
+        raise error
+    return values
 
 
 def missing_cell_counts(cells: pd.Series) -> dict[str, int]:
@@ -176,33 +188,80 @@ def _missing_cell_note(frame: pd.DataFrame, columns: Sequence[str], source: str,
             f"README): {'; '.join(parts)}"]
 
 
+def whole_number_cells(cells: pd.Series, column: str, source: str,
+                       headers: dict[str, str]) -> tuple[pd.Series, DataError | None]:
+    """Cells to whole numbers (codes, years; float64 with NaN where a cell is not one), and
+    the DataError naming those cells (None when there are none)."""
+    values, error = numeric_cells(cells, column, source, headers)
+    if error is not None:
+        return values, error
+    bad = values.isna() | (values != np.floor(values))
+    if not bad.any():
+        return values, None
+    return values.where(~bad), DataError(
+        f"{_where(source, column, headers)} must be a whole number in every row; "
+        f"missing or fractional in rows {format_rows(values.index[bad])}",
+        source=source, column=column, rows=values.index[bad])
+
+
 def parse_whole_numbers(cells: pd.Series, column: str, source: str,
                         headers: dict[str, str]) -> pd.Series:
     """Cells to int64 (codes, years); a missing or fractional value is a DataError."""
-    values = parse_numeric(cells, column, source, headers)
-    bad = values.isna() | (values != np.floor(values))
-    if bad.any():
-        raise DataError(
-            f"{_where(source, column, headers)} must be a whole number in every row; "
-            f"missing or fractional in rows {format_rows(values.index[bad])}",
-            source=source, column=column, rows=values.index[bad])
+    values, error = whole_number_cells(cells, column, source, headers)
+    if error is not None:
+        raise error
     return values.astype("int64")
 
 
-def _parse_province(cells: pd.Series, source: str, headers: dict[str, str]) -> pd.Series:
-    """Province codes, or province names (河北省, 河北, Hebei) mapped to codes."""
+def _province_cells(cells: pd.Series, source: str,
+                    headers: dict[str, str]) -> tuple[pd.Series, DataError | None]:
+    """Province codes, or province names (河北省, 河北, Hebei) mapped to codes (float64, NaN
+    where unreadable), and the DataError naming the unreadable cells."""
     names = province_by_any_name()
     text = cells.astype(str).str.strip()
     by_name = text.map(names)
     if by_name.notna().all():
-        return by_name.astype("int64")
-    return parse_whole_numbers(cells, "province_code", source, headers)
+        return by_name.astype("float64"), None
+    return whole_number_cells(cells, "province_code", source, headers)
+
+
+def _parse_province(cells: pd.Series, source: str, headers: dict[str, str]) -> pd.Series:
+    """Province codes (int64) from codes or names; unreadable cells are a DataError."""
+    values, error = _province_cells(cells, source, headers)
+    if error is not None:
+        raise error
+    return values.astype("int64")
 
 
 #: A single value this many times above the top (or below the bottom) of its column's
 #: usual median range is flagged by row: a unit slip in one cell (yuan for 10^4 yuan)
 #: that the column median does not show.
 ROW_OUTLIER_FACTOR: float = 1000.0
+
+
+#: Unit slips tried, most likely first: yearbooks mix 元 / 万元 / 亿元, 人 / 万人, 吨 / 万吨.
+UNIT_SLIPS: tuple[float, ...] = (1e4, 1e3, 1e6, 1e8, 1e2, 1e1)
+
+
+def likely_unit_fix(median: float, low: float, high: float, unit: str) -> str:
+    """What probably went wrong when a column's median is outside [low, high] in ``unit``,
+    and how to fix it: 'values look like yuan: divide by 10,000 to get 10^4 yuan'; ''
+    when no power of ten of :data:`UNIT_SLIPS` brings the median into the range."""
+    too_large = median > high
+    for factor in UNIT_SLIPS:
+        scaled = median / factor if too_large else median * factor
+        if not low <= scaled <= high:
+            continue
+        verb = "divide" if too_large else "multiply"
+        fix = f"{verb} by {factor:,.0f} to get {unit}"
+        if factor == 1e4 and unit.startswith("10^4 "):
+            base = unit.removeprefix("10^4 ")
+            if too_large:
+                return f"values look like {base}: {fix}"
+            if base.startswith("yuan"):
+                return f"values look like 10^8 {base} (亿元): {fix}"
+        return f"values look {factor:,.0f} times too {'large' if too_large else 'small'}: {fix}"
+    return ""
 
 
 def _magnitude_notes(frame: pd.DataFrame, columns: Sequence[Column], source: str,
@@ -217,8 +276,10 @@ def _magnitude_notes(frame: pd.DataFrame, columns: Sequence[Column], source: str
         median = values.median()
         low, high = col.plausible_median
         if pd.notna(median) and not low <= median <= high:
+            fix = likely_unit_fix(median, low, high, col.unit)
             notes.append(f"{_where(source, col.name, headers)} has median {median:.6g}, outside "
-                         f"the usual range [{low:g}, {high:g}] for {col.unit}: check the unit")
+                         f"the usual range [{low:g}, {high:g}] for {col.unit}: check the unit"
+                         + (f"; {fix}" if fix else ""))
             continue  # the whole column is off: single cells would only repeat it
         extreme = (values > high * ROW_OUTLIER_FACTOR) | (
             (values > 0) & (values < low / ROW_OUTLIER_FACTOR))
@@ -278,47 +339,60 @@ def _fuel_lookalike_notes(ignored: Sequence[str], source: str) -> list[str]:
     return ["warning: " + note]
 
 
-def _city_keys(frame: pd.DataFrame, source: str, headers: dict[str, str]) -> pd.DataFrame:
-    """city_code, year and province_code (int64), every problem of each reported at once."""
-    problems = Problems(source)
-    out = pd.DataFrame(index=frame.index)
+def _city_keys(frame: pd.DataFrame, source: str, headers: dict[str, str],
+               problems: Problems) -> pd.DataFrame:
+    """city_code, year and province_code (int64) of the rows whose keys are sound.
+
+    Every problem of every key is recorded in ``problems``: unreadable codes and years,
+    codes that are not 6 digits, province codes that are unreadable, differ from the city
+    code's prefix or are unknown. A row with a problem in one key is left out of the checks
+    of the others (an unknown province would only repeat a malformed code), so the frame
+    returned holds the rows on which the later checks (duplicates) can run.
+    """
+    parsed = {}
     for key in ("city_code", "year"):
-        with problems.check():
-            out[key] = parse_whole_numbers(frame[key], key, source, headers)
-    problems.raise_any()
-    with problems.check():
-        bad_code = (out["city_code"] < 100000) | (out["city_code"] > 999999)
-        if bad_code.any():
-            raise DataError(
-                f"{_where(source, 'city_code', headers)} must be a 6-digit GB/T 2260 code; rows "
-                f"{format_rows(out.index[bad_code])} have "
-                f"{out['city_code'][bad_code].head(5).tolist()}",
-                source=source, column="city_code", rows=out.index[bad_code])
+        parsed[key], error = whole_number_cells(frame[key], key, source, headers)
+        problems.add(error)
+    sound = parsed["city_code"].notna() & parsed["year"].notna()
+    out = pd.DataFrame({key: values[sound].astype("int64") for key, values in parsed.items()},
+                       index=frame.index[sound])
+    bad_code = (out["city_code"] < 100000) | (out["city_code"] > 999999)
+    if bad_code.any():
+        problems.add(DataError(
+            f"{_where(source, 'city_code', headers)} must be a 6-digit GB/T 2260 code; rows "
+            f"{format_rows(out.index[bad_code])} have "
+            f"{out['city_code'][bad_code].head(5).tolist()}",
+            source=source, column="city_code", rows=out.index[bad_code]))
+        out = out.loc[~bad_code]
     prefix = out["city_code"] // 10000
     if "province_code" not in frame:
         out["province_code"] = prefix.astype("int64")
+    else:
+        province, error = _province_cells(frame.loc[out.index, "province_code"], source,
+                                          headers)
+        problems.add(error)
+        out = out.loc[province.notna()].assign(
+            province_code=province.dropna().astype("int64"))
+        mismatch = out["province_code"] != prefix.loc[out.index]
+        if mismatch.any():
+            problems.add(DataError(
+                f"{_where(source, 'province_code', headers)} differs from the first two "
+                f"digits of city_code in rows {format_rows(out.index[mismatch])} "
+                f"({describe_rows(out.loc[mismatch], ('city_code', 'province_code'))})",
+                source=source, column="province_code", rows=out.index[mismatch]))
+            out = out.loc[~mismatch]
     with problems.check():
-        if "province_code" in frame:
-            out["province_code"] = _parse_province(frame["province_code"], source, headers)
-            mismatch = out["province_code"] != prefix
-            if mismatch.any():
-                raise DataError(
-                    f"{_where(source, 'province_code', headers)} differs from the first two "
-                    f"digits of city_code in rows {format_rows(out.index[mismatch])} "
-                    f"({describe_rows(out.loc[mismatch], ('city_code', 'province_code'))})",
-                    source=source, column="province_code", rows=out.index[mismatch])
-    if not problems.found:  # unknown codes would only repeat a malformed code
-        with problems.check():
-            require_known_provinces(out, source, CITY_KEYS, spreadsheet=True,
-                                    derived="province_code" not in frame)
-    problems.raise_any()
+        require_known_provinces(out, source, CITY_KEYS, spreadsheet=True,
+                                derived="province_code" not in frame)
     return out
 
 
-def _quantity(frame: pd.DataFrame, column: str, factor: float, source: str,
-              headers: dict[str, str]) -> pd.Series:
-    """A numeric column in its canonical unit (the header's factor applied)."""
-    return parse_numeric(frame[column], column, source, headers) * factor
+def _described_keys(frame: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """city_code and year of every row of ``frame`` for the messages naming rows: the
+    parsed keys where they are sound, the cells as written elsewhere ('2010年')."""
+    described = frame.loc[:, list(CITY_KEYS)].astype(object)
+    described.loc[keys.index] = keys.loc[:, list(CITY_KEYS)].astype(object)
+    return described
 
 
 def _require_percentage(out: pd.DataFrame, source: str, headers: dict[str, str]) -> None:
@@ -343,33 +417,34 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
     frame, headers, factors, ignored = map_headers(raw, schema)
     require_columns(frame, CITY_KEYS, source, "every city panel", schema)
 
+    # Every problem class in one error: each check runs on the cells it can read, so a
+    # bad key, a text cell, a negative value and a duplicate are all reported together.
     problems = Problems(source)
-    out = pd.DataFrame(index=frame.index)
-    with problems.check():
-        out = _city_keys(frame, source, headers)
+    keys = _city_keys(frame, source, headers, problems)
     numeric = [c for c in schema if c.kind == "quantity" and c.name in frame]
-    quantities = {}
-    for col in numeric:  # parsed even when a key is bad, so one run lists both
+    checked = _described_keys(frame, keys)
+    for col in numeric:  # cells that are not numbers first, then the values' checks
+        values, error = numeric_cells(frame[col.name], col.name, source, headers)
+        problems.add(error)
+        checked[col.name] = values * factors[col.name]
+    for col in numeric:
         with problems.check():
-            quantities[col.name] = _quantity(frame, col.name, factors[col.name], source, headers)
-    if "province_code" not in out:  # the keys failed: the checks below need them
-        problems.raise_any()
+            require_non_negative(checked, [col.name], source, CITY_KEYS, spreadsheet=True,
+                                 headers=headers)
+    if "secondary_share" in checked:
+        with problems.check():
+            _require_percentage(checked, source, headers)
+    with problems.check():
+        require_unique(keys, CITY_KEYS, source, spreadsheet=True)
+    problems.raise_any()
+    out = keys.copy()
     if "city_name" in frame:
         names = frame["city_name"].astype(object).where(frame["city_name"].notna(), "")
         out["city_name"] = names.astype(str).str.strip()
     else:
         out["city_name"] = out["city_code"].astype(str)
-    for name, values in quantities.items():
-        out[name] = values
-        with problems.check():
-            require_non_negative(out, [name], source, CITY_KEYS, spreadsheet=True,
-                                 headers=headers)
-    if "secondary_share" in out:
-        with problems.check():
-            _require_percentage(out, source, headers)
-    with problems.check():
-        require_unique(out, CITY_KEYS, source, spreadsheet=True)
-    problems.raise_any()
+    for col in numeric:
+        out[col.name] = checked[col.name]
 
     notes = _missing_cell_note(frame, [c.name for c in numeric], source, headers)
     if ignored:
@@ -398,24 +473,31 @@ def validate_provinces(raw: RawTable, magnitude_warnings: bool = True) -> Valida
     source = raw.source
     frame, headers, factors, ignored = map_headers(raw, PROVINCE_COLUMNS)
     require_columns(frame, PROVINCE_KEYS, source, "every provincial table", PROVINCE_COLUMNS)
-    problems = Problems(source)
-    out = pd.DataFrame(index=frame.index)
+    problems = Problems(source)  # every problem class in one error, as for the city panel
+    province, error = _province_cells(frame["province_code"], source, headers)
+    problems.add(error)
+    year, error = whole_number_cells(frame["year"], "year", source, headers)
+    problems.add(error)
+    sound = province.notna() & year.notna()
+    keys = pd.DataFrame({"province_code": province[sound].astype("int64"),
+                         "year": year[sound].astype("int64")})
     with problems.check():
-        out["province_code"] = _parse_province(frame["province_code"], source, headers)
-    with problems.check():
-        out["year"] = parse_whole_numbers(frame["year"], "year", source, headers)
-    problems.raise_any()
-    with problems.check():
-        require_known_provinces(out, source, PROVINCE_KEYS, spreadsheet=True)
+        require_known_provinces(keys, source, PROVINCE_KEYS, spreadsheet=True)
+    out = frame.loc[:, list(PROVINCE_KEYS)].astype(object)
+    out.loc[keys.index] = keys
     numeric = [c for c in PROVINCE_COLUMNS if c.kind == "quantity" and c.name in frame]
     for col in numeric:
+        values, error = numeric_cells(frame[col.name], col.name, source, headers)
+        problems.add(error)
+        out[col.name] = values * factors[col.name]
+    for col in numeric:
         with problems.check():
-            out[col.name] = _quantity(frame, col.name, factors[col.name], source, headers)
             require_non_negative(out, [col.name], source, PROVINCE_KEYS, spreadsheet=True,
                                  headers=headers)
     with problems.check():
-        require_unique(out, PROVINCE_KEYS, source, spreadsheet=True)
+        require_unique(keys, PROVINCE_KEYS, source, spreadsheet=True)
     problems.raise_any()
+    out[list(PROVINCE_KEYS)] = keys
     notes = _missing_cell_note(frame, [c.name for c in numeric], source, headers)
     if ignored:
         notes.append(f"{source}: ignored columns: {', '.join(ignored)}")

@@ -6,7 +6,8 @@
 # OUTPUT_DIR/tables/qreg_specs.csv (every table part: sample, dependent, regressors, the
 # quantiles and the SE method, written by the Python side from the same specifications it
 # estimated, so the two cannot drift), fits every cell with rq(method = "br") and
-# summary.rq(se = ...), and writes RESULT_CSV (default OUTPUT_DIR/r_qreg_estimates.csv) in
+# summary.rq(se = ...), and writes RESULT_CSV (default r_qreg_estimates.csv in the working
+# directory, never inside the run folder, which holds only what its manifest lists) in
 # the long format of tables/qreg_estimates.csv: table, part, sample, dependent, block, term,
 # tau, coef, se, t, p, stars, n, objective. p-values are two-sided normal and the stars
 # *** p < 0.01, ** p < 0.05, * p < 0.1, as carbongap marks its tables (docs/methods.md §7).
@@ -18,7 +19,7 @@ suppressPackageStartupMessages(library(quantreg))
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) < 1) stop("usage: Rscript replicate_tables.R OUTPUT_DIR [RESULT_CSV]")
 out_dir <- args[1]
-result <- if (length(args) >= 2) args[2] else file.path(out_dir, "r_qreg_estimates.csv")
+result <- if (length(args) >= 2) args[2] else "r_qreg_estimates.csv"
 read <- function(name) {
   path <- file.path(out_dir, "tables", name)
   if (!file.exists(path)) stop(path, " not found: run carbongap replicate --out ", out_dir)

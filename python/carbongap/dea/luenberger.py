@@ -51,6 +51,12 @@ class LuenbergerResult:
     periods: tuple[int, ...]
     warnings: tuple[str, ...] = ()
 
+    def __repr__(self) -> str:
+        span = f"{self.periods[0]}-{self.periods[-1]}" if self.periods else "none"
+        return (f"LuenbergerResult({len(self.table)} rows x {self.table.shape[1]} columns, "
+                f"periods {span}, {len(self.screened.excluded)} unit-periods excluded, "
+                f"{len(self.warnings)} warnings)")
+
 
 def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
                bad: Sequence[str] = (), frontier: str = "contemporaneous", *,

@@ -196,12 +196,29 @@ def stage_code_hash(module: str, root: Path = PACKAGE_ROOT) -> str:
 DefaultFile = Callable[[], Path | None]
 
 
+#: The installed package's folder: built-in input files are named relative to it.
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+def portable_path(path: Path) -> str:
+    """How the manifest names an input file, the same on every machine: a built-in file
+    as ``carbongap/<path inside the package>``, a file under the working directory (the
+    repository, for ``make replicate``) relative to it, any other file as given."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(PACKAGE_DIR):
+        return f"carbongap/{resolved.relative_to(PACKAGE_DIR).as_posix()}"
+    cwd = Path.cwd().resolve()
+    if resolved.is_relative_to(cwd):
+        return resolved.relative_to(cwd).as_posix()
+    return str(path)
+
+
 def describe_inputs(config: Config, options: Sequence[tuple[str, str]],
                     defaults: Mapping[tuple[str, str], DefaultFile] | None = None
                     ) -> dict[str, InputFile]:
     """Every existing file the configuration names under ``options`` ((section, key)
-    pairs), keyed ``section.key``: the path as configured (or the built-in default's),
-    its absolute path, its size in bytes and its sha256.
+    pairs), keyed ``section.key``: its :func:`portable_path`, its size in bytes and its
+    sha256.
 
     A value that is not an existing file (a built-in factor set such as ``paper``, or no
     panel: the synthetic default) is not an input file. A run calls this once, so each
@@ -213,7 +230,7 @@ def describe_inputs(config: Config, options: Sequence[tuple[str, str]],
         default = (defaults or {}).get((section, key))
         path = Path(value) if value else (default() if default else None)
         if path is not None and path.is_file():
-            found[f"{section}.{key}"] = {"path": str(path), "resolved": str(path.resolve()),
+            found[f"{section}.{key}"] = {"path": portable_path(path),
                                          "bytes": path.stat().st_size,
                                          "sha256": file_sha256(path)}
     return dict(sorted(found.items()))
@@ -241,6 +258,5 @@ class ConfigOrigin:
             source: dict[str, Any] = {"file": None, "note": self.note}
         else:
             path = Path(self.file)
-            source = {"file": str(path), "resolved": str(path.resolve()),
-                      "sha256": file_sha256(path)}
+            source = {"file": portable_path(path), "sha256": file_sha256(path)}
         return {**source, "overrides": list(self.overrides)}

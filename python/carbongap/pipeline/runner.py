@@ -41,11 +41,13 @@ from .stage import (
     StageRun,
     warning_notes,
 )
-from .writer import OutputWriter
+from .writer import OutputWriter, require_folder
 
 logger = logging.getLogger("carbongap")
 
 DEFAULT_OUT = Path("replication/output")
+#: How the reason of a stage skipped because a stage it needs did not succeed begins.
+BLOCKED = "needs stage"
 
 
 @dataclass
@@ -68,10 +70,12 @@ class RunSummary:
 
     @property
     def warnings(self) -> list[str]:
-        """Every warning of the run, as ``stage: text`` (skipped stages included)."""
+        """Every warning of the run, as ``stage: text``: the stages' warnings and the stages
+        skipped for a missing capability (R). A stage skipped because one it needs failed
+        is a consequence of that failure, reported as such, not a warning."""
         found = []
         for run in self.stages:
-            if run.status == SKIPPED:
+            if run.status == SKIPPED and not run.reason.startswith(BLOCKED):
                 found.append(f"{run.name}: skipped, {run.reason}")
             found.extend(f"{run.name}: {text}" for text in run.warnings)
         return found
@@ -95,7 +99,7 @@ def _blocked_by(stage: Stage, runs: Mapping[str, StageRun]) -> str:
         run = runs.get(need)
         if run is None or run.status in (FAILED, SKIPPED, NOT_IMPLEMENTED):
             why = run.status if run else "not run"
-            return f"needs stage '{need}' ({why})"
+            return f"{BLOCKED} '{need}' ({why})"
     return ""
 
 
@@ -143,10 +147,7 @@ def run_pipeline(
     ``capabilities`` the capability probes (tests pass their own). ``origin`` says where
     the configuration came from (file and command-line overrides), for the manifest.
     """
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise CarbongapError(f"--out {out} is a file; name a folder (new or a previous "
-                             "run's)")
+    out = require_folder(Path(out))
     plan = closure(targets, registry) if targets else tuple(registry)
     with transaction.output_lock(out):
         recovered = transaction.recover(out)

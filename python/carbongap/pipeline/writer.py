@@ -15,8 +15,17 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from ..errors import ConfigError
 from ..io import atomic
 from ..io.markdown import to_markdown
+
+
+def require_folder(path: Path) -> Path:
+    """``path`` itself, unless it names an existing file: then a one-line ConfigError."""
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"--out {path} is a file; name a folder (new, or a previous "
+                          "run's)")
+    return path
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,7 @@ class OutputWriter:
     """Atomic, deterministic writer into the run folder ``root`` (module docstring)."""
 
     def __init__(self, root: str | Path) -> None:
-        self.root = Path(root)
+        self.root = require_folder(Path(root))
         self.written: list[Output] = []
 
     @property

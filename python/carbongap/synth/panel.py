@@ -90,6 +90,12 @@ class SyntheticPanel(NamedTuple):
     provinces: pd.DataFrame
     truth: pd.DataFrame
 
+    def __repr__(self) -> str:
+        from ..loading import describe_city_panel
+
+        return (f"SyntheticPanel({describe_city_panel(self.cities)}; "
+                f"{len(self.provinces)} province-years; truth {len(self.truth):,} rows)")
+
 
 def _check(seed: int, n_cities: int, years: tuple[int, int]) -> tuple[int, int]:
     if int(seed) != seed or seed < 0:
