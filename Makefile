@@ -8,6 +8,13 @@
 PYTHON ?= python3
 VENV   ?= .venv
 TOX    := $(VENV)/bin/tox
+# Nothing may hang: every step runs under a time limit (replication/bounded.sh prints the
+# step and the source it waited for), package downloads time out and retry, and every test
+# has its own limit (pytest-timeout, pyproject.toml).
+BOUNDED := sh replication/bounded.sh
+PYPI    := the Python package index (PyPI, or PIP_INDEX_URL / UV_INDEX_URL)
+export UV_HTTP_TIMEOUT ?= 60
+export UV_HTTP_RETRIES ?= 3
 
 .PHONY: setup replicate test lint clean
 
@@ -16,13 +23,17 @@ setup: $(TOX)
 
 $(TOX):
 	$(PYTHON) -m venv $(VENV) || (sh replication/install_system_deps.sh && $(PYTHON) -m venv $(VENV))
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip "tox>=4.11" "tox-uv>=1.37"
+	$(BOUNDED) "pip install tox" "$(PYPI)" 600 "make setup" \
+		$(VENV)/bin/python -m pip install --quiet --timeout 60 --retries 3 --upgrade pip \
+		"tox>=4.11" "tox-uv>=1.37"
 
 replicate: setup
-	$(TOX) -e replicate
+	$(BOUNDED) "tox -e replicate" "$(PYPI), or the run (see its log)" 3600 "make replicate" \
+		$(TOX) -e replicate
 
 test: setup
-	$(TOX) -e lint,unit,r,floors
+	$(BOUNDED) "tox -e lint,unit,r,floors" "$(PYPI), or a test (see the slowest above)" 4800 \
+		"make test" $(TOX) -e lint,unit,r,floors
 
 lint: setup
 	$(TOX) -e lint

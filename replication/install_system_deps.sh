@@ -3,6 +3,8 @@
 # Debian packages (CRAN is not needed), and python3-venv where it is missing.
 # As root with apt-get it installs them; otherwise it prints exactly what to install and
 # exits 0, so that `make replicate` can still run (the R parts are then reported as skipped).
+# Every download is bounded (replication/bounded.sh): a source that does not answer fails the
+# step with one line naming it. --force installs even when everything is present.
 set -u
 
 R_PACKAGES="r-base-core r-cran-quantreg r-cran-lpsolve r-cran-haven"
@@ -17,8 +19,13 @@ have_venv() {
     "$PYTHON" -m venv --help >/dev/null 2>&1 && "$PYTHON" -c 'import ensurepip' >/dev/null 2>&1
 }
 
+HERE=$(dirname "$0")
+bounded() { sh "$HERE/bounded.sh" "$@"; }
+
+force=false
+[ "${1:-}" = "--force" ] && force=true
 missing=""
-have_r || missing="$R_PACKAGES"
+if $force || ! have_r; then missing="$R_PACKAGES"; fi
 have_venv || missing="$missing python3-venv"
 
 if [ -z "$missing" ]; then
@@ -29,7 +36,14 @@ fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing from Debian packages: $missing"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing
+    # Bounded: 30 s per connection, 3 retries, and an overall limit per step (bounded.sh
+    # prints which step and source failed). An index that cannot be fetched is an error.
+    APT_BOUNDS="-o Acquire::http::Timeout=30 -o Acquire::https::Timeout=30 -o Acquire::Retries=3"
+    SOURCES="the Debian package sources (/etc/apt/sources.list*)"
+    bounded "apt-get update" "$SOURCES" "${CARBONGAP_APT_UPDATE_LIMIT:-300}" "make setup" \
+        apt-get $APT_BOUNDS update -qq --error-on=any || exit $?
+    bounded "apt-get install" "$SOURCES" "${CARBONGAP_APT_INSTALL_LIMIT:-900}" "make setup" \
+        apt-get $APT_BOUNDS install -y -qq --no-install-recommends $missing
     exit $?
 fi
 

@@ -2,8 +2,8 @@
 output folders, :mod:`carbongap.pipeline.transaction`).
 
 The end-to-end tests run ``carbongap`` in child processes (each bounded by a timeout and
-killed in teardown): a finished run, then a bad-data run, a run killed with SIGKILL during
-the regressions and one killed during the exports, all into the same folder; after each,
+killed in teardown): a finished run, then a bad-data run, runs killed with SIGKILL during
+the productivity stage, the regressions and the exports, all into the same folder; after each,
 every file the first run's manifest lists is present with its sha256, and a final run
 completes.
 """
@@ -94,8 +94,10 @@ def test_failed_and_killed_runs_leave_a_finished_run_untouched(tmp_path):
     assert (tmp_path / "out.failed" / "carbongap.log").is_file()
     assert (tmp_path / "out.failed" / MARKER).is_file()
 
-    # (b) killed during the regressions, (c) killed during the exports.
-    for line in ("stage analysis_panel: done", "stage crossval: skipped"):
+    # (b) killed during the productivity stage, then during the regressions, (c) killed
+    # during the exports (each kill as soon as the stage before has logged its end).
+    for line in ("stage inequality: done", "stage analysis_panel: done",
+                 "stage crossval: skipped"):
         _kill_after(out, line)
         _assert_intact(out, listed, manifest_bytes)
         staging = transaction.staging_folder(out)

@@ -44,5 +44,5 @@ def test_starting_r_leaves_ld_library_path_alone(monkeypatch):
     code = ("import os; from carbongap.r.session import robjects; robjects(); "
             "print(os.environ.get('LD_LIBRARY_PATH'))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+                          check=True, timeout=300)
     assert done.stdout.strip() == "/opt/sentinel"
