@@ -229,6 +229,33 @@ def crossval(config: ConfigOpt = None, data: DataOpt = None, provinces: Province
 
 
 @app.command()
+def verify(
+    out: Annotated[Path, typer.Argument(help="Output folder of a finished run.")] = Path(
+        "replication/output"),
+    rerun: Annotated[bool, typer.Option(
+        "--rerun", help="Also rerun the recorded configuration on the recorded inputs into a "
+        "temporary folder and compare every output byte for byte (the journal's "
+        "replication check).")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check every output of a run against its manifest.json (size and sha256): each
+    changed, missing or unlisted file is named; exit 0 only when all match."""
+    from .pipeline.verify import rerun_folder, verify_folder
+
+    def action() -> int:
+        progress = null_progress if quiet else rich_progress
+        result = rerun_folder(out, progress) if rerun else verify_folder(out)
+        *files, verdict = result.lines()
+        for line in files:
+            typer.echo(line)
+        console.print(("[green]ok[/green] " if result.ok else "[red]mismatch[/red] ")
+                      + escape(verdict), soft_wrap=True)
+        return 0 if result.ok else EXIT_DATA
+
+    raise typer.Exit(_guard(action))
+
+
+@app.command()
 def stages() -> None:
     """List the stages, what they need and whether they are implemented."""
     from .pipeline.registry import STAGES

@@ -65,11 +65,16 @@ def _update_manifest(out: Path, files: dict[str, bytes]) -> None:
     if not path.is_file():
         return
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    outputs = {k: v for k, v in manifest.get("outputs", {}).items()
-               if not k.startswith(f"{STATA}/")}
-    outputs.update({f"{STATA}/{name}": file_sha256(out / STATA / name) for name in files})
-    manifest["outputs"] = dict(sorted(outputs.items()))
+    for field, measure in (("outputs", file_sha256), ("output_bytes", _size)):
+        listed = {k: v for k, v in manifest.get(field, {}).items()
+                  if not k.startswith(f"{STATA}/")}
+        listed.update({f"{STATA}/{name}": measure(out / STATA / name) for name in files})
+        manifest[field] = dict(sorted(listed.items()))
     atomic.write_text(path, to_json(manifest))
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size
 
 
 def copy_stata(out: str | Path, dest: str | Path) -> list[Path]:

@@ -2,7 +2,8 @@
 timings.
 
 ``outputs`` maps each file of the run folder (path relative to it; every output of a run
-lives there) to its sha256. A later run into the same folder drops exactly the files listed
+lives there) to its sha256, and ``output_bytes`` to its size (``carbongap verify`` checks
+both). A later run into the same folder drops exactly the files listed
 and keeps every other file (:mod:`carbongap.pipeline.transaction`).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import platform
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from .._version import __version__
@@ -22,10 +24,19 @@ from .writer import Output
 UNTRACKED: frozenset[str] = frozenset({"manifest.json", "carbongap.log"})
 
 
+def _listed(outputs: Iterable[Output]) -> dict[str, Path]:
+    listed = {o.relpath: o.path for o in outputs}
+    return {k: listed[k] for k in sorted(listed) if k not in UNTRACKED}
+
+
 def checksums(outputs: Iterable[Output]) -> dict[str, str]:
     """sha256 of each output, keyed by its path relative to the run folder, sorted."""
-    listed = {o.relpath: o.path for o in outputs}
-    return {k: file_sha256(listed[k]) for k in sorted(listed) if k not in UNTRACKED}
+    return {k: file_sha256(path) for k, path in _listed(outputs).items()}
+
+
+def sizes(outputs: Iterable[Output]) -> dict[str, int]:
+    """Size in bytes of each output, keyed as :func:`checksums`."""
+    return {k: path.stat().st_size for k, path in _listed(outputs).items()}
 
 
 def build(outputs: Iterable[Output], config: Config,
@@ -35,6 +46,7 @@ def build(outputs: Iterable[Output], config: Config,
     """The manifest as a dict (written with sorted keys); ``inputs`` from
     :func:`carbongap.pipeline.provenance.describe_inputs`, ``r`` the R versions or why R
     was not used."""
+    outputs = list(outputs)
     return {
         "carbongap": __version__,
         "python": platform.python_version(),
@@ -52,6 +64,7 @@ def build(outputs: Iterable[Output], config: Config,
         "inputs": dict(inputs or {}),
         "stages": stages,
         "outputs": checksums(outputs),
+        "output_bytes": sizes(outputs),
     }
 
 
