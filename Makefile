@@ -32,6 +32,7 @@ replicate: setup
 		$(TOX) -e replicate
 
 test: setup
+	@sh replication/install_system_deps.sh --test
 	$(BOUNDED) "tox -e lint,unit,r,floors" "$(PYPI), or a test (see the slowest above)" 4800 \
 		"make test" $(TOX) -e lint,unit,r,floors
 

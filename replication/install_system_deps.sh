@@ -4,7 +4,8 @@
 # As root with apt-get it installs them; otherwise it prints exactly what to install and
 # exits 0, so that `make replicate` can still run (the R parts are then reported as skipped).
 # Every download is bounded (replication/bounded.sh): a source that does not answer fails the
-# step with one line naming it. --force installs even when everything is present.
+# step with one line naming it. --force installs even when everything is present; --test
+# adds headless Chromium (Debian's chromium), which the tests of REPORT.html open.
 set -u
 
 R_PACKAGES="r-base-core r-cran-quantreg r-cran-lpsolve r-cran-haven"
@@ -23,10 +24,18 @@ HERE=$(dirname "$0")
 bounded() { sh "$HERE/bounded.sh" "$@"; }
 
 force=false
-[ "${1:-}" = "--force" ] && force=true
+browser=false
+for arg in "$@"; do
+    case "$arg" in
+        --force) force=true ;;
+        --test) browser=true ;;
+        *) echo "usage: sh replication/install_system_deps.sh [--force] [--test]" >&2; exit 2 ;;
+    esac
+done
 missing=""
 if $force || ! have_r; then missing="$R_PACKAGES"; fi
 have_venv || missing="$missing python3-venv"
+if $browser && ! command -v chromium >/dev/null 2>&1; then missing="$missing chromium"; fi
 
 if [ -z "$missing" ]; then
     echo "system dependencies: R with quantreg, lpSolve, haven and python venv are present"

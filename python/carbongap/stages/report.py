@@ -1,18 +1,23 @@
-"""Stage ``report``: REPORT.md, a plain account of what this run did and did not do.
+"""Stage ``report``: REPORT.md and REPORT.html, a plain account of what this run did and
+did not do, with Tables 1-8 and every figure the run drew.
 
-It holds no timings or dates, so the same inputs give the same bytes.
+It holds no timings or dates, so the same inputs give the same bytes. REPORT.html is the
+same Markdown rendered as one self-contained page (:mod:`carbongap.io.html_report`), the
+figures embedded, so it opens offline and alone.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .. import attrition
 from .._version import __version__
 from ..config import Config
 from ..crossval import summary_markdown, verdict
+from ..io.html_report import markdown_to_html
 from ..io.markdown import to_markdown
 from ..pipeline.registry import STAGES
 from ..pipeline.stage import Context, StageResult
@@ -162,6 +167,30 @@ def _r_line(ctx: Context) -> str:
     return "R parts: available (versions in `manifest.json`)."
 
 
+def figure_lines(figures: list[str]) -> list[str]:
+    """The Figures section: every figure of the run, each with the CSV of its numbers."""
+    if not figures:
+        return []
+    lines = ["## Figures", "", "Every figure the run drew, in `figures/`; the numbers each "
+             "shows are in the CSV file of the same name.", ""]
+    for relpath in figures:
+        stem = PurePosixPath(relpath).stem
+        lines += [f"### {stem}", "", f"![{stem}]({relpath})", "",
+                  f"`{relpath}`; numbers: `{PurePosixPath(relpath).with_suffix('.csv')}`", ""]
+    return lines
+
+
+def _natural(relpath: str) -> tuple[object, ...]:
+    """Sort key: figure2 before figure10, table2 before table10."""
+    return tuple(int(part) if part.isdigit() else part
+                 for part in re.split(r"(\d+)", relpath))
+
+
 def write(result: StageResult, out: OutputWriter, config: Config) -> None:
-    """``REPORT.md``."""
-    out.text("REPORT.md", result.texts["REPORT.md"])
+    """``REPORT.md`` with a Figures section listing every figure written before it, and
+    ``REPORT.html``, the same page with the figures embedded."""
+    figures = sorted({o.relpath for o in out.written if o.relpath.endswith(".png")},
+                     key=_natural)
+    text = "\n".join([result.texts["REPORT.md"].rstrip("\n"), "", *figure_lines(figures)])
+    out.text("REPORT.md", text.rstrip("\n") + "\n")
+    out.text("REPORT.html", markdown_to_html(text, lambda rel: (out.root / rel).read_bytes()))
