@@ -16,7 +16,7 @@ PYPI    := the Python package index (PyPI, or PIP_INDEX_URL / UV_INDEX_URL)
 export UV_HTTP_TIMEOUT ?= 60
 export UV_HTTP_RETRIES ?= 3
 
-.PHONY: setup replicate test lint clean
+.PHONY: setup replicate test lint deposit clean
 
 setup: $(TOX)
 	@sh replication/install_system_deps.sh
@@ -39,5 +39,10 @@ test: setup
 lint: setup
 	$(TOX) -e lint
 
+# The replication archive a journal receives (deposit/carbongap-<version>.tar.gz with its
+# SHA256SUMS and checksum file): every tracked file but CI files; no caches, no outputs.
+deposit:
+	$(PYTHON) replication/deposit.py deposit
+
 clean:
-	rm -rf $(VENV) .tox build dist replication/output/.cache
+	rm -rf $(VENV) .tox build dist deposit replication/output/.cache

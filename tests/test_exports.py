@@ -136,6 +136,19 @@ def test_do_file_has_one_qreg_per_cell_with_the_samples(run):
     assert 'use "analysis_panel.dta", clear' in text
     assert 'export delimited using "stata_qreg_estimates.csv", replace' in text
     assert "Stata's default vce(iid) is NOT nid" in text
+    # A data editor's requests: version stated, a log opened first and closed last, the
+    # seed set once before any estimation, the input checked with a clear message.
+    lines = text.splitlines()
+    commands = [line for line in lines if line and not line.startswith("*")]
+    assert commands[0] == "version 14"
+    log = lines.index('log using "replicate_tables.log", text replace')
+    assert lines[log - 1] == "capture log close" and lines[-1] == "log close"
+    seeds = [i for i, line in enumerate(lines) if line.startswith("set seed ")]
+    assert len(seeds) == 1 and log < seeds[0] < lines.index(fits[0])
+    check = lines.index('capture confirm file "analysis_panel.dta"')
+    assert check < lines.index('use "analysis_panel.dta", clear')
+    assert "analysis_panel.dta not found" in lines[check + 2] and lines[check + 4] == (
+        "    exit 601")
 
 
 def test_do_file_follows_the_configured_se():

@@ -229,6 +229,54 @@ def crossval(config: ConfigOpt = None, data: DataOpt = None, provinces: Province
 
 
 @app.command()
+def validate(
+    data: Annotated[Path, typer.Option("--data", help="City panel to check (CSV/XLSX/DTA, or "
+                                       "a CEADs workbook).")],
+    provinces: ProvincesOpt = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Check a city panel (and provincial table) as the validate stage does, without running
+    anything else or writing files: every problem named with file, column and rows (exit
+    1), or a summary and the warnings (exit 0)."""
+    from .loading import describe_city_panel, load_panel
+
+    def action() -> int:
+        cfg, _ = _config(config, data, provinces, None, None, set_, True)
+        loaded = load_panel(data, provinces, sheet=cfg.data.sheet or None,
+                            provinces_sheet=cfg.data.provinces_sheet or None,
+                            years=cfg.validate.years,
+                            magnitude_warnings=cfg.validate.magnitude_warnings)
+        for note in loaded.notes:
+            console.print(("[yellow]warning[/yellow] " + escape(note.removeprefix("warning: "))
+                           if note.startswith("warning: ") else escape(note)), soft_wrap=True)
+        typer.echo(f"{data}: valid; {describe_city_panel(loaded.cities)}"
+                   + (f", {len(loaded.attrition)} city-years outside the study window"
+                      if len(loaded.attrition) else "")
+                   + (f"; {provinces}: {len(loaded.provinces)} province-years" if provinces
+                      else ""))
+        return 0
+
+    raise typer.Exit(_guard(action))
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the templates.")] = Path(
+        "templates"),
+) -> None:
+    """Write the input templates (city panel and provincial table: CSV with every accepted
+    column and one example row, and a Markdown guide to each column)."""
+    from .io import atomic
+    from .template import template_frame, template_guide
+
+    for table in ("city_panel", "provinces"):
+        csv = template_frame(table).to_csv(index=False, lineterminator="\n")
+        typer.echo(str(atomic.write_text(out / f"{table}_template.csv", csv)))
+        typer.echo(str(atomic.write_text(out / f"{table}_template.md", template_guide(table))))
+
+
+@app.command()
 def verify(
     out: Annotated[Path, typer.Argument(help="Output folder of a finished run.")] = Path(
         "replication/output"),

@@ -107,7 +107,8 @@ def replicate_do(specs: Sequence[TableSpec], taus: Sequence[float], se: str, *,
         "(replication/config/tables.csv);",
         f"* configuration sha256 {config_sha256}.",
         "* Run it in the folder holding analysis_panel.dta:  do replicate_tables.do",
-        "* It writes stata_qreg_estimates.csv, in the columns of the Python side's",
+        "* It logs to replicate_tables.log and writes stata_qreg_estimates.csv, in the",
+        "* columns of the Python side's",
         "* tables/qreg_estimates.csv (compare row by row on table, part, term, tau).",
         "*",
         f"* Standard errors: the run used se = \"{se}\""
@@ -119,7 +120,16 @@ def replicate_do(specs: Sequence[TableSpec], taus: Sequence[float], se: str, *,
         "version 14",
         "clear all",
         "set more off",
+        "capture log close",
+        'log using "replicate_tables.log", text replace',
         f"set seed {seed}",
+        'capture confirm file "analysis_panel.dta"',
+        "if _rc {",
+        '    display as error "analysis_panel.dta not found in " c(pwd) ": run this do-file '
+        'in the folder of the carbongap Stata exports (stata/ of a run, or stata_exports/)"',
+        "    log close",
+        "    exit 601",
+        "}",
         'use "analysis_panel.dta", clear',
         "",
         POST_PROGRAM,
@@ -140,5 +150,5 @@ def replicate_do(specs: Sequence[TableSpec], taus: Sequence[float], se: str, *,
                 lines += _fit(spec, tau, vce_key, reps, cluster)
     lines += ["", "postclose `results'", 'use "`estimates\'", clear',
               f"order {' '.join(COLUMNS)}",
-              'export delimited using "stata_qreg_estimates.csv", replace', ""]
+              'export delimited using "stata_qreg_estimates.csv", replace', "log close", ""]
     return "\n".join(lines)

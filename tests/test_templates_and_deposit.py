@@ -1,0 +1,90 @@
+"""The input templates (replication/templates/, carbongap template), carbongap validate on
+them, and the deposit archive (make deposit)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from carbongap.cli import app
+from carbongap.schema import city_schema, describe_aliases
+from carbongap.template import LEFT_OUT, template_frame, template_guide
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATES = REPO / "replication" / "templates"
+runner = CliRunner()
+
+
+def test_the_repository_templates_are_the_generated_ones(tmp_path):
+    result = runner.invoke(app, ["template", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in ("city_panel_template.csv", "city_panel_template.md",
+                 "provinces_template.csv", "provinces_template.md"):
+        assert (tmp_path / name).read_bytes() == (TEMPLATES / name).read_bytes(), name
+
+
+def test_the_guide_lists_every_column_and_accepted_header():
+    guide = template_guide("city_panel")
+    columns = [c for c in city_schema() if c.name not in LEFT_OUT]
+    assert list(template_frame("city_panel").columns) == [c.name for c in columns]
+    for column in columns:
+        assert f"| `{column.name}` | {column.unit} |" in guide
+        for alias in column.aliases:
+            assert f"`{alias.replace('*', ' x')}`" in guide, alias
+    assert "accepted headers" in describe_aliases(columns[0])
+
+
+def test_validate_passes_on_the_templates_and_names_the_row_of_a_broken_copy(tmp_path):
+    city = TEMPLATES / "city_panel_template.csv"
+    good = runner.invoke(app, ["validate", "--data", str(city), "--provinces",
+                               str(TEMPLATES / "provinces_template.csv")])
+    assert good.exit_code == 0, good.output
+    assert good.stdout.startswith(f"{city}: valid; 1 cities x 2010-2010")
+    broken = pd.read_csv(city).astype({"gdp": object})
+    broken = pd.concat([broken, broken.assign(year=2011, gdp="about 2e6")], ignore_index=True)
+    broken.to_csv(tmp_path / "broken.csv", index=False)
+    bad = runner.invoke(app, ["validate", "--data", str(tmp_path / "broken.csv")],
+                        terminal_width=300)
+    assert bad.exit_code == 1
+    assert "column 'gdp' has non-numeric or infinite values in rows 3 (row 3: 'about 2e6')" in \
+        " ".join(bad.stderr.split())
+    assert not (tmp_path / "tables").exists()  # validate writes nothing
+
+
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="make deposit needs a git checkout")
+def test_deposit_has_no_caches_or_ci_files_and_its_checksums_verify(tmp_path):
+    def deposit(out: Path) -> Path:
+        done = subprocess.run([sys.executable, str(REPO / "replication" / "deposit.py"),
+                               str(out)], capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+        return next(out.glob("carbongap-*.tar.gz"))
+
+    archive = deposit(tmp_path / "one")
+    with tarfile.open(archive) as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+    root = archive.name.removesuffix(".tar.gz")
+    names = {name.removeprefix(f"{root}/") for name in members}
+    assert {"README.md", "LICENSE", "Makefile", "pyproject.toml", "docs/methods.md",
+            "python/carbongap/cli.py", "replication/config/paper.toml",
+            "stata_exports/README.md", "tests/reference/benchmarking/sbi_expected.csv",
+            "SHA256SUMS"} <= names
+    assert not [n for n in names if n.startswith((".ci/", ".git")) or "__pycache__" in n
+                or ".cache" in n or n.startswith(("replication/output", ".tox", ".venv"))]
+    sums = members[f"{root}/SHA256SUMS"].decode().splitlines()
+    listed = dict(reversed(line.split("  ", 1)) for line in sums)
+    assert set(listed) == names - {"SHA256SUMS"}
+    for name, digest in listed.items():
+        assert hashlib.sha256(members[f"{root}/{name}"]).hexdigest() == digest, name
+    recorded = (archive.parent / f"{archive.name}.sha256").read_text().split()[0]
+    assert recorded == hashlib.sha256(archive.read_bytes()).hexdigest()
+    assert deposit(tmp_path / "two").read_bytes() == archive.read_bytes()  # reproducible
+    assert io.BytesIO(archive.read_bytes()).read(2) == b"\x1f\x8b"
