@@ -16,7 +16,7 @@ PYPI    := the Python package index (PyPI, or PIP_INDEX_URL / UV_INDEX_URL)
 export UV_HTTP_TIMEOUT ?= 60
 export UV_HTTP_RETRIES ?= 3
 
-.PHONY: setup replicate test lint deposit clean
+.PHONY: setup replicate test lint deposit lock clean
 
 setup: $(TOX)
 	@sh replication/install_system_deps.sh
@@ -38,6 +38,14 @@ test: setup
 
 lint: setup
 	$(TOX) -e lint
+
+# The versions lock of make replicate (replication/requirements.lock: every Python package
+# with its hashes); rerun after changing pyproject.toml's dependencies. The R side is
+# python/carbongap/data/r_versions.toml.
+lock: setup
+	$(BOUNDED) "uv pip compile" "$(PYPI)" 600 "make lock" $(VENV)/bin/uv pip compile \
+		pyproject.toml --extra dist --generate-hashes --universal --python-version 3.11 \
+		--quiet -o replication/requirements.lock
 
 # The replication archive a journal receives (deposit/carbongap-<version>.tar.gz with its
 # SHA256SUMS and checksum file): every tracked file but CI files; no caches, no outputs.

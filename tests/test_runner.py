@@ -385,3 +385,40 @@ def test_r_is_not_probed_when_no_stage_needs_it(tmp_path):
     assert probes["R"] == 0
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["r"] == "not used by the stages of this run"
+
+
+def test_r_versions_other_than_the_lock_warn_and_fail_under_strict(tmp_path):
+    from carbongap.pipeline.capabilities import Capability
+
+    def registry(locked):
+        return {"R": Capability("R", lambda: None, lambda: {"R": "4.2.2", "quantreg": "5.95"},
+                                "apt-get install r-base-core", lambda: dict(locked))}
+
+    same = run_pipeline(Config(), out=tmp_path / "same", registry=R_REGISTRY,
+                        capabilities=registry({"R": "4.2.2", "quantreg": "5.95"}))
+    assert same.warnings == []
+    other = run_pipeline(Config(), out=tmp_path / "other", registry=R_REGISTRY,
+                         capabilities=registry({"R": "4.2.2", "quantreg": "5.94"}))
+    assert other.ok and other.status("rstage") in ("done", "cached")
+    assert other.warnings == ["rstage: R: quantreg 5.95 differs from the locked 5.94 "
+                              "(carbongap/data/r_versions.toml); results may differ from the "
+                              "deposited ones"]
+    strict = run_pipeline(_with(Config(), "run", strict=True), out=tmp_path / "strict",
+                          registry=R_REGISTRY,
+                          capabilities=registry({"R": "4.2.2", "quantreg": "5.94"}))
+    assert strict.status("rstage") == "failed" and "quantreg 5.95" in next(
+        s.reason for s in strict.stages if s.name == "rstage")
+
+
+def test_the_r_lock_is_what_the_readme_states():
+    import tomllib
+    from pathlib import Path
+
+    from carbongap.pipeline.capabilities import _r_locked
+
+    repo = Path(__file__).resolve().parents[1]
+    locked = _r_locked()
+    assert locked == tomllib.loads((repo / "python/carbongap/data/r_versions.toml").read_text())
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    for component, version in locked.items():
+        assert f"{component} {version}" in readme, component

@@ -88,3 +88,26 @@ def test_deposit_has_no_caches_or_ci_files_and_its_checksums_verify(tmp_path):
     assert recorded == hashlib.sha256(archive.read_bytes()).hexdigest()
     assert deposit(tmp_path / "two").read_bytes() == archive.read_bytes()  # reproducible
     assert io.BytesIO(archive.read_bytes()).read(2) == b"\x1f\x8b"
+
+
+def test_every_dependency_is_pinned_with_hashes_in_the_lock():
+    import re
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    direct = [Requirement(r) for r in (*project["dependencies"],
+                                       *project["optional-dependencies"]["dist"])]
+    lock = (REPO / "replication" / "requirements.lock").read_text(encoding="utf-8")
+    pins: dict[str, list[str]] = {}
+    for name, version, block in re.findall(
+            r"^([A-Za-z0-9_.-]+)==(\S+)(.*?)(?=^\S|\Z)", lock, flags=re.M | re.S):
+        assert "--hash=sha256:" in block, name
+        pins.setdefault(name.lower().replace("_", "-"), []).append(version)
+    for requirement in direct:
+        versions = pins.get(requirement.name.lower().replace("_", "-"))
+        assert versions, f"{requirement.name} is not pinned in replication/requirements.lock"
+        assert all(requirement.specifier.contains(v) for v in versions), requirement
+    tox = (REPO / "tox.ini").read_text(encoding="utf-8")
+    assert "deps = -r{toxinidir}/replication/requirements.lock" in tox

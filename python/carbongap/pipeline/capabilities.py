@@ -23,6 +23,7 @@ class Capability:
     unavailable: Callable[[], str | None]  #: None when usable, else why not (a sentence)
     versions: Callable[[], dict[str, str]]  #: component -> version, when usable
     install: str  #: how to install it, for the skip message
+    locked: Callable[[], dict[str, str]] = dict  #: component -> the version of the lock
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,20 @@ class CapabilityState:
     reason: str = ""  #: why it is unavailable; "" when available
     install: str = ""
     versions: dict[str, str] = field(default_factory=dict)
+    locked: dict[str, str] = field(default_factory=dict)
 
     @property
     def available(self) -> bool:
         """Whether the capability can be used."""
         return not self.reason
+
+    def lock_mismatches(self) -> list[str]:
+        """One sentence per component whose version differs from the lock's."""
+        return [f"{self.name}: {component} {self.versions.get(component, 'missing')} differs "
+                f"from the locked {version} ({LOCK_FILE}); results may differ from the "
+                "deposited ones"
+                for component, version in self.locked.items()
+                if self.versions.get(component) != version]
 
     def describe(self) -> str:
         """One line for the report: versions, or why not and how to install."""
@@ -65,11 +75,23 @@ def _r_versions() -> dict[str, str]:
     return r_versions()
 
 
+#: The R side of the versions lock (shipped with the package).
+LOCK_FILE = "carbongap/data/r_versions.toml"
+
+
+def _r_locked() -> dict[str, str]:
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("carbongap").joinpath("data/r_versions.toml").read_text("utf-8")
+    return {str(k): str(v) for k, v in tomllib.loads(text).items()}
+
+
 INSTALL_R = ("apt-get install r-base-core r-cran-quantreg r-cran-lpsolve r-cran-haven, then "
              "pip install 'rpy2>=3.5.17,<3.6' (make setup does both)")
 
 CAPABILITIES: dict[str, Capability] = {
-    "R": Capability("R", _r_unavailable, _r_versions, INSTALL_R),
+    "R": Capability("R", _r_unavailable, _r_versions, INSTALL_R, _r_locked),
 }
 
 
@@ -82,4 +104,4 @@ def probe(name: str, registry: dict[str, Capability] | None = None) -> Capabilit
     reason = capability.unavailable()
     if reason:
         return CapabilityState(name, reason, capability.install)
-    return CapabilityState(name, versions=capability.versions())
+    return CapabilityState(name, versions=capability.versions(), locked=capability.locked())

@@ -209,6 +209,15 @@ def _missing_capability(stage: Stage, run: _Run) -> StageRun | None:
     return None
 
 
+def _lock_warnings(stage: Stage, run: _Run) -> list[str]:
+    """The stage's capabilities whose versions differ from the lock, logged as warnings."""
+    found = [text for name in stage.capabilities(run.config)
+             for text in run.capability(name).lock_mismatches()]
+    for text in found:
+        logger.warning("stage %s: %s", stage.name, text)
+    return found
+
+
 def _run_stage(stage: Stage, run: _Run) -> StageRun:
     if not stage.implemented:
         logger.info("stage %s: not implemented yet (%s)", stage.name, stage.planned_in)
@@ -240,7 +249,7 @@ def _run_stage(stage: Stage, run: _Run) -> StageRun:
             result = module.compute(ctx)
             if stage.cache:
                 run.cache.save(stage.name, key, result)
-        warnings = warning_notes(result.notes)
+        warnings = (*_lock_warnings(stage, run), *warning_notes(result.notes))
         if warnings and run.config.run.strict:
             raise StrictError(f"{len(warnings)} warning(s) with --strict ([run] strict); the "
                               f"first: {warnings[0]}")
