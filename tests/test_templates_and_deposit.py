@@ -111,3 +111,33 @@ def test_every_dependency_is_pinned_with_hashes_in_the_lock():
         assert all(requirement.specifier.contains(v) for v in versions), requirement
     tox = (REPO / "tox.ini").read_text(encoding="utf-8")
     assert "deps = -r{toxinidir}/replication/requirements.lock" in tox
+
+
+def test_the_readme_numbers_quoted_in_the_text_are_the_published_cells():
+    import re
+
+    from carbongap.tables.specs import load_table_specs
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Numbers quoted in the paper's text", 1)[1].split("\n## ", 1)[0]
+    published = pd.read_csv(REPO / "replication" / "published" / "published_tables.csv")
+    specs = load_table_specs()
+    rows = re.findall(r"^\| (.+?) \| (.+?) \| (?:`tables/qreg_estimates.csv`: )?table (\d), "
+                      r"sample (\w+), term (\w+), (tau .+?|every tau) \|$", section,
+                      flags=re.M)
+    assert len(rows) == 9
+    for _, value, table, sample, term, taus in rows:
+        # the cell exists: a table part with that sample estimates that term
+        assert any(s.table == int(table) and s.sample == sample and term in s.regressors
+                   for s in specs), (table, sample, term)
+        cells = published[(published["table"] == int(table)) & (published["sample"] == sample)
+                          & (published["regressor"] == term)].set_index("tau")
+        quoted = [float(v) for v in re.findall(r"-?\d+\.\d+", value)]
+        wanted = ([0.2, 0.4, 0.6, 0.8] if "..." in taus or taus == "every tau"
+                  else [float(t) for t in re.findall(r"0\.\d", taus)])
+        if quoted:  # the quoted numbers are the published coefficients of those cells
+            coefs = cells.loc[wanted, "coef"].round(3).tolist()
+            assert all(q in coefs for q in quoted), (table, sample, term, quoted, coefs)
+        if "stars 0" in value:
+            assert (cells.loc[wanted[-1:] if taus != "every tau" else wanted, "stars"]
+                    == 0).all()
