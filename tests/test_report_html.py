@@ -103,3 +103,19 @@ def test_every_figure_loads_in_a_headless_browser(report, tmp_path):
     assert found, done.stdout[-2000:]
     shown, total = int(found.group(1)), int(found.group(2))
     assert total == page.count("<img ") > 0 and shown == total
+
+
+def test_the_report_summarises_scorecard_gaps_and_lps(report):
+    import pandas as pd
+
+    markdown = (report / "REPORT.md").read_text(encoding="utf-8")
+    scorecard = pd.read_csv(report / "tables" / "scorecard.csv")
+    assert (f"Of the {len(scorecard)} published cells of Tables 1-8, "
+            f"{int(scorecard['sign_agrees'].sum())} have the published sign") in markdown
+    assert "cells disagree" in markdown and "## Carbon gaps" in markdown
+    gini = pd.read_csv(report / "tables" / "gini.csv")
+    first = gini[(gini["group"] == "national") & (gini["variable"] == "co2")].iloc[0]
+    assert f"| {first['year']} | {first['gini']:.4f} |" in markdown
+    infeasible = pd.read_csv(report / "tables" / "lp_infeasible.csv")
+    green = infeasible[(infeasible["model"] == "green") & (infeasible["rts"] == "crs")]
+    assert f"| green | crs | {green['lps'].sum()} | {green['infeasible'].sum()} |" in markdown

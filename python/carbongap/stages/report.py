@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from .. import attrition
 from .._version import __version__
 from ..config import Config
@@ -69,6 +71,9 @@ def render(ctx: Context) -> str:
         lines.append(f"| {stage.name} | {status} | {remark} |")
     lines.append("")
     lines += _tables_lines(ctx)
+    lines += _scorecard_lines(ctx)
+    lines += _gap_lines(ctx)
+    lines += _lp_lines(ctx)
     lines += _exports_lines(ctx)
     for name, result in ctx.upstream.items():
         if result.notes:
@@ -106,6 +111,78 @@ def _tables_lines(ctx: Context) -> list[str]:
               + ("; the known-truth check: `tables/known_truth.csv`."
                  if "known_truth" in result.tables else "."), ""]
     return lines
+
+
+def _upstream_table(ctx: Context, stage: str, name: str) -> pd.DataFrame | None:
+    result = ctx.upstream.get(stage)
+    return None if result is None else result.tables.get(name)
+
+
+def _scorecard_lines(ctx: Context) -> list[str]:
+    """Published against reproduced, the audit of the published stars, the known truth."""
+    scorecard = _upstream_table(ctx, "regressions", "scorecard")
+    if scorecard is None or scorecard.empty:
+        return []
+    audit = _upstream_table(ctx, "regressions", "stars_audit")
+    lines = ["## Published against reproduced", "",
+             f"Of the {len(scorecard)} published cells of Tables 1-8, "
+             f"{int(scorecard['sign_agrees'].sum())} have the published sign and "
+             f"{int(scorecard['stars_agree'].sum())} the published stars here; the median "
+             f"|reproduced - published| / published SE is "
+             f"{scorecard['diff_over_se'].abs().median():.2f} (every cell: "
+             "`tables/scorecard.csv`)."]
+    if audit is not None and not audit.empty:
+        wrong = audit.loc[~audit["agrees"].astype(bool)]
+        lines += ["", f"The published stars against the published coefficients and SEs "
+                  f"(two-sided normal p): {len(wrong)} of {len(audit)} cells disagree"
+                  + (f", {int(audit['rounding_sensitive'].sum())} are sensitive to the "
+                     "rounding of the printed numbers" if "rounding_sensitive" in audit
+                     else "") + " (`tables/stars_audit.csv`)."]
+        if not wrong.empty:
+            lines += ["", to_markdown(wrong.loc[:, ["table", "sample", "term", "tau", "coef",
+                                                    "se", "stars", "implied_stars"]])]
+    truth = _upstream_table(ctx, "regressions", "known_truth")
+    if truth is not None and not truth.empty:
+        coverage = (truth.groupby("se_method", sort=True)["covered"]
+                    .agg(["size", "mean"]).reset_index()
+                    .rename(columns={"size": "intervals", "mean": "coverage"}))
+        lines += ["", "Known truth (synthetic data): share of the intervals (`lower`, "
+                  "`upper`) covering the generator's true coefficient, by SE method "
+                  "(`tables/known_truth.csv`):", "",
+                  to_markdown(coverage, 3)]
+    return [*lines, ""]
+
+
+def _gap_lines(ctx: Context) -> list[str]:
+    """The national Ginis by year (Figure 1's numbers) and the Dagum decomposition."""
+    gini = _upstream_table(ctx, "inequality", "gini")
+    if gini is None or gini.empty:
+        return []
+    national = gini.loc[gini["group"] == "national"]
+    wide = national.pivot(index="year", columns="variable", values="gini").reset_index()
+    wide.columns = [str(c) if c == "year" else f"gini_{c}" for c in wide.columns]
+    lines = ["## Carbon gaps", "", "Gini coefficients of the cities' CO2 totals and intensities "
+             "by year (eq. 4-5; Figure 1; intervals and groups: `tables/gini.csv`):", "",
+             to_markdown(wide), ""]
+    dagum = _upstream_table(ctx, "inequality", "dagum")
+    if dagum is not None and not dagum.empty:
+        lines += ["Dagum decomposition by region group (`tables/dagum.csv`):", "",
+                  to_markdown(dagum), ""]
+    return lines
+
+
+def _lp_lines(ctx: Context) -> list[str]:
+    """How many SBI LPs were solved and how many were infeasible, by model and RTS."""
+    infeasible = _upstream_table(ctx, "productivity", "infeasible")
+    if infeasible is None or infeasible.empty:
+        return []
+    summary = (infeasible.groupby(["model", "rts"], sort=True)[["lps", "infeasible"]].sum()
+               .reset_index())
+    return ["## DEA linear programs", "", "SBI LPs by model and returns to scale; an "
+            "infeasible LP (a cross-period term outside the other period's technology) has no "
+            "number, and the components that need it are missing (by year pair and term: "
+            "`tables/lp_infeasible.csv`; every LP without a number: `tables/lp_status.csv`):",
+            "", to_markdown(summary), ""]
 
 
 def _crossval_lines(ctx: Context) -> list[str]:
