@@ -36,10 +36,10 @@ def test_stages_lists_every_stage_and_what_is_missing():
     result = runner.invoke(app, ["stages"], terminal_width=200)
     assert result.exit_code == 0
     for name in ("validate", "accounting", "inequality", "productivity", "analysis_panel",
-                 "regressions", "crossval", "exports", "report"):
+                 "regressions", "crossval", "exports", "exchange", "rds", "report"):
         assert name in result.output
     assert "not implemented" not in result.output
-    assert result.output.count("implemented") == 9
+    assert result.output.count("implemented") == 11
 
 
 def test_unknown_stage_is_a_usage_error(tmp_path):

@@ -41,7 +41,7 @@ def test_every_implemented_stage_runs(first_run):
     assert statuses == {"validate": "done", "accounting": "done", "inequality": "done",
                         "productivity": "done", "analysis_panel": "done",
                         "regressions": "done", "crossval": "skipped", "exports": "done",
-                        "report": "done"}
+                        "exchange": "done", "rds": "skipped", "report": "done"}
     assert summary.ok
     for relpath in ("REPORT.md", "manifest.json", "attrition.csv", "config.resolved.toml",
                     "tables/accounting_city_year.csv", "tables/gini.csv",
@@ -69,7 +69,7 @@ def test_rerun_is_cached_and_byte_identical(first_run, tmp_path):
     summary = run_pipeline(load_config(overrides=SMALL), out=out)
     assert {s.name: s.status for s in summary.stages if s.status == "cached"}.keys() == {
         "validate", "accounting", "inequality", "productivity", "analysis_panel",
-        "regressions", "exports"}
+        "regressions", "exports", "exchange"}
     assert json.loads((out / "manifest.json").read_text())["outputs"] == before
     # A fresh folder without cache gives the same bytes: nothing depends on the machine state.
     fresh = run_pipeline(load_config(overrides=SMALL), out=tmp_path, use_cache=False)

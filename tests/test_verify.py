@@ -50,7 +50,7 @@ def test_two_runs_give_identical_files_and_manifests_apart_from_timings(runs):
     assert first["outputs"] == second["outputs"] and first["output_bytes"] == second[
         "output_bytes"]
     kinds = {rel.rsplit(".", 1)[-1] for rel in first["outputs"]}
-    assert {"csv", "md", "png", "dta", "do", "tex", "toml"} <= kinds
+    assert {"csv", "md", "png", "dta", "do", "tex", "toml", "parquet", "html"} <= kinds
     for manifest in (first, second):
         for stage in manifest["stages"]:
             stage.pop("seconds")

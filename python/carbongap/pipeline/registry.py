@@ -31,6 +31,10 @@ STAGES: tuple[Stage, ...] = (
     Stage("exports", ("validate", "accounting", "inequality", "productivity",
                       "analysis_panel"), ("exports", "regressions"),
           "carbongap.stages.exports", files=(("regressions", "specs"),)),
+    Stage("exchange", ("analysis_panel", "productivity", "regressions"), (),
+          "carbongap.stages.exchange"),
+    Stage("rds", ("analysis_panel", "productivity", "regressions"), ("exports",),
+          "carbongap.stages.rds", requires=("R",)),
     Stage("report", (), (), "carbongap.stages.report", cache=False, sees_all=True),
 )
 
