@@ -93,3 +93,22 @@ def test_scale_series_table():
     assert dea_scale.SCALE_UNITS == (282, 1000, 2800, 10000)
     with pytest.raises(ValueError, match="unit counts >= 2"):
         dea_scale.run_scale_series([1])
+
+
+@pytest.mark.r
+def test_r_backend_is_timed_beside_the_engine_on_the_same_lps():
+    result = bench.run_dea_benchmark(units=12, years=(2006, 2008), jobs=1, repeats=1,
+                                     naive_sample=0, benchmarking_sample=0, backend="r",
+                                     r_sample=40)
+    peer = next(c for c in result.comparisons if c.name.startswith("R backend of the DEA"))
+    assert peer.sample == 40 and peer.status_mismatches == 0
+    assert peer.max_abs_difference < 1e-8 and peer.seconds_per_lp > 0
+    assert "R backend of the DEA" in bench.format_benchmark(result)
+
+
+def test_r_backend_without_r_is_skipped_with_the_reason(monkeypatch):
+    monkeypatch.setattr("carbongap.r.session.r_unavailable_reason",
+                        lambda: "R disabled for this test")
+    result = bench.run_dea_benchmark(units=8, years=(2006, 2007), jobs=1, repeats=1,
+                                     naive_sample=0, benchmarking_sample=0, backend="r")
+    assert "R backend: not timed (R disabled for this test)" in result.skipped

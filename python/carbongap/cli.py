@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .choices import Frontier
+from .choices import Backend, Frontier
 from .config import Config, default_config_path, load_config
 from .errors import CarbongapError, DataError, StrictError
 from .pipeline.provenance import ConfigOrigin
@@ -398,6 +398,12 @@ def bench_dea(
     benchmarking_sample: Annotated[int | None, typer.Option(
         help="LPs timed for R Benchmarking's dea.add loop where it is installed (default "
         "300, county 50; 0 skips).")] = None,
+    backend: Annotated[Backend, typer.Option(
+        "--backend", help="'r' also times the R backend of the DEA ([productivity] backend "
+        "= \"r\") on a sample of the same LPs, beside the Python engine.")] = "python",
+    r_sample: Annotated[int | None, typer.Option(
+        help="With --backend r: LPs timed for the R backend (default 2000, county 500).")
+    ] = None,
     scale: Annotated[bool, typer.Option(
         "--scale", help="Instead, the scaling series: time and memory at 282, 1,000, 2,800 "
         "and 10,000 units (the years of the size).")] = False,
@@ -424,7 +430,9 @@ def bench_dea(
     result = run_dea_benchmark(size, units=units, seed=seed, jobs=jobs, dask=dask,
                                frontier=frontier, prune=prune, repeats=repeats,
                                naive_sample=naive_sample,
-                               benchmarking_sample=benchmarking_sample, progress=progress)
+                               benchmarking_sample=benchmarking_sample,
+                               backend=backend, r_sample=r_sample,
+                               progress=progress)
     typer.echo(format_benchmark(result))
 
 

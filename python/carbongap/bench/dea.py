@@ -43,7 +43,7 @@ from ..dea import screen
 from ..dea.plan import LuenbergerPlan, plan_luenberger
 from ..dea.technology import JobResult, run_jobs
 from ..progress import ProgressFactory, null_progress
-from .dea_peers import Comparison, benchmarking_loop, compare, scipy_loop
+from .dea_peers import Comparison, benchmarking_loop, compare, r_backend_loop, scipy_loop
 from .memory import PeakMemory
 
 #: The two models of docs/methods.md §6: name -> (inputs, good outputs, bad outputs).
@@ -220,9 +220,9 @@ def measure_engine(panel: pd.DataFrame, *, frontier: str = "contemporaneous",
 #: (282 cities x 2006-2016); ``"county"`` a county-size panel (2,800 units x 20 years).
 SIZES: dict[str, dict[str, Any]] = {
     "paper": {"units": 282, "years": (2006, 2016), "repeats": 2, "naive_sample": 1000,
-              "benchmarking_sample": 300},
+              "benchmarking_sample": 300, "r_sample": 2000},
     "county": {"units": 2800, "years": (2000, 2019), "repeats": 1, "naive_sample": 200,
-               "benchmarking_sample": 50},
+               "benchmarking_sample": 50, "r_sample": 500},
 }
 
 
@@ -230,7 +230,8 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
                       years: tuple[int, int] | None = None, seed: int = 0, jobs: int = 2,
                       dask: Any = "", frontier: str = "contemporaneous", prune: bool = True,
                       repeats: int | None = None, naive_sample: int | None = None,
-                      benchmarking_sample: int | None = None,
+                      benchmarking_sample: int | None = None, backend: str = "python",
+                      r_sample: int | None = None,
                       progress: ProgressFactory = null_progress) -> DEABenchmark:
     """Time the DEA stage (both models, CRS and VRS, every LP) on a simulated panel.
 
@@ -250,13 +251,16 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
     naive_sample, benchmarking_sample
         LPs timed for the comparisons (0 skips one). The Benchmarking comparison runs
         only where R and the Benchmarking package are installed.
+    backend, r_sample
+        ``backend = "r"`` also times the R backend of the DEA (``[productivity] backend =
+        "r"``) on ``r_sample`` of the same LPs (R needed; skipped with the reason).
     progress
         Progress factory for the engine runs.
     """
     if size not in SIZES:
         raise ValueError(f"size {size!r} is not one of: {', '.join(SIZES)}")
     given = {"units": units, "years": years, "repeats": repeats, "naive_sample": naive_sample,
-             "benchmarking_sample": benchmarking_sample}
+             "benchmarking_sample": benchmarking_sample, "r_sample": r_sample}
     setting = {name: SIZES[size][name] if value is None else value
                for name, value in given.items()}
     panel = simulate_panel(setting["units"], setting["years"], seed)
@@ -278,6 +282,16 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
             skipped.append(BENCHMARKING_SKIPPED)
     else:
         skipped.append("R Benchmarking: not timed (sample of 0 LPs)")
+    if backend == "r":
+        from ..r.session import r_unavailable_reason
+
+        problem = r_unavailable_reason()
+        if problem is None and setting["r_sample"] > 0:
+            comparisons.append(compare("R backend of the DEA (R SBI on lpSolve, one R call "
+                                       "per technology)", r_backend_loop, measured,
+                                       setting["r_sample"], seed))
+        else:
+            skipped.append(f"R backend: not timed ({problem or 'sample of 0 LPs'})")
     return DEABenchmark(units=setting["units"], years=setting["years"], frontier=frontier,
                         prune=prune, lps=measured.lps,
                         lps_by_model={m: p.n_lps for m, p in measured.plans.items()},

@@ -7,6 +7,9 @@ A seeded uniform sample of the LPs the engine solved (:func:`sample_lps`) is giv
 * :func:`benchmarking_loop`: R Benchmarking's per-unit ``dea.add`` loop on the
   docs/methods.md §9 rescaling (:func:`carbongap.r.benchmarking.sbi_dea_add`), timed
   inside R;
+* :func:`r_backend_loop`: the ``[productivity] backend = "r"`` engine
+  (:func:`carbongap.r.dea.solve_job_r`: the sampled points of a technology in one R call,
+  the R SBI on lpSolve), timed from Python, so the data transfer counts as it does in a run;
 
 and :func:`compare` sets each peer's time per LP against the engine's single-process time
 per LP, with the largest value difference and the status mismatches (the engine's
@@ -15,6 +18,7 @@ answers come from the timed run, so nothing is solved twice).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,6 +119,20 @@ def benchmarking_loop(job: TechnologyJob, points: np.ndarray) -> Answers:
     reference = [p if p.shape[1] else None for p in split(job.reference, job.dims)]
     values, status, seconds = sbi_dea_add(*evaluated, *reference, rts=job.rts)
     return values, status, 0, seconds
+
+
+def r_backend_loop(job: TechnologyJob, points: np.ndarray) -> Answers:
+    """The R backend's solver on the sampled points of ``job``, in one R call."""
+    from ..r.dea import solve_job_r
+
+    sub = dataclasses.replace(
+        job, points=job.points[points],
+        direction=None if job.direction is None else job.direction[points],
+        same_as=None if job.same_as is None else job.same_as[points])
+    started = time.perf_counter()
+    result = solve_job_r(sub)
+    seconds = time.perf_counter() - started
+    return result.values, status_words(result.status), 0, seconds
 
 
 def compare(name: str, peer: Peer, measured: Measured, sample: int,
