@@ -117,3 +117,49 @@ def test_benchmarking_dea_add_matches(rts, bads):
         values, status, _ = sbi_dea_add(*args, rts=rts)
         assert list(status) == list(ours.status)  # infeasible detected, not reported as 0
         np.testing.assert_allclose(values, ours.values, atol=TOLERANCE)
+
+
+def _job(rts: str = "vrs", direction: bool = False):
+    from carbongap.dea.technology import TechnologyJob
+
+    x, y, b = _problem(30)
+    data = np.hstack([x, y, b])
+    return TechnologyJob(key="k", rts=rts, reference=data, dims=(2, 1, 1), points=data[:6],
+                         direction=data[:6] * 2 if direction else None)
+
+
+def test_r_backend_uses_benchmarking_where_installed_and_lpsolve_otherwise(monkeypatch):
+    import carbongap.r.benchmarking as benchmarking
+    from carbongap.dea.status import INFEASIBLE
+    from carbongap.r import dea as r_dea
+
+    calls = []
+
+    def fake_dea_add(*args, rts):
+        calls.append(rts)
+        return np.full(6, 0.25), np.array(["optimal"] * 5 + ["infeasible"], dtype=object), 0.0
+
+    monkeypatch.setattr(benchmarking, "sbi_dea_add", fake_dea_add)
+    result = r_dea.solve_job_r(_job(), "Benchmarking")
+    assert calls == ["vrs"]
+    np.testing.assert_array_equal(result.values[:5], 0.25)
+    assert np.isnan(result.values[5]) and result.status[5] == INFEASIBLE
+    # a job with its own directions, or the lpSolve solver, never goes to dea.add
+    with_direction = r_dea.solve_job_r(_job(direction=True), "Benchmarking")
+    lpsolve = r_dea.solve_job_r(_job(), "lpSolve")
+    assert calls == ["vrs"]
+    ours = sbi(*_problem(30), rts="vrs")
+    np.testing.assert_allclose(lpsolve.values, ours.values[:6], rtol=0, atol=TOLERANCE)
+    assert np.isfinite(with_direction.values).any()
+    assert r_dea.r_dea_solver() in ("Benchmarking", "lpSolve")
+
+
+@pytest.mark.benchmarking
+def test_r_backend_with_benchmarking_equals_lpsolve():
+    from carbongap.r import dea as r_dea
+
+    for rts in ("crs", "vrs"):
+        bench = r_dea.solve_job_r(_job(rts), "Benchmarking")
+        lpsolve = r_dea.solve_job_r(_job(rts), "lpSolve")
+        np.testing.assert_array_equal(bench.status, lpsolve.status)
+        np.testing.assert_allclose(bench.values, lpsolve.values, rtol=0, atol=TOLERANCE)
