@@ -17,13 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..choices import BACKENDS, check
 from ..progress import ProgressFactory, null_progress
 from .frontiers import check_frontier
 from .panel import Screened, screen
 from .plan import plan_luenberger
 from .reference import warn_wide_columns
-from .technology import run_jobs
+from .technology import SolveJobs, run_jobs
 
 logger = logging.getLogger("carbongap.dea")
 
@@ -123,14 +122,15 @@ def luenberger_result(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence
                       unit: str = "city_code", time: str = "year",
                       rts_decomposition: bool = True, prune: bool = True, jobs: int = 1,
                       dask: Any = "", progress: ProgressFactory = null_progress,
-                      label: str = "DEA", backend: str = "python") -> LuenbergerResult:
+                      label: str = "DEA", solve_jobs: SolveJobs = run_jobs
+                      ) -> LuenbergerResult:
     """:func:`luenberger`, returning the table with the screening it used (one pass).
 
-    Same arguments and logging as :func:`luenberger`; ``backend = "r"`` solves the same
-    plan's LPs in R (:mod:`carbongap.r.dea`; one R session, ``jobs`` and ``dask`` unused).
+    Same arguments and logging as :func:`luenberger`; ``solve_jobs`` solves the plan's LPs
+    (default the HiGHS engine; the stages pass the configured backend's solver,
+    :mod:`carbongap.backends`, e.g. the R one).
     """
     check_frontier(frontier)
-    check("backend", backend, BACKENDS)
     if not inputs or not good:
         raise ValueError("the SBI needs at least one input and one good output")
     variables = [*inputs, *good, *bad]
@@ -144,17 +144,12 @@ def luenberger_result(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence
     plan = plan_luenberger(screened.panel, variables, (len(inputs), len(good), len(bad)),
                            frontier, unit=unit, time=time,
                            rts_decomposition=rts_decomposition, prune=prune)
-    if backend == "r":
-        from ..r.dea import run_jobs_r
-
-        results = run_jobs_r(plan.jobs, progress=progress,
-                             description=f"{label}: SBI LPs in R")
-    else:
-        results = run_jobs(plan.jobs, n_jobs=jobs, dask=dask, progress=progress,
-                           description=f"{label}: SBI LPs")
-    logger.info("%s: %d year pairs, %d technologies (%s frontier, %s backend): %d distinct "
+    results = solve_jobs(plan.jobs, n_jobs=jobs, dask=dask, progress=progress,
+                         description=f"{label}: SBI LPs")
+    logger.info("%s: %d year pairs, %d technologies (%s frontier, solved by %s): %d distinct "
                 "evaluations (a unit-period against a technology, shared by every term that "
                 "needs it) took %d LP solves, the pruning LPs of the reference units included "
                 "(an evaluated reference unit reuses its own)", label, len(plan.pairs),
-                len(plan.jobs), frontier, backend, plan.n_lps, sum(r.lps for r in results))
+                len(plan.jobs), frontier, f"{solve_jobs.__module__}.{solve_jobs.__qualname__}",
+                plan.n_lps, sum(r.lps for r in results))
     return LuenbergerResult(plan.assemble(results), screened, plan.periods, tuple(warnings))

@@ -27,6 +27,7 @@ from ..progress import ProgressFactory, null_progress
 from .indices import broken_chains, index_form, yearly_means
 from .lp_tables import infeasible_counts, lp_status_rows
 from .luenberger import luenberger_result
+from .technology import SolveJobs, run_jobs
 
 KEYS = ["city_code", "year"]
 #: model -> (indicator -> index name); Zhang & Liu (2024) section II.4.
@@ -67,12 +68,13 @@ def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequen
                         bad: Sequence[str], frontier: str, form: str, *, prune: bool = True,
                         jobs: int = 1, dask: Any = "",
                         progress: ProgressFactory = null_progress,
-                        stage: str = "productivity", backend: str = "python") -> Computed:
+                        stage: str = "productivity", solve_jobs: SolveJobs = run_jobs
+                        ) -> Computed:
     """Both models on ``frame`` (city_code, year and every DEA variable, in its units).
 
     ``inputs``, ``good``: the production model; the green model adds ``bad``. ``frontier``
     and ``form`` (index form) as in :mod:`carbongap.choices`; ``prune``, ``jobs``,
-    ``dask``, ``progress`` and ``backend`` as in :func:`carbongap.dea.luenberger_result`.
+    ``dask``, ``progress`` and ``solve_jobs`` as in :func:`carbongap.dea.luenberger_result`.
     ``stage`` labels the attrition rows.
 
     Returns tables ``luenberger`` (city-year components, S terms, statuses, by model),
@@ -87,7 +89,7 @@ def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequen
         label = f"{model} model"
         result = luenberger_result(frame, inputs, good, bad if model == "green" else (),
                                    frontier, prune=prune, jobs=jobs, dask=dask,
-                                   progress=progress, label=label, backend=backend)
+                                   progress=progress, label=label, solve_jobs=solve_jobs)
         for reason, part in result.screened.excluded.groupby("reason", sort=False):
             dropped.append(attrition.exclusions(stage, str(reason), part))
         notes.extend(f"warning: {message}" for message in result.warnings)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -147,6 +147,14 @@ def solve_job(job: TechnologyJob) -> JobResult:
         lambdas[status != OPTIMAL] = np.nan
     return JobResult(job.key, values, status, len(cand) + len(rest), len(keep), slacks,
                      lambdas)
+
+
+class SolveJobs(Protocol):
+    """What solves a plan's jobs: :func:`run_jobs` (HiGHS, the default) or another
+    backend's solver with the same call (the stages choose, :mod:`carbongap.backends`)."""
+
+    def __call__(self, jobs: Sequence[TechnologyJob], *, n_jobs: int, dask: Any,
+                 progress: ProgressFactory, description: str) -> list[JobResult]: ...
 
 
 def run_jobs(jobs: Sequence[TechnologyJob], *, n_jobs: int = 1, dask: Any = "",

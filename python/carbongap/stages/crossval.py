@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..backends import OTHER
+from ..backends.dea import solve_jobs
+from ..backends.qreg import fitter
 from ..crossval import (
     Tolerances,
     compare_dea,
@@ -34,13 +37,11 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..pipeline.writer import OutputWriter
 
-OTHER = {"python": "r", "r": "python"}
 
-
-def _by_backend(mine: pd.DataFrame, other: pd.DataFrame, backend: str
+def _by_backend(mine: pd.DataFrame, other: pd.DataFrame, run_backend: str
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(Python's, R's) of the run's table and the other backend's."""
-    return (mine, other) if backend == "python" else (other, mine)
+    return (mine, other) if run_backend == "python" else (other, mine)
 
 
 def compute(ctx: Context) -> StageResult:
@@ -48,10 +49,9 @@ def compute(ctx: Context) -> StageResult:
     cfg, reg, dea = ctx.config.crossval, ctx.config.regressions, ctx.config.productivity
     tolerances = Tolerances(cfg.rtol, cfg.objective_rtol, cfg.dea_atol, cfg.boot_z)
     specs = select_tables(load_table_specs(reg.specs or None), reg.tables)
-    options = FitOptions(reg.taus, reg.se, reg.cluster, reg.boot_reps, reg.seed,
-                         OTHER[reg.backend])
+    options = FitOptions(reg.taus, reg.se, reg.cluster, reg.boot_reps, reg.seed)
     other, _ = estimate_tables(ctx.table("analysis_panel", "analysis"), specs, options,
-                               progress=ctx.progress)
+                               progress=ctx.progress, fitter=fitter(OTHER[reg.backend]))
     python, r = _by_backend(ctx.table("regressions", "estimates"), other, reg.backend)
     frames = [compare_estimates(python, r, reg.se, reg.boot_reps, tolerances)]
     notes = [f"regressions: the run's backend is {reg.backend}; the {OTHER[reg.backend]} "
@@ -69,7 +69,8 @@ def compute(ctx: Context) -> StageResult:
                               [*dea.inputs, *dea.good, *dea.bad], dea.years)
         computed = productivity_models(frame, dea.inputs, dea.good, dea.bad,
                                        dea.frontier, dea.index_form, prune=dea.prune,
-                                       progress=ctx.progress, backend=OTHER[dea.backend])
+                                       progress=ctx.progress,
+                                       solve_jobs=solve_jobs(OTHER[dea.backend]))
         python, r = _by_backend(ctx.table("productivity", "luenberger"),
                                 computed.tables["luenberger"], dea.backend)
         frames.append(compare_dea(python, r, tolerances))

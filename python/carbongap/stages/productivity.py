@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..backends.dea import solve_jobs
 from ..dea.models import productivity_models
 from ..dea.variables import dea_variables
 from ..pipeline.stage import Context, StageResult
@@ -45,7 +46,7 @@ def compute(ctx: Context) -> StageResult:
     result = productivity_models(dea_frame(ctx), cfg.inputs, cfg.good, cfg.bad, cfg.frontier,
                                  cfg.index_form, prune=cfg.prune, jobs=run.jobs,
                                  dask=run.dask, progress=ctx.progress, stage=STAGE,
-                                 backend=cfg.backend)
+                                 solve_jobs=solve_jobs(cfg.backend))
     return StageResult.of(result)
 
 

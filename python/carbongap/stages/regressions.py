@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..backends.qreg import fitter as backend_fitter
 from ..pipeline.stage import Context, StageResult
 from ..tables.estimate import FitOptions, estimate_tables, specs_table
 from ..tables.layout import table_latex, table_long, table_markdown
@@ -64,14 +65,15 @@ def compute(ctx: Context) -> StageResult:
     cfg, run = ctx.config.regressions, ctx.config.run
     specs = select_tables(load_table_specs(cfg.specs or None), cfg.tables)
     panel = ctx.table("analysis_panel", "analysis")
-    options = FitOptions(cfg.taus, cfg.se, cfg.cluster, cfg.boot_reps, cfg.seed, cfg.backend)
+    options = FitOptions(cfg.taus, cfg.se, cfg.cluster, cfg.boot_reps, cfg.seed)
+    fitter = backend_fitter(cfg.backend)
     estimates, _ = estimate_tables(panel, specs, options, jobs=run.jobs, dask=run.dask,
-                                   progress=ctx.progress)
+                                   progress=ctx.progress, fitter=fitter)
     published = load_published(cfg.published or None)
     card = scorecard(estimates, published)
     audit = stars_audit(published)
     tables = {"estimates": estimates, "specs": specs_table(specs, options),
-              "process": quantile_process(panel, specs, cfg.process_taus, options),
+              "process": quantile_process(panel, specs, cfg.process_taus, options, fitter),
               "scorecard": card, "stars_audit": audit}
     truth = None
     validate = ctx.upstream["validate"].tables

@@ -2,13 +2,14 @@
 
 docs/methods.md §7. Each specification (:mod:`carbongap.tables.specs`) selects its sample
 from the regression panel (all city-years, or one region group) and is fitted at every τ
-by :func:`carbongap.qreg.fit`; the results are stacked into one long table, the source of
-every table, figure and score.
+by :func:`carbongap.qreg.fit` (or another backend's estimator with the same call, passed
+as ``fitter`` by the stages, :mod:`carbongap.backends`); the results are stacked into one
+long table, the source of every table, figure and score.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,11 @@ class FitOptions:
     cluster: str = ""
     boot_reps: int = 500
     seed: int = 0
-    backend: str = "python"  #: "r": R quantreg through rpy2 (:func:`carbongap.r.quantreg.fit`)
+
+
+#: An estimator with the call of :func:`carbongap.qreg.fit`: (data, y, x, taus=, se=,
+#: cluster=, seed=, boot_reps=, label=, jobs=, dask=, progress=) -> QuantRegResults.
+Fitter = Callable[..., QuantRegResults]
 
 
 def sample_of(panel: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
@@ -43,22 +48,17 @@ def sample_of(panel: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: FitOptions, *,
              taus: Sequence[float] | None = None, se: str | None = None, jobs: int = 1,
-             dask: Any = "", progress: ProgressFactory = null_progress) -> QuantRegResults:
+             dask: Any = "", progress: ProgressFactory = null_progress,
+             fitter: Fitter = fit) -> QuantRegResults:
     """One specification at ``taus`` (default the options') with its standard errors,
-    by the options' backend."""
+    estimated by ``fitter``."""
     method = se or options.se
     cluster = (options.cluster or None) if method == "boot" else None
-    if options.backend == "r":
-        from ..r.quantreg import fit as fit_r
-
-        return fit_r(sample_of(panel, spec), spec.dependent, spec.regressors,
-                     taus=tuple(taus or options.taus), se=method, cluster=cluster,
-                     seed=options.seed, boot_reps=options.boot_reps)
-    return fit(sample_of(panel, spec), spec.dependent, spec.regressors,
-               taus=tuple(taus or options.taus), se=method, cluster=cluster,
-               seed=options.seed, boot_reps=options.boot_reps,
-               label=("table", spec.table, "part", spec.part), jobs=jobs, dask=dask,
-               progress=progress)
+    return fitter(sample_of(panel, spec), spec.dependent, spec.regressors,
+                  taus=tuple(taus or options.taus), se=method, cluster=cluster,
+                  seed=options.seed, boot_reps=options.boot_reps,
+                  label=("table", spec.table, "part", spec.part), jobs=jobs, dask=dask,
+                  progress=progress)
 
 
 def specs_table(specs: Sequence[TableSpec], options: FitOptions) -> pd.DataFrame:
@@ -89,14 +89,15 @@ def estimates_frame(spec: TableSpec, result: QuantRegResults) -> pd.DataFrame:
 
 def estimate_tables(panel: pd.DataFrame, specs: Sequence[TableSpec], options: FitOptions,
                     *, jobs: int = 1, dask: Any = "",
-                    progress: ProgressFactory = null_progress
+                    progress: ProgressFactory = null_progress, fitter: Fitter = fit
                     ) -> tuple[pd.DataFrame, dict[tuple[int, int], QuantRegResults]]:
-    """The long estimates of every specification, and each fit's results object."""
+    """The long estimates of every specification (estimated by ``fitter``), and each fit's
+    results object."""
     results: dict[tuple[int, int], QuantRegResults] = {}
     frames = []
     with progress(len(specs), "quantile regressions (Tables 1-8)") as bar:
         for spec in specs:
-            result = fit_spec(panel, spec, options, jobs=jobs, dask=dask)
+            result = fit_spec(panel, spec, options, jobs=jobs, dask=dask, fitter=fitter)
             results[(spec.table, spec.part)] = result
             frames.append(estimates_frame(spec, result))
             bar.advance()

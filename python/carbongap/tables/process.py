@@ -16,7 +16,8 @@ import pandas as pd
 from scipy.special import ndtri
 
 from ..codebook import BY_NAME
-from .estimate import FitOptions, fit_spec, sample_of
+from ..qreg import fit
+from .estimate import FitOptions, Fitter, fit_spec, sample_of
 from .specs import TableSpec
 
 Z95 = float(ndtri(0.975))
@@ -37,7 +38,7 @@ def focus_terms(spec: TableSpec) -> tuple[str, ...]:
 
 
 def quantile_process(panel: pd.DataFrame, specs: Sequence[TableSpec], taus: Sequence[float],
-                     options: FitOptions) -> pd.DataFrame:
+                     options: FitOptions, fitter: Fitter = fit) -> pd.DataFrame:
     """Long table: table, part, header, term, tau, coef, lower, upper, ols, ols_lower,
     ols_upper, n."""
     rows = []
@@ -45,7 +46,7 @@ def quantile_process(panel: pd.DataFrame, specs: Sequence[TableSpec], taus: Sequ
         terms = focus_terms(spec)
         if not terms:
             continue
-        result = fit_spec(panel, spec, options, taus=taus, se="nid")
+        result = fit_spec(panel, spec, options, taus=taus, se="nid", fitter=fitter)
         data = sample_of(panel, spec)
         X = np.column_stack([np.ones(len(data)),
                              data.loc[:, list(spec.regressors)].to_numpy(np.float64)])

@@ -1,0 +1,79 @@
+"""The layers of docs/architecture.md hold: the core never imports R.
+
+Every module of the core packages is parsed (``ast``) and its imports resolved; none may
+import :mod:`carbongap.r` or rpy2, at module level or inside a function. The backends are
+chosen in one place, :mod:`carbongap.backends`, which the stages call.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import carbongap
+
+PACKAGE = Path(carbongap.__file__).resolve().parent
+CORE = ("accounting", "inequality", "dea", "qreg", "tables", "synth", "io")
+CORE_MODULES = ("validate.py", "loading.py", "schema.py", "checks.py", "regions.py")
+
+
+def _imports(path: Path, package: str | None = None) -> set[str]:
+    """The absolute names every import of ``path`` (a module of ``package``, by default
+    found from its place in carbongap) refers to."""
+    if package is None:
+        package = ".".join(("carbongap", *path.relative_to(PACKAGE).parent.parts))
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _core_files() -> list[Path]:
+    files = [p for name in CORE for p in sorted((PACKAGE / name).rglob("*.py"))]
+    return files + [PACKAGE / name for name in CORE_MODULES]
+
+
+@pytest.mark.parametrize("path", _core_files(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_core_module_imports_r(path):
+    bad = sorted(name for name in _imports(path)
+                 if name == "carbongap.r" or name.startswith(("carbongap.r.", "rpy2")))
+    assert bad == [], f"{path.relative_to(PACKAGE)} imports {bad}"
+
+
+def test_the_import_resolver_sees_relative_r_imports(tmp_path):
+    # the check above can fail: a relative import of ..r from a core module is resolved
+    module = PACKAGE / "dea" / "luenberger.py"
+    assert "carbongap.choices" not in _imports(module)  # removed with the backend branch
+    assert "carbongap.dea.technology.run_jobs" in _imports(module)
+    fake = tmp_path / "fake.py"
+    fake.write_text("def f():\n    from ..r.dea import run_jobs_r\n", encoding="utf-8")
+    assert "carbongap.r.dea" in _imports(fake, "carbongap.dea")
+
+
+def test_backends_are_chosen_in_one_place():
+    from carbongap.backends.dea import solve_jobs
+    from carbongap.backends.qreg import fitter
+    from carbongap.dea.technology import run_jobs
+    from carbongap.qreg import fit
+
+    assert solve_jobs("python") is run_jobs and fitter("python") is fit
+    # nothing of R is imported until an R function is called
+    assert solve_jobs("r").__module__ == "carbongap.backends.dea"
+    assert fitter("r").__module__ == "carbongap.backends.qreg"
+    for choose in (solve_jobs, fitter):
+        with pytest.raises(Exception, match="backend"):
+            choose("julia")
+    users = sorted(p.name for p in (PACKAGE / "stages").glob("*.py")
+                   if "from ..backends" in p.read_text(encoding="utf-8"))
+    assert users == ["crossval.py", "productivity.py", "regressions.py"]
