@@ -143,7 +143,7 @@ class QuantRegResults:
                                           strict=True):
             note = "" if unique else "  (solution may be nonunique)"
             lines.append(f"tau = {tau:g}   objective = {objective:.6g}{note}")
-            lines.append(f"{'':<{width}}{'coef':>12}{'std err':>12}{'t':>9}{'P>|t|':>9}")
+            lines.append(f"{'':<{width}}{'coef':>12}{'std err':>12}{'z':>9}{'P>|z|':>9}")
             for row in frame.loc[frame["tau"] == tau].itertuples():
                 lines.append(f"{row.term:<{width}}{row.coef:>12.4f}{row.se:>12.4f}"
                              f"{row.t:>9.2f}{row.p:>9.3f} {'*' * row.stars}")
