@@ -98,6 +98,8 @@ def test_the_r_only_rerun_script_reproduces_every_cell(python_run, tmp_path):
     assert done.returncode == 0, done.stderr
     assert not (out / "r_qreg_estimates.csv").exists()
     theirs = pd.read_csv(tmp_path / "r_qreg_estimates.csv")
+    # the crossval stage keeps the same estimates in the run folder
+    pd.testing.assert_frame_equal(pd.read_csv(out / "tables" / "r_qreg_estimates.csv"), theirs)
     mine = pd.read_csv(out / "tables" / "qreg_estimates.csv")
     keys = ["table", "part", "term", "tau"]
     both = mine.merge(theirs, on=keys, suffixes=("", "_r"), validate="1:1")

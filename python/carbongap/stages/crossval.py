@@ -93,12 +93,14 @@ def compute(ctx: Context) -> StageResult:
     text = crossval_markdown(summary, cells, versions=versions, notes=notes)
     if failed:
         notes[-1] = "warning: " + notes[-1]
-    return StageResult(tables={"cells": cells, "summary": summary},
+    return StageResult(tables={"cells": cells, "summary": summary, "rscript": rscript},
                        texts={"crossval.md": text}, notes=tuple(notes))
 
 
 def write(result: StageResult, out: OutputWriter, config: Config) -> None:
-    """``tables/crossval.csv``, ``tables/crossval_summary.csv`` and ``crossval.md``."""
+    """``tables/crossval.csv``, ``tables/crossval_summary.csv``, ``crossval.md`` and the
+    R-only rerun's estimates ``tables/r_qreg_estimates.csv``."""
+    out.table("tables/r_qreg_estimates.csv", result.tables["rscript"])
     out.table("tables/crossval.csv", result.tables["cells"])
     out.table("tables/crossval_summary.csv", result.tables["summary"])
     out.text("crossval.md", result.texts["crossval.md"])
