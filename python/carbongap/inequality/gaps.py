@@ -37,7 +37,6 @@ NATIONAL = "national"
 OTHER = "other"
 GINI_COLUMNS: tuple[str, ...] = ("variable", "group", "year", "n", "n_dropped", "gini",
                                  "ci_low", "ci_high")
-PARTS: tuple[str, ...] = ("within", "between_net", "transvariation")
 
 #: The paper's choices (the defaults of ``[inequality]``).
 DEFAULT_OPTIONS = InequalityConfig()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -30,7 +30,6 @@ from ..progress import ProgressFactory, null_progress
 
 if TYPE_CHECKING:
     from .capabilities import CapabilityState
-    from .writer import OutputWriter
 
 #: The prefix of a note that is a warning.
 WARNING = "warning: "
@@ -113,9 +112,6 @@ class Context:
         except KeyError as exc:
             raise KeyError(f"upstream stage {stage!r} has no table {name!r}") from exc
 
-
-Compute = Callable[[Context], StageResult]
-Write = Callable[[StageResult, "OutputWriter", Config], None]
 
 
 @dataclass(frozen=True)
