@@ -225,14 +225,6 @@ def _province_cells(cells: pd.Series, source: str,
     return whole_number_cells(cells, "province_code", source, headers)
 
 
-def _parse_province(cells: pd.Series, source: str, headers: dict[str, str]) -> pd.Series:
-    """Province codes (int64) from codes or names; unreadable cells are a DataError."""
-    values, error = _province_cells(cells, source, headers)
-    if error is not None:
-        raise error
-    return values.astype("int64")
-
-
 #: A single value this many times above the top (or below the bottom) of its column's
 #: usual median range is flagged by row: a unit slip in one cell (yuan for 10^4 yuan)
 #: that the column median does not show.
@@ -387,12 +379,29 @@ def _city_keys(frame: pd.DataFrame, source: str, headers: dict[str, str],
     return out
 
 
-def _described_keys(frame: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
-    """city_code and year of every row of ``frame`` for the messages naming rows: the
+def _described_keys(frame: pd.DataFrame, keys: pd.DataFrame,
+                    columns: Sequence[str]) -> pd.DataFrame:
+    """The key ``columns`` of every row of ``frame`` for the messages naming rows: the
     parsed keys where they are sound, the cells as written elsewhere ('2010年')."""
-    described = frame.loc[:, list(CITY_KEYS)].astype(object)
-    described.loc[keys.index] = keys.loc[:, list(CITY_KEYS)].astype(object)
+    described = frame.loc[:, list(columns)].astype(object)
+    described.loc[keys.index] = keys.loc[:, list(columns)].astype(object)
     return described
+
+
+def _checked_quantities(target: pd.DataFrame, frame: pd.DataFrame, numeric: Sequence[Column],
+                        factors: dict[str, float], keys: Sequence[str], source: str,
+                        headers: dict[str, str], problems: Problems) -> None:
+    """Parse every quantity column of ``frame`` into ``target`` (in its canonical unit) and
+    record its problems: cells that are not numbers first, then negative values (a text
+    cell does not hide a negative one in the same column)."""
+    for col in numeric:
+        values, error = numeric_cells(frame[col.name], col.name, source, headers)
+        problems.add(error)
+        target[col.name] = values * factors[col.name]
+    for col in numeric:
+        with problems.check():
+            require_non_negative(target, [col.name], source, keys, spreadsheet=True,
+                                 headers=headers)
 
 
 def _require_percentage(out: pd.DataFrame, source: str, headers: dict[str, str]) -> None:
@@ -422,15 +431,8 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
     problems = Problems(source)
     keys = _city_keys(frame, source, headers, problems)
     numeric = [c for c in schema if c.kind == "quantity" and c.name in frame]
-    checked = _described_keys(frame, keys)
-    for col in numeric:  # cells that are not numbers first, then the values' checks
-        values, error = numeric_cells(frame[col.name], col.name, source, headers)
-        problems.add(error)
-        checked[col.name] = values * factors[col.name]
-    for col in numeric:
-        with problems.check():
-            require_non_negative(checked, [col.name], source, CITY_KEYS, spreadsheet=True,
-                                 headers=headers)
+    checked = _described_keys(frame, keys, CITY_KEYS)
+    _checked_quantities(checked, frame, numeric, factors, CITY_KEYS, source, headers, problems)
     if "secondary_share" in checked:
         with problems.check():
             _require_percentage(checked, source, headers)
@@ -483,17 +485,10 @@ def validate_provinces(raw: RawTable, magnitude_warnings: bool = True) -> Valida
                          "year": year[sound].astype("int64")})
     with problems.check():
         require_known_provinces(keys, source, PROVINCE_KEYS, spreadsheet=True)
-    out = frame.loc[:, list(PROVINCE_KEYS)].astype(object)
-    out.loc[keys.index] = keys
+    out = _described_keys(frame, keys, PROVINCE_KEYS)
     numeric = [c for c in PROVINCE_COLUMNS if c.kind == "quantity" and c.name in frame]
-    for col in numeric:
-        values, error = numeric_cells(frame[col.name], col.name, source, headers)
-        problems.add(error)
-        out[col.name] = values * factors[col.name]
-    for col in numeric:
-        with problems.check():
-            require_non_negative(out, [col.name], source, PROVINCE_KEYS, spreadsheet=True,
-                                 headers=headers)
+    _checked_quantities(out, frame, numeric, factors, PROVINCE_KEYS, source, headers,
+                        problems)
     with problems.check():
         require_unique(keys, PROVINCE_KEYS, source, spreadsheet=True)
     problems.raise_any()
