@@ -19,9 +19,11 @@ import pandas as pd
 from ..config import load_config
 from ..errors import ConfigError
 from ..io import atomic
-from ..pipeline.manifest import to_json
-from ..pipeline.provenance import config_sha256, file_sha256
+from ..pipeline.manifest import checksums, sizes, to_json
+from ..pipeline.provenance import config_sha256
 from ..pipeline.transaction import output_lock, publish, recover, start_staging
+from ..pipeline.verify import check_listed, read_manifest
+from ..pipeline.writer import Output
 from ..tables.specs import load_table_specs, select_tables
 from .stata import SOURCES, stata_exports
 
@@ -65,16 +67,13 @@ def _update_manifest(out: Path, files: dict[str, bytes]) -> None:
     if not path.is_file():
         return
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    for field, measure in (("outputs", file_sha256), ("output_bytes", _size)):
+    written = [Output(f"{STATA}/{name}", out / STATA / name) for name in files]
+    for field, measure in (("outputs", checksums), ("output_bytes", sizes)):
         listed = {k: v for k, v in manifest.get(field, {}).items()
                   if not k.startswith(f"{STATA}/")}
-        listed.update({f"{STATA}/{name}": measure(out / STATA / name) for name in files})
+        listed.update(measure(written))
         manifest[field] = dict(sorted(listed.items()))
     atomic.write_text(path, to_json(manifest))
-
-
-def _size(path: Path) -> int:
-    return path.stat().st_size
 
 
 def copy_stata(out: str | Path, dest: str | Path) -> list[Path]:
@@ -87,18 +86,15 @@ def copy_stata(out: str | Path, dest: str | Path) -> list[Path]:
     and every other file in it (a README) is kept. Returns the paths written.
     """
     out, dest = Path(out), Path(dest)
-    path = out / "manifest.json"
-    if not path.is_file():
-        raise ConfigError(f"{path} not found: {out} is not a finished carbongap run")
-    listed = {rel[len(STATA) + 1:]: digest
-              for rel, digest in json.loads(path.read_text(encoding="utf-8"))
-              .get("outputs", {}).items() if rel.startswith(f"{STATA}/")}
-    if not listed:
+    manifest = read_manifest(out)
+    exports = {rel: digest for rel, digest in manifest["outputs"].items()
+               if rel.startswith(f"{STATA}/")}
+    if not exports:
         raise ConfigError(f"the run in {out} has no Stata exports (its manifest lists no "
                           f"{STATA}/ files); run the exports stage first")
-    changed = [name for name, digest in sorted(listed.items())
-               if not (out / STATA / name).is_file()
-               or file_sha256(out / STATA / name) != digest]
+    bad, absent = check_listed(out, exports, manifest.get("output_bytes", {}))
+    changed = sorted(rel.removeprefix(f"{STATA}/") for rel in (*bad, *absent))
+    listed = {rel.removeprefix(f"{STATA}/"): digest for rel, digest in exports.items()}
     if changed:
         raise ConfigError(f"{out / STATA} does not match the run's manifest (missing or "
                           f"changed: {', '.join(changed)}); rerun the exports")

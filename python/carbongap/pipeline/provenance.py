@@ -213,6 +213,14 @@ def portable_path(path: Path) -> str:
     return str(path)
 
 
+def from_portable_path(recorded: str) -> Path:
+    """The file a :func:`portable_path` names (``carbongap/...``: a built-in file; other
+    paths as recorded, relative to the working directory)."""
+    if recorded.startswith("carbongap/"):
+        return PACKAGE_DIR.parent / recorded
+    return Path(recorded)
+
+
 def describe_inputs(config: Config, options: Sequence[tuple[str, str]],
                     defaults: Mapping[tuple[str, str], DefaultFile] | None = None
                     ) -> dict[str, InputFile]:

@@ -22,7 +22,7 @@ from typing import Any
 from ..config import load_config
 from ..errors import ConfigError
 from ..progress import ProgressFactory, null_progress
-from .provenance import PACKAGE_DIR, file_sha256
+from .provenance import file_sha256, from_portable_path
 from .transaction import RUN_FILES
 
 
@@ -81,34 +81,36 @@ def _present(out: Path) -> list[str]:
     return found
 
 
-def verify_folder(out: str | Path) -> Verification:
-    """Check every output the manifest of ``out`` lists (module docstring)."""
-    out = Path(out)
-    manifest = read_manifest(out)
-    outputs: Mapping[str, str] = manifest["outputs"]
-    sizes: Mapping[str, int] = manifest.get("output_bytes", {})
+def check_listed(out: Path, digests: Mapping[str, str], sizes: Mapping[str, int]
+                 ) -> tuple[list[str], list[str]]:
+    """(changed, missing): the files of ``digests`` (path relative to ``out`` -> sha256)
+    whose size (where ``sizes`` records it) or sha256 differs, and those absent."""
     changed, missing = [], []
-    for rel, digest in sorted(outputs.items()):
+    for rel, digest in sorted(digests.items()):
         path = out / rel
         if not path.is_file():
             missing.append(rel)
         elif (rel in sizes and path.stat().st_size != sizes[rel]) or file_sha256(path) != digest:
             changed.append(rel)
+    return changed, missing
+
+
+def _verify(out: Path, manifest: Mapping[str, Any]) -> Verification:
+    outputs: Mapping[str, str] = manifest["outputs"]
+    changed, missing = check_listed(out, outputs, manifest.get("output_bytes", {}))
     unlisted = [rel for rel in _present(out) if rel not in outputs]
     return Verification(out, len(outputs), tuple(changed), tuple(missing), tuple(unlisted))
 
 
-def input_path(recorded: str) -> Path:
-    """The file a manifest's input path names (``carbongap/...``: a built-in file)."""
-    if recorded.startswith("carbongap/"):
-        return PACKAGE_DIR.parent / recorded
-    return Path(recorded)
+def verify_folder(out: str | Path) -> Verification:
+    """Check every output the manifest of ``out`` lists (module docstring)."""
+    return _verify(Path(out), read_manifest(Path(out)))
 
 
 def _changed_inputs(manifest: Mapping[str, Any]) -> list[str]:
     problems = []
     for option, info in sorted(manifest.get("inputs", {}).items()):
-        path = input_path(str(info["path"]))
+        path = from_portable_path(str(info["path"]))
         if not path.is_file():
             problems.append(f"{option}: {path} not found (run verify from the folder the run "
                             "was started in)")
@@ -122,8 +124,8 @@ def rerun_folder(out: str | Path, progress: ProgressFactory = null_progress) -> 
     from .runner import run_pipeline
 
     out = Path(out)
-    checked = verify_folder(out)
     manifest = read_manifest(out)
+    checked = _verify(out, manifest)
     problems = _changed_inputs(manifest)
     if problems:
         raise ConfigError(f"cannot rerun {out}: its inputs changed: {'; '.join(problems)}")
@@ -138,8 +140,12 @@ def rerun_folder(out: str | Path, progress: ProgressFactory = null_progress) -> 
                  for run in summary.stages if run.status not in ("done", "cached")
                  and run.reason]
         present = set(_present(out))
+        # a listed file the check above found intact has the recorded sha256: no re-hash
+        recorded = {rel: digest for rel, digest in manifest["outputs"].items()
+                    if rel not in checked.changed}
         changed = [rel for rel, digest in sorted(rerun.items())
-                   if rel in present and file_sha256(out / rel) != digest]
+                   if rel in present
+                   and (recorded.get(rel) or file_sha256(out / rel)) != digest]
         missing = [rel for rel in sorted(rerun) if rel not in present]
         unlisted = [rel for rel in sorted(present) if rel not in rerun]
     changed = sorted(set(changed) | set(checked.changed))
