@@ -175,12 +175,9 @@ EXIT_DATA, EXIT_USAGE = 1, 2
 def _guard(action: Callable[[], int]) -> int:
     try:
         return action()
-    except (DataError, StrictError) as exc:
-        console.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
-        return EXIT_DATA
     except CarbongapError as exc:
         console.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
-        return EXIT_USAGE
+        return EXIT_DATA if isinstance(exc, DataError | StrictError) else EXIT_USAGE
 
 
 @app.command()

@@ -122,8 +122,13 @@ class DeaFileRun:
         if not self.excluded:
             return ""
         total = sum(self.excluded.values())
-        shown = "; ".join(f"{n} {reason}" for reason, n in self.excluded.items())
-        return f"{total} unit-period(s) excluded ({shown}); see {self.paths[2]}"
+        return (f"{total} unit-period(s) excluded ({by_reason(self.excluded)}); see "
+                f"{self.paths[2]}")
+
+
+def by_reason(counts: dict[str, int]) -> str:
+    """'1 green model: co2 <= 0; 3 ...': exclusion counts by reason."""
+    return "; ".join(f"{n} {reason}" for reason, n in counts.items())
 
 
 def run_dea_file(path: str | Path, out: str | Path, *, unit: str, time: str,
@@ -151,10 +156,9 @@ def run_dea_file(path: str | Path, out: str | Path, *, unit: str, time: str,
     counts = {str(k): int(n) for k, n in
               excluded["reason"].value_counts().sort_index().items()}
     if strict and counts:
-        shown = "; ".join(f"{n} {reason}" for reason, n in counts.items())
         first = excluded.head(5).loc[:, [unit, time]].itertuples(index=False, name=None)
         raise DataError(f"{path}: {len(excluded)} unit-period(s) excluded with --strict "
-                        f"({shown}; first: "
+                        f"({by_reason(counts)}; first: "
                         f"{', '.join(f'{unit} {u} {time} {t}' for u, t in first)})",
                         source=str(path))
     table = result.table
