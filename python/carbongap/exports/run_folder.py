@@ -23,7 +23,7 @@ from ..pipeline.manifest import checksums, sizes, to_json
 from ..pipeline.provenance import config_sha256
 from ..pipeline.transaction import output_lock, publish, recover, start_staging
 from ..pipeline.verify import check_listed, read_manifest
-from ..pipeline.writer import Output
+from ..pipeline.writer import Output, require_folder
 from ..tables.specs import load_table_specs, select_tables
 from .stata import SOURCES, stata_exports
 
@@ -85,7 +85,7 @@ def copy_stata(out: str | Path, dest: str | Path) -> list[Path]:
     and swapped in with a ``manifest.json`` listing them; its earlier exports are dropped
     and every other file in it (a README) is kept. Returns the paths written.
     """
-    out, dest = Path(out), Path(dest)
+    out, dest = Path(out), require_folder(Path(dest))
     manifest = read_manifest(out)
     exports = {rel: digest for rel, digest in manifest["outputs"].items()
                if rel.startswith(f"{STATA}/")}

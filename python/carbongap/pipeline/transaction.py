@@ -168,7 +168,7 @@ def recover(out: Path) -> list[str]:
     return done
 
 
-def start_staging(out: Path, pid: int | None = None) -> Path:
+def start_staging(out: Path) -> Path:
     """A fresh, empty staging folder for a run into ``out``, marked unfinished."""
     staging = staging_folder(out)
     if staging.exists() and not _remove_marked(staging):
@@ -176,7 +176,7 @@ def start_staging(out: Path, pid: int | None = None) -> Path:
                              "move it away so that the run can stage its outputs there")
     staging.mkdir(parents=True)
     (staging / MARKER).write_text(
-        f"This folder is an unfinished carbongap run (process {pid or os.getpid()}) into "
+        f"This folder is an unfinished carbongap run (process {os.getpid()}) into "
         f"{out.name}. The outputs in {out.name} are untouched; the next run into it removes "
         "this folder.\n", encoding="utf-8")
     return staging
@@ -186,9 +186,7 @@ def publish(staging: Path, out: Path) -> None:
     """Swap the finished ``staging`` folder in as ``out`` (module docstring, step 4)."""
     (staging / MARKER).unlink()
     previous = sibling(out, "previous")
-    if out.exists():
-        if not out.is_dir():
-            raise CarbongapError(f"--out {out} is a file, not a folder")
+    if out.exists():  # a folder: the callers refuse a file (writer.require_folder)
         os.replace(out, previous)
         os.replace(staging, out)
         _carry_over(previous, out)
