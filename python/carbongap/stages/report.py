@@ -23,6 +23,7 @@ from ..io.html_report import markdown_to_html
 from ..io.markdown import to_markdown
 from ..pipeline.registry import STAGES
 from ..pipeline.stage import Context, StageResult
+from ..tables.published import scorecard_summary
 
 if TYPE_CHECKING:
     from ..pipeline.writer import OutputWriter
@@ -124,10 +125,11 @@ def _scorecard_lines(ctx: Context) -> list[str]:
     if scorecard is None or scorecard.empty:
         return []
     audit = _upstream_table(ctx, "regressions", "stars_audit")
+    counts = scorecard_summary(scorecard)
     lines = ["## Published against reproduced", "",
-             f"Of the {len(scorecard)} published cells of Tables 1-8, "
-             f"{int(scorecard['sign_agrees'].sum())} have the published sign and "
-             f"{int(scorecard['stars_agree'].sum())} the published stars here; the median "
+             f"Of the {counts['published']} published cells of Tables 1-8, "
+             f"{counts['same_sign']} have the published sign and "
+             f"{counts['same_stars']} the published stars here; the median "
              f"|reproduced - published| / published SE is "
              f"{scorecard['diff_over_se'].abs().median():.2f} (every cell: "
              "`tables/scorecard.csv`)."]
