@@ -52,16 +52,27 @@ def test_a_degenerate_case_is_flagged_not_failed():
     assert fit.objective == pytest.approx(0.5 * float(np.abs(y - 2.8).sum()), rel=1e-14)
 
 
-def test_ties_in_the_response_are_flagged():
+def test_an_exact_fit_with_tied_residuals(monkeypatch):
     X = np.column_stack([np.ones(8), [0, 0, 1, 1, 2, 2, 3, 3]])
     y = np.array([1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0])  # on a line: many zero residuals
+    # The line is the only optimum; br (as R quantreg, which does not warn) says unique.
     fit = solve(X, y, 0.3)
+    assert fit.method == "br" and fit.unique
     np.testing.assert_allclose(fit.beta, [1.0, 1.0], rtol=1e-14)
-    assert not fit.unique and fit.objective == pytest.approx(0.0, abs=1e-14)
+    # The certificate of the large-n path cannot tell with zero residuals outside the
+    # basis: same vertex, flagged "may be nonunique" (docs/methods.md §7).
+    monkeypatch.setattr(solver, "BR_MAX", 0)
+    certified = solve(X, y, 0.3)
+    assert certified.method != "br" and not certified.unique
+    np.testing.assert_allclose(certified.beta, [1.0, 1.0], rtol=1e-14)
+    assert certified.objective == pytest.approx(0.0, abs=1e-14)
 
 
+@pytest.mark.parametrize("path", ["br", "certified"])
 @pytest.mark.parametrize(("n", "tau"), [(200, 0.2), (200, 0.5), (300, 0.83)])
-def test_equals_an_independent_primal_lp(n, tau):
+def test_equals_an_independent_primal_lp(n, tau, path, monkeypatch):
+    if path == "certified":
+        monkeypatch.setattr(solver, "BR_MAX", 0)
     X, y = _data(n, seed=n)
     fit = solve(X, y, tau)
     beta, objective = linprog_quantile(X, y, tau)
@@ -75,6 +86,7 @@ def test_equals_an_independent_primal_lp(n, tau):
 def test_band_preprocessing_gives_the_same_vertex(monkeypatch):
     # n = 3000 > PREPROCESS_MIN: the shrunk LP (cold, from a subsample; warm, from a start)
     # gives exactly the vertex of the plain interior point on all observations.
+    monkeypatch.setattr(solver, "BR_MAX", 0)
     X, y = _data(3000, seed=7)
     banded = solve(X, y, 0.7)
     warm = solve(X, y, 0.7, start=solve(X, y, 0.6).beta)
@@ -86,7 +98,8 @@ def test_band_preprocessing_gives_the_same_vertex(monkeypatch):
     np.testing.assert_allclose(warm.beta, plain.beta, rtol=1e-13)
 
 
-def test_a_too_narrow_band_is_widened():
+def test_a_too_narrow_band_is_widened(monkeypatch):
+    monkeypatch.setattr(solver, "BR_MAX", 0)
     X, y = _data(4000, seed=3)
     fit = solve(X, y, 0.5, start=np.zeros(4), band=20)  # a poor start, a tiny band
     ref = solve(X, y, 0.5)
@@ -119,6 +132,7 @@ def test_simplex_fallback_when_the_interior_point_cannot_be_certified(monkeypatc
         return ipm.IpmResult(np.zeros(X.shape[1]), np.full(len(y), 0.5), 1, False)
 
     monkeypatch.setattr(solver, "frisch_newton", poor)
+    monkeypatch.setattr(solver, "BR_MAX", 0)
     fit = solve(X, y, 0.6)
     assert fit.method == "simplex" and fit.unique
     np.testing.assert_allclose(fit.beta, linprog_quantile(X, y, 0.6)[0], rtol=EXACT)

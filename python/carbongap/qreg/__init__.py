@@ -6,8 +6,10 @@ Public API::
         -> QuantRegResults   # params, bse, tvalues, pvalues, conf_int(), objective, ...
     solve(X, y, tau) -> Solution   # one exact regression quantile (the br vertex)
 
-Modules, one job each: ``ipm`` (Frisch-Newton interior point), ``solver`` (the exact
-vertex and its certificate), ``simplex`` (the HiGHS fallback), ``vcov`` (nid, iid, ker),
+Modules, one job each: ``br`` (quantreg's Barrodale-Roberts path, for small fits),
+``ipm`` (Frisch-Newton interior point), ``solver`` (the exact vertex and its
+certificate), ``simplex`` (the HiGHS fallback), ``vcov`` (nid, iid, ker, and the
+warnings quantreg gives),
 ``boot`` (xy and cluster bootstraps), ``results`` (the results object), ``model``
 (``fit``), ``formula`` (``"y ~ a + b"``). docs/methods.md §7.
 """
@@ -15,5 +17,6 @@ vertex and its certificate), ``simplex`` (the HiGHS fallback), ``vcov`` (nid, ii
 from .model import fit
 from .results import QuantRegResults, stars
 from .solver import Solution, solve
+from .vcov import QuantRegWarning
 
-__all__ = ["QuantRegResults", "Solution", "fit", "solve", "stars"]
+__all__ = ["QuantRegResults", "QuantRegWarning", "Solution", "fit", "solve", "stars"]

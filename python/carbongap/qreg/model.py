@@ -8,7 +8,8 @@ the standard errors of the chosen method (:mod:`carbongap.qreg.vcov`,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,8 +20,8 @@ from ..progress import ProgressFactory, null_progress
 from .boot import bootstrap
 from .formula import parse_formula
 from .results import QuantRegResults
-from .solver import solve
-from .vcov import ANALYTIC
+from .solver import Solution, solve
+from .vcov import ANALYTIC, QuantRegWarning
 
 #: Bootstrap replicates when the caller gives none (quantreg's boot.rq default R = 200).
 DEFAULT_REPS = 200
@@ -72,6 +73,22 @@ def check_arguments(y: str, x: Sequence[str] | None, taus: Sequence[float], se: 
     return dependent, tuple(regressors), taus
 
 
+def _with_warnings(step: Callable[[], tuple[Solution, np.ndarray]]
+                   ) -> tuple[Solution, np.ndarray, list[str]]:
+    """Run one τ's fit and standard errors; (solution, covariance, the quantreg-style
+    warnings raised on the way, main fit's non-uniqueness first). Other warnings pass on."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        solution, cov = step()
+    messages = [] if solution.unique else ["solution may be nonunique"]
+    for w in caught:
+        if issubclass(w.category, QuantRegWarning):
+            messages.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return solution, cov, messages
+
+
 def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
         taus: Sequence[float] = (0.2, 0.4, 0.6, 0.8), se: str = "nid",
         cluster: str | None = None, seed: int = 0, *, boot_reps: int = DEFAULT_REPS,
@@ -104,21 +121,28 @@ def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
     dependent, regressors, taus = check_arguments(y, x, taus, se, cluster, boot_reps)
     X, yv, clusters = design(data, dependent, regressors, cluster)
     keys = tuple(label) or (f"{dependent} ~ {' + '.join(regressors)}",)
-    coefs, covs, objectives, uniques, methods = [], [], [], [], []
+    coefs, covs, objectives, uniques, methods, notes = [], [], [], [], [], []
     draws: dict[float, np.ndarray] = {}
     failed: dict[float, int] = {}
     start = None
     for tau in taus:
-        solution = solve(X, yv, tau, start=start)
+        def step(tau: float = tau, start: np.ndarray | None = start
+                 ) -> tuple[Solution, np.ndarray]:
+            solution = solve(X, yv, tau, start=start)
+            if se == "boot":
+                boot = bootstrap(X, yv, tau, solution.beta, reps=boot_reps, seed=seed,
+                                 keys=(*keys, tau), clusters=clusters, jobs=jobs, dask=dask,
+                                 progress=progress)
+                draws[tau], failed[tau] = boot.draws, boot.failed
+                return solution, boot.vcov()
+            return solution, ANALYTIC[se](X, yv, tau, solution.beta, hs)
+
+        solution, cov, messages = _with_warnings(step)
         start = solution.beta
-        if se == "boot":
-            boot = bootstrap(X, yv, tau, solution.beta, reps=boot_reps, seed=seed,
-                             keys=(*keys, tau), clusters=clusters, jobs=jobs, dask=dask,
-                             progress=progress)
-            cov = boot.vcov()
-            draws[tau], failed[tau] = boot.draws, boot.failed
-        else:
-            cov = ANALYTIC[se](X, yv, tau, solution.beta, hs)
+        for message in messages:
+            note = f"{dependent} ~ {' + '.join(regressors)}, tau = {tau:g}: {message}"
+            notes.append(note)
+            warnings.warn(QuantRegWarning(note), stacklevel=2)
         coefs.append(solution.beta)
         covs.append(cov)
         objectives.append(solution.objective)
@@ -127,4 +151,4 @@ def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
     return QuantRegResults(dependent, tuple(regressors), taus, np.column_stack(coefs),
                            tuple(covs), len(yv), tuple(objectives), tuple(uniques), se,
                            cluster or "", boot_reps if se == "boot" else 0, seed,
-                           tuple(methods), draws, failed)
+                           tuple(methods), draws, failed, tuple(notes))

@@ -41,8 +41,10 @@ class QuantRegResults:
 
     Attributes beyond the frames: ``dependent``, ``regressors``, ``se`` (method),
     ``cluster`` (column of a cluster bootstrap or ""), ``boot_reps``, ``seed``,
-    ``methods`` (solver path per τ: "ipm", "ipm-band" or "simplex"), ``draws`` (bootstrap
-    replicate coefficients per τ, (R, p)) and ``failed`` (failed replicates per τ).
+    ``methods`` (solver path per τ: "br", "ipm", "ipm-band" or "simplex"), ``draws``
+    (bootstrap replicate coefficients per τ, (R, p)), ``failed`` (failed replicates per τ)
+    and ``warnings`` (what quantreg would have warned, one text per warning: a main fit or
+    the iid sparsity fit that may be nonunique, nid's non-positive fis).
     """
 
     dependent: str
@@ -60,6 +62,7 @@ class QuantRegResults:
     methods: tuple[str, ...] = ()
     draws: Mapping[float, np.ndarray] = field(default_factory=dict)
     failed: Mapping[float, int] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def terms(self) -> list[str]:
@@ -149,4 +152,5 @@ class QuantRegResults:
                              f"{row.t:>9.2f}{row.p:>9.3f} {'*' * row.stars}")
             lines.append("")
         lines.append("*** p < 0.01, ** p < 0.05, * p < 0.1 (two-sided, normal)")
+        lines.extend(f"Warning: {text}" for text in self.warnings)
         return "\n".join(lines)

@@ -1,8 +1,10 @@
 """Exact regression quantiles: the vertex solution that R quantreg's ``rq(method = "br")`` gives.
 
 A regression quantile is a vertex of the LP of :mod:`carbongap.qreg.ipm`: β(h) = X_h⁻¹ y_h
-for a set h of p observations fitted exactly (Koenker 2005, section 2.2.1). :func:`solve`
-finds it in three steps.
+for a set h of p observations fitted exactly (Koenker 2005, section 2.2.1). An unweighted
+fit of at most :data:`BR_MAX` observations runs quantreg's own Barrodale-Roberts path
+(:mod:`carbongap.qreg.br`: R's vertex also where the LP ties, br's nonuniqueness verdict).
+Larger or weighted fits are found in three steps.
 
 1. **An approximate optimum** from the Frisch-Newton interior point (:mod:`.ipm`). For
    large n (above :data:`PREPROCESS_MIN` observations) the LP is first shrunk as in
@@ -30,8 +32,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .br import barrodale_roberts
 from .ipm import frisch_newton
 
+#: Observations up to which an unweighted fit follows quantreg's own br path (:mod:`.br`).
+BR_MAX = 5000
 #: Observations above which the LP is shrunk around a start (Portnoy & Koenker 1997).
 PREPROCESS_MIN = 1000
 #: Band doublings tried before the full LP is solved.
@@ -64,6 +69,10 @@ class Solution:
     objective: float
     unique: bool
     method: str
+
+
+_SINGULAR = ("the design is singular at the quantile's vertex: a regressor is collinear "
+             "with the others")
 
 
 def check_function(r: np.ndarray, tau: float) -> np.ndarray:
@@ -168,6 +177,12 @@ def solve(X: np.ndarray, y: np.ndarray, tau: float, *, weights: np.ndarray | Non
     n, p = X.shape
     u = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     g = np.zeros(p) if shift is None else np.asarray(shift, dtype=np.float64)
+    if weights is None and shift is None and n <= BR_MAX:
+        path = barrodale_roberts(X, y, tau)
+        if len(path.basis) < p:
+            raise np.linalg.LinAlgError(_SINGULAR)
+        return Solution(path.beta, path.basis, _objective(X, y, tau, u, path.beta),
+                        path.unique, "br")
     rhs = (1.0 - tau) * (X.T @ u) - g
     best: np.ndarray | None = None
     if n > PREPROCESS_MIN:
@@ -209,8 +224,7 @@ def solve(X: np.ndarray, y: np.ndarray, tau: float, *, weights: np.ndarray | Non
     h = simplex_vertex(X, y, tau, u, rhs, best, fit.beta)
     beta = _vertex(X, y, h)
     if beta is None:
-        raise np.linalg.LinAlgError("the design is singular at the quantile's vertex: "
-                                    "a regressor is collinear with the others")
+        raise np.linalg.LinAlgError(_SINGULAR)
     cert = _certify(X, y, tau, u, rhs, h, beta)
     return Solution(beta, h, _objective(X, y, tau, u, beta), cert.unique, "simplex")
 

@@ -11,12 +11,16 @@ Bandwidths (Koenker 2005, section 3.4.4), with z = Φ⁻¹(τ) and α = 0.05:
 
 ``nid`` (Hendricks & Koenker 1992; sandwich of Koenker & Machado 1999): h halved until
 0 < τ ± h < 1; f_i = max(0, 2h / (x_i'(β̂(τ+h) − β̂(τ−h)) − ε));
-V = τ(1 − τ) (X'FX)⁻¹ X'X (X'FX)⁻¹ with F = diag(f).
+V = τ(1 − τ) (X'FX)⁻¹ X'X (X'FX)⁻¹ with F = diag(f). Where k of the x_i'(β̂(τ+h) − β̂(τ−h))
+are ≤ 0 (crossing quantiles), a :class:`QuantRegWarning` says "k non-positive fis", as
+quantreg does.
 
 ``iid`` (Koenker 2005, section 3.4.3): the sparsity s = 1/f(F⁻¹(τ)) is the slope of the
 median regression of the order statistics of the residuals, r_(pz+1) ... r_(pz+h+1)
 ordered by |r| and then sorted, on i/(n − p), where pz counts |r_i| < ε and
-h = max(p + 1, ⌈n h_HS⌉); V = s² τ(1 − τ) (X'X)⁻¹.
+h = max(p + 1, ⌈n h_HS⌉); V = s² τ(1 − τ) (X'X)⁻¹. That median regression often ties (an
+even number of points); it is solved along quantreg's own br path (:mod:`.br`), so the same
+vertex — the same sparsity — comes out, with the same warning where it may be nonunique.
 
 ``ker`` (Powell 1991): h as for nid, then the kernel bandwidth
 κ = (Φ⁻¹(τ + h) − Φ⁻¹(τ − h)) min(sd(r), IQR(r)/1.34) (sd with n − 1, quartiles of
@@ -27,16 +31,22 @@ The inverses (X'FX)⁻¹ are formed from the QR decomposition of √F X, as quan
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.special import ndtri
 
+from .br import barrodale_roberts
 from .solver import solve
 
 #: quantreg's eps in summary.rq: the square root of the machine epsilon.
 EPS: float = float(np.sqrt(np.finfo(np.float64).eps))
+
+
+class QuantRegWarning(UserWarning):
+    """A fit or a standard error that quantreg would warn about (its wording)."""
 
 
 def _dnorm(x: np.ndarray | float) -> np.ndarray | float:
@@ -80,19 +90,22 @@ def sandwich(X: np.ndarray, f: np.ndarray, tau: float) -> np.ndarray:
 
 
 def nid_density(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
-                hs: bool = True) -> tuple[np.ndarray, float]:
-    """The nid density estimates f_i and the bandwidth h (module docstring)."""
+                hs: bool = True) -> tuple[np.ndarray, int]:
+    """The nid density estimates f_i, and how many of the fitted differences
+    x_i'(β̂(τ+h) − β̂(τ−h)) are ≤ 0 (module docstring)."""
     h = _inner_bandwidth(tau, len(y), hs)
     high = solve(X, y, tau + h, start=beta).beta
     low = solve(X, y, tau - h, start=beta).beta
     dyhat = X @ (high - low)
-    return np.maximum(0.0, (2.0 * h) / (dyhat - EPS)), h
+    return np.maximum(0.0, (2.0 * h) / (dyhat - EPS)), int(np.sum(dyhat <= 0.0))
 
 
 def vcov_nid(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
              hs: bool = True) -> np.ndarray:
     """Covariance of β̂(τ) under non-identically distributed errors (``se = "nid"``)."""
-    f, _ = nid_density(X, y, tau, beta, hs)
+    f, nonpositive = nid_density(X, y, tau, beta, hs)
+    if nonpositive:
+        warnings.warn(QuantRegWarning(f"{nonpositive} non-positive fis"), stacklevel=2)
     return sandwich(X, f, tau)
 
 
@@ -107,7 +120,11 @@ def vcov_iid(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
     by_size = resid[np.argsort(np.abs(resid), kind="stable")]
     ordered = np.sort(by_size[ir - 1])
     design = np.column_stack([np.ones(ir.size), ir / (n - p)])
-    sparsity = solve(design, ordered, 0.5).beta[1]
+    inner = barrodale_roberts(design, ordered, 0.5)
+    if not inner.unique:
+        warnings.warn(QuantRegWarning("the iid sparsity fit: solution may be nonunique"),
+                      stacklevel=2)
+    sparsity = inner.beta[1]
     return sparsity**2 * tau * (1.0 - tau) * inverse_cross(X)
 
 

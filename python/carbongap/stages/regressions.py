@@ -10,12 +10,15 @@ layout (CSV, Markdown, LaTeX) and the quantile-process figures.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..backends.qreg import fitter as backend_fitter
 from ..pipeline.stage import Context, StageResult
+from ..qreg import QuantRegResults, QuantRegWarning
 from ..tables.estimate import FitOptions, estimate_tables, specs_table
 from ..tables.layout import table_latex, table_long, table_markdown
 from ..tables.process import quantile_process
@@ -57,6 +60,15 @@ def _notes(estimates: pd.DataFrame, card: pd.DataFrame, audit: pd.DataFrame,
     return notes
 
 
+def _warnings_note(results: Mapping[tuple[int, int], QuantRegResults]) -> str:
+    """The warnings R quantreg would give on the Table fits, in one note (the fits'
+    records; the warnings themselves are not printed one by one)."""
+    said = [f"table {table}.{part}: {text}" for (table, part), result in sorted(results.items())
+            for text in result.warnings]
+    return (f"{len(said)} warnings on the table fits, as R quantreg words them"
+            + (": " + "; ".join(said) if said else ""))
+
+
 def compute(ctx: Context) -> StageResult:
     """Tables ``estimates``, ``specs`` (:func:`~carbongap.tables.estimate.specs_table`),
     ``table<N>`` (each table's shown cells, long), ``process``,
@@ -67,27 +79,32 @@ def compute(ctx: Context) -> StageResult:
     panel = ctx.table("analysis_panel", "analysis")
     options = FitOptions(cfg.taus, cfg.se, cfg.cluster, cfg.boot_reps, cfg.seed)
     fitter = backend_fitter(cfg.backend)
-    estimates, _ = estimate_tables(panel, specs, options, jobs=run.jobs, dask=run.dask,
-                                   progress=ctx.progress, fitter=fitter)
-    published = load_published(cfg.published or None)
-    card = scorecard(estimates, published)
-    audit = stars_audit(published)
-    tables = {"estimates": estimates, "specs": specs_table(specs, options),
-              "process": quantile_process(panel, specs, cfg.process_taus, options, fitter),
-              "scorecard": card, "stars_audit": audit}
-    truth = None
-    validate = ctx.upstream["validate"].tables
-    if "truth" in validate:
-        truth = truth_recovery(validate["truth"], ctx.config.analysis.years, cfg.taus,
-                               boot_reps=cfg.boot_reps, seed=cfg.seed, jobs=run.jobs)
-        tables["known_truth"] = truth
-        tables["known_truth_dea"] = dea_comparison(estimates, cfg.taus)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", QuantRegWarning)  # recorded by each fit, noted below
+        estimates, results = estimate_tables(panel, specs, options, jobs=run.jobs,
+                                             dask=run.dask, progress=ctx.progress,
+                                             fitter=fitter)
+        published = load_published(cfg.published or None)
+        card = scorecard(estimates, published)
+        audit = stars_audit(published)
+        tables = {"estimates": estimates, "specs": specs_table(specs, options),
+                  "process": quantile_process(panel, specs, cfg.process_taus, options,
+                                              fitter),
+                  "scorecard": card, "stars_audit": audit}
+        truth = None
+        validate = ctx.upstream["validate"].tables
+        if "truth" in validate:
+            truth = truth_recovery(validate["truth"], ctx.config.analysis.years, cfg.taus,
+                                   boot_reps=cfg.boot_reps, seed=cfg.seed, jobs=run.jobs)
+            tables["known_truth"] = truth
+            tables["known_truth_dea"] = dea_comparison(estimates, cfg.taus)
     texts = {}
     for number in sorted({s.table for s in specs}):
         tables[f"table{number}"] = table_long(estimates, specs, number)
         texts[f"table{number}.md"] = table_markdown(estimates, specs, number)
         texts[f"table{number}.tex"] = table_latex(estimates, specs, number)
-    notes = _notes(estimates, card, audit, "truth" in validate, truth)
+    notes = [*_notes(estimates, card, audit, "truth" in validate, truth),
+             _warnings_note(results)]
     return StageResult(tables=tables, texts=texts, notes=tuple(notes))
 
 

@@ -8,7 +8,8 @@
 # numbers are R's doubles exactly) and quantreg's answers (expected.csv): for tau = 0.1,
 # 0.25, 0.5, 0.75, 0.9 the coefficients of rq(method = "br"), the objective
 # sum(rho_tau(residuals)), quantreg's "Solution may be nonunique" warning, and the standard
-# errors of summary.rq(se = "nid" / "iid" / "ker", hs = TRUE), at 17 significant digits.
+# errors of summary.rq(se = "nid" / "iid" / "ker", hs = TRUE), at 17 significant digits;
+# and every warning R gives on the way (warnings.csv: the fit, or the se of summary.rq).
 suppressPackageStartupMessages(library(quantreg))
 args <- commandArgs(trailingOnly = TRUE)
 script <- sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE)[1])
@@ -23,7 +24,18 @@ sets <- list(
 taus <- c(0.1, 0.25, 0.5, 0.75, 0.9)
 digits <- function(v) trimws(formatC(v, digits = 17, format = "g"))
 
+# Evaluate expr; its value, and the messages of the warnings it gave (muffled).
+collecting <- function(expr) {
+  said <- character(0)
+  value <- withCallingHandlers(expr, warning = function(w) {
+    said <<- c(said, conditionMessage(w))
+    invokeRestart("muffleWarning")
+  })
+  list(value = value, said = said)
+}
+
 rows <- list()
+warned <- list()
 for (name in names(sets)) {
   d <- sets[[name]]$data
   y <- sets[[name]]$y
@@ -33,16 +45,20 @@ for (name in names(sets)) {
             quote = FALSE)
   X <- cbind(const = 1, as.matrix(d[, x, drop = FALSE]))
   for (tau in taus) {
-    nonunique <- FALSE
-    f <- withCallingHandlers(rq.fit(X, d[[y]], tau = tau, method = "br"),
-                             warning = function(w) {
-                               if (grepl("nonunique", conditionMessage(w))) nonunique <<- TRUE
-                               invokeRestart("muffleWarning")
-                             })
-    fit <- rq(d[[y]] ~ X - 1, tau = tau, method = "br")
+    main <- collecting(rq.fit(X, d[[y]], tau = tau, method = "br"))
+    f <- main$value
+    nonunique <- any(grepl("nonunique", main$said))
+    fit <- suppressWarnings(rq(d[[y]] ~ X - 1, tau = tau, method = "br"))
     objective <- sum(f$residuals * (tau - (f$residuals < 0)))
-    ses <- sapply(c("nid", "iid", "ker"), function(se)
-      suppressWarnings(summary(fit, se = se, hs = TRUE))$coefficients[, 2])
+    said <- list(fit = main$said)
+    ses <- sapply(c("nid", "iid", "ker"), function(se) {
+      step <- collecting(summary(fit, se = se, hs = TRUE))
+      said[[se]] <<- step$said
+      step$value$coefficients[, 2]
+    })
+    for (step in names(said)) for (message in said[[step]])
+      warned[[length(warned) + 1]] <- data.frame(dataset = name, tau = tau, step = step,
+                                                 message = message)
     rows[[length(rows) + 1]] <- data.frame(
       dataset = name, tau = tau, term = colnames(X), coef = digits(f$coefficients),
       se_nid = digits(ses[, "nid"]), se_iid = digits(ses[, "iid"]),
@@ -52,5 +68,7 @@ for (name in names(sets)) {
 }
 expected <- do.call(rbind, rows)
 write.csv(expected, file.path(out, "expected.csv"), row.names = FALSE, quote = FALSE)
+write.csv(do.call(rbind, warned), file.path(out, "warnings.csv"), row.names = FALSE,
+          quote = FALSE)
 cat(nrow(expected), "cells; R", as.character(getRversion()), "quantreg",
     as.character(packageVersion("quantreg")), "\n")
