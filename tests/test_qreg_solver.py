@@ -136,3 +136,84 @@ def test_simplex_fallback_when_the_interior_point_cannot_be_certified(monkeypatc
     fit = solve(X, y, 0.6)
     assert fit.method == "simplex" and fit.unique
     np.testing.assert_allclose(fit.beta, linprog_quantile(X, y, 0.6)[0], rtol=EXACT)
+
+
+def _heavy_with_ties(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cauchy errors, a discrete regressor and a response rounded to 0.25: many exactly
+    tied residuals and duplicated rows."""
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([np.ones(n), rng.normal(size=n), rng.integers(0, 5, n),
+                         rng.uniform(0, 1, n)])
+    y = np.round((X @ np.array([1.0, 2.0, -0.5, 3.0]) + rng.standard_cauchy(n)) * 4) / 4
+    return X, y
+
+
+@pytest.mark.parametrize("data", ["heavy", "heavy-ties"])
+@pytest.mark.parametrize("tau", [0.1, 0.5, 0.9])
+def test_the_band_gives_the_plain_solvers_solution(monkeypatch, data, tau):
+    # Portnoy-Koenker preprocessing (a band around a subsample fit, the rest fixed at their
+    # bounds) against the interior point + simplex on all 20,000 rows: the objective
+    # always, the coefficients where the vertex is unique.
+    n = 20_000
+    if data == "heavy":
+        rng = np.random.default_rng(11)
+        X = np.column_stack([np.ones(n), rng.normal(size=(n, 3))])
+        y = X @ np.array([1.0, 2.0, -1.0, 0.5]) + rng.standard_cauchy(n)
+    else:
+        X, y = _heavy_with_ties(n, seed=12)
+    monkeypatch.setattr(solver, "BR_MAX", 0)
+    banded = solve(X, y, tau)
+    monkeypatch.setattr(solver, "PREPROCESS_MIN", 10**9)
+    plain = solve(X, y, tau)
+    assert banded.objective == pytest.approx(plain.objective, rel=1e-12)
+    if banded.unique and plain.unique:
+        np.testing.assert_allclose(banded.beta, plain.beta, rtol=1e-10, atol=1e-12)
+    if data == "heavy":
+        assert banded.method == "ipm-band" and banded.unique
+
+
+def test_a_failed_first_band_is_redone_around_its_vertex(monkeypatch):
+    # The τ = 0.5 fit as the start of τ = 0.3 and a band of 1,000 of 30,000 rows: the first
+    # band's vertex fails the certificate on all rows; the next band, around that vertex,
+    # passes, and the answer is the plain solver's.
+    monkeypatch.setattr(solver, "BR_MAX", 0)
+    X, y = _data(30_000, seed=21)
+    start = solve(X, y, 0.5).beta
+    calls = []
+    certify = solver._certify
+
+    def counting(*args):
+        outcome = certify(*args)
+        calls.append(outcome.optimal)
+        return outcome
+
+    monkeypatch.setattr(solver, "_certify", counting)
+    fit = solve(X, y, 0.3, start=start, band=1000)
+    assert calls == [False, True] and fit.method == "ipm-band"
+    monkeypatch.setattr(solver, "_certify", certify)
+    monkeypatch.setattr(solver, "PREPROCESS_MIN", 10**9)
+    np.testing.assert_allclose(fit.beta, solve(X, y, 0.3).beta, rtol=1e-10)
+
+
+def test_a_residual_near_zero_is_a_tie_only_within_rounding():
+    # The certificate reads a residual's sign unless it is within the rounding of the
+    # vertex (100 eps cond(X_h) times the scale): moved to 1e-9 of the fit, a high-leverage
+    # row keeps its side (optimal) and on the other side breaks the certificate; at 1e-16
+    # it is a tie, and the certificate is the same on either side.
+    X, y = _data(400, seed=5)
+    fit = solve(X, y, 0.5)
+    h, beta = fit.basis, fit.beta
+    rhs, u = 0.5 * X.sum(axis=0), np.ones(400)
+    outside = np.setdiff1d(np.arange(400), h)
+    influence = np.abs(np.linalg.solve(X[h].T, X[outside].T)).max(axis=0)
+    i = outside[np.argmax(influence)]
+    side = np.sign(y[i] - X[i] @ beta)
+
+    def certificate(offset: float):
+        moved = y.copy()
+        moved[i] = X[i] @ beta + offset
+        return solver._certify(X, moved, 0.5, u, rhs, h, beta)
+
+    assert certificate(1e-9 * side) == solver._certify(X, y, 0.5, u, rhs, h, beta)
+    assert certificate(1e-9 * side).optimal and not certificate(-1e-9 * side).optimal
+    assert certificate(1e-16) == certificate(-1e-16)

@@ -1,8 +1,8 @@
 """``carbongap bench qreg``: the quantile regressions against statsmodels and R quantreg.
 
-The work, at the paper's size (N = 2,350) and a county panel's (N = 56,000), on one seeded
-simulated data set per size shaped like Table 1 (a constant and four regressors, a
-location-scale error):
+The work, at the paper's size (N = 2,350), a county panel's (N = 56,000) and a firm-level
+data set's (N = 1,000,000, ``--size million``), on one seeded simulated data set per size
+shaped like Table 1 (a constant and four regressors, a location-scale error):
 
 * **fit**: coefficients and nid standard errors at τ = 0.2, 0.4, 0.6, 0.8 — carbongap
   (:func:`carbongap.qreg.fit`), R quantreg ``rq(method = "br")`` and ``rq(method = "fn")``
@@ -15,6 +15,16 @@ location-scale error):
 
 Every timing is the best of ``repeats`` runs in one process on the same data; the largest
 relative coefficient difference to R's br is reported next to each carbongap result.
+
+At a million rows (:func:`million_benchmark`) br would take hours, so the run reports
+instead: carbongap's peak resident memory; the **exactness check** — at every τ the
+objective of HiGHS's dual simplex on the full LP, started from carbongap's basis (HiGHS
+pivots to a better vertex if there is one), equals carbongap's within 1e-9 relative, and
+whether carbongap's vertex certificate proves the solution unique; R quantreg's ``pfn``
+(Portnoy-Koenker preprocessing) and ``fn`` with nid SEs on the full data; statsmodels on a
+:data:`SAMPLE_ROWS` sample, scaled linearly to the full size (said in the report); and the
+cluster bootstrap (200 replicates at τ = 0.5, :data:`CLUSTER_SIZE` rows per cluster) on
+``jobs`` workers.
 """
 
 from __future__ import annotations
@@ -25,9 +35,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..qreg import fit
+from ..qreg import QuantRegResults, fit, solve
+from ..qreg.simplex import simplex_vertex
+from ..qreg.solver import check_function
 
-SIZES: dict[str, int] = {"paper": 2350, "county": 56000}
+SIZES: dict[str, int] = {"paper": 2350, "county": 56000, "million": 1_000_000}
+#: The sizes run by default (``--size million`` is asked for by name: it takes minutes).
+DEFAULT_SIZES: tuple[str, ...] = ("paper", "county")
+#: statsmodels' sample at a million rows (its IRLS takes about 10 s per τ on all of them).
+SAMPLE_ROWS = 100_000
+#: Rows per cluster of the million-row cluster bootstrap (10,000 clusters).
+CLUSTER_SIZE = 100
+#: The exactness check's tolerance on the objective (relative).
+EXACT = 1e-9
 TAUS: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8)
 BOOT_REPS = 200
 #: R boot.rq replicates timed at the county size (the full 200 take minutes there).
@@ -64,6 +84,8 @@ class QregBenchmark:
     fit: dict[str, dict[str, float]] = field(default_factory=dict)  #: size -> tool -> s
     boot: dict[str, dict[str, float]] = field(default_factory=dict)
     accuracy: dict[str, float] = field(default_factory=dict)  #: size -> max rel. coef diff
+    memory: dict[str, float] = field(default_factory=dict)  #: size -> peak RSS of a fit, MB
+    exactness: list[str] = field(default_factory=list)  #: one line per τ (million)
     notes: list[str] = field(default_factory=list)
 
 
@@ -83,7 +105,7 @@ def _r_fit_seconds(X: np.ndarray, y: np.ndarray, method: str) -> tuple[float, np
     return seconds, np.column_stack(coefs)
 
 
-def run_qreg_benchmark(sizes: tuple[str, ...] = ("paper", "county"), *, seed: int = 0,
+def run_qreg_benchmark(sizes: tuple[str, ...] = DEFAULT_SIZES, *, seed: int = 0,
                        repeats: int = 3, jobs: int = 2, with_r: bool = True,
                        boot: bool = True) -> QregBenchmark:
     """Measure (module docstring); R parts only where R and quantreg are usable."""
@@ -98,6 +120,10 @@ def run_qreg_benchmark(sizes: tuple[str, ...] = ("paper", "county"), *, seed: in
     for name in sizes:
         frame = simulate(SIZES[name], seed)
         X, y = _design(frame)
+        if name == "million":
+            million_benchmark(frame, X, y, result, repeats=repeats, jobs=jobs,
+                              problem=problem, boot=boot)
+            continue
         times = result.fit.setdefault(name, {})
         times["carbongap"], ours = _best(lambda frame=frame: fit(frame, FORMULA, taus=TAUS),
                                          repeats)
@@ -114,6 +140,63 @@ def run_qreg_benchmark(sizes: tuple[str, ...] = ("paper", "county"), *, seed: in
         if boot:
             result.boot[name] = _boot_times(frame, X, y, jobs, repeats, problem, name, result)
     return result
+
+
+def _exactness(X: np.ndarray, y: np.ndarray, fitted: QuantRegResults) -> list[str]:
+    """One line per τ: carbongap's objective against HiGHS's simplex optimum on the full
+    LP (started from carbongap's basis), and the certificate's verdict."""
+    lines = []
+    u = np.ones(len(y))
+    for tau, beta in zip(fitted.taus, fitted.coef.T, strict=True):
+        ours = solve(X, y, tau)
+        if not np.array_equal(ours.beta, beta):
+            raise AssertionError(f"tau = {tau}: solve and fit disagree")
+        basis = simplex_vertex(X, y, tau, u, (1.0 - tau) * X.sum(axis=0), ours.basis,
+                               ours.beta)
+        optimum = float(check_function(y - X @ np.linalg.solve(X[basis], y[basis]), tau).sum())
+        gap = abs(ours.objective - optimum) / optimum
+        verdict = "exact" if gap <= EXACT else "NOT EXACT"
+        lines.append(f"tau = {tau:g}: objective {ours.objective:.10g}, HiGHS simplex "
+                     f"{optimum:.10g} (relative difference {gap:.1e}: {verdict}); "
+                     f"vertex certificate: {'unique' if ours.unique else 'may be nonunique'}")
+    return lines
+
+
+def million_benchmark(frame: pd.DataFrame, X: np.ndarray, y: np.ndarray,
+                      result: QregBenchmark, *, repeats: int, jobs: int, problem: str | None,
+                      boot: bool) -> None:
+    """The ``million`` size (module docstring)."""
+    import statsmodels.api as sm
+
+    from .memory import PeakMemory
+
+    name, n = "million", len(y)
+    times = result.fit.setdefault(name, {})
+    with PeakMemory(children=False) as memory:
+        times["carbongap"], ours = _best(lambda: fit(frame, FORMULA, taus=TAUS), repeats)
+    result.memory[name] = memory.peak / 1e6
+    result.exactness = _exactness(X, y, ours)  # type: ignore[arg-type]
+    if not problem:
+        for method in ("pfn", "fn"):
+            times[f"R {method}"], _ = _r_fit_seconds(X, y, method)
+    take = np.linspace(0, n - 1, SAMPLE_ROWS).astype(np.int64)
+    model = sm.QuantReg(y[take], X[take])
+    seconds, _ = _best(lambda: [model.fit(q=t) for t in TAUS], 1)
+    times["statsmodels (scaled)"] = seconds * n / SAMPLE_ROWS
+    result.notes.append(f"million: statsmodels timed on {SAMPLE_ROWS:,} evenly spaced rows "
+                        f"({seconds:.2f} s) and scaled linearly by {n // SAMPLE_ROWS}; R pfn "
+                        "and fn on all rows, each with summary.rq(se = 'nid')")
+    if boot:
+        clustered = frame.assign(cluster=np.arange(n) // CLUSTER_SIZE)
+        start = time.perf_counter()
+        fit(clustered, FORMULA, taus=(0.5,), se="boot", cluster="cluster",
+            boot_reps=BOOT_REPS, jobs=jobs)
+        label = f"carbongap cluster boot, {jobs} workers" if jobs > 1 else \
+            "carbongap cluster boot, 1 process"
+        result.boot[name] = {label: time.perf_counter() - start}
+        result.notes.append(f"million: cluster bootstrap by {n // CLUSTER_SIZE:,} clusters of "
+                            f"{CLUSTER_SIZE} rows, {BOOT_REPS} replicates at tau = 0.5, one "
+                            "run (worker start included)")
 
 
 def _boot_times(frame: pd.DataFrame, X: np.ndarray, y: np.ndarray, jobs: int, repeats: int,
@@ -147,18 +230,25 @@ def format_qreg_benchmark(result: QregBenchmark) -> str:
     for title, table, reference in (
             (f"coefficients + nid SEs at tau = {', '.join(map(str, TAUS))}", result.fit,
              "carbongap"),
-            (f"bootstrap SE, {BOOT_REPS} xy replicates at tau = 0.5", result.boot,
-             "carbongap, 1 process")):
+            (f"bootstrap SE, {BOOT_REPS} replicates at tau = 0.5 (xy pairs; by cluster at "
+             "N = 1,000,000)", result.boot, "carbongap, 1 process")):
         if not table:
             continue
         lines.append(title)
         for name, times in table.items():
-            ours = times[reference]
+            mine = reference if reference in times else next(iter(times))
+            ours = times[mine]
             lines.append(f"  N = {result.sizes[name]:,}")
             for tool, seconds in times.items():
-                ratio = "" if tool == reference else f"   {seconds / ours:6.1f}x carbongap's time"
+                ratio = "" if tool == mine else f"   {seconds / ours:6.1f}x carbongap's time"
                 lines.append(f"    {tool:<24}{seconds * 1000:>11.1f} ms{ratio}")
         lines.append("")
+    for name, megabytes in result.memory.items():
+        lines.append(f"N = {result.sizes[name]:,}: peak resident memory of the process while "
+                     f"fitting (data included): {megabytes:,.0f} MB")
+    if result.exactness:
+        lines.append("exactness at N = 1,000,000 (HiGHS dual simplex on the full LP):")
+        lines += [f"  {line}" for line in result.exactness]
     for name, diff in result.accuracy.items():
         lines.append(f"N = {result.sizes[name]:,}: largest relative coefficient difference to "
                      f"R's br: {diff:.1e}")

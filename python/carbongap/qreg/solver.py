@@ -41,8 +41,11 @@ BR_MAX = 5000
 PREPROCESS_MIN = 1000
 #: Band doublings tried before the full LP is solved.
 MAX_BANDS = 4
-#: Relative tolerance of the certificate (residual signs and bounds of a_h).
+#: Relative tolerance of the certificate's bounds on a_h.
 CERTIFICATE_TOLERANCE = 1e-9
+#: Rounding of a vertex residual, in units of the machine epsilon times cond(X_h) and the
+#: scale |y_i| + Σ|x_ij β_j|: a residual within it of zero is a tie (its sign unknown).
+TIE_ROUNDING = 100.0
 
 
 @dataclass(frozen=True)
@@ -90,22 +93,34 @@ def _certify(X: np.ndarray, y: np.ndarray, tau: float, u: np.ndarray, rhs: np.nd
              h: np.ndarray, beta: np.ndarray) -> _Certificate:
     """Koenker (2005) Theorem 2.1 at the vertex β(h) (module docstring, step 3)."""
     r = y - X @ beta
-    tol = CERTIFICATE_TOLERANCE * (1.0 + np.abs(y) + np.abs(X) @ np.abs(beta))
-    outside = np.ones(len(y), dtype=bool)
-    outside[h] = False
-    ties = outside & (np.abs(r) <= tol)
-    a = np.where(r > 0.0, u, 0.0)
-    a[h] = 0.0
-    a[ties] = 0.0
     try:
-        a_h = np.linalg.solve(X[h].T, rhs - X[outside].T @ a[outside])
+        rounding = TIE_ROUNDING * np.finfo(np.float64).eps * float(np.linalg.cond(X[h]))
+    except np.linalg.LinAlgError:
+        return _Certificate(False, False)
+    # Ties: |r_i| ≤ rounding (1 + |y_i| + Σ_j |x_ij β_j|), screened first with the bound
+    # max_i |x_ij| for |x_ij| (two reductions over X instead of a copy of |X|).
+    largest = np.maximum(X.max(axis=0), -X.min(axis=0))
+    absy = np.abs(y)
+    near = np.flatnonzero(np.abs(r) <= rounding * (1.0 + absy + largest @ np.abs(beta)))
+    scale = 1.0 + absy[near] + np.abs(X[near]) @ np.abs(beta)
+    ties = np.zeros(len(y), dtype=bool)
+    ties[near[np.abs(r[near]) <= rounding * scale]] = True
+    ties[h] = False
+    # A residual within the tolerance of zero ("tie") may be on either side of the fit: its
+    # a_i is put at u_i/2 and the certificate must hold for every a_i in [0, u_i], i.e. with
+    # a margin of Σ_ties |X_h'⁻¹ x_i| u_i/2 on each side (a_h is linear in a_i).
+    a = np.where(r > 0.0, u, 0.0)
+    a[ties] = 0.5 * u[ties]
+    a[h] = 0.0
+    try:
+        a_h = np.linalg.solve(X[h].T, rhs - X.T @ a)
+        margin = np.abs(np.linalg.solve(X[h].T, X[ties].T * (0.5 * u[ties]))).sum(axis=1)
     except np.linalg.LinAlgError:
         return _Certificate(False, False)
     bound = CERTIFICATE_TOLERANCE * (1.0 + u[h])
-    if ties.any():  # a tie's a_i may lie anywhere in [0, u_i]: decided by the simplex
-        return _Certificate(False, False)
-    optimal = bool(np.all(a_h >= -bound) and np.all(a_h <= u[h] + bound))
-    unique = optimal and bool(np.all(a_h > bound) and np.all(a_h < u[h] - bound))
+    low, high = a_h - margin, a_h + margin
+    optimal = bool(np.all(low >= -bound) and np.all(high <= u[h] + bound))
+    unique = optimal and bool(np.all(low > bound) and np.all(high < u[h] - bound))
     return _Certificate(optimal, unique)
 
 
@@ -131,18 +146,18 @@ def _band(X: np.ndarray, y: np.ndarray, u: np.ndarray, rhs: np.ndarray,
     if size >= n:
         return None
     r = y - X @ start
-    order = np.argsort(r, kind="stable")
     # The intercept row of X'a = rhs asks Σ a = rhs[0] (the first column is the constant),
-    # i.e. the weight of the observations above the fit: centre the band where the
-    # cumulative weight from the top reaches it.
-    above = np.cumsum(u[order][::-1])[::-1]
-    centre = int(np.searchsorted(-above, -rhs[0]))
-    low = max(0, centre - size // 2)
-    high = min(n, low + size)
-    low = max(0, high - size)
-    keep = order[low:high]
-    top = order[high:]
-    return keep, rhs - X[top].T @ u[top]
+    # i.e. the weight of the observations above the fit: centre the band at the residual
+    # rank where the weight above reaches it (by the mean weight: a guess, the certificate
+    # decides). A partial sort (selection, O(n)) finds the band and the rows above it.
+    centre = round(n - float(rhs[0]) * n / float(u.sum()))
+    low = min(max(0, centre - size // 2), n - size)
+    high = low + size
+    order = np.argpartition(r, (low, high - 1) if low > 0 else high - 1)
+    keep = np.sort(order[low:high])
+    above = np.zeros(n)
+    above[order[high:]] = u[order[high:]]
+    return keep, rhs - X.T @ above
 
 
 def _objective(X: np.ndarray, y: np.ndarray, tau: float, u: np.ndarray,
@@ -186,11 +201,12 @@ def solve(X: np.ndarray, y: np.ndarray, tau: float, *, weights: np.ndarray | Non
     rhs = (1.0 - tau) * (X.T @ u) - g
     best: np.ndarray | None = None
     if n > PREPROCESS_MIN:
+        warm = int(4.0 * np.sqrt(n * p))  # the band around a nearby solution
         if start is None:
             start = _subsample_start(X, y, tau, u, g)
             size = band or int(2.0 * np.sqrt(p) * n ** (2.0 / 3.0))
         else:
-            size = band or int(4.0 * np.sqrt(n * p))
+            size = band or warm
         for _ in range(MAX_BANDS):
             shrunk = _band(X, y, u, rhs, np.asarray(start, dtype=np.float64), size)
             if shrunk is None:
@@ -209,7 +225,10 @@ def solve(X: np.ndarray, y: np.ndarray, tau: float, *, weights: np.ndarray | Non
                 if cert.optimal:
                     return Solution(beta, h, _objective(X, y, tau, u, beta), cert.unique,
                                     "ipm-band")
-                start = beta
+                # the band's vertex is nearly optimal: a warm band around it, unless
+                # the band was that narrow already
+                start, size = beta, (warm if size > warm else 2 * size)
+                continue
             size *= 2
     fit = frisch_newton(X, y, tau, u, g)
     h = _interior_basis(fit.a, u, p)

@@ -36,6 +36,7 @@ from collections.abc import Callable
 
 import numpy as np
 from scipy.linalg import solve_triangular
+from scipy.linalg.lapack import dgeqrf
 from scipy.special import ndtri
 
 from .br import barrodale_roberts
@@ -72,10 +73,16 @@ def _inner_bandwidth(tau: float, n: int, hs: bool) -> float:
 
 
 def inverse_cross(X: np.ndarray, f: np.ndarray | None = None) -> np.ndarray:
-    """(X'FX)⁻¹ (F = diag(f), default the identity) from the QR factor of √F X."""
-    Z = X if f is None else np.sqrt(f)[:, None] * X
-    R = np.linalg.qr(Z, mode="r")
-    Rinv = solve_triangular(R, np.eye(R.shape[0]))
+    """(X'FX)⁻¹ (F = diag(f), default the identity) from the QR factor of √F X (built in
+    column-major order, which LAPACK's QR works in, so it is not copied again)."""
+    Z = np.empty(X.shape, order="F")
+    np.multiply(X, 1.0 if f is None else np.sqrt(f)[:, None], out=Z)
+    p = X.shape[1]
+    factor, _, _, info = dgeqrf(Z, overwrite_a=True)
+    R = np.triu(factor[:p])
+    if info != 0 or not np.all(np.isfinite(R)) or np.any(np.diag(R) == 0.0):
+        raise np.linalg.LinAlgError("X'FX is singular")
+    Rinv = solve_triangular(R, np.eye(p))
     return Rinv @ Rinv.T
 
 
