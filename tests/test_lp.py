@@ -30,3 +30,29 @@ def test_new_highs_is_silent_from_construction_to_solution():
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
+
+
+#: A fresh process: the quantile regression's simplex options, then the DEA engine's, each
+#: on an instance from new_highs (HiGHS sizes its thread scheduler once per process).
+QREG_THEN_DEA = """
+import highspy
+from carbongap.dea.highs import HIGHS_OPTIONS
+from carbongap.lp import new_highs
+from carbongap.qreg.simplex import OPTIONS
+
+for options in (OPTIONS, HIGHS_OPTIONS):
+    model = new_highs(options)
+    model.addVar(0.0, 10.0)
+    model.changeColCost(0, -1.0)
+    model.run()
+    print(model.modelStatusToString(model.getModelStatus()))
+"""
+
+
+def test_models_with_different_options_all_solve_in_one_process():
+    # Before every instance was set to one thread, a DEA model made after a quantile
+    # regression's simplex fallback did not run ("Not Set"), and the panel came out empty.
+    done = subprocess.run([sys.executable, "-c", QREG_THEN_DEA], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["Optimal", "Optimal"]

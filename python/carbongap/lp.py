@@ -12,6 +12,11 @@ banner, and it takes no options, so no public call can turn the flag off in time
 and only there, the instance is made from ``highspy._core._Highs``, the class
 ``highspy.Highs`` extends: it has every method the project calls and logs nothing until
 an option allows it. Both kinds are instances of :data:`Model`.
+
+Every instance runs on one thread (``threads = 1``; the DEA parallelises across
+technologies, in processes). HiGHS starts one thread scheduler per process, sized by the
+first model that runs: a later model asking for another thread count does not solve
+(status "Not Set"). So the count is set here, for all, not by each caller.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ def new_highs(options: Mapping[str, object]) -> Model:
     release = (highspy.HIGHS_VERSION_MAJOR, highspy.HIGHS_VERSION_MINOR)
     model = _core._Highs() if release >= BANNER_ON_CONSTRUCTION else highspy.Highs()
     model.setOptionValue("output_flag", False)
+    model.setOptionValue("threads", 1)
     for key, value in options.items():
         model.setOptionValue(key, value)
     return model
