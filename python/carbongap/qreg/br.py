@@ -123,14 +123,12 @@ class _Tableau:
         """Exchange the variable of ``row`` with that of ``col`` (columns ``first``..p)."""
         body = self.body
         pivot = body[row, col]
-        others = np.arange(first, self.p + 1)
-        others = others[others != col]
-        body[row, others] = body[row, others] / pivot
-        rows = np.ones(self.n + 3, dtype=bool)
-        rows[row] = False
-        d = body[rows, col].copy()
-        body[np.ix_(rows, others)] = body[np.ix_(rows, others)] - np.outer(d, body[row, others])
-        body[rows, col] = -d / pivot
+        scaled = body[row, first:] / pivot
+        d = body[:, col].copy()
+        block = body[:, first:]
+        block -= np.outer(d, scaled)  # w_ij − d_i (w_row,j / pivot), as the reference
+        body[row, first:] = scaled  # the pivot row and column are then set apart
+        body[:, col] = -d / pivot
         body[row, col] = 1.0 / pivot
         self.row_label[row], self.col_label[col] = self.col_label[col], self.row_label[row]
 
@@ -145,23 +143,45 @@ class _Tableau:
 
 class _Candidates:
     """The ratio test's candidate rows (a positive entry in the entering column, above the
-    tolerance), taken smallest ratio first; a taken candidate is replaced by the last one,
-    so the order of the rest — which decides later ties, first one wins — is the
-    reference's."""
+    tolerance), taken smallest ratio first.
+
+    The reference scans a list for the first smallest ratio and fills the hole with the
+    last entry, so among equal ratios the one first in that shuffled list wins. The same
+    choice is made here from one sort: the current list position of every candidate is
+    tracked, and among equal ratios the lowest position is taken."""
 
     def __init__(self, tab: _Tableau, col: int, first_row: int) -> None:
         entries = tab.body[first_row:tab.n, col]
-        self.rows = np.flatnonzero(entries > TOLERANCE) + first_row
-        self.ratios = tab.body[self.rows, tab.p] / tab.body[self.rows, col]
-        self.size = len(self.rows)
+        rows = np.flatnonzero(entries > TOLERANCE) + first_row
+        ratios = tab.body[rows, tab.p] / tab.body[rows, col]
+        self.rows: list[int] = rows.tolist()
+        self.pivots: list[float] = tab.body[rows, col].tolist()
+        self.ratios: list[float] = ratios.tolist()
+        self.order: list[int] = np.argsort(ratios, kind="stable").tolist()
+        self.position = list(range(len(self.rows)))  # candidate -> place in the list
+        self.holder = list(range(len(self.rows)))  # place in the list -> candidate
+        self.taken = 0
 
-    def pop_smallest(self) -> int:
-        k = int(np.argmin(self.ratios[:self.size]))
-        row = int(self.rows[k])
-        last = self.size - 1
-        self.ratios[k], self.rows[k] = self.ratios[last], self.rows[last]
-        self.size = last
-        return row
+    def __len__(self) -> int:
+        return len(self.rows) - self.taken
+
+    def pop_smallest(self) -> tuple[int, float]:
+        """(row, its entry in the entering column) of the next candidate."""
+        order, ratios, taken = self.order, self.ratios, self.taken
+        best = order[taken]
+        end = taken + 1
+        while end < len(order) and ratios[order[end]] == ratios[best]:
+            end += 1
+        if end > taken + 1:  # equal ratios: the first in the reference's list
+            group = order[taken:end]
+            best = min(group, key=self.position.__getitem__)
+            k = group.index(best)
+            order[taken], order[taken + k] = order[taken + k], order[taken]
+        self.taken = taken + 1
+        place, last = self.position[best], len(self.rows) - taken - 1
+        moved = self.holder[last]
+        self.holder[place], self.position[moved] = moved, place
+        return self.rows[best], self.pivots[best]
 
 
 def _stage1_column(tab: _Tableau, first_col: int) -> int:
@@ -216,9 +236,8 @@ def barrodale_roberts(X: np.ndarray, y: np.ndarray, tau: float) -> BRFit:
         pivoted = False
         gain = float(tab.cost[col])
         passed: list[int] = []
-        while candidates.size:
-            row = candidates.pop_smallest()
-            pivot = float(tab.body[row, col])
+        while len(candidates):
+            row, pivot = candidates.pop_smallest()
             if gain - pivot - pivot <= TOLERANCE:
                 pivoted = True
                 break
