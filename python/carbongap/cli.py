@@ -6,7 +6,7 @@ the Luenberger engine on any panel file; ``carbongap export stata`` rewrites the
 exports of a finished run; ``carbongap synth`` writes the synthetic default data;
 ``carbongap bench dea|qreg`` measures the engines; ``carbongap stages`` lists the stages.
 Results and paths go to stdout; progress, stage tables, warnings and errors to stderr.
-Exit status: 0 when every implemented stage succeeded, 1 when one failed, 2 on a usage
+Exit status: 0 when every stage run succeeded, 1 when one failed, 2 on a usage
 or configuration error.
 """
 
@@ -127,7 +127,7 @@ def _execute(targets: list[str] | None, configured: tuple[Config, ConfigOrigin],
         for column in ("stage", "status", "seconds", "remark"):
             table.add_column(column)
         for run in summary.stages:
-            style = {"failed": "red", "not implemented": "yellow", "skipped": "yellow"}.get(
+            style = {"failed": "red", "skipped": "yellow"}.get(
                 run.status, "green")
             table.add_row(run.name, f"[{style}]{run.status}[/{style}]",
                           f"{run.seconds:.2f}" if run.seconds else "", escape(run.reason))
@@ -302,14 +302,12 @@ def verify(
 
 @app.command()
 def stages() -> None:
-    """List the stages, what they need and whether they are implemented."""
+    """List the stages, what each needs and the configuration sections it reads."""
     from .pipeline.registry import STAGES
 
     for s in STAGES:
         needs = ", ".join(s.needs) or ("every earlier stage" if s.sees_all else "-")
-        state = "implemented" if s.implemented else f"not implemented yet: {s.planned_in}"
-        typer.echo(f"{s.name:<15} needs {needs:<40} config [{', '.join(s.sections) or '-'}]  "
-                   f"{state}")
+        typer.echo(f"{s.name:<15} needs {needs:<40} config [{', '.join(s.sections) or '-'}]")
 
 
 @app.command()

@@ -33,7 +33,6 @@ from .stage import (
     CACHED,
     DONE,
     FAILED,
-    NOT_IMPLEMENTED,
     SKIPPED,
     Context,
     Stage,
@@ -65,7 +64,7 @@ class RunSummary:
 
     @property
     def ok(self) -> bool:
-        """True when no implemented stage failed."""
+        """True when no stage failed."""
         return all(s.status != FAILED for s in self.stages)
 
     @property
@@ -97,7 +96,7 @@ def _attach_log(out: Path, level: int) -> logging.Handler:
 def _blocked_by(stage: Stage, runs: Mapping[str, StageRun]) -> str:
     for need in stage.needs:
         run = runs.get(need)
-        if run is None or run.status in (FAILED, SKIPPED, NOT_IMPLEMENTED):
+        if run is None or run.status in (FAILED, SKIPPED):
             why = run.status if run else "not run"
             return f"{BLOCKED} '{need}' ({why})"
     return ""
@@ -142,10 +141,10 @@ def run_pipeline(
     A stage that raises is recorded as failed with its message, stages that need it are
     skipped, and the run goes on with the others; ``RunSummary.ok`` tells the caller.
     A stage whose required capability is missing is skipped with the reason and how to
-    install it, or failed when ``[run] require_r`` asks for R. Stages not implemented
-    yet are listed as such, never faked. ``registry`` is the list of stages and
-    ``capabilities`` the capability probes (tests pass their own). ``origin`` says where
-    the configuration came from (file and command-line overrides), for the manifest.
+    install it, or failed when ``[run] require_r`` asks for R. ``registry`` is the list
+    of stages and ``capabilities`` the capability probes (tests pass their own).
+    ``origin`` says where the configuration came from (file and command-line overrides),
+    for the manifest.
     """
     out = require_folder(Path(out))
     plan = closure(targets, registry) if targets else tuple(registry)
@@ -219,9 +218,6 @@ def _lock_warnings(stage: Stage, run: _Run) -> list[str]:
 
 
 def _run_stage(stage: Stage, run: _Run) -> StageRun:
-    if not stage.implemented:
-        logger.info("stage %s: not implemented yet (%s)", stage.name, stage.planned_in)
-        return StageRun(stage.name, NOT_IMPLEMENTED, reason=stage.planned_in)
     blocked = _blocked_by(stage, run.runs)
     if blocked:
         logger.warning("stage %s: skipped, %s", stage.name, blocked)
@@ -300,7 +296,7 @@ def replicate(config: Config | str | Path | None = None, data: str | Path | None
     Raises
     ------
     StageError
-        When an implemented stage fails (the first failure, with its reason).
+        When a stage fails (the first failure, with its reason).
     """
     overrides = (f"data={data}",) if data is not None else ()
     if isinstance(config, Config):

@@ -75,8 +75,7 @@ class StageResult:
 
 
 #: What happened to a stage: computed, reused, or why not.
-DONE, CACHED, NOT_IMPLEMENTED, FAILED, SKIPPED = (
-    "done", "cached", "not implemented", "failed", "skipped")
+DONE, CACHED, FAILED, SKIPPED = ("done", "cached", "failed", "skipped")
 
 
 @dataclass
@@ -87,7 +86,7 @@ class StageRun:
     status: str
     key: str = ""
     seconds: float = 0.0
-    reason: str = ""  #: why it failed, was skipped or is not implemented
+    reason: str = ""  #: why it failed or was skipped
     warnings: tuple[str, ...] = ()  #: the stage's notes that are warnings (without prefix)
 
 
@@ -118,8 +117,7 @@ class Context:
 class Stage:
     """A named stage: what it needs, which configuration sections change its result.
 
-    ``module`` names the stage module (imported when the stage runs); None means the
-    stage is not implemented yet and ``planned_in`` says where that work is tracked.
+    ``module`` names the stage module (imported when the stage runs).
     ``files`` are the configuration options ((section, key)) naming files the stage
     reads: their sha256 enter its cache key. ``requires`` names the capabilities it needs
     (:mod:`carbongap.pipeline.capabilities`, e.g. ``("R",)``); ``requires_if`` those it
@@ -130,8 +128,7 @@ class Stage:
     name: str
     needs: tuple[str, ...]
     sections: tuple[str, ...]
-    module: str | None = None
-    planned_in: str = ""
+    module: str
     cache: bool = True  #: False for stages cheaper to recompute than to load
     sees_all: bool = False  #: receives every earlier result, not only ``needs``
     files: tuple[tuple[str, str], ...] = ()
@@ -144,13 +141,6 @@ class Stage:
                  if getattr(getattr(config, section), key) == value]
         return tuple(dict.fromkeys([*self.requires, *extra]))
 
-    @property
-    def implemented(self) -> bool:
-        """Whether the stage computes anything yet."""
-        return self.module is not None
-
     def load(self) -> ModuleType:
         """The stage module, with its ``compute`` and ``write`` functions."""
-        if self.module is None:
-            raise RuntimeError(f"stage {self.name!r} is not implemented yet ({self.planned_in})")
         return importlib.import_module(self.module)

@@ -9,6 +9,7 @@ the standard errors of the chosen method (:mod:`carbongap.qreg.vcov`,
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -20,8 +21,8 @@ from ..choices import SE_METHODS, check
 from ..progress import ProgressFactory, null_progress
 from .boot import bootstrap
 from .formula import parse_formula
-from .results import QuantRegResults
-from .solver import Solution, solve
+from .results import QuantRegResults, TauFit
+from .solver import solve
 from .vcov import ANALYTIC, QuantRegWarning
 
 #: Bootstrap replicates when the caller gives none (quantreg's boot.rq default R = 200).
@@ -74,20 +75,19 @@ def check_arguments(y: str, x: Sequence[str] | None, taus: Sequence[float], se: 
     return dependent, tuple(regressors), taus
 
 
-def _with_warnings(step: Callable[[], tuple[Solution, np.ndarray]]
-                   ) -> tuple[Solution, np.ndarray, list[str]]:
-    """Run one τ's fit and standard errors; (solution, covariance, the quantreg-style
-    warnings raised on the way, main fit's non-uniqueness first). Other warnings pass on."""
+def _with_warnings(step: Callable[[], TauFit]) -> tuple[TauFit, list[str]]:
+    """Run one τ's fit and standard errors; (the fit, the quantreg-style warnings raised on
+    the way, the main fit's non-uniqueness first). Other warnings pass on."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        solution, cov = step()
-    messages = [] if solution.unique else ["solution may be nonunique"]
+        fitted = step()
+    messages = [] if fitted.unique else ["solution may be nonunique"]
     for w in caught:
         if issubclass(w.category, QuantRegWarning):
             messages.append(str(w.message))
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return solution, cov, messages
+    return fitted, messages
 
 
 def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
@@ -122,31 +122,24 @@ def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
     dependent, regressors, taus = check_arguments(y, x, taus, se, cluster, boot_reps)
     X, yv, clusters = design(data, dependent, regressors, cluster)
     keys = tuple(label) or (f"{dependent} ~ {' + '.join(regressors)}",)
-    coefs, covs, objectives, uniques, methods, notes = [], [], [], [], [], []
-    draws: dict[float, np.ndarray] = {}
-    failed: dict[float, int] = {}
+    formula = f"{dependent} ~ {' + '.join(regressors)}"
+    fits: list[tuple[float, TauFit]] = []
     for tau in taus:
-        def step(tau: float = tau) -> tuple[Solution, np.ndarray]:
+        def step(tau: float = tau) -> TauFit:
             solution = solve(X, yv, tau)
             if se == "boot":
                 boot = bootstrap(X, yv, tau, solution.beta, reps=boot_reps, seed=seed,
                                  keys=(*keys, tau), clusters=clusters, jobs=jobs, dask=dask,
                                  progress=progress)
-                draws[tau], failed[tau] = boot.draws, boot.failed
-                return solution, boot.vcov()
-            return solution, ANALYTIC[se](X, yv, tau, solution.beta, hs)
+                return TauFit(solution.beta, boot.vcov(), solution.objective, solution.unique,
+                              solution.method, draws=boot.draws, failed=boot.failed)
+            return TauFit(solution.beta, ANALYTIC[se](X, yv, tau, solution.beta, hs),
+                          solution.objective, solution.unique, solution.method)
 
-        solution, cov, messages = _with_warnings(step)
-        for message in messages:
-            note = f"{dependent} ~ {' + '.join(regressors)}, tau = {tau:g}: {message}"
-            notes.append(note)
+        fitted, messages = _with_warnings(step)
+        notes = tuple(f"{formula}, tau = {tau:g}: {message}" for message in messages)
+        for note in notes:
             warnings.warn(QuantRegWarning(note), stacklevel=2)
-        coefs.append(solution.beta)
-        covs.append(cov)
-        objectives.append(solution.objective)
-        uniques.append(solution.unique)
-        methods.append(solution.method)
-    return QuantRegResults(dependent, tuple(regressors), taus, np.column_stack(coefs),
-                           tuple(covs), len(yv), tuple(objectives), tuple(uniques), se,
-                           cluster or "", boot_reps if se == "boot" else 0, seed,
-                           tuple(methods), draws, failed, tuple(notes))
+        fits.append((tau, dataclasses.replace(fitted, warnings=notes)))
+    return QuantRegResults.collect(dependent, tuple(regressors), fits, nobs=len(yv), se=se,
+                                   cluster=cluster or "", boot_reps=boot_reps, seed=seed)

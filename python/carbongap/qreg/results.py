@@ -13,7 +13,7 @@ less than 1e-3 of the p-value and the coefficients and standard errors are the s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +33,20 @@ def stars(p: float | np.ndarray) -> np.ndarray:
 def two_sided_p(t: np.ndarray | pd.DataFrame) -> np.ndarray:
     """2 (1 − Φ(|t|))."""
     return 2.0 * ndtr(-np.abs(np.asarray(t, dtype=np.float64)))
+
+
+@dataclass(frozen=True)
+class TauFit:
+    """One τ's fit as an estimator hands it to :meth:`QuantRegResults.collect`."""
+
+    coef: np.ndarray  #: (p,)
+    cov: np.ndarray  #: (p, p)
+    objective: float
+    unique: bool
+    method: str  #: the solver path ("br", "ipm", "ipm-band", "simplex", "r-br")
+    warnings: tuple[str, ...] = ()  #: the quantreg-style warnings of this τ
+    draws: np.ndarray | None = None  #: bootstrap replicate coefficients, (R, p)
+    failed: int = 0  #: failed bootstrap replicates
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,22 @@ class QuantRegResults:
     draws: Mapping[float, np.ndarray] = field(default_factory=dict)
     failed: Mapping[float, int] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def collect(cls, dependent: str, regressors: tuple[str, ...],
+                fits: Sequence[tuple[float, TauFit]], *, nobs: int, se: str,
+                cluster: str = "", boot_reps: int = 0, seed: int = 0) -> QuantRegResults:
+        """The results of the fits (τ, fit), in order, from any backend; ``boot_reps`` is
+        recorded only for ``se = "boot"``."""
+        booted = se == "boot"
+        each = [f for _, f in fits]
+        return cls(dependent, regressors, tuple(t for t, _ in fits),
+                   np.column_stack([f.coef for f in each]), tuple(f.cov for f in each), nobs,
+                   tuple(f.objective for f in each), tuple(f.unique for f in each), se,
+                   cluster, boot_reps if booted else 0, seed, tuple(f.method for f in each),
+                   {t: f.draws for t, f in fits if f.draws is not None},
+                   {t: f.failed for t, f in fits if booted},
+                   tuple(w for f in each for w in f.warnings))
 
     @property
     def terms(self) -> list[str]:

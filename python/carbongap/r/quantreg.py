@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..qreg.model import DEFAULT_REPS, check_arguments, design
-from ..qreg.results import QuantRegResults
+from ..qreg.results import QuantRegResults, TauFit
 from .sbi import r_matrix
 from .session import require_r, robjects
 
@@ -142,15 +142,13 @@ def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
     if clusters is not None:  # quantreg wants cluster codes; int codes in first-seen order
         labels = ro.IntVector(pd.factorize(clusters)[0] + 1)
     xr, yr = r_matrix(X), ro.FloatVector(yv)
-    coefs, covs, objectives, uniques = [], [], [], []
+    fits = []
     for tau in taus:
         out = fn(xr, yr, tau, se, bool(hs), int(boot_reps), int(seed), labels)
-        coefs.append(np.array(out.rx2("coef"), dtype=np.float64))
-        covs.append(np.array(out.rx2("cov"), dtype=np.float64).reshape(
-            X.shape[1], X.shape[1], order="F"))
-        objectives.append(float(out.rx2("objective")[0]))
-        uniques.append(bool(out.rx2("unique")[0]))
-    return QuantRegResults(dependent, regressors, taus, np.column_stack(coefs), tuple(covs),
-                           len(yv), tuple(objectives), tuple(uniques), se, cluster or "",
-                           boot_reps if se == "boot" else 0, seed,
-                           tuple(R_METHOD for _ in taus))
+        fits.append((tau, TauFit(
+            np.array(out.rx2("coef"), dtype=np.float64),
+            np.array(out.rx2("cov"), dtype=np.float64).reshape(X.shape[1], X.shape[1],
+                                                                order="F"),
+            float(out.rx2("objective")[0]), bool(out.rx2("unique")[0]), R_METHOD)))
+    return QuantRegResults.collect(dependent, regressors, fits, nobs=len(yv), se=se,
+                                   cluster=cluster or "", boot_reps=boot_reps, seed=seed)

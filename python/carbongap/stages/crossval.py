@@ -30,7 +30,7 @@ from ..dea.models import productivity_models
 from ..dea.variables import dea_variables
 from ..pipeline.stage import Context, StageResult
 from ..r.rerun import rerun_tables
-from ..tables.estimate import FitOptions, estimate_tables
+from ..tables.estimate import estimate_tables
 from ..tables.specs import load_table_specs, select_tables
 
 if TYPE_CHECKING:
@@ -49,8 +49,7 @@ def compute(ctx: Context) -> StageResult:
     cfg, reg, dea = ctx.config.crossval, ctx.config.regressions, ctx.config.productivity
     tolerances = Tolerances(cfg.rtol, cfg.objective_rtol, cfg.dea_atol, cfg.boot_z)
     specs = select_tables(load_table_specs(reg.specs or None), reg.tables)
-    options = FitOptions(reg.taus, reg.se, reg.cluster, reg.boot_reps, reg.seed)
-    other, _ = estimate_tables(ctx.table("analysis_panel", "analysis"), specs, options,
+    other, _ = estimate_tables(ctx.table("analysis_panel", "analysis"), specs, reg,
                                progress=ctx.progress, fitter=fitter(OTHER[reg.backend]))
     python, r = _by_backend(ctx.table("regressions", "estimates"), other, reg.backend)
     frames = [compare_estimates(python, r, reg.se, reg.boot_reps, tolerances)]

@@ -19,7 +19,7 @@ import pandas as pd
 from ..backends.qreg import fitter as backend_fitter
 from ..pipeline.stage import Context, StageResult
 from ..qreg import QuantRegResults, QuantRegWarning
-from ..tables.estimate import FitOptions, estimate_tables, specs_table
+from ..tables.estimate import estimate_tables, specs_table
 from ..tables.layout import table_latex, table_long, table_markdown
 from ..tables.process import quantile_process
 from ..tables.published import load_published, scorecard, scorecard_summary, stars_audit
@@ -77,18 +77,17 @@ def compute(ctx: Context) -> StageResult:
     cfg, run = ctx.config.regressions, ctx.config.run
     specs = select_tables(load_table_specs(cfg.specs or None), cfg.tables)
     panel = ctx.table("analysis_panel", "analysis")
-    options = FitOptions(cfg.taus, cfg.se, cfg.cluster, cfg.boot_reps, cfg.seed)
     fitter = backend_fitter(cfg.backend)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QuantRegWarning)  # recorded by each fit, noted below
-        estimates, results = estimate_tables(panel, specs, options, jobs=run.jobs,
+        estimates, results = estimate_tables(panel, specs, cfg, jobs=run.jobs,
                                              dask=run.dask, progress=ctx.progress,
                                              fitter=fitter)
         published = load_published(cfg.published or None)
         card = scorecard(estimates, published)
         audit = stars_audit(published)
-        tables = {"estimates": estimates, "specs": specs_table(specs, options),
-                  "process": quantile_process(panel, specs, cfg.process_taus, options,
+        tables = {"estimates": estimates, "specs": specs_table(specs, cfg),
+                  "process": quantile_process(panel, specs, cfg.process_taus, cfg,
                                               fitter),
                   "scorecard": card, "stars_audit": audit}
         truth = None

@@ -67,9 +67,7 @@ def render(ctx: Context) -> str:
         run = ctx.runs.get(stage.name)
         status = run.status if run else "not run"
         status = "done" if status == "cached" else status  # reuse is run metadata (manifest)
-        remark = stage.planned_in if not stage.implemented else _cell(
-            run.reason if run else "")
-        lines.append(f"| {stage.name} | {status} | {remark} |")
+        lines.append(f"| {stage.name} | {status} | {_cell(run.reason if run else '')} |")
     lines.append("")
     lines += _tables_lines(ctx)
     lines += _scorecard_lines(ctx)

@@ -10,11 +10,11 @@ long table, the source of every table, figure and score.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from ..config import RegressionsConfig
 from ..progress import ProgressFactory, null_progress
 from ..qreg import QuantRegResults, fit
 from .specs import TableSpec
@@ -23,17 +23,6 @@ from .specs import TableSpec
 ESTIMATE_COLUMNS: tuple[str, ...] = (
     "table", "part", "sample", "dependent", "block", "term", "tau", "coef", "se", "t", "p",
     "stars", "n", "objective", "unique", "solver")
-
-
-@dataclass(frozen=True)
-class FitOptions:
-    """How every cell is estimated (the ``[regressions]`` keys that change numbers)."""
-
-    taus: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8)
-    se: str = "nid"
-    cluster: str = ""
-    boot_reps: int = 500
-    seed: int = 0
 
 
 #: An estimator with the call of :func:`carbongap.qreg.fit`: (data, y, x, taus=, se=,
@@ -46,12 +35,13 @@ def sample_of(panel: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     return panel if spec.sample == "all" else panel.loc[panel["group"] == spec.sample]
 
 
-def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: FitOptions, *,
+def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: RegressionsConfig, *,
              taus: Sequence[float] | None = None, se: str | None = None, jobs: int = 1,
              dask: Any = "", progress: ProgressFactory = null_progress,
              fitter: Fitter = fit) -> QuantRegResults:
     """One specification at ``taus`` (default the options') with its standard errors,
-    estimated by ``fitter``."""
+    estimated by ``fitter``; ``options`` is the ``[regressions]`` configuration (its τ,
+    SE method, cluster, replicates and seed)."""
     method = se or options.se
     cluster = (options.cluster or None) if method == "boot" else None
     return fitter(sample_of(panel, spec), spec.dependent, spec.regressors,
@@ -61,7 +51,7 @@ def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: FitOptions, *,
                   progress=progress)
 
 
-def specs_table(specs: Sequence[TableSpec], options: FitOptions) -> pd.DataFrame:
+def specs_table(specs: Sequence[TableSpec], options: RegressionsConfig) -> pd.DataFrame:
     """One row per table part with what another language needs to estimate it: sample,
     dependent, block, regressors and the options (τ and regressors space-separated);
     written as ``tables/qreg_specs.csv`` for ``replication/R/replicate_tables.R``."""
@@ -87,7 +77,8 @@ def estimates_frame(spec: TableSpec, result: QuantRegResults) -> pd.DataFrame:
     return frame.loc[:, list(ESTIMATE_COLUMNS)]
 
 
-def estimate_tables(panel: pd.DataFrame, specs: Sequence[TableSpec], options: FitOptions,
+def estimate_tables(panel: pd.DataFrame, specs: Sequence[TableSpec],
+                    options: RegressionsConfig,
                     *, jobs: int = 1, dask: Any = "",
                     progress: ProgressFactory = null_progress, fitter: Fitter = fit
                     ) -> tuple[pd.DataFrame, dict[tuple[int, int], QuantRegResults]]:

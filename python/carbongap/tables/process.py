@@ -16,8 +16,9 @@ import pandas as pd
 from scipy.special import ndtri
 
 from ..codebook import BY_NAME
+from ..config import RegressionsConfig
 from ..qreg import fit
-from .estimate import FitOptions, Fitter, fit_spec, sample_of
+from .estimate import Fitter, fit_spec, sample_of
 from .specs import TableSpec
 
 Z95 = float(ndtri(0.975))
@@ -38,7 +39,7 @@ def focus_terms(spec: TableSpec) -> tuple[str, ...]:
 
 
 def quantile_process(panel: pd.DataFrame, specs: Sequence[TableSpec], taus: Sequence[float],
-                     options: FitOptions, fitter: Fitter = fit) -> pd.DataFrame:
+                     options: RegressionsConfig, fitter: Fitter = fit) -> pd.DataFrame:
     """Long table: table, part, header, term, tau, coef, lower, upper, ols, ols_lower,
     ols_upper, n."""
     rows = []
