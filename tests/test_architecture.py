@@ -1,8 +1,11 @@
-"""The layers of docs/architecture.md hold: the core never imports R.
+"""The layers of docs/architecture.md hold: the core never imports R, and no module imports
+itself through others.
 
 Every module of the core packages is parsed (``ast``) and its imports resolved; none may
 import :mod:`carbongap.r` or rpy2, at module level or inside a function. The backends are
-chosen in one place, :mod:`carbongap.backends`, which the stages call.
+chosen in one place, :mod:`carbongap.backends`, which the stages call. The imports of
+every module of the package, those inside functions included (only ``if TYPE_CHECKING``
+blocks are left out), form no cycle.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ CORE = ("accounting", "inequality", "dea", "qreg", "tables", "synth", "io")
 CORE_MODULES = ("validate.py", "loading.py", "schema.py", "checks.py", "regions.py")
 
 
-def _imports(path: Path, package: str | None = None) -> set[str]:
+def _imports(path: Path, package: str | None = None, *, source: str | None = None
+             ) -> set[str]:
     """The absolute names every import of ``path`` (a module of ``package``, by default
-    found from its place in carbongap) refers to."""
+    found from its place in carbongap) refers to; ``source`` replaces the file's text."""
     if package is None:
         package = ".".join(("carbongap", *path.relative_to(PACKAGE).parent.parts))
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    text = path.read_text(encoding="utf-8") if source is None else source
+    for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -37,6 +42,15 @@ def _imports(path: Path, package: str | None = None) -> set[str]:
             found.add(module)
             found.update(f"{module}.{alias.name}" for alias in node.names)
     return found
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """:func:`_imports` without the ``if TYPE_CHECKING:`` blocks (never executed)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            node.body = [ast.Pass()]
+    return _imports(path, source=ast.unparse(tree))
 
 
 def _core_files() -> list[Path]:
@@ -54,7 +68,7 @@ def test_no_core_module_imports_r(path):
 def test_the_import_resolver_sees_relative_r_imports(tmp_path):
     # the check above can fail: a relative import of ..r from a core module is resolved
     module = PACKAGE / "dea" / "luenberger.py"
-    assert "carbongap.choices" not in _imports(module)  # removed with the backend branch
+    assert "carbongap.choices.Frontier" in _imports(module)  # from ..choices import ...
     assert "carbongap.dea.technology.run_jobs" in _imports(module)
     fake = tmp_path / "fake.py"
     fake.write_text("def f():\n    from ..r.dea import run_jobs_r\n", encoding="utf-8")
@@ -77,3 +91,32 @@ def test_backends_are_chosen_in_one_place():
     users = sorted(p.name for p in (PACKAGE / "stages").glob("*.py")
                    if "from ..backends" in p.read_text(encoding="utf-8"))
     assert users == ["crossval.py", "productivity.py", "regressions.py"]
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(("carbongap", *(parts[:-1] if parts[-1] == "__init__" else parts)))
+
+
+def test_no_import_cycle():
+    modules = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+    # a module's own packages are imported before it (not an edge of a cycle)
+    graph = {name: sorted(m for m in _runtime_imports(path)
+                          if m in modules and m != name and not name.startswith(f"{m}."))
+             for name, path in modules.items()}
+    state: dict[str, str] = {}
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = "open"
+        for other in graph[name]:
+            if state.get(other) == "open":
+                cycle = [*trail[trail.index(other):], name, other] if other in trail else \
+                    [name, other]
+                pytest.fail("import cycle: " + " -> ".join(cycle))
+            if other not in state:
+                visit(other, [*trail, name])
+        state[name] = "done"
+
+    for name in graph:
+        if name not in state:
+            visit(name, [])

@@ -84,7 +84,7 @@ RequireROpt = Annotated[bool, typer.Option(
 def _config(config: Path | None, data: Path | None, provinces: Path | None, jobs: int | None,
             dask: str | None, overrides: list[str] | None, quiet: bool,
             require_r: bool = False, strict: bool = False,
-            backend: str | None = None) -> tuple[Config, ConfigOrigin]:
+            backend: Backend | None = None) -> tuple[Config, ConfigOrigin]:
     """The configuration, and where it came from (file, then every override as typed)."""
     updates: dict[str, dict[str, object]] = {"run": {}, "data": {}, "regressions": {},
                                              "productivity": {}}
@@ -236,7 +236,8 @@ def validate(
     """Check a city panel (and provincial table) as the validate stage does, without running
     anything else or writing files: every problem named with file, column and rows (exit
     1), or a summary and the warnings (exit 0)."""
-    from .loading import describe_city_panel, load_panel
+    from .loading import load_panel
+    from .schema import describe_city_panel
 
     def action() -> int:
         cfg, _ = _config(config, data, provinces, None, None, set_, True)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .choices import SeMethod
 from .dea.decomposition import COMPONENTS
 
 #: Columns of the long cross-validation table.
@@ -87,7 +88,7 @@ def _paired(python: pd.DataFrame, r: pd.DataFrame, keys: list[str], what: str
     return both
 
 
-def compare_estimates(python: pd.DataFrame, r: pd.DataFrame, se: str, boot_reps: int,
+def compare_estimates(python: pd.DataFrame, r: pd.DataFrame, se: SeMethod, boot_reps: int,
                       tolerances: Tolerances = Tolerances(), *, source: str = ""
                       ) -> pd.DataFrame:
     """Every coefficient, SE and objective of two long estimates tables

@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from .checks import require_unique
+from .choices import Frontier
 from .dea import luenberger_result
 from .dea.lp_tables import lp_status_rows
 from .errors import ConfigError, DataError, format_rows
@@ -133,7 +134,7 @@ def by_reason(counts: dict[str, int]) -> str:
 
 def run_dea_file(path: str | Path, out: str | Path, *, unit: str, time: str,
                  inputs: Sequence[str], good: Sequence[str], bad: Sequence[str] = (),
-                 frontier: str = "contemporaneous", rts_decomposition: bool = True,
+                 frontier: Frontier = "contemporaneous", rts_decomposition: bool = True,
                  prune: bool = True, jobs: int = 1, dask: Any = "", sheet: str | None = None,
                  progress: ProgressFactory = null_progress,
                  strict: bool = False) -> DeaFileRun:

@@ -10,7 +10,7 @@ import pandas as pd
 from . import attrition
 from .io.ceads import is_ceads_workbook, read_ceads_with_log
 from .io.readers import RawTable, read_table
-from .schema import PROVINCE_COLUMNS
+from .schema import PROVINCE_COLUMNS, describe_city_panel
 from .validate import validate_city_panel, validate_provinces
 
 
@@ -45,14 +45,6 @@ class Panel:
         return (f"Panel({self.source!r}: {describe_city_panel(self.cities)}; "
                 f"{len(self.provinces)} province-years, {len(self.attrition)} excluded, "
                 f"{len(self.notes)} notes, truth={'yes' if self.truth is not None else 'no'})")
-
-
-def describe_city_panel(cities: pd.DataFrame) -> str:
-    """'282 cities x 2006-2019, 3,904 city-years, 24 columns' (for summaries)."""
-    if cities.empty:
-        return "no city-years"
-    return (f"{cities['city_code'].nunique()} cities x {cities['year'].min()}-"
-            f"{cities['year'].max()}, {len(cities):,} city-years, {cities.shape[1]} columns")
 
 
 def empty_provinces() -> pd.DataFrame:

@@ -200,3 +200,11 @@ def describe_aliases(column: Column) -> str:
 def columns_by_name(columns: Iterable[Column]) -> Mapping[str, Column]:
     """Index columns by canonical name."""
     return {c.name: c for c in columns}
+
+
+def describe_city_panel(cities: pd.DataFrame) -> str:
+    """'282 cities x 2006-2019, 3,904 city-years, 24 columns' (for summaries)."""
+    if cities.empty:
+        return "no city-years"
+    return (f"{cities['city_code'].nunique()} cities x {cities['year'].min()}-"
+            f"{cities['year'].max()}, {len(cities):,} city-years, {cities.shape[1]} columns")

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..choices import Backend, Frontier
 from ..dea import screen
 from ..dea.plan import LuenbergerPlan, plan_luenberger
 from ..dea.technology import JobResult, run_jobs
@@ -151,7 +152,7 @@ class DEABenchmark:
 
     units: int
     years: tuple[int, int]
-    frontier: str
+    frontier: Frontier
     prune: bool
     lps: int  #: distinct LPs of the job (evaluations)
     lps_by_model: dict[str, int]
@@ -163,7 +164,7 @@ class DEABenchmark:
     skipped: tuple[str, ...] = ()  #: comparisons not run, with the reason
 
 
-def plan_models(panel: pd.DataFrame, frontier: str, prune: bool) -> dict[str, LuenbergerPlan]:
+def plan_models(panel: pd.DataFrame, frontier: Frontier, prune: bool) -> dict[str, LuenbergerPlan]:
     """The jobs of both models of :data:`MODELS` on ``panel`` (as the stage plans them)."""
     plans = {}
     for model, (inputs, good, bad) in MODELS.items():
@@ -200,7 +201,7 @@ def _engine(plans: dict[str, LuenbergerPlan], jobs: int, dask: Any, repeats: int
     return run, results
 
 
-def measure_engine(panel: pd.DataFrame, *, frontier: str = "contemporaneous",
+def measure_engine(panel: pd.DataFrame, *, frontier: Frontier = "contemporaneous",
                    prune: bool = True, jobs: int = 2, dask: Any = "", repeats: int = 1,
                    progress: ProgressFactory = null_progress) -> Measured:
     """Plan both models on ``panel``, then time the single process and, when ``jobs`` > 1
@@ -228,9 +229,9 @@ SIZES: dict[str, dict[str, Any]] = {
 
 def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
                       years: tuple[int, int] | None = None, seed: int = 0, jobs: int = 2,
-                      dask: Any = "", frontier: str = "contemporaneous", prune: bool = True,
+                      dask: Any = "", frontier: Frontier = "contemporaneous", prune: bool = True,
                       repeats: int | None = None, naive_sample: int | None = None,
-                      benchmarking_sample: int | None = None, backend: str = "python",
+                      benchmarking_sample: int | None = None, backend: Backend = "python",
                       r_sample: int | None = None,
                       progress: ProgressFactory = null_progress) -> DEABenchmark:
     """Time the DEA stage (both models, CRS and VRS, every LP) on a simulated panel.

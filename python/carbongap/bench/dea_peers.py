@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..choices import Rts
 from ..dea.status import status_words
 from ..dea.technology import TechnologyJob, split
 
@@ -66,7 +67,7 @@ def sample_lps(plans: dict[str, LuenbergerPlan], size: int, seed: int
 
 
 def naive_linprog(reference: np.ndarray, point: np.ndarray, dims: tuple[int, int, int],
-                  rts: str) -> tuple[float, int]:
+                  rts: Rts) -> tuple[float, int]:
     """One SBI LP built from scratch and solved by ``scipy.optimize.linprog`` (HiGHS).
 
     Returns (value or NaN, scipy status: 0 optimal, 2 infeasible, 3 unbounded).

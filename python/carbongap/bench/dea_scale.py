@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..choices import Frontier
 from ..progress import ProgressFactory, null_progress
 from .dea import EngineRun, measure_engine, simulate_panel
 
@@ -41,7 +42,7 @@ class ScaleSeries:
     """Result of :func:`run_scale_series`."""
 
     years: tuple[int, int]
-    frontier: str
+    frontier: Frontier
     prune: bool
     seed: int
     points: tuple[ScalePoint, ...]
@@ -49,7 +50,7 @@ class ScaleSeries:
 
 def run_scale_series(units: Sequence[int] = SCALE_UNITS, *,
                      years: tuple[int, int] = (2006, 2016), seed: int = 0, jobs: int = 2,
-                     dask: Any = "", frontier: str = "contemporaneous", prune: bool = True,
+                     dask: Any = "", frontier: Frontier = "contemporaneous", prune: bool = True,
                      progress: ProgressFactory = null_progress) -> ScaleSeries:
     """Time the DEA job at each number of ``units`` (sorted increasing; duplicates once).
 

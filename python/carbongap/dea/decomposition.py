@@ -37,6 +37,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..choices import Frontier
 from .frontiers import ADJACENT, check_frontier
 
 #: Component columns, in output order, with and without the CRS/VRS split.
@@ -44,7 +45,7 @@ COMPONENTS: tuple[str, ...] = ("LTFP", "LPEC", "LSEC", "LPTP", "LTPSC", "EC", "P
 CRS_COMPONENTS: tuple[str, ...] = ("LTFP", "EC", "PC")
 
 
-def components(S: Mapping[str, np.ndarray], frontier: str,
+def components(S: Mapping[str, np.ndarray], frontier: Frontier,
                rts_decomposition: bool = True) -> dict[str, np.ndarray]:
     """LTFP and its components from the S terms of one year pair (formulas above)."""
     check_frontier(frontier)

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..choices import FRONTIERS, RTS, check
+from ..choices import FRONTIERS, RTS, Frontier, Rts, check
 
 ADJACENT: frozenset[str] = frozenset({"contemporaneous", "sequential"})
 
@@ -47,7 +47,7 @@ class Term:
     or ``"P"`` (the pooled technology); ``data`` is ``"t"`` or ``"t1"``.
     """
 
-    rts: str
+    rts: Rts
     technology: str
     data: str
 
@@ -62,7 +62,7 @@ def check_frontier(frontier: str) -> None:
     check("frontier", frontier, FRONTIERS)
 
 
-def terms(frontier: str, rts_decomposition: bool = True) -> tuple[Term, ...]:
+def terms(frontier: Frontier, rts_decomposition: bool = True) -> tuple[Term, ...]:
     """The S terms of a pair: eight with the CRS/VRS decomposition, four (CRS) without."""
     check_frontier(frontier)
     pairs = ((("t", "t"), ("t", "t1"), ("t1", "t"), ("t1", "t1")) if frontier in ADJACENT
@@ -71,7 +71,7 @@ def terms(frontier: str, rts_decomposition: bool = True) -> tuple[Term, ...]:
     return tuple(Term(rts, tech, data) for rts in kinds for tech, data in pairs)
 
 
-def technology_periods(frontier: str, role: str, pair: tuple[int, int],
+def technology_periods(frontier: Frontier, role: str, pair: tuple[int, int],
                        periods: Sequence[int]) -> tuple[int, ...]:
     """The periods whose data span the technology of ``role`` in ``pair`` (module doc)."""
     check_frontier(frontier)

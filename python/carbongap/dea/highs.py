@@ -63,6 +63,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from ..choices import Rts
 from ..lp import Model, new_highs
 from .reference import Reference, Verdict
 from .status import INFEASIBLE, OPTIMAL
@@ -105,7 +106,7 @@ class LPBatch:
     lambdas: np.ndarray | None = None
 
 
-def _block_lp(scaled: np.ndarray, dims: tuple[int, int, int], rts: str, blocks: int,
+def _block_lp(scaled: np.ndarray, dims: tuple[int, int, int], rts: Rts, blocks: int,
               elastic: np.ndarray) -> highspy.HighsLp:
     """``blocks`` copies of the SBI LP side by side, zero costs and right-hand sides.
 
@@ -161,7 +162,7 @@ class UnitLP:
     """
 
     def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, b_ref: np.ndarray,
-                 rts: str) -> None:
+                 rts: Rts) -> None:
         self.ref = Reference(x_ref, y_ref, b_ref, rts)
         n_var = self.ref.data.shape[1]
         k = self.ref.n_ref
@@ -254,7 +255,7 @@ class TechnologyLP:
     """
 
     def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, b_ref: np.ndarray,
-                 rts: str, blocks: int = BLOCKS) -> None:
+                 rts: Rts, blocks: int = BLOCKS) -> None:
         self._args = (x_ref, y_ref, b_ref, rts)
         self.ref = Reference(x_ref, y_ref, b_ref, rts)
         self.blocks = blocks

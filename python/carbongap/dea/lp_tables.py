@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..choices import Frontier
 from .frontiers import Term, terms
 
 
-def _status_columns(table: pd.DataFrame, frontier: str) -> list[tuple[Term, str]]:
+def _status_columns(table: pd.DataFrame, frontier: Frontier) -> list[tuple[Term, str]]:
     """The S terms of ``frontier`` with a status column in ``table``, and that column."""
     return [(term, f"{term.name}_status") for term in terms(frontier)
             if f"{term.name}_status" in table.columns]
@@ -26,7 +27,7 @@ def _pair_labels(table: pd.DataFrame, time: str) -> np.ndarray:
     return (table[f"{time}_from"].astype(str) + "-" + table[time].astype(str)).to_numpy()
 
 
-def lp_status_rows(table: pd.DataFrame, frontier: str, *, unit: str = "city_code",
+def lp_status_rows(table: pd.DataFrame, frontier: Frontier, *, unit: str = "city_code",
                    time: str = "year") -> pd.DataFrame:
     """One row per LP that is not optimal: model, frontier, rts, term, year_pair,
     ``unit`` (ids as in ``table``), status; sorted by model, year pair, term, unit."""
@@ -42,7 +43,7 @@ def lp_status_rows(table: pd.DataFrame, frontier: str, *, unit: str = "city_code
                            kind="mergesort").reset_index(drop=True)
 
 
-def infeasible_counts(table: pd.DataFrame, frontier: str) -> pd.DataFrame:
+def infeasible_counts(table: pd.DataFrame, frontier: Frontier) -> pd.DataFrame:
     """LPs and infeasible LPs per model, year pair, term and rts (zeros included)."""
     rows = []
     for term, column in _status_columns(table, frontier):

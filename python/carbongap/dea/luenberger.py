@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..choices import Frontier
 from ..progress import ProgressFactory, null_progress
 from .frontiers import check_frontier
 from .panel import Screened, screen
@@ -58,7 +59,7 @@ class LuenbergerResult:
 
 
 def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
-               bad: Sequence[str] = (), frontier: str = "contemporaneous", *,
+               bad: Sequence[str] = (), frontier: Frontier = "contemporaneous", *,
                unit: str = "city_code", time: str = "year", rts_decomposition: bool = True,
                prune: bool = True, jobs: int = 1, dask: Any = "",
                progress: ProgressFactory = null_progress,
@@ -118,7 +119,7 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
 
 
 def luenberger_result(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
-                      bad: Sequence[str] = (), frontier: str = "contemporaneous", *,
+                      bad: Sequence[str] = (), frontier: Frontier = "contemporaneous", *,
                       unit: str = "city_code", time: str = "year",
                       rts_decomposition: bool = True, prune: bool = True, jobs: int = 1,
                       dask: Any = "", progress: ProgressFactory = null_progress,

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import attrition
+from ..choices import Frontier, IndexForm
 from ..computed import Computed
 from ..inequality import yearly_ginis
 from ..progress import ProgressFactory, null_progress
@@ -65,8 +66,8 @@ def _yearly_summaries(indices: pd.DataFrame, bases: dict[str, int | None]
 
 
 def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
-                        bad: Sequence[str], frontier: str, form: str, *, prune: bool = True,
-                        jobs: int = 1, dask: Any = "",
+                        bad: Sequence[str], frontier: Frontier, form: IndexForm, *,
+                        prune: bool = True, jobs: int = 1, dask: Any = "",
                         progress: ProgressFactory = null_progress,
                         stage: str = "productivity", solve_jobs: SolveJobs = run_jobs
                         ) -> Computed:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..choices import Frontier
 from .decomposition import COMPONENTS, CRS_COMPONENTS, components
 from .frontiers import Term, technology_periods, terms, year_pairs
 from .status import status_words
@@ -43,7 +44,7 @@ class LuenbergerPlan:
         ids in the table, so they keep their values and dtype.
     """
 
-    frontier: str
+    frontier: Frontier
     rts_decomposition: bool
     unit: str
     time: str
@@ -109,7 +110,7 @@ class LuenbergerPlan:
 
 
 def plan_luenberger(data: pd.DataFrame, variables: Sequence[str], dims: tuple[int, int, int],
-                    frontier: str, *, unit: str, time: str, rts_decomposition: bool,
+                    frontier: Frontier, *, unit: str, time: str, rts_decomposition: bool,
                     prune: bool) -> LuenbergerPlan:
     """Plan the LPs of a screened panel (:func:`carbongap.dea.panel.screen` output).
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..choices import Rts
 from .status import OPTIMAL
 
 #: A unit is dropped only when its own-technology S exceeds this (solver accuracy ~1e-12).
@@ -43,7 +44,7 @@ _CHUNK = 256  # rows of the pairwise comparison held in memory at once
 
 
 def _dominated(less: np.ndarray, more: np.ndarray, by_less: np.ndarray,
-               by_more: np.ndarray, rts: str) -> np.ndarray:
+               by_more: np.ndarray, rts: Rts) -> np.ndarray:
     """Mask of the units (rows of less/more) that some unit of (by_less, by_more) dominates.
 
     ``less``: inputs and bads (smaller is better); ``more``: good outputs. A unit never
@@ -68,7 +69,7 @@ def _dominated(less: np.ndarray, more: np.ndarray, by_less: np.ndarray,
     return out
 
 
-def undominated(x: np.ndarray, y: np.ndarray, b: np.ndarray, rts: str) -> np.ndarray:
+def undominated(x: np.ndarray, y: np.ndarray, b: np.ndarray, rts: Rts) -> np.ndarray:
     """Boolean mask of the units no single other unit (or its multiple, CRS) dominates.
 
     ``x``, ``y``, ``b``: (K, N), (K, M), (K, J) positive data. The score
@@ -94,7 +95,7 @@ def undominated(x: np.ndarray, y: np.ndarray, b: np.ndarray, rts: str) -> np.nda
     return keep
 
 
-def candidates(x: np.ndarray, y: np.ndarray, b: np.ndarray, rts: str,
+def candidates(x: np.ndarray, y: np.ndarray, b: np.ndarray, rts: Rts,
                blocks: np.ndarray) -> np.ndarray:
     """Sorted indices of the units that survive pairwise dominance, block by block.
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import choices
+from ..choices import Rts
 from .status import DECIDED, NUMERICAL, OPTIMAL, UNBOUNDED
 from .verify import check, sbi_weights
 
@@ -99,7 +100,7 @@ class Reference:
     """Reference units (K, N), (K, M), (K, J), scaled (module docstring), with rts."""
 
     def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, b_ref: np.ndarray,
-                 rts: str) -> None:
+                 rts: Rts) -> None:
         self.rts = rts
         self.n_ref = int(x_ref.shape[0])
         self.dims = (int(x_ref.shape[1]), int(y_ref.shape[1]), int(b_ref.shape[1]))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..choices import Rts
 from ..errors import DataError, format_rows
 from .reference import check_rts, warn_wide_columns
 from .status import OPTIMAL, status_words
@@ -50,7 +51,7 @@ class SBIResult:
 
     values: np.ndarray
     status: np.ndarray
-    rts: str
+    rts: Rts
     lps: int
     slacks_x: np.ndarray | None = None
     slacks_y: np.ndarray | None = None
@@ -94,7 +95,7 @@ def _positive(name: str, array: np.ndarray) -> None:
 
 
 def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: object = None,
-        b_ref: object = None, rts: str = "vrs", direction: object = None, *,
+        b_ref: object = None, rts: Rts = "vrs", direction: object = None, *,
         return_solution: bool = False, prune: bool = False) -> SBIResult:
     """Directional slacks-based inefficiency S of each evaluated unit (docs/methods.md §6).
 

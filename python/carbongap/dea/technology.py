@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..choices import Rts
 from ..parallel import run_tasks
 from ..progress import ProgressFactory, null_progress
 from . import prune as pruning
@@ -53,7 +54,7 @@ class TechnologyJob:
     """
 
     key: Hashable
-    rts: str
+    rts: Rts
     reference: np.ndarray
     dims: tuple[int, int, int]
     points: np.ndarray
@@ -98,7 +99,7 @@ def split(data: np.ndarray, dims: tuple[int, int, int]) -> tuple[np.ndarray, ...
     return data[:, :n_in], data[:, n_in:n_in + n_good], data[:, n_in + n_good:]
 
 
-def _model(reference: np.ndarray, dims: tuple[int, int, int], rts: str) -> TechnologyLP:
+def _model(reference: np.ndarray, dims: tuple[int, int, int], rts: Rts) -> TechnologyLP:
     return TechnologyLP(*split(reference, dims), rts)
 
 

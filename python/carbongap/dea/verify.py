@@ -55,6 +55,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..choices import Rts
+
 #: Largest accepted constraint residual relative to the row's direction g_v, and
 #: largest accepted duality gap relative to max(1, S): the order of the largest error
 #: in a reported S (module docstring; HiGHS's own tolerances are 1e-10 in its scaled
@@ -93,7 +95,7 @@ class Checked:
     gap: np.ndarray
 
 
-def upper_bound(reference: np.ndarray, dims: tuple[int, int, int], rts: str,
+def upper_bound(reference: np.ndarray, dims: tuple[int, int, int], rts: Rts,
                 points: np.ndarray, direction: np.ndarray, duals: np.ndarray) -> np.ndarray:
     """An upper bound on S from the solver's row duals made dual feasible (module doc).
 
@@ -118,7 +120,7 @@ def upper_bound(reference: np.ndarray, dims: tuple[int, int, int], rts: str,
     return (u * points).sum(axis=1) + u0 + repair
 
 
-def check(reference: np.ndarray, dims: tuple[int, int, int], rts: str, points: np.ndarray,
+def check(reference: np.ndarray, dims: tuple[int, int, int], rts: Rts, points: np.ndarray,
           direction: np.ndarray, lambdas: np.ndarray, slacks: np.ndarray,
           duals: np.ndarray) -> Checked:
     """Check solutions of the SBI LP in the caller's units (module docstring).

@@ -17,6 +17,7 @@ import textwrap
 from collections.abc import Sequence
 
 from .._version import __version__
+from ..choices import SeMethod
 from ..tables.specs import TableSpec
 from .datasets import CATEGORIES, FIRST_CODE
 
@@ -93,7 +94,7 @@ def _fit(spec: TableSpec, tau: float, vce_key: str, reps: int, cluster: str) -> 
             f"{spec.block} {tau:g}"]
 
 
-def replicate_do(specs: Sequence[TableSpec], taus: Sequence[float], se: str, *,
+def replicate_do(specs: Sequence[TableSpec], taus: Sequence[float], se: SeMethod, *,
                  cluster: str = "", reps: int = 200, seed: int = 0,
                  config_sha256: str = "") -> str:
     """The do-file text (module docstring)."""

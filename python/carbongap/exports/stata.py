@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..choices import SeMethod
 from ..io.dta import write_dta
 from ..tables.specs import TableSpec
 from .codebook import codebook_markdown
@@ -64,7 +65,7 @@ def _dta_bytes(data: StataDataset, version: int) -> bytes:
 
 
 def stata_exports(tables: Mapping[str, pd.DataFrame], specs: Sequence[TableSpec],
-                  taus: Sequence[float], *, se: str, cluster: str, reps: int, seed: int,
+                  taus: Sequence[float], *, se: SeMethod, cluster: str, reps: int, seed: int,
                   config_sha256: str, version: int = 14) -> StataExport:
     """The ``.dta`` file of every table of :data:`DATASETS` present in ``tables``,
     ``replicate_tables.do``, ``CODEBOOK.md`` and ``variable_names.csv``."""

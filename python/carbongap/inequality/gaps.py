@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import attrition
+from ..choices import GroupingName
 from ..computed import Computed
 from ..config import InequalityConfig
 from ..errors import DataError, format_rows
@@ -42,7 +43,7 @@ GINI_COLUMNS: tuple[str, ...] = ("variable", "group", "year", "n", "n_dropped", 
 DEFAULT_OPTIONS = InequalityConfig()
 
 
-def _grouped(accounting: pd.DataFrame, grouping: str) -> pd.DataFrame:
+def _grouped(accounting: pd.DataFrame, grouping: GroupingName) -> pd.DataFrame:
     """city_code, year, group, and the variables present; unknown provinces raise."""
     columns = ["city_code", "year", "province_code", *[v for v in VARIABLES if v in accounting]]
     frame = accounting.loc[:, columns].sort_values(["city_code", "year"], kind="mergesort")

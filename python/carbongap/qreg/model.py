@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..choices import SE_METHODS, check
+from ..choices import SE_METHODS, SeMethod, check
 from ..progress import ProgressFactory, null_progress
 from .boot import bootstrap
 from .formula import parse_formula
@@ -58,7 +58,7 @@ def design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
     return X, values[:, 0], labels
 
 
-def check_arguments(y: str, x: Sequence[str] | None, taus: Sequence[float], se: str,
+def check_arguments(y: str, x: Sequence[str] | None, taus: Sequence[float], se: SeMethod,
                     cluster: str | None, boot_reps: int
                     ) -> tuple[str, tuple[str, ...], tuple[float, ...]]:
     """(dependent, regressors, taus) of a :func:`fit` call; ValueError on a bad option."""
@@ -91,7 +91,7 @@ def _with_warnings(step: Callable[[], TauFit]) -> tuple[TauFit, list[str]]:
 
 
 def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
-        taus: Sequence[float] = (0.2, 0.4, 0.6, 0.8), se: str = "nid",
+        taus: Sequence[float] = (0.2, 0.4, 0.6, 0.8), se: SeMethod = "nid",
         cluster: str | None = None, seed: int = 0, *, boot_reps: int = DEFAULT_REPS,
         hs: bool = True, label: Sequence[object] = (), jobs: int = 1, dask: Any = "",
         progress: ProgressFactory = null_progress) -> QuantRegResults:

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
+from ..choices import SeMethod
+
 #: Star thresholds (p below each earns one more star).
 STAR_LEVELS: tuple[float, ...] = (0.1, 0.05, 0.01)
 
@@ -69,7 +71,7 @@ class QuantRegResults:
     nobs: int
     objectives: tuple[float, ...]
     uniques: tuple[bool, ...]
-    se: str
+    se: SeMethod
     cluster: str = ""
     boot_reps: int = 0
     seed: int = 0
@@ -80,7 +82,7 @@ class QuantRegResults:
 
     @classmethod
     def collect(cls, dependent: str, regressors: tuple[str, ...],
-                fits: Sequence[tuple[float, TauFit]], *, nobs: int, se: str,
+                fits: Sequence[tuple[float, TauFit]], *, nobs: int, se: SeMethod,
                 cluster: str = "", boot_reps: int = 0, seed: int = 0) -> QuantRegResults:
         """The results of the fits (τ, fit), in order, from any backend; ``boot_reps`` is
         recorded only for ``se = "boot"``."""

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ..choices import Rts
 from .sbi import r_matrix
 from .session import has_r_package, require_r, robjects
 
@@ -90,7 +91,7 @@ def _function() -> Any:
 
 def sbi_dea_add(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
                 x_ref: np.ndarray | None = None, y_ref: np.ndarray | None = None,
-                b_ref: np.ndarray | None = None, rts: str = "vrs",
+                b_ref: np.ndarray | None = None, rts: Rts = "vrs",
                 ) -> tuple[np.ndarray, np.ndarray, float]:
     """S per unit via ``Benchmarking::dea.add`` on docs/methods.md §9 rescaled data.
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..choices import SeMethod
 from ..qreg.model import DEFAULT_REPS, check_arguments, design
 from ..qreg.results import QuantRegResults, TauFit
 from .sbi import r_matrix
@@ -121,7 +122,7 @@ R_METHOD = "r-br"
 
 
 def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
-        taus: Sequence[float] = (0.2, 0.4, 0.6, 0.8), se: str = "nid",
+        taus: Sequence[float] = (0.2, 0.4, 0.6, 0.8), se: SeMethod = "nid",
         cluster: str | None = None, seed: int = 0, *, boot_reps: int = DEFAULT_REPS,
         hs: bool = True) -> QuantRegResults:
     """:func:`carbongap.qreg.fit` computed by R quantreg 5.x (docs/methods.md §7, §9).

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..choices import Rts
 from .session import require_r, robjects
 
 SCRIPT = "sbi_lpsolve.R"
@@ -46,7 +47,7 @@ def _function() -> Any:
 
 def sbi_lpsolve(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
                 x_ref: np.ndarray | None = None, y_ref: np.ndarray | None = None,
-                b_ref: np.ndarray | None = None, rts: str = "vrs",
+                b_ref: np.ndarray | None = None, rts: Rts = "vrs",
                 direction: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None,
                 ) -> tuple[np.ndarray, np.ndarray]:
     """S per evaluated unit and its status, from the R/lpSolve reference.

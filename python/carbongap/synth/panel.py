@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..accounting import capital_stock
-from ..schema import city_schema
+from ..schema import city_schema, describe_city_panel
 from . import indices
 from .cities import city_table
 from .economy import city_factors, draw_economy
@@ -91,8 +91,6 @@ class SyntheticPanel(NamedTuple):
     truth: pd.DataFrame
 
     def __repr__(self) -> str:
-        from ..loading import describe_city_panel
-
         return (f"SyntheticPanel({describe_city_panel(self.cities)}; "
                 f"{len(self.provinces)} province-years; truth {len(self.truth):,} rows)")
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..choices import SeMethod
 from ..config import RegressionsConfig
 from ..progress import ProgressFactory, null_progress
 from ..qreg import QuantRegResults, fit
@@ -36,7 +37,7 @@ def sample_of(panel: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 
 def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: RegressionsConfig, *,
-             taus: Sequence[float] | None = None, se: str | None = None, jobs: int = 1,
+             taus: Sequence[float] | None = None, se: SeMethod | None = None, jobs: int = 1,
              dask: Any = "", progress: ProgressFactory = null_progress,
              fitter: Fitter = fit) -> QuantRegResults:
     """One specification at ``taus`` (default the options') with its standard errors,
