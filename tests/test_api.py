@@ -34,7 +34,7 @@ def test_spec_section_11_names_work_together():
 
 def test_reprs_are_short_summaries():
     import carbongap as cg
-    from carbongap.dea import luenberger_result
+    from carbongap.dea import luenberger
     from carbongap.loading import Panel
 
     synthetic = cg.synth.generate(seed=0, n_cities=12, years=(2006, 2009))
@@ -46,8 +46,8 @@ def test_reprs_are_short_summaries():
     text = repr(panel)
     assert text.startswith("Panel('panel.csv': 12 cities x 2006-2009, ") and "truth=yes" in text
     assert len(text) < 200 and "\n" not in text
-    result = luenberger_result(synthetic.truth, ["capital", "employment"], ["gdp_real"], ["co2"],
-                               unit="city_code", time="year")
+    result = luenberger(synthetic.truth, ["capital", "employment"], ["gdp_real"], ["co2"],
+                        unit="city_code", time="year")
     text = repr(result)
     assert text.startswith(f"LuenbergerResult({len(result.table)} rows x ")
     assert "periods 2006-2009" in text and len(text) < 200 and "\n" not in text

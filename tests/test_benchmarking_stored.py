@@ -79,7 +79,7 @@ def tables(reference) -> dict[tuple[str, str], pd.DataFrame]:
     """The engine's Luenberger table per (model, frontier), on the text-id panel."""
     panel = reference[0]
     return {(model, frontier): luenberger(panel, INPUTS, GOOD, bad, frontier, unit="unit",
-                                          time="year")
+                                          time="year").table
             for model, bad in MODELS.items()
             for frontier in ("contemporaneous", "global", "sequential")}
 

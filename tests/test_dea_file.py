@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from carbongap.cli import app
-from carbongap.dea import luenberger, luenberger_result, screen
+from carbongap.dea import luenberger, screen
 from carbongap.dea.lp_tables import lp_status_rows
 from carbongap.dea_file import column_list, parse_ids
 from carbongap.errors import ConfigError, DataError, MissingExtraError
@@ -63,8 +63,8 @@ def _sorted(table: pd.DataFrame, unit: str = "city_code") -> pd.DataFrame:
 @pytest.mark.parametrize("dtype", ["object", "str", "string", "category"])
 def test_text_ids_give_the_numbers_of_integer_ids_and_keep_their_dtype(dtype):
     panel = _panel()
-    ints = luenberger_result(panel, INPUTS, GOOD, BAD)
-    named = luenberger_result(_named(panel, dtype), INPUTS, GOOD, BAD)
+    ints = luenberger(panel, INPUTS, GOOD, BAD)
+    named = luenberger(_named(panel, dtype), INPUTS, GOOD, BAD)
     assert named.table["city_code"].dtype == _named(panel, dtype)["city_code"].dtype
     assert named.screened.excluded["city_code"].dtype == named.table["city_code"].dtype
     assert set(named.table["city_code"]) <= set(NAMES.values())
@@ -75,7 +75,7 @@ def test_text_ids_give_the_numbers_of_integer_ids_and_keep_their_dtype(dtype):
 
 def test_lp_status_rows_name_any_unit_and_time_column():
     panel = _named(_panel(), "str").rename(columns={"city_code": "country", "year": "t"})
-    table = luenberger(panel, INPUTS, GOOD, BAD, unit="country", time="t")
+    table = luenberger(panel, INPUTS, GOOD, BAD, unit="country", time="t").table
     table.insert(2, "model", "green")
     rows = lp_status_rows(table, "contemporaneous", unit="country", time="t")
     assert list(rows.columns) == ["model", "frontier", "rts", "term", "year_pair", "country",
@@ -143,7 +143,7 @@ def test_cli_on_text_ids_equals_integer_ids_and_the_api(tmp_path):
         back = _as_codes(named[table], "firm")
         expected = _sorted(codes[table].astype({"firm": "int64"}), "firm")
         pd.testing.assert_frame_equal(back, expected, check_dtype=False, atol=CSV, rtol=0)
-    api = luenberger(_named(panel, "str"), INPUTS, GOOD, BAD).rename(
+    api = luenberger(_named(panel, "str"), INPUTS, GOOD, BAD).table.rename(
         columns={"city_code": "firm"})
     api.insert(2, "model", "green")
     pd.testing.assert_frame_equal(named["luenberger.csv"], api, check_dtype=False, atol=CSV,
@@ -157,7 +157,7 @@ def test_cli_reads_excel_panels(tmp_path):
                   "--frontier", "global", "--no-rts-decomposition")
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "out" / "luenberger.csv")
-    api = luenberger(panel, INPUTS, GOOD, BAD, "global", rts_decomposition=False)
+    api = luenberger(panel, INPUTS, GOOD, BAD, "global", rts_decomposition=False).table
     np.testing.assert_array_equal(table["firm"], api["city_code"])
     np.testing.assert_allclose(table["LTFP"], api["LTFP"], atol=CSV, rtol=0)
 

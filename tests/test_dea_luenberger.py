@@ -29,7 +29,7 @@ def test_contemporaneous_by_hand_with_an_infeasible_cross_term():
     #   LTFP = 1/2 {[0 - 0] + [1/4 - 1/4]} = 0; LPEC = 0 - 1/4 = -1/4; LSEC = 0;
     #   LPTP = 1/2 {[1/4 - 0] + [1/4 - 0]} = 1/4; LTPSC = 0; EC = -1/4; PC = 1/4.
     # A: S^1(2) is infeasible (3 > 2); LPEC = S^1(1) - S^2(2) = 1/2 - 0 = 1/2.
-    out = luenberger(_hand_panel(), ["x"], ["y"]).set_index("city_code")
+    out = luenberger(_hand_panel(), ["x"], ["y"]).table.set_index("city_code")
     b = out.loc[2]
     expected = {"LTFP": 0.0, "LPEC": -0.25, "LSEC": 0.0, "LPTP": 0.25, "LTPSC": 0.0,
                 "EC": -0.25, "PC": 0.25, "S_C_t_t": 0.0, "S_C_t_t1": 0.0, "S_C_t1_t": 0.25,
@@ -51,7 +51,7 @@ def test_pooled_frontiers_by_hand(frontier):
     # S^P(t): A 1/2 (3 - 1) = 1, B 1/2 (3/2 - 1) = 1/4; S^P(t+1): A 0, B 1/4.
     # A: LTFP = 1 - 0 = 1; LPEC = 1/2; LPTP = [1 - 1/2] - [0 - 0] = 1/2.
     # B: LTFP = 1/4 - 1/4 = 0; LPEC = -1/4; LPTP = [1/4 - 0] - [1/4 - 1/4] = 1/4.
-    out = luenberger(_hand_panel(), ["x"], ["y"], frontier=frontier).set_index("city_code")
+    out = luenberger(_hand_panel(), ["x"], ["y"], frontier=frontier).table.set_index("city_code")
     np.testing.assert_allclose(out["LTFP"], [1.0, 0.0], atol=1e-12)
     np.testing.assert_allclose(out["LPEC"], [0.5, -0.25], atol=1e-12)
     np.testing.assert_allclose(out["LPTP"], [0.5, 0.25], atol=1e-12)
@@ -66,7 +66,7 @@ def _panel(seed: int, n: int = 30, years: range = range(2006, 2011)) -> pd.DataF
 @pytest.mark.parametrize("frontier", FRONTIERS)
 @pytest.mark.parametrize("bad", [[], BAD])
 def test_decomposition_identities_hold_for_every_city_year(frontier, bad):
-    out = luenberger(_panel(1), INPUTS, GOOD, bad, frontier)
+    out = luenberger(_panel(1), INPUTS, GOOD, bad, frontier).table
     parts = out["LPEC"] + out["LSEC"] + out["LPTP"] + out["LTPSC"]
     ok = out[["LTFP", "LPEC", "LSEC", "LPTP", "LTPSC"]].notna().all(axis=1)
     assert ok.sum() > 0
@@ -95,7 +95,7 @@ def test_components_from_eight_directly_computed_s_terms(frontier, bad):
     # far from 0): a swapped CRS/VRS term, or a swapped period, would show.
     panel = _panel(12, n=20, years=range(2006, 2010))
     years = sorted(panel["year"].unique().tolist())
-    out = luenberger(panel, INPUTS, GOOD, bad, frontier).set_index(["city_code", "year"])
+    out = luenberger(panel, INPUTS, GOOD, bad, frontier).table.set_index(["city_code", "year"])
 
     def arrays(frame):
         return (frame[INPUTS].to_numpy(), frame[GOOD].to_numpy(),
@@ -147,7 +147,7 @@ def test_components_from_eight_directly_computed_s_terms(frontier, bad):
 
 def test_s_terms_are_the_sbi_of_the_right_data_against_the_right_technology():
     panel = _panel(2)
-    out = luenberger(panel, INPUTS, GOOD, BAD).query("year == 2008")
+    out = luenberger(panel, INPUTS, GOOD, BAD).table.query("year == 2008")
     by_year = {y: part.sort_values("city_code") for y, part in panel.groupby("year")}
     now, before = by_year[2008], by_year[2007]
     cols = [INPUTS, GOOD, BAD]
@@ -166,7 +166,7 @@ def test_s_terms_are_the_sbi_of_the_right_data_against_the_right_technology():
 
 
 def test_contemporaneous_own_terms_are_always_feasible_and_vrs_below_crs():
-    out = luenberger(_panel(3), INPUTS, GOOD, BAD)
+    out = luenberger(_panel(3), INPUTS, GOOD, BAD).table
     for term in ("S_C_t_t", "S_C_t1_t1", "S_V_t_t", "S_V_t1_t1"):
         assert (out[f"{term}_status"] == "optimal").all()
     assert (out["S_C_t_t"] >= out["S_V_t_t"] - 1e-12).all()
@@ -175,7 +175,7 @@ def test_contemporaneous_own_terms_are_always_feasible_and_vrs_below_crs():
 
 def test_sequential_frontier_has_no_technical_regress():
     # T^{t+1} contains T^t, so S^{t+1}(.) >= S^t(.): LPTP >= 0 and PC >= 0 wherever defined.
-    out = luenberger(_panel(4), INPUTS, GOOD, BAD, "sequential")
+    out = luenberger(_panel(4), INPUTS, GOOD, BAD, "sequential").table
     assert (out["S_V_t1_t"] >= out["S_V_t_t"] - 1e-10).all()
     defined = out["PC"].notna()
     assert defined.sum() > 0
@@ -187,7 +187,7 @@ def test_sequential_frontier_has_no_technical_regress():
 
 @pytest.mark.parametrize("frontier", ["global", "biennial"])
 def test_pooled_frontiers_never_infeasible_and_contain_the_period_technology(frontier):
-    out = luenberger(_panel(5), INPUTS, GOOD, BAD, frontier)
+    out = luenberger(_panel(5), INPUTS, GOOD, BAD, frontier).table
     assert (out.filter(like="_status") == "optimal").all().all()
     # P contains period t's technology: S^P(t) >= S^t(t).
     assert (out["S_V_P_t"] >= out["S_V_t_t"] - 1e-10).all()
@@ -196,7 +196,7 @@ def test_pooled_frontiers_never_infeasible_and_contain_the_period_technology(fro
 
 def test_global_technology_is_one_technology_for_all_years():
     panel = _panel(6, n=15)
-    out = luenberger(panel, INPUTS, GOOD, [], "global")
+    out = luenberger(panel, INPUTS, GOOD, [], "global").table
     every = [panel[c].to_numpy() for c in (INPUTS, GOOD)]
     direct = pd.Series(sbi(*every, rts="crs").values,
                        index=pd.MultiIndex.from_frame(panel[["city_code", "year"]]))
@@ -219,7 +219,7 @@ def test_known_frontier_and_inefficiency_recovered_over_two_years():
     panel = pd.DataFrame({"city_code": np.tile(np.arange(n), 2), "year": np.repeat([1, 2], n),
                           "x": np.concatenate([x1, x2]),
                           "y": np.concatenate([2.0 * x1 * np.exp(-u1), 2.5 * x2 * np.exp(-u2)])})
-    out = luenberger(panel, ["x"], ["y"], rts_decomposition=False).set_index("city_code")
+    out = luenberger(panel, ["x"], ["y"], rts_decomposition=False).table.set_index("city_code")
     rho1, rho2 = 2.0 * np.exp(-u1), 2.5 * np.exp(-u2)
     s11, s12 = 0.5 * (2.0 / rho1 - 1), 0.5 * (2.0 / rho2 - 1)
     s21, s22 = 0.5 * (2.5 / rho1 - 1), 0.5 * (2.5 / rho2 - 1)
@@ -232,8 +232,8 @@ def test_known_frontier_and_inefficiency_recovered_over_two_years():
 
 def test_crs_only_components_match_the_full_decomposition():
     panel = _panel(8)
-    full = luenberger(panel, INPUTS, GOOD, BAD)
-    crs = luenberger(panel, INPUTS, GOOD, BAD, rts_decomposition=False)
+    full = luenberger(panel, INPUTS, GOOD, BAD).table
+    crs = luenberger(panel, INPUTS, GOOD, BAD, rts_decomposition=False).table
     names = [t.name for t in terms("contemporaneous", rts_decomposition=False)]
     assert names == ["S_C_t_t", "S_C_t_t1", "S_C_t1_t", "S_C_t1_t1"]
     assert [c for c in crs.columns if c.startswith("S_")] == [
@@ -249,8 +249,8 @@ def test_crs_only_components_match_the_full_decomposition():
 @pytest.mark.parametrize("frontier", FRONTIERS)
 def test_pruning_leaves_every_value_unchanged(frontier):
     panel = _panel(9, n=40)
-    pruned = luenberger(panel, INPUTS, GOOD, BAD, frontier, prune=True)
-    full = luenberger(panel, INPUTS, GOOD, BAD, frontier, prune=False)
+    pruned = luenberger(panel, INPUTS, GOOD, BAD, frontier, prune=True).table
+    full = luenberger(panel, INPUTS, GOOD, BAD, frontier, prune=False).table
     numbers = [c for c in full.columns if c.startswith(("S_", "L", "EC", "PC"))
                and not c.endswith("_status")]
     np.testing.assert_allclose(pruned[numbers].to_numpy(), full[numbers].to_numpy(),
@@ -265,7 +265,7 @@ def test_unbalanced_panel_and_invalid_values_are_excluded_and_logged(caplog):
     panel.loc[(panel.city_code == 102) & (panel.year == 2008), "co2"] = np.nan
     panel.loc[(panel.city_code == 103) & (panel.year == 2006), "employment"] = 0.0
     with caplog.at_level(logging.INFO, logger="carbongap.dea"):
-        out = luenberger(panel, INPUTS, GOOD, BAD, label="green model")
+        out = luenberger(panel, INPUTS, GOOD, BAD, label="green model").table
     keys = set(zip(out["city_code"], out["year"], strict=True))
     assert (101, 2007) not in keys and (101, 2008) not in keys
     assert (102, 2008) not in keys and (102, 2007) in keys
@@ -285,7 +285,7 @@ def test_unbalanced_panel_and_invalid_values_are_excluded_and_logged(caplog):
     }
     assert "green model: 1 unit-periods excluded (green model: co2 missing)" in caplog.text
     # Without the bad output, city 102 keeps its 2008 indicator.
-    production = luenberger(panel, INPUTS, GOOD)
+    production = luenberger(panel, INPUTS, GOOD).table
     assert (102, 2008) in set(zip(production["city_code"], production["year"], strict=True))
 
 
@@ -314,7 +314,7 @@ def test_a_lost_year_breaks_its_pairs_and_each_loss_is_listed(how):
         panel.loc[panel.year == 2008, "co2"] = np.nan
     else:
         panel = panel.loc[panel.year != 2008]
-    out = luenberger(panel, INPUTS, GOOD, BAD, label="green model")
+    out = luenberger(panel, INPUTS, GOOD, BAD, label="green model").table
     assert sorted(set(zip(out["year_from"], out["year"], strict=True))) == [
         (2006, 2007), (2009, 2010)]
     excluded = screen(panel, [*INPUTS, *GOOD, *BAD], label="green model").excluded
@@ -337,18 +337,18 @@ def test_periods_must_be_whole_numbers():
 
 
 def test_a_unit_slip_in_one_row_is_named_in_the_wide_column_warning(caplog):
-    from carbongap.dea import luenberger_result
+    from carbongap.dea import luenberger
 
     panel = dea_panel(5, n=12, years=range(2006, 2008))
     row = (panel["city_code"] == 104) & (panel["year"] == 2007)
     panel.loc[row, "capital"] *= 1e8  # yuan where 10^4 yuan was meant, and then some
     with caplog.at_level(logging.WARNING, logger="carbongap"):
-        result = luenberger_result(panel, ["capital", "employment"], ["gdp_real"],
-                                   label="production model")
+        result = luenberger(panel, ["capital", "employment"], ["gdp_real"],
+                            label="production model")
     assert len(result.warnings) == 1
     assert result.warnings[0].startswith("production model: capital spans ")
     assert "largest at city_code 104 year 2007" in result.warnings[0]
     assert result.warnings[0] in caplog.text
-    clean = luenberger_result(dea_panel(5, n=12, years=range(2006, 2008)),
-                              ["capital", "employment"], ["gdp_real"])
+    clean = luenberger(dea_panel(5, n=12, years=range(2006, 2008)),
+                       ["capital", "employment"], ["gdp_real"])
     assert clean.warnings == ()

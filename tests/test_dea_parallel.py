@@ -19,11 +19,11 @@ def _panel(seed: int = 0, n: int = 25, years: range = range(2006, 2011)) -> pd.D
 
 @pytest.fixture(scope="module")
 def serial() -> pd.DataFrame:
-    return luenberger(_panel(), INPUTS, GOOD, BAD, jobs=1)
+    return luenberger(_panel(), INPUTS, GOOD, BAD, jobs=1).table
 
 
 def test_two_loky_workers_give_identical_results(serial):
-    pd.testing.assert_frame_equal(luenberger(_panel(), INPUTS, GOOD, BAD, jobs=2), serial,
+    pd.testing.assert_frame_equal(luenberger(_panel(), INPUTS, GOOD, BAD, jobs=2).table, serial,
                                   check_exact=True)
 
 
@@ -32,14 +32,14 @@ def test_dask_client_gives_identical_results(serial):
     with (distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                    dashboard_address=None) as cluster,
           distributed.Client(cluster) as client):
-        out = luenberger(_panel(), INPUTS, GOOD, BAD, dask=client)
+        out = luenberger(_panel(), INPUTS, GOOD, BAD, dask=client).table
     pd.testing.assert_frame_equal(out, serial, check_exact=True)
 
 
 @pytest.mark.slow
 def test_dask_local_cluster_of_processes_gives_identical_results(serial):
     pytest.importorskip("distributed")
-    out = luenberger(_panel(), INPUTS, GOOD, BAD, jobs=2, dask="local")
+    out = luenberger(_panel(), INPUTS, GOOD, BAD, jobs=2, dask="local").table
     pd.testing.assert_frame_equal(out, serial, check_exact=True)
 
 

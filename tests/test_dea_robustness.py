@@ -222,8 +222,8 @@ def test_paper_size_statuses_do_not_depend_on_pruning_or_warm_starts():
     # 3 (pruned) and 1 (unpruned) infeasible LPs came back "unknown".
     panel = simulate_panel(282, (2006, 2016), seed=0)
     args = (panel, ["capital", "employment"], ["gdp_real"], ["co2"])
-    pruned = luenberger(*args, prune=True)
-    full = luenberger(*args, prune=False)
+    pruned = luenberger(*args, prune=True).table
+    full = luenberger(*args, prune=False).table
     statuses = full.filter(like="_status")
     assert set(np.unique(statuses.to_numpy())) == {"optimal", "infeasible"}
     assert pruned.filter(like="_status").equals(statuses)

@@ -92,7 +92,7 @@ def test_luenberger_terms_match_lpsolve():
                                     "k": x[:, 0], "l": x[:, 1], "y": y[:, 0] * tech,
                                     "b": b[:, 0] * rng.uniform(0.9, 1.1, 20)}))
     panel = pd.concat(frames, ignore_index=True)
-    out = luenberger(panel, ["k", "l"], ["y"], ["b"])
+    out = luenberger(panel, ["k", "l"], ["y"], ["b"]).table
     data = {t: [p[["k", "l"]].to_numpy(), p[["y"]].to_numpy(), p[["b"]].to_numpy()]
             for t, p in panel.groupby("year")}
     for name, tech, when in (("S_C_t_t1", 2006, 2007), ("S_V_t1_t", 2007, 2006),

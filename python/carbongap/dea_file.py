@@ -1,7 +1,7 @@
 """``carbongap dea``: the SBI Luenberger engine on any panel file, outside the paper's pipeline.
 
 Reads a CSV, Excel or Stata panel (:func:`carbongap.io.readers.read_table`), one row per
-unit and period, with the columns the user names; runs :func:`carbongap.dea.luenberger_result`
+unit and period, with the columns the user names; runs :func:`carbongap.dea.luenberger`
 (docs/methods.md §6: the SBI LP, the Luenberger indicator and its decomposition for the
 chosen frontier) and writes, atomically (:class:`carbongap.pipeline.writer.OutputWriter`):
 
@@ -35,7 +35,7 @@ import pandas as pd
 
 from .checks import require_unique
 from .choices import Frontier
-from .dea import luenberger_result
+from .dea import luenberger
 from .dea.lp_tables import lp_status_rows
 from .errors import ConfigError, DataError, format_rows
 from .io.readers import read_table
@@ -150,9 +150,9 @@ def run_dea_file(path: str | Path, out: str | Path, *, unit: str, time: str,
     require_folder(Path(out))  # before the work, not after it
     frame = read_dea_panel(path, unit, time, [*inputs, *good, *bad], sheet=sheet)
     model = "green" if bad else "production"
-    result = luenberger_result(frame, inputs, good, bad, frontier, unit=unit, time=time,
-                               rts_decomposition=rts_decomposition, prune=prune, jobs=jobs,
-                               dask=dask, progress=progress, label=f"{model} model")
+    result = luenberger(frame, inputs, good, bad, frontier, unit=unit, time=time,
+                        rts_decomposition=rts_decomposition, prune=prune, jobs=jobs,
+                        dask=dask, progress=progress, label=f"{model} model")
     excluded = result.screened.excluded
     counts = {str(k): int(n) for k, n in
               excluded["reason"].value_counts().sort_index().items()}

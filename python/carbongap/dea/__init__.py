@@ -5,8 +5,8 @@ Public functions::
     sbi(x, y, b=None, x_ref=None, y_ref=None, b_ref=None, rts="vrs", direction=None)
         -> SBIResult   # directional slacks-based inefficiency of each unit
     luenberger(panel, inputs, good, bad=(), frontier="contemporaneous", ...)
-        -> DataFrame   # LTFP, LPEC, LSEC, LPTP, LTPSC, EC, PC, S terms, statuses
-    luenberger_result(...) -> LuenbergerResult   # the same table with its screening
+        -> LuenbergerResult   # .table: LTFP, LPEC, LSEC, LPTP, LTPSC, EC, PC, S terms,
+                              # statuses; .screened, .periods, .warnings
     screen(panel, variables, ...) -> Screened   # which unit-periods enter, and why not
 
 Modules, one job each: ``highs`` (the warm-started HiGHS LP of one technology),
@@ -20,9 +20,9 @@ tables), ``lp_tables`` (the tables of LPs without a number),
 ``luenberger`` (the public functions).
 """
 
-from .luenberger import LuenbergerResult, luenberger, luenberger_result
+from .luenberger import LuenbergerResult, luenberger
 from .panel import Screened, screen
 from .sbi import SBIResult, sbi
 
-__all__ = ["LuenbergerResult", "SBIResult", "Screened", "luenberger", "luenberger_result",
+__all__ = ["LuenbergerResult", "SBIResult", "Screened", "luenberger",
            "sbi", "screen"]

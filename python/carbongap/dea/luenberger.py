@@ -4,8 +4,8 @@
 year pair needs, one job per reference technology (:mod:`carbongap.dea.plan`,
 :mod:`carbongap.dea.frontiers`), solves the jobs (:func:`carbongap.dea.technology.run_jobs`, one
 warm-started HiGHS model each) and forms the components
-(:mod:`carbongap.dea.decomposition`). :func:`luenberger_result` does the same and also
-returns the screening (exclusions, usable periods), for callers that record attrition.
+(:mod:`carbongap.dea.decomposition`). It returns a :class:`LuenbergerResult`: the table
+with the screening it used (exclusions, usable periods) and the warnings.
 """
 
 from __future__ import annotations
@@ -30,12 +30,19 @@ logger = logging.getLogger("carbongap.dea")
 
 @dataclass(frozen=True)
 class LuenbergerResult:
-    """What :func:`luenberger_result` returns.
+    """What :func:`luenberger` returns.
 
     Attributes
     ----------
     table
-        The indicator table (:func:`luenberger`, Returns).
+        One row per unit and calendar pair (t, t+1) (:func:`~carbongap.dea.frontiers.
+        year_pairs`; never t and t+2) whose two periods are both usable for that unit:
+        ``unit`` (the panel's ids and dtype), ``time`` (= t+1) and ``<time>_from``
+        (= t) as int64, the components (formulas in
+        :mod:`carbongap.dea.decomposition`), the S terms (``S_C_t_t1`` = S_C^t(t+1), ...;
+        names in :class:`carbongap.dea.frontiers.Term`) and one ``<term>_status`` column
+        each ("optimal", "infeasible", "numerical", ...). A term whose LP is not optimal
+        is NaN and so is every component that uses it. Sorted by (unit, time).
     screened
         The screening of the panel: usable rows and every exclusion with its reason
         (:class:`carbongap.dea.panel.Screened`).
@@ -60,10 +67,11 @@ class LuenbergerResult:
 
 def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
                bad: Sequence[str] = (), frontier: Frontier = "contemporaneous", *,
-               unit: str = "city_code", time: str = "year", rts_decomposition: bool = True,
-               prune: bool = True, jobs: int = 1, dask: Any = "",
-               progress: ProgressFactory = null_progress,
-               label: str = "DEA") -> pd.DataFrame:
+               unit: str = "city_code", time: str = "year",
+               rts_decomposition: bool = True, prune: bool = True, jobs: int = 1,
+               dask: Any = "", progress: ProgressFactory = null_progress,
+               label: str = "DEA", solve_jobs: SolveJobs = run_jobs
+               ) -> LuenbergerResult:
     """SBI Luenberger indicator and its decomposition for every unit and year pair.
 
     Parameters
@@ -93,43 +101,22 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
         Progress factory, advanced per LP answered.
     label
         Start of every exclusion reason and log line, e.g. ``"green model"``.
+    solve_jobs
+        Solves the plan's LPs: the HiGHS engine by default; the stages pass the configured
+        backend's solver (:mod:`carbongap.backends`, e.g. the R one).
 
     Returns
     -------
-    DataFrame
-        One row per unit and calendar pair (t, t+1) (:func:`~carbongap.dea.frontiers.
-        year_pairs`; never t and t+2) whose two periods are both usable for that unit:
-        ``unit`` (the panel's ids and dtype), ``time`` (= t+1) and ``<time>_from``
-        (= t) as int64, the components (formulas in
-        :mod:`carbongap.dea.decomposition`), the S terms (``S_C_t_t1`` = S_C^t(t+1), ...;
-        names in :class:`carbongap.dea.frontiers.Term`) and one ``<term>_status`` column
-        each ("optimal", "infeasible", "numerical", ...). A term whose LP is not optimal
-        is NaN and so is every component that uses it. Sorted by (unit, time).
+    LuenbergerResult
+        ``table`` (one row per unit and year pair: the components, S terms and LP
+        statuses), ``screened``, ``periods`` and ``warnings`` (class docstring).
 
     Unit-periods with a missing or non-positive variable, and pairs lacking one of their
     periods (including every pair of a period in which no unit is usable), are excluded
     and logged at INFO level (``carbongap.dea``); the same list is returned by
-    :func:`carbongap.dea.panel.screen` and by :func:`luenberger_result`. A variable
+    :func:`carbongap.dea.panel.screen` and in the result's ``screened``. A variable
     spanning more than a factor 1e6 is logged as a warning naming the unit-periods of its
     extremes (:func:`carbongap.dea.reference.warn_wide_columns`).
-    """
-    return luenberger_result(panel, inputs, good, bad, frontier, unit=unit, time=time,
-                             rts_decomposition=rts_decomposition, prune=prune, jobs=jobs,
-                             dask=dask, progress=progress, label=label).table
-
-
-def luenberger_result(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
-                      bad: Sequence[str] = (), frontier: Frontier = "contemporaneous", *,
-                      unit: str = "city_code", time: str = "year",
-                      rts_decomposition: bool = True, prune: bool = True, jobs: int = 1,
-                      dask: Any = "", progress: ProgressFactory = null_progress,
-                      label: str = "DEA", solve_jobs: SolveJobs = run_jobs
-                      ) -> LuenbergerResult:
-    """:func:`luenberger`, returning the table with the screening it used (one pass).
-
-    Same arguments and logging as :func:`luenberger`; ``solve_jobs`` solves the plan's LPs
-    (default the HiGHS engine; the stages pass the configured backend's solver,
-    :mod:`carbongap.backends`, e.g. the R one).
     """
     check_frontier(frontier)
     if not inputs or not good:

@@ -3,7 +3,7 @@
 Zhang & Liu (2024) section II.3 and docs/methods.md §6. The production model has inputs
 (capital, labour) and the good output real GDP, and gives T, PC, EC; the green model adds
 CO2 as a bad output and gives GT, GPC, GEC. :func:`productivity_models` runs both
-(:func:`carbongap.dea.luenberger_result`), forms the indices in the configured index form
+(:func:`carbongap.dea.luenberger`), forms the indices in the configured index form
 (:mod:`carbongap.dea.indices`), the LP status tables (:mod:`carbongap.dea.lp_tables`) and
 the yearly means and Ginis of the indices that Figures 2-6 draw.
 
@@ -27,7 +27,7 @@ from ..inequality import yearly_ginis
 from ..progress import ProgressFactory, null_progress
 from .indices import broken_chains, index_form, yearly_means
 from .lp_tables import infeasible_counts, lp_status_rows
-from .luenberger import luenberger_result
+from .luenberger import luenberger
 from .technology import SolveJobs, run_jobs
 
 KEYS = ["city_code", "year"]
@@ -75,7 +75,7 @@ def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequen
 
     ``inputs``, ``good``: the production model; the green model adds ``bad``. ``frontier``
     and ``form`` (index form) as in :mod:`carbongap.choices`; ``prune``, ``jobs``,
-    ``dask``, ``progress`` and ``solve_jobs`` as in :func:`carbongap.dea.luenberger_result`.
+    ``dask``, ``progress`` and ``solve_jobs`` as in :func:`carbongap.dea.luenberger`.
     ``stage`` labels the attrition rows.
 
     Returns tables ``luenberger`` (city-year components, S terms, statuses, by model),
@@ -88,9 +88,9 @@ def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequen
     bases: dict[str, int | None] = {}
     for model in ("production", "green"):
         label = f"{model} model"
-        result = luenberger_result(frame, inputs, good, bad if model == "green" else (),
-                                   frontier, prune=prune, jobs=jobs, dask=dask,
-                                   progress=progress, label=label, solve_jobs=solve_jobs)
+        result = luenberger(frame, inputs, good, bad if model == "green" else (),
+                            frontier, prune=prune, jobs=jobs, dask=dask,
+                            progress=progress, label=label, solve_jobs=solve_jobs)
         for reason, part in result.screened.excluded.groupby("reason", sort=False):
             dropped.append(attrition.exclusions(stage, str(reason), part))
         notes.extend(f"warning: {message}" for message in result.warnings)

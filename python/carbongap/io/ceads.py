@@ -20,8 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from .. import attrition
+from ..checks import require_non_negative, require_unique
 from ..errors import DataError, format_rows
 from ..regions import province_by_short_name
+from ..validate import parse_numeric, parse_whole_numbers
 from .readers import read_table
 
 SHEET = "emission vector"
@@ -78,9 +80,6 @@ def read_ceads(path: str | Path) -> pd.DataFrame:
 
 def read_ceads_with_log(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Like :func:`read_ceads`, also returning the attrition of rows without emission."""
-    from ..checks import require_non_negative, require_unique
-    from ..validate import parse_numeric, parse_whole_numbers
-
     raw = read_table(path, sheet=SHEET)
     source = raw.source if SHEET in raw.source else f"{raw.source} [sheet {SHEET}]"
     frame = raw.frame.rename(columns=lambda c: str(c).strip().casefold())
