@@ -20,7 +20,7 @@ def test_comparison_values_come_from_the_timed_single_process(monkeypatch, prune
     original = bench.run_jobs  # the engine's runs; the peers never call it
 
     def spy(jobs, **kwargs):
-        runs.append((kwargs["n_jobs"], {job.prune for job in jobs}))
+        runs.append((kwargs["execution"].workers, {job.prune for job in jobs}))
         return original(jobs, **kwargs)
 
     monkeypatch.setattr(bench, "run_jobs", spy)

@@ -20,7 +20,7 @@ from carbongap.dea import luenberger, screen
 from carbongap.dea.lp_tables import lp_status_rows
 from carbongap.dea_file import column_list, parse_ids
 from carbongap.errors import ConfigError, DataError, MissingExtraError
-from carbongap.parallel import run_tasks
+from carbongap.parallel import Execution, run_tasks
 from dea_panels import dea_panel
 
 INPUTS, GOOD, BAD = ["capital", "employment"], ["gdp_real"], ["co2"]
@@ -194,7 +194,7 @@ def test_cli_refuses_a_column_in_two_roles(tmp_path):
 def test_missing_dask_names_the_extra(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed now fails
     with pytest.raises(MissingExtraError, match=r"pip install 'carbongap\[dist\]'"):
-        run_tasks(abs, [1, -2], dask="local")
+        run_tasks(abs, [1, -2], execution=Execution(dask="local"))
     _write(_panel(), tmp_path / "panel.csv")
     result = _dea("--data", str(tmp_path / "panel.csv"), "--out", str(tmp_path / "out"),
                   "--dask", "local")

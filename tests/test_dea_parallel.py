@@ -8,6 +8,7 @@ import pytest
 
 from carbongap.dea import luenberger
 from carbongap.dea.technology import TechnologyJob, run_jobs
+from carbongap.parallel import Execution
 from dea_panels import dea_panel
 
 INPUTS, GOOD, BAD = ["capital", "employment"], ["gdp_real"], ["co2"]
@@ -19,11 +20,12 @@ def _panel(seed: int = 0, n: int = 25, years: range = range(2006, 2011)) -> pd.D
 
 @pytest.fixture(scope="module")
 def serial() -> pd.DataFrame:
-    return luenberger(_panel(), INPUTS, GOOD, BAD, jobs=1).table
+    return luenberger(_panel(), INPUTS, GOOD, BAD, execution=Execution(1)).table
 
 
 def test_two_loky_workers_give_identical_results(serial):
-    pd.testing.assert_frame_equal(luenberger(_panel(), INPUTS, GOOD, BAD, jobs=2).table, serial,
+    pd.testing.assert_frame_equal(luenberger(_panel(), INPUTS, GOOD, BAD,
+                                             execution=Execution(2)).table, serial,
                                   check_exact=True)
 
 
@@ -32,14 +34,14 @@ def test_dask_client_gives_identical_results(serial):
     with (distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                    dashboard_address=None) as cluster,
           distributed.Client(cluster) as client):
-        out = luenberger(_panel(), INPUTS, GOOD, BAD, dask=client).table
+        out = luenberger(_panel(), INPUTS, GOOD, BAD, execution=Execution(dask=client)).table
     pd.testing.assert_frame_equal(out, serial, check_exact=True)
 
 
 @pytest.mark.slow
 def test_dask_local_cluster_of_processes_gives_identical_results(serial):
     pytest.importorskip("distributed")
-    out = luenberger(_panel(), INPUTS, GOOD, BAD, jobs=2, dask="local").table
+    out = luenberger(_panel(), INPUTS, GOOD, BAD, execution=Execution(2, "local")).table
     pd.testing.assert_frame_equal(out, serial, check_exact=True)
 
 
@@ -71,9 +73,10 @@ def test_results_come_back_in_input_order_with_progress():
     for n_jobs in (1, 2):
         seen.clear()
         advanced.clear()
-        results = run_jobs(jobs, n_jobs=n_jobs, progress=Factory(), description="LPs")
+        results = run_jobs(jobs, execution=Execution(n_jobs, progress=Factory()),
+                           description="LPs")
         assert [r.key for r in results] == [0, 1, 2]
         assert seen == [(43, "LPs")]
         assert sorted(advanced) == [3, 10, 30]
-    with pytest.raises(ValueError, match="n_jobs must be >= 1"):
-        run_jobs(jobs, n_jobs=0)
+    with pytest.raises(ValueError, match="workers must be >= 1"):
+        run_jobs(jobs, execution=Execution(0))

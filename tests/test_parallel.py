@@ -7,7 +7,7 @@ import zlib
 import numpy as np
 import pytest
 
-from carbongap.parallel import run_tasks
+from carbongap.parallel import Execution, run_tasks
 from carbongap.streams import stream
 
 
@@ -20,7 +20,7 @@ def test_tasks_come_back_in_order_with_any_executor():
     tasks = [(s, f"cell{s}") for s in range(7)]
     serial = run_tasks(_draw, tasks)
     assert serial == [_draw(t) for t in tasks]
-    costly_first = run_tasks(_draw, tasks, n_jobs=2, cost=lambda t: t[0])
+    costly_first = run_tasks(_draw, tasks, execution=Execution(2), cost=lambda t: t[0])
     assert costly_first == serial
 
 
@@ -46,12 +46,13 @@ def test_progress_advances_by_weight():
         bars.append(Bar(total, description))
         return bars[-1]
 
-    run_tasks(_draw, [(1, "a"), (2, "b")], progress=factory, description="draws",
+    run_tasks(_draw, [(1, "a"), (2, "b")], execution=Execution(progress=factory),
+              description="draws",
               weight=lambda t: 10 * t[0])
     assert (bars[0].total, bars[0].description) == (30, "draws")
     assert sorted(advanced) == [10, 20]
-    with pytest.raises(ValueError, match="n_jobs must be >= 1"):
-        run_tasks(_draw, [], n_jobs=0)
+    with pytest.raises(ValueError, match="workers must be >= 1"):
+        Execution(workers=0)
 
 
 def test_stream_is_seeded_by_the_crc32_of_each_key():

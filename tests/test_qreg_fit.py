@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import carbongap as cg
+from carbongap.parallel import Execution
 from carbongap.qreg import fit, solve
 from carbongap.qreg.boot import bootstrap, cluster_index, wild_weights, xy_draw
 from qreg_reference import linprog_quantile
@@ -104,7 +105,8 @@ def test_cluster_bootstrap_replicates_solve_the_perturbed_problems():
 def test_bootstraps_are_reproducible_by_seed_with_any_number_of_workers():
     frame = _frame(200)
     one = fit(frame, "y ~ a + b", taus=(0.5,), se="boot", boot_reps=30, seed=4)
-    two = fit(frame, "y ~ a + b", taus=(0.5,), se="boot", boot_reps=30, seed=4, jobs=2)
+    two = fit(frame, "y ~ a + b", taus=(0.5,), se="boot", boot_reps=30, seed=4,
+              execution=Execution(2))
     other = fit(frame, "y ~ a + b", taus=(0.5,), se="boot", boot_reps=30, seed=5)
     np.testing.assert_array_equal(one.draws[0.5], two.draws[0.5])
     pd.testing.assert_frame_equal(one.bse, two.bse)

@@ -359,14 +359,16 @@ def dea(
     excluded.csv into --out and prints their paths; the excluded unit-periods are counted
     by reason on stderr."""
     from .dea_file import column_list, run_dea_file
+    from .parallel import Execution
 
     def action() -> int:
         run = run_dea_file(
             data, out, unit=unit, time=time, inputs=column_list(inputs, "--inputs"),
             good=column_list(good, "--good"),
             bad=column_list(bad, "--bad") if bad.strip() else (), frontier=frontier,
-            rts_decomposition=rts_decomposition, prune=prune, jobs=jobs, dask=dask,
-            sheet=sheet, progress=null_progress if quiet else rich_progress, strict=strict)
+            rts_decomposition=rts_decomposition, prune=prune,
+            execution=Execution(jobs, dask, null_progress if quiet else rich_progress),
+            sheet=sheet, strict=strict)
         if run.excluded:  # counted even with --quiet: rows left out change the results
             console.print(f"[yellow]warning[/yellow] {escape(run.exclusion_summary())} "
                           "(--strict makes this an error)", soft_wrap=True)

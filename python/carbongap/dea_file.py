@@ -29,7 +29,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -39,8 +38,8 @@ from .dea import luenberger
 from .dea.lp_tables import lp_status_rows
 from .errors import ConfigError, DataError, format_rows
 from .io.readers import read_table
+from .parallel import SERIAL, Execution
 from .pipeline.writer import OutputWriter, require_folder
-from .progress import ProgressFactory, null_progress
 from .validate import parse_numeric, parse_whole_numbers
 
 #: An id read as an integer: no leading zero or plus sign, at most 18 digits (fits int64).
@@ -135,13 +134,12 @@ def by_reason(counts: dict[str, int]) -> str:
 def run_dea_file(path: str | Path, out: str | Path, *, unit: str, time: str,
                  inputs: Sequence[str], good: Sequence[str], bad: Sequence[str] = (),
                  frontier: Frontier = "contemporaneous", rts_decomposition: bool = True,
-                 prune: bool = True, jobs: int = 1, dask: Any = "", sheet: str | None = None,
-                 progress: ProgressFactory = null_progress,
-                 strict: bool = False) -> DeaFileRun:
+                 prune: bool = True, execution: Execution = SERIAL,
+                 sheet: str | None = None, strict: bool = False) -> DeaFileRun:
     """Run the Luenberger engine on the panel file ``path``; write its tables into ``out``.
 
     Arguments as :func:`carbongap.dea.luenberger` (``frontier``, ``rts_decomposition``,
-    ``prune``, ``jobs``, ``dask``, ``progress``) and :func:`read_dea_panel` (``sheet``:
+    ``prune``, ``execution``) and :func:`read_dea_panel` (``sheet``:
     the Excel sheet, default the first). With ``strict`` an excluded unit-period is a
     DataError (nothing is written). Returns the paths of ``luenberger.csv``,
     ``lp_status.csv`` and ``excluded.csv`` (module docstring), in that order, and the
@@ -151,8 +149,8 @@ def run_dea_file(path: str | Path, out: str | Path, *, unit: str, time: str,
     frame = read_dea_panel(path, unit, time, [*inputs, *good, *bad], sheet=sheet)
     model = "green" if bad else "production"
     result = luenberger(frame, inputs, good, bad, frontier, unit=unit, time=time,
-                        rts_decomposition=rts_decomposition, prune=prune, jobs=jobs,
-                        dask=dask, progress=progress, label=f"{model} model")
+                        rts_decomposition=rts_decomposition, prune=prune,
+                        execution=execution, label=f"{model} model")
     excluded = result.screened.excluded
     counts = {str(k): int(n) for k, n in
               excluded["reason"].value_counts().sort_index().items()}

@@ -5,13 +5,16 @@ regression bootstraps. Each task is computed whole by one worker from its own
 arguments (randomness comes from :func:`carbongap.streams.stream`, keyed by the task, not
 from the worker), so results never depend on the executor or the number of workers.
 Tasks are dispatched most costly first (longest-processing-time order, which balances two
-workers well) and returned in the order given.
+workers well) and returned in the order given. How they run is one small object,
+:class:`Execution` (workers, Dask, progress), passed through every function that runs
+tasks instead of three parameters.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .errors import MissingExtraError
@@ -19,6 +22,38 @@ from .progress import ProgressFactory, null_progress
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How independent tasks run; it never changes a number (module docstring).
+
+    Attributes
+    ----------
+    workers
+        Worker processes (joblib ``loky``); 1 computes in this process. With Dask, the
+        number of workers of a ``"local"`` cluster.
+    dask
+        ``""`` for no Dask, ``"local"`` for a LocalCluster of ``workers`` single-threaded
+        worker processes, a scheduler address such as ``"tcp://host:8786"``, or an
+        existing ``distributed.Client``. Dask is the optional extra
+        ``pip install 'carbongap[dist]'``; without it a Dask run raises
+        :class:`~carbongap.errors.MissingExtraError` saying so.
+    progress
+        A progress factory (:mod:`carbongap.progress`), advanced as tasks finish.
+    """
+
+    workers: int = 1
+    dask: Any = ""
+    progress: ProgressFactory = null_progress
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError(f"workers must be >= 1, got {self.workers}")
+
+
+#: In this process, without progress: the default of every function that runs tasks.
+SERIAL = Execution()
 
 
 @contextlib.contextmanager
@@ -49,33 +84,25 @@ def _dask_client(dask: Any, n_workers: int) -> Iterator[Any]:
             yield client
 
 
-def run_tasks(func: Callable[[Task], Result], tasks: Sequence[Task], *, n_jobs: int = 1,
-              dask: Any = "", progress: ProgressFactory = null_progress,
-              description: str = "tasks", cost: Callable[[Task], float] | None = None,
+def run_tasks(func: Callable[[Task], Result], tasks: Sequence[Task], *,
+              execution: Execution = SERIAL, description: str = "tasks",
+              cost: Callable[[Task], float] | None = None,
               weight: Callable[[Task], int] | None = None) -> list[Result]:
-    """``[func(t) for t in tasks]``, computed in parallel, in the order of ``tasks``.
+    """``[func(t) for t in tasks]``, computed as ``execution`` says, in the order of ``tasks``.
 
     Parameters
     ----------
     func
         A module-level function (picklable for worker processes).
-    n_jobs
-        Worker processes (joblib ``loky``); 1 computes in this process. With Dask it is
-        the number of workers of a ``"local"`` cluster.
-    dask
-        ``""`` for no Dask, ``"local"`` for a LocalCluster of ``n_jobs`` single-threaded
-        worker processes, a scheduler address such as ``"tcp://host:8786"``, or an
-        existing ``distributed.Client``. Dask is the optional extra
-        ``pip install 'carbongap[dist]'``; without it a Dask run raises
-        :class:`~carbongap.errors.MissingExtraError` saying so.
-    progress, description
-        A progress factory and its label; it advances by ``weight(task)`` (default 1)
-        as each task finishes.
+    execution
+        Workers, Dask and progress (:class:`Execution`).
+    description
+        The progress bar's label; it advances by ``weight(task)`` (default 1) as each
+        task finishes.
     cost
         A work estimate per task, used only for the dispatch order (default: as given).
     """
-    if n_jobs < 1:
-        raise ValueError(f"n_jobs must be >= 1, got {n_jobs}")
+    n_jobs, dask, progress = execution.workers, execution.dask, execution.progress
     order = list(range(len(tasks)))
     if cost is not None:
         order.sort(key=lambda i: -cost(tasks[i]))

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from ..choices import BACKENDS, Backend, check
 from ..dea.technology import JobResult, SolveJobs, TechnologyJob, run_jobs
-from ..progress import ProgressFactory, null_progress
+from ..parallel import SERIAL, Execution
 
 
-def _solve_jobs_r(jobs: Sequence[TechnologyJob], *, n_jobs: int = 1, dask: Any = "",
-                  progress: ProgressFactory = null_progress,
+def _solve_jobs_r(jobs: Sequence[TechnologyJob], *, execution: Execution = SERIAL,
                   description: str = "SBI linear programmes") -> list[JobResult]:
-    """Every job in one R session (``n_jobs`` and ``dask`` do not apply)."""
+    """Every job in one R session (only the execution's progress applies)."""
     from ..r.dea import run_jobs_r
 
-    return run_jobs_r(jobs, progress=progress, description=f"{description} in R")
+    return run_jobs_r(jobs, progress=execution.progress, description=f"{description} in R")
 
 
 def solve_jobs(name: Backend) -> SolveJobs:

@@ -6,16 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..choices import BACKENDS, Backend, check
-from ..progress import ProgressFactory, null_progress
+from ..parallel import SERIAL, Execution
 from ..qreg import QuantRegResults, fit
 from ..tables.estimate import Fitter
 
 
 def _fit_r(data: Any, y: str, x: Sequence[str] | None = None, *, label: object = None,
-           jobs: int = 1, dask: Any = "", progress: ProgressFactory = null_progress,
-           **options: Any) -> QuantRegResults:
-    """R quantreg with :func:`carbongap.qreg.fit`'s call (``label``, ``jobs``, ``dask`` and
-    ``progress`` do not apply: R draws its own bootstrap in one session)."""
+           execution: Execution = SERIAL, **options: Any) -> QuantRegResults:
+    """R quantreg with :func:`carbongap.qreg.fit`'s call (``label`` and ``execution`` do
+    not apply: R draws its own bootstrap in one session)."""
     from ..r.quantreg import fit as fit_r
 
     return fit_r(data, y, x, **options)

@@ -43,6 +43,7 @@ from ..choices import Backend, Frontier
 from ..dea import screen
 from ..dea.plan import LuenbergerPlan, plan_luenberger
 from ..dea.technology import JobResult, run_jobs
+from ..parallel import Execution
 from ..progress import ProgressFactory, null_progress
 from .dea_peers import Comparison, benchmarking_loop, compare, r_backend_loop, scipy_loop
 from .memory import PeakMemory
@@ -191,7 +192,7 @@ def _engine(plans: dict[str, LuenbergerPlan], jobs: int, dask: Any, repeats: int
     with PeakMemory(children=not alone) as memory:
         for _ in range(max(repeats, 1)):
             started, cpu = time.perf_counter(), time.process_time()
-            results = {model: run_jobs(plan.jobs, n_jobs=jobs, dask=dask, progress=progress,
+            results = {model: run_jobs(plan.jobs, execution=Execution(jobs, dask, progress),
                                        description=f"{model} model: SBI LPs")
                        for model, plan in plans.items()}
             walls.append(time.perf_counter() - started)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..parallel import Execution
 from ..qreg import QuantRegResults, fit, solve
 from ..qreg.simplex import simplex_vertex
 from ..qreg.solver import check_function
@@ -190,7 +191,7 @@ def million_benchmark(frame: pd.DataFrame, X: np.ndarray, y: np.ndarray,
         clustered = frame.assign(cluster=np.arange(n) // CLUSTER_SIZE)
         start = time.perf_counter()
         fit(clustered, FORMULA, taus=(0.5,), se="boot", cluster="cluster",
-            boot_reps=BOOT_REPS, jobs=jobs)
+            boot_reps=BOOT_REPS, execution=Execution(jobs))
         label = f"carbongap cluster boot, {jobs} workers" if jobs > 1 else \
             "carbongap cluster boot, 1 process"
         result.boot[name] = {label: time.perf_counter() - start}
@@ -208,7 +209,7 @@ def _boot_times(frame: pd.DataFrame, X: np.ndarray, y: np.ndarray, jobs: int, re
     if jobs > 1:  # best of at least two: the first run also starts the worker processes
         times[f"carbongap, {jobs} workers"], _ = _best(
             lambda: fit(frame, FORMULA, taus=(0.5,), se="boot", boot_reps=BOOT_REPS,
-                        jobs=jobs), max(2, runs))
+                        execution=Execution(jobs)), max(2, runs))
     if not problem:
         from ..qreg.boot import xy_draw
         from ..r.quantreg import rq

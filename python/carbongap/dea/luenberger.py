@@ -13,12 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
 from ..choices import Frontier
-from ..progress import ProgressFactory, null_progress
+from ..parallel import SERIAL, Execution
 from .frontiers import check_frontier
 from .panel import Screened, screen
 from .plan import plan_luenberger
@@ -68,9 +67,9 @@ class LuenbergerResult:
 def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
                bad: Sequence[str] = (), frontier: Frontier = "contemporaneous", *,
                unit: str = "city_code", time: str = "year",
-               rts_decomposition: bool = True, prune: bool = True, jobs: int = 1,
-               dask: Any = "", progress: ProgressFactory = null_progress,
-               label: str = "DEA", solve_jobs: SolveJobs = run_jobs
+               rts_decomposition: bool = True, prune: bool = True,
+               execution: Execution = SERIAL, label: str = "DEA",
+               solve_jobs: SolveJobs = run_jobs
                ) -> LuenbergerResult:
     """SBI Luenberger indicator and its decomposition for every unit and year pair.
 
@@ -95,10 +94,9 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     prune
         Exact reduction of each reference set (:mod:`carbongap.dea.prune`); the values
         are the same either way.
-    jobs, dask
-        Execution (:func:`carbongap.parallel.run_tasks`); never changes a number.
-    progress
-        Progress factory, advanced per LP answered.
+    execution
+        Workers, Dask and progress (:class:`carbongap.parallel.Execution`; the progress
+        advances per LP answered); never changes a number.
     label
         Start of every exclusion reason and log line, e.g. ``"green model"``.
     solve_jobs
@@ -132,8 +130,7 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     plan = plan_luenberger(screened.panel, variables, (len(inputs), len(good), len(bad)),
                            frontier, unit=unit, time=time,
                            rts_decomposition=rts_decomposition, prune=prune)
-    results = solve_jobs(plan.jobs, n_jobs=jobs, dask=dask, progress=progress,
-                         description=f"{label}: SBI LPs")
+    results = solve_jobs(plan.jobs, execution=execution, description=f"{label}: SBI LPs")
     logger.info("%s: %d year pairs, %d technologies (%s frontier, solved by %s): %d distinct "
                 "evaluations (a unit-period against a technology, shared by every term that "
                 "needs it) took %d LP solves, the pruning LPs of the reference units included "

@@ -15,7 +15,6 @@ out of the yearly summaries: every city's index is 1 there by definition.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +23,7 @@ from .. import attrition
 from ..choices import Frontier, IndexForm
 from ..computed import Computed
 from ..inequality import yearly_ginis
-from ..progress import ProgressFactory, null_progress
+from ..parallel import SERIAL, Execution
 from .indices import broken_chains, index_form, yearly_means
 from .lp_tables import infeasible_counts, lp_status_rows
 from .luenberger import luenberger
@@ -67,15 +66,14 @@ def _yearly_summaries(indices: pd.DataFrame, bases: dict[str, int | None]
 
 def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
                         bad: Sequence[str], frontier: Frontier, form: IndexForm, *,
-                        prune: bool = True, jobs: int = 1, dask: Any = "",
-                        progress: ProgressFactory = null_progress,
+                        prune: bool = True, execution: Execution = SERIAL,
                         stage: str = "productivity", solve_jobs: SolveJobs = run_jobs
                         ) -> Computed:
     """Both models on ``frame`` (city_code, year and every DEA variable, in its units).
 
     ``inputs``, ``good``: the production model; the green model adds ``bad``. ``frontier``
-    and ``form`` (index form) as in :mod:`carbongap.choices`; ``prune``, ``jobs``,
-    ``dask``, ``progress`` and ``solve_jobs`` as in :func:`carbongap.dea.luenberger`.
+    and ``form`` (index form) as in :mod:`carbongap.choices`; ``prune``,
+    ``execution`` and ``solve_jobs`` as in :func:`carbongap.dea.luenberger`.
     ``stage`` labels the attrition rows.
 
     Returns tables ``luenberger`` (city-year components, S terms, statuses, by model),
@@ -89,8 +87,8 @@ def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequen
     for model in ("production", "green"):
         label = f"{model} model"
         result = luenberger(frame, inputs, good, bad if model == "green" else (),
-                            frontier, prune=prune, jobs=jobs, dask=dask,
-                            progress=progress, label=label, solve_jobs=solve_jobs)
+                            frontier, prune=prune, execution=execution, label=label,
+                            solve_jobs=solve_jobs)
         for reason, part in result.screened.excluded.groupby("reason", sort=False):
             dropped.append(attrition.exclusions(stage, str(reason), part))
         notes.extend(f"warning: {message}" for message in result.warnings)

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
 from ..choices import Rts
-from ..parallel import run_tasks
-from ..progress import ProgressFactory, null_progress
+from ..parallel import SERIAL, Execution, run_tasks
 from . import prune as pruning
 from .highs import TechnologyLP
 from .status import OPTIMAL
@@ -154,19 +153,17 @@ class SolveJobs(Protocol):
     """What solves a plan's jobs: :func:`run_jobs` (HiGHS, the default) or another
     backend's solver with the same call (the stages choose, :mod:`carbongap.backends`)."""
 
-    def __call__(self, jobs: Sequence[TechnologyJob], *, n_jobs: int, dask: Any,
-                 progress: ProgressFactory, description: str) -> list[JobResult]: ...
+    def __call__(self, jobs: Sequence[TechnologyJob], *, execution: Execution,
+                 description: str) -> list[JobResult]: ...
 
 
-def run_jobs(jobs: Sequence[TechnologyJob], *, n_jobs: int = 1, dask: Any = "",
-             progress: ProgressFactory = null_progress,
+def run_jobs(jobs: Sequence[TechnologyJob], *, execution: Execution = SERIAL,
              description: str = "SBI linear programmes") -> list[JobResult]:
     """Solve ``jobs`` with :func:`carbongap.parallel.run_tasks` (largest first, results in
     input order); the progress advances by the LPs each finished job answers.
 
     Each job is solved whole by one worker, so its numbers never depend on the executor
-    or on the number of workers (``n_jobs``, ``dask`` as in ``run_tasks``).
+    or on the number of workers (``execution``).
     """
-    return run_tasks(solve_job, jobs, n_jobs=n_jobs, dask=dask, progress=progress,
-                     description=description, cost=lambda job: job.cost,
-                     weight=lambda job: job.n_points)
+    return run_tasks(solve_job, jobs, execution=execution, description=description,
+                     cost=lambda job: job.cost, weight=lambda job: job.n_points)

@@ -26,6 +26,7 @@ import pandas as pd
 from .. import attrition
 from ..computed import Computed
 from ..config import Config
+from ..parallel import Execution
 from ..progress import ProgressFactory, null_progress
 
 if TYPE_CHECKING:
@@ -103,6 +104,11 @@ class Context:
     inputs: Mapping[str, Mapping[str, str | int]] = field(default_factory=dict)
     #: capabilities probed in this run (:mod:`carbongap.pipeline.capabilities`)
     capabilities: Mapping[str, CapabilityState] = field(default_factory=dict)
+
+    @property
+    def execution(self) -> Execution:
+        """``[run] jobs`` workers, ``[run] dask`` and the run's progress."""
+        return Execution(self.config.run.jobs, self.config.run.dask, self.progress)
 
     def table(self, stage: str, name: str) -> pd.DataFrame:
         """An upstream table; a clear error when the stage did not produce it."""

@@ -32,8 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ..parallel import run_tasks
-from ..progress import ProgressFactory, null_progress
+from ..parallel import SERIAL, Execution, run_tasks
 from ..streams import stream
 from .solver import solve
 from .vcov import EPS, inverse_cross, nid_density
@@ -120,8 +119,7 @@ class BootstrapDraws:
 
 def bootstrap(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray, *, reps: int,
               seed: int, keys: Sequence[object] = (), clusters: np.ndarray | None = None,
-              jobs: int = 1, dask: Any = "", progress: ProgressFactory = null_progress
-              ) -> BootstrapDraws:
+              execution: Execution = SERIAL) -> BootstrapDraws:
     """The xy-pair bootstrap, or with ``clusters`` (one label per observation) the wild
     gradient cluster bootstrap, of the fit β̂(τ) = ``beta`` (module docstring)."""
     psi = index = hinv = None
@@ -131,11 +129,12 @@ def bootstrap(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray, *, rep
         index = cluster_index(clusters)
         f, _ = nid_density(X, y, tau, beta)
         hinv = inverse_cross(X, f)
-    chunks = max(1, min(reps, 4 * jobs if jobs > 1 else 1))
+    workers = execution.workers
+    chunks = max(1, min(reps, 4 * workers if workers > 1 else 1))
     split = np.array_split(np.arange(reps), chunks)
     tasks = [_Chunk(X, y, tau, beta, tuple(int(b) for b in part), seed, tuple(keys),
                     index, psi, hinv) for part in split if part.size]
-    parts = run_tasks(_solve_chunk, tasks, n_jobs=jobs, dask=dask, progress=progress,
+    parts = run_tasks(_solve_chunk, tasks, execution=execution,
                       description=f"bootstrap tau={tau:g}",
                       weight=lambda task: len(task.replicates))
     draws = np.vstack(parts)

@@ -12,13 +12,12 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..choices import SE_METHODS, SeMethod, check
-from ..progress import ProgressFactory, null_progress
+from ..parallel import SERIAL, Execution
 from .boot import bootstrap
 from .formula import parse_formula
 from .results import QuantRegResults, TauFit
@@ -93,8 +92,8 @@ def _with_warnings(step: Callable[[], TauFit]) -> tuple[TauFit, list[str]]:
 def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
         taus: Sequence[float] = (0.2, 0.4, 0.6, 0.8), se: SeMethod = "nid",
         cluster: str | None = None, seed: int = 0, *, boot_reps: int = DEFAULT_REPS,
-        hs: bool = True, label: Sequence[object] = (), jobs: int = 1, dask: Any = "",
-        progress: ProgressFactory = null_progress) -> QuantRegResults:
+        hs: bool = True, label: Sequence[object] = (), execution: Execution = SERIAL
+        ) -> QuantRegResults:
     """Quantile regressions of ``y`` on a constant and ``x`` at each τ in ``taus``.
 
     Parameters
@@ -116,8 +115,9 @@ def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
         (:mod:`carbongap.qreg.boot`); the label defaults to the formula.
     hs
         Hall-Sheather bandwidth (True, quantreg's default) or Bofinger.
-    jobs, dask, progress
-        Parallel bootstrap replicates (:func:`carbongap.parallel.run_tasks`).
+    execution
+        Workers, Dask and progress of the bootstrap replicates
+        (:class:`carbongap.parallel.Execution`); never changes a number.
     """
     dependent, regressors, taus = check_arguments(y, x, taus, se, cluster, boot_reps)
     X, yv, clusters = design(data, dependent, regressors, cluster)
@@ -129,8 +129,7 @@ def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
             solution = solve(X, yv, tau)
             if se == "boot":
                 boot = bootstrap(X, yv, tau, solution.beta, reps=boot_reps, seed=seed,
-                                 keys=(*keys, tau), clusters=clusters, jobs=jobs, dask=dask,
-                                 progress=progress)
+                                 keys=(*keys, tau), clusters=clusters, execution=execution)
                 return TauFit(solution.beta, boot.vcov(), solution.objective, solution.unique,
                               solution.method, draws=boot.draws, failed=boot.failed)
             return TauFit(solution.beta, ANALYTIC[se](X, yv, tau, solution.beta, hs),

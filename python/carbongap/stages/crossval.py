@@ -28,6 +28,7 @@ from ..crossval import (
 )
 from ..dea.models import productivity_models
 from ..dea.variables import dea_variables
+from ..parallel import Execution
 from ..pipeline.stage import Context, StageResult
 from ..r.rerun import rerun_tables
 from ..tables.estimate import estimate_tables
@@ -50,7 +51,8 @@ def compute(ctx: Context) -> StageResult:
     tolerances = Tolerances(cfg.rtol, cfg.objective_rtol, cfg.dea_atol, cfg.boot_z)
     specs = select_tables(load_table_specs(reg.specs or None), reg.tables)
     other, _ = estimate_tables(ctx.table("analysis_panel", "analysis"), specs, reg,
-                               progress=ctx.progress, fitter=fitter(OTHER[reg.backend]))
+                               execution=Execution(progress=ctx.progress),
+                               fitter=fitter(OTHER[reg.backend]))
     python, r = _by_backend(ctx.table("regressions", "estimates"), other, reg.backend)
     frames = [compare_estimates(python, r, reg.se, reg.boot_reps, tolerances)]
     notes = [f"regressions: the run's backend is {reg.backend}; the {OTHER[reg.backend]} "
@@ -68,7 +70,7 @@ def compute(ctx: Context) -> StageResult:
                               [*dea.inputs, *dea.good, *dea.bad], dea.years)
         computed = productivity_models(frame, dea.inputs, dea.good, dea.bad,
                                        dea.frontier, dea.index_form, prune=dea.prune,
-                                       progress=ctx.progress,
+                                       execution=Execution(progress=ctx.progress),
                                        solve_jobs=solve_jobs(OTHER[dea.backend]))
         python, r = _by_backend(ctx.table("productivity", "luenberger"),
                                 computed.tables["luenberger"], dea.backend)

@@ -42,11 +42,10 @@ def dea_frame(ctx: Context) -> pd.DataFrame:
 def compute(ctx: Context) -> StageResult:
     """Tables ``luenberger``, ``indices``, ``lp_status``, ``infeasible``,
     ``yearly_means``, ``yearly_gini`` (:func:`carbongap.dea.models.productivity_models`)."""
-    cfg, run = ctx.config.productivity, ctx.config.run
+    cfg = ctx.config.productivity
     result = productivity_models(dea_frame(ctx), cfg.inputs, cfg.good, cfg.bad, cfg.frontier,
-                                 cfg.index_form, prune=cfg.prune, jobs=run.jobs,
-                                 dask=run.dask, progress=ctx.progress, stage=STAGE,
-                                 solve_jobs=solve_jobs(cfg.backend))
+                                 cfg.index_form, prune=cfg.prune, execution=ctx.execution,
+                                 stage=STAGE, solve_jobs=solve_jobs(cfg.backend))
     return StageResult.of(result)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..backends.qreg import fitter as backend_fitter
+from ..parallel import Execution
 from ..pipeline.stage import Context, StageResult
 from ..qreg import QuantRegResults, QuantRegWarning
 from ..tables.estimate import estimate_tables, specs_table
@@ -80,8 +81,7 @@ def compute(ctx: Context) -> StageResult:
     fitter = backend_fitter(cfg.backend)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QuantRegWarning)  # recorded by each fit, noted below
-        estimates, results = estimate_tables(panel, specs, cfg, jobs=run.jobs,
-                                             dask=run.dask, progress=ctx.progress,
+        estimates, results = estimate_tables(panel, specs, cfg, execution=ctx.execution,
                                              fitter=fitter)
         published = load_published(cfg.published or None)
         card = scorecard(estimates, published)
@@ -94,7 +94,8 @@ def compute(ctx: Context) -> StageResult:
         validate = ctx.upstream["validate"].tables
         if "truth" in validate:
             truth = truth_recovery(validate["truth"], ctx.config.analysis.years, cfg.taus,
-                                   boot_reps=cfg.boot_reps, seed=cfg.seed, jobs=run.jobs)
+                                   boot_reps=cfg.boot_reps, seed=cfg.seed,
+                                   execution=Execution(run.jobs))
             tables["known_truth"] = truth
             tables["known_truth_dea"] = dea_comparison(estimates, cfg.taus)
     texts = {}

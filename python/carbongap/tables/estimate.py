@@ -9,14 +9,15 @@ long table, the source of every table, figure and score.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import pandas as pd
 
 from ..choices import SeMethod
 from ..config import RegressionsConfig
-from ..progress import ProgressFactory, null_progress
+from ..parallel import SERIAL, Execution
+from ..progress import null_progress
 from ..qreg import QuantRegResults, fit
 from .specs import TableSpec
 
@@ -27,7 +28,7 @@ ESTIMATE_COLUMNS: tuple[str, ...] = (
 
 
 #: An estimator with the call of :func:`carbongap.qreg.fit`: (data, y, x, taus=, se=,
-#: cluster=, seed=, boot_reps=, label=, jobs=, dask=, progress=) -> QuantRegResults.
+#: cluster=, seed=, boot_reps=, label=, execution=) -> QuantRegResults.
 Fitter = Callable[..., QuantRegResults]
 
 
@@ -37,9 +38,8 @@ def sample_of(panel: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 
 def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: RegressionsConfig, *,
-             taus: Sequence[float] | None = None, se: SeMethod | None = None, jobs: int = 1,
-             dask: Any = "", progress: ProgressFactory = null_progress,
-             fitter: Fitter = fit) -> QuantRegResults:
+             taus: Sequence[float] | None = None, se: SeMethod | None = None,
+             execution: Execution = SERIAL, fitter: Fitter = fit) -> QuantRegResults:
     """One specification at ``taus`` (default the options') with its standard errors,
     estimated by ``fitter``; ``options`` is the ``[regressions]`` configuration (its τ,
     SE method, cluster, replicates and seed)."""
@@ -48,8 +48,7 @@ def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: RegressionsConfig, *
     return fitter(sample_of(panel, spec), spec.dependent, spec.regressors,
                   taus=tuple(taus or options.taus), se=method, cluster=cluster,
                   seed=options.seed, boot_reps=options.boot_reps,
-                  label=("table", spec.table, "part", spec.part), jobs=jobs, dask=dask,
-                  progress=progress)
+                  label=("table", spec.table, "part", spec.part), execution=execution)
 
 
 def specs_table(specs: Sequence[TableSpec], options: RegressionsConfig) -> pd.DataFrame:
@@ -79,17 +78,18 @@ def estimates_frame(spec: TableSpec, result: QuantRegResults) -> pd.DataFrame:
 
 
 def estimate_tables(panel: pd.DataFrame, specs: Sequence[TableSpec],
-                    options: RegressionsConfig,
-                    *, jobs: int = 1, dask: Any = "",
-                    progress: ProgressFactory = null_progress, fitter: Fitter = fit
+                    options: RegressionsConfig, *, execution: Execution = SERIAL,
+                    fitter: Fitter = fit
                     ) -> tuple[pd.DataFrame, dict[tuple[int, int], QuantRegResults]]:
     """The long estimates of every specification (estimated by ``fitter``), and each fit's
-    results object."""
+    results object; the execution's progress counts specifications (the fits inside run
+    without a bar of their own)."""
     results: dict[tuple[int, int], QuantRegResults] = {}
     frames = []
-    with progress(len(specs), "quantile regressions (Tables 1-8)") as bar:
+    inner = dataclasses.replace(execution, progress=null_progress)
+    with execution.progress(len(specs), "quantile regressions (Tables 1-8)") as bar:
         for spec in specs:
-            result = fit_spec(panel, spec, options, jobs=jobs, dask=dask, fitter=fitter)
+            result = fit_spec(panel, spec, options, execution=inner, fitter=fitter)
             results[(spec.table, spec.part)] = result
             frames.append(estimates_frame(spec, result))
             bar.advance()

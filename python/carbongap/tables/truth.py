@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
+from ..parallel import SERIAL, Execution
 from ..qreg import fit
 
 TERMS: tuple[str, ...] = ("lnT", "lnP", "lnA", "lnI")
@@ -37,7 +38,8 @@ def latent_sample(truth: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
 
 
 def truth_recovery(truth: pd.DataFrame, years: tuple[int, int], taus: Sequence[float], *,
-                   boot_reps: int, seed: int, jobs: int = 1) -> pd.DataFrame:
+                   boot_reps: int, seed: int, execution: Execution = SERIAL
+                   ) -> pd.DataFrame:
     """Long table: se_method, term, tau, truth, estimate, se, lower, upper, covered, n."""
     from ..synth import true_quantile_coefficients
 
@@ -48,7 +50,7 @@ def truth_recovery(truth: pd.DataFrame, years: tuple[int, int], taus: Sequence[f
                           ("cluster bootstrap by city", {"se": "boot", "cluster": "city_code",
                                                          "boot_reps": boot_reps})):
         result = fit(data, "lnCO2", TERMS, taus=taus, seed=seed, label=("truth",),
-                     jobs=jobs, **kwargs)
+                     execution=execution, **kwargs)
         for row in result.to_frame().itertuples():
             value = float(true.at[row.term, row.tau])
             lower, upper = row.coef - Z95 * row.se, row.coef + Z95 * row.se
