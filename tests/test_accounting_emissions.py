@@ -20,7 +20,7 @@ from carbongap.accounting import (
     provenance,
 )
 from carbongap.errors import DataError
-from carbongap.schema import fuel_catalog
+from carbongap.ingest.schema import fuel_catalog
 
 C = 44.0 / 12.0
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carbongap.loading import load_panel
-from carbongap.schema import fuel_catalog, fuel_columns
+from carbongap.ingest.load import load_panel
+from carbongap.ingest.schema import fuel_catalog, fuel_columns
 
 from panel_factory import raw_panel, raw_provinces
 

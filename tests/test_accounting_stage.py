@@ -11,7 +11,7 @@ import pytest
 
 from carbongap.config import load_config
 from carbongap.errors import ConfigError, DataError
-from carbongap.loading import empty_provinces, load_panel
+from carbongap.ingest.load import empty_provinces, load_panel
 from carbongap.pipeline.stage import Context, StageResult
 from carbongap.pipeline.writer import OutputWriter
 from carbongap.stages import accounting

@@ -35,7 +35,7 @@ def test_spec_section_11_names_work_together():
 def test_reprs_are_short_summaries():
     import carbongap as cg
     from carbongap.dea import luenberger
-    from carbongap.loading import Panel
+    from carbongap.ingest.load import Panel
 
     synthetic = cg.synth.generate(seed=0, n_cities=12, years=(2006, 2009))
     text = repr(synthetic)

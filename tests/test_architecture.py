@@ -18,8 +18,8 @@ import pytest
 import carbongap
 
 PACKAGE = Path(carbongap.__file__).resolve().parent
-CORE = ("accounting", "inequality", "dea", "qreg", "tables", "synth", "io")
-CORE_MODULES = ("validate.py", "loading.py", "schema.py", "checks.py", "regions.py")
+CORE = ("accounting", "inequality", "dea", "qreg", "tables", "synth", "io", "ingest")
+CORE_MODULES = ("regions.py",)
 
 
 def _imports(path: Path, package: str | None = None, *, source: str | None = None

@@ -7,7 +7,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from carbongap.loading import load_panel
+from carbongap.ingest.load import load_panel
 
 from panel_factory import CHINESE_HEADERS, raw_panel, raw_provinces
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from carbongap.accounting import capital_stock, emissions, load_factors, real_gdp
+from carbongap.ingest.schema import city_schema
 from carbongap.regions import province_codes
-from carbongap.schema import city_schema
 from carbongap.synth import SyntheticPanel, generate, true_quantile_coefficients, write_csv
 from carbongap.synth.cities import allocate, city_table
 from carbongap.synth.params import PARAMS

@@ -10,9 +10,9 @@ import pytest
 
 from carbongap.accounting import capital_stock
 from carbongap.config import load_config
+from carbongap.ingest.schema import fuel_catalog
 from carbongap.pipeline.runner import run_pipeline
 from carbongap.regions import group_of
-from carbongap.schema import fuel_catalog
 from carbongap.synth import generate, mess
 
 COMBUSTION = [f.fuel for f in fuel_catalog() if f.kind != "electricity"]

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from carbongap.cli import app
-from carbongap.schema import city_schema, describe_aliases
+from carbongap.ingest.schema import city_schema, describe_aliases
 from carbongap.template import LEFT_OUT, template_frame, template_guide
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from carbongap.errors import DataError
-from carbongap.loading import load_panel
+from carbongap.ingest.load import load_panel
 
 from panel_factory import CHINESE_HEADERS, raw_panel, raw_provinces
 
@@ -399,7 +399,7 @@ def test_every_problem_of_a_provincial_table_in_one_pass(tmp_path):
     (1e30, 1e4, 1e8, "10^4 yuan", ""),
 ])
 def test_unit_warning_names_the_likely_fix(median, low, high, unit, fix):
-    from carbongap.validate import likely_unit_fix
+    from carbongap.ingest.cells import likely_unit_fix
 
     assert likely_unit_fix(median, low, high, unit) == fix
 

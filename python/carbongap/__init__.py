@@ -22,8 +22,8 @@ from typing import Any
 
 from ._version import __version__
 
-_SUBMODULES = ("accounting", "inequality", "dea", "qreg", "synth", "regions", "schema", "config")
-_FUNCTIONS = {"load_panel": "carbongap.loading", "replicate": "carbongap.pipeline.runner"}
+_SUBMODULES = ("accounting", "inequality", "dea", "qreg", "synth", "regions", "ingest", "config")
+_FUNCTIONS = {"load_panel": "carbongap.ingest.load", "replicate": "carbongap.pipeline.runner"}
 
 __all__ = ["__version__", *_SUBMODULES, *_FUNCTIONS]
 

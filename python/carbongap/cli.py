@@ -236,8 +236,8 @@ def validate(
     """Check a city panel (and provincial table) as the validate stage does, without running
     anything else or writing files: every problem named with file, column and rows (exit
     1), or a summary and the warnings (exit 0)."""
-    from .loading import load_panel
-    from .schema import describe_city_panel
+    from .ingest.load import load_panel
+    from .ingest.schema import describe_city_panel
 
     def action() -> int:
         cfg, _ = _config(config, data, provinces, None, None, set_, True)

@@ -4,7 +4,7 @@
 (values inside each column's usual range, so the template validates); :func:`template_guide`
 is its Markdown guide: for every column the unit, the yearbook variable, the accepted
 headers (any of them may be used instead of the canonical name) and the series to take.
-Both come from the schema (:mod:`carbongap.schema`), so they cannot drift from what
+Both come from the schema (:mod:`carbongap.ingest.schema`), so they cannot drift from what
 validation accepts. ``carbongap template --out DIR`` writes them; the repository keeps a
 copy in ``replication/templates/``.
 """
@@ -17,7 +17,7 @@ from typing import Literal
 
 import pandas as pd
 
-from .schema import PROVINCE_COLUMNS, Column, city_schema
+from .ingest.schema import PROVINCE_COLUMNS, Column, city_schema
 
 Table = Literal["city_panel", "provinces"]
 

@@ -62,14 +62,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..checks import (
+from ..choices import GAP_POLICIES, GapPolicy, check
+from ..errors import DataError
+from ..ingest.checks import (
     CITY_KEYS,
     PROVINCE_KEYS,
     describe_rows,
     require_positive,
 )
-from ..choices import GAP_POLICIES, GapPolicy, check
-from ..errors import DataError
 from .provincial import (
     base_year_values,
     checked_city_input,

@@ -28,12 +28,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..checks import CITY_KEYS, city_keys, describe_rows, require_columns, require_non_negative
 from ..errors import DataError
+from ..ingest.cells import parse_numeric, parse_whole_numbers
+from ..ingest.checks import (
+    CITY_KEYS,
+    city_keys,
+    describe_rows,
+    require_columns,
+    require_non_negative,
+)
+from ..ingest.schema import fuel_catalog
 from ..io.readers import read_table
 from ..regions import grid_of, province_table
-from ..schema import fuel_catalog
-from ..validate import parse_numeric, parse_whole_numbers
 from .factors import provenance, resolve_factors
 
 GRID_COLUMNS: tuple[str, ...] = ("grid", "year", "tco2_per_mwh")

@@ -2,7 +2,7 @@
 
 A factor set is a CSV with one row per (fuel, quantity) and the columns
 
-``fuel``      a fuel of the catalog (``carbongap.schema.fuel_catalog()``), e.g. ``raw_coal``;
+``fuel``      a fuel of the catalog (``carbongap.ingest.schema.fuel_catalog()``), e.g. ``raw_coal``;
 ``quantity``  ``ncv`` (net calorific value), ``carbon_content`` (CEF, carbon per energy),
               ``oxidation`` (COF, a fraction) or ``density`` (kg per m3, see below);
 ``value``     the number;
@@ -49,9 +49,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, format_rows
+from ..ingest.cells import parse_numeric
+from ..ingest.schema import Fuel, fuel_catalog, normalise_header
 from ..io.readers import read_table
-from ..schema import Fuel, fuel_catalog, normalise_header
-from ..validate import parse_numeric
 
 FACTOR_SETS: tuple[str, ...] = ("paper", "ipcc2006")
 FACTOR_COLUMNS: tuple[str, ...] = ("fuel", "quantity", "value", "unit", "source")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..checks import CITY_KEYS
+from ..ingest.checks import CITY_KEYS
 from .provincial import checked_city_input, checked_provinces, rebased
 
 

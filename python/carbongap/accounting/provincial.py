@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..checks import (
+from ..errors import DataError
+from ..ingest.checks import (
     CITY_KEYS,
     PROVINCE_KEYS,
     city_keys,
@@ -28,8 +29,7 @@ from ..checks import (
     require_positive,
     require_unique,
 )
-from ..errors import DataError
-from ..schema import PROVINCE_COLUMNS, city_schema
+from ..ingest.schema import PROVINCE_COLUMNS, city_schema
 
 
 def checked_city_input(panel: pd.DataFrame, column: str, purpose: str,

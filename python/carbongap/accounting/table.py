@@ -21,7 +21,7 @@ from .. import attrition
 from ..computed import Computed
 from ..config import AccountingConfig
 from ..errors import ConfigError, DataError
-from ..schema import CITY_COLUMNS, columns_by_name, describe_aliases
+from ..ingest.schema import CITY_COLUMNS, columns_by_name, describe_aliases
 from .capital import CapitalAccounts, account_capital
 from .emissions import account_emissions
 from .gdp import account_real_gdp

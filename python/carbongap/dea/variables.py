@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..errors import DataError
-from ..schema import city_schema, columns_by_name, describe_aliases
+from ..ingest.schema import city_schema, columns_by_name, describe_aliases
 
 KEYS = ["city_code", "year"]
 

@@ -1,7 +1,7 @@
 """The variable label of every column the exports write (English, with the Chinese yearbook
 header where there is one).
 
-Labels come from the schema of the raw panel (:mod:`carbongap.schema`: description, unit,
+Labels come from the schema of the raw panel (:mod:`carbongap.ingest.schema`: description, unit,
 the first Chinese header it accepts), the fuel catalog, the regression codebook
 (:mod:`carbongap.codebook`) and the tables below for the derived columns. A column with no
 label is an error (every exported variable is labelled). Stata allows 80 characters:
@@ -15,7 +15,7 @@ import re
 from functools import cache
 
 from ..codebook import BY_NAME
-from ..schema import CITY_COLUMNS, PROVINCE_COLUMNS, fuel_catalog
+from ..ingest.schema import CITY_COLUMNS, PROVINCE_COLUMNS, fuel_catalog
 
 MAX_LABEL = 80
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -20,10 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from .. import attrition
-from ..checks import require_non_negative, require_unique
 from ..errors import DataError, format_rows
+from ..ingest.cells import parse_numeric, parse_whole_numbers
+from ..ingest.checks import require_non_negative, require_unique
 from ..regions import province_by_short_name
-from ..validate import parse_numeric, parse_whole_numbers
 from .readers import read_table
 
 SHEET = "emission vector"

@@ -50,7 +50,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
     """Read ``path`` by its suffix: CSV (UTF-8, UTF-8 with BOM or GB18030), Excel, Stata.
 
     The first row holds the headers. Headers that repeat (after the normalisation of
-    :func:`carbongap.schema.normalise_header`) are an error: yearbooks print the same
+    :func:`carbongap.ingest.schema.normalise_header`) are an error: yearbooks print the same
     header for the whole city and for its urban districts (全市 / 市辖区), and taking
     either silently would be a guess.
 
@@ -99,7 +99,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
 
 def _with_header(grid: pd.DataFrame, source: str) -> pd.DataFrame:
     """Use the first row as headers, refusing repeats; index = spreadsheet row numbers."""
-    from ..schema import normalise_header
+    from ..ingest.schema import normalise_header
 
     if grid.empty:
         raise DataError(f"{source}: the file is empty", source=source)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..loading import load_panel
+from ..ingest.city_panel import coverage
+from ..ingest.load import load_panel
 from ..pipeline.stage import Context, StageResult
-from ..validate import coverage
 
 if TYPE_CHECKING:
     from ..config import Config

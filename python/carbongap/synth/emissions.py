@@ -34,7 +34,7 @@ from scipy.special import ndtr
 from scipy.stats import beta as beta_dist
 
 from ..accounting import load_factors
-from ..schema import fuel_catalog
+from ..ingest.schema import fuel_catalog
 from .params import PARAMS, SynthParams
 from .timeline import Timeline
 

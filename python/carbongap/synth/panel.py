@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..accounting import capital_stock
-from ..schema import city_schema, describe_city_panel
+from ..ingest.schema import city_schema, describe_city_panel
 from . import indices
 from .cities import city_table
 from .economy import city_factors, draw_economy

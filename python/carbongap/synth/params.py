@@ -1,7 +1,7 @@
 """Every number of the synthetic-panel generator, with what it is calibrated to.
 
 One frozen dataclass, :class:`SynthParams`; the generator reads :data:`PARAMS`. Units
-follow ``carbongap.schema``: GDP and FAI in 10^4 yuan, population and employment in
+follow ``carbongap.ingest.schema``: GDP and FAI in 10^4 yuan, population and employment in
 10^4 persons, income in yuan, shares in percent, CO2 in t. "Calibrated to" names the
 target of docs/methods.md §12 (quantiles 5/25/50/75/95 %) or the public statistic the value
 imitates; values that only shape the synthetic data are marked "assumed".

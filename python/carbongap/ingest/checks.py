@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from .errors import DataError, format_rows
-from .regions import province_codes
+from ..errors import DataError, format_rows
+from ..regions import province_codes
 from .schema import Column, city_schema, columns_by_name, describe_aliases
 
 CITY_KEYS: tuple[str, ...] = ("city_code", "year")

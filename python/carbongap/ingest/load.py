@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import attrition
-from .io.ceads import is_ceads_workbook, read_ceads_with_log
-from .io.readers import RawTable, read_table
+from .. import attrition
+from ..io.ceads import is_ceads_workbook, read_ceads_with_log
+from ..io.readers import RawTable, read_table
+from ..synth import generate
+from .city_panel import validate_city_panel
+from .provinces import validate_provinces
 from .schema import PROVINCE_COLUMNS, describe_city_panel
-from .validate import validate_city_panel, validate_provinces
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def load_panel(
     ----------
     path
         City panel: CSV, Excel or Stata file with canonical or Chinese yearbook headers
-        (``carbongap.schema``), or a CEADs inventory workbook. None = the synthetic
+        (``carbongap.ingest.schema``), or a CEADs inventory workbook. None = the synthetic
         default panel (``carbongap.synth.generate(seed, n_cities, synthetic_years)``),
         validated exactly like a file.
     provinces
@@ -92,13 +94,11 @@ def load_panel(
     Raises
     ------
     DataError
-        On any bad input (see :mod:`carbongap.validate`).
+        On any bad input (see :mod:`carbongap.ingest.city_panel`).
     """
     truth = None
     ceads_log = attrition.empty()
     if path is None:
-        from .synth import generate
-
         synthetic = generate(seed=seed, n_cities=n_cities, years=synthetic_years)
         label = f"<synthetic seed={seed}>"
         raw_cities = in_memory(synthetic.cities, f"{label} cities")
