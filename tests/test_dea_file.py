@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 from carbongap.cli import app
 from carbongap.dea import luenberger, screen
 from carbongap.dea.lp_tables import lp_status_rows
-from carbongap.dea_file import column_list, parse_ids
 from carbongap.errors import ConfigError, DataError, MissingExtraError
 from carbongap.parallel import Execution, run_tasks
+from carbongap.tools.dea_file import column_list, parse_ids
 from dea_panels import dea_panel
 
 INPUTS, GOOD, BAD = ["capital", "employment"], ["gdp_real"], ["co2"]

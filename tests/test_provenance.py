@@ -40,7 +40,7 @@ def test_copy_hashes_like_the_installed_package(package):
 
 def test_editing_a_later_stage_module_leaves_earlier_keys(package):
     before = _hashes(package)
-    _append(package / "regression_panel.py")  # used by analysis_panel only
+    _append(package / "tables/regression_panel.py")  # used by analysis_panel only
     after = _hashes(package)
     changed = {name for name in before if before[name] != after[name]}
     assert changed == {"analysis_panel"}
@@ -77,7 +77,7 @@ def test_shared_modules_and_data_files_change_every_user(package):
 def test_closure_follows_relative_imports_and_skips_type_checking(package):
     files = {p.relative_to(package).as_posix() for p in
              stage_code_files("carbongap.stages.analysis_panel", package)}
-    assert {"stages/analysis_panel.py", "regression_panel.py", "codebook.py", "regions.py",
+    assert {"stages/analysis_panel.py", "tables/regression_panel.py", "codebook.py", "regions.py",
             "data/provinces.csv", "__init__.py", "stages/__init__.py"} <= files
     # imported under TYPE_CHECKING only, or not at all
     assert "pipeline/writer.py" not in files and "dea/highs.py" not in files

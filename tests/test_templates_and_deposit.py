@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from carbongap.cli import app
 from carbongap.ingest.schema import city_schema, describe_aliases
-from carbongap.template import LEFT_OUT, template_frame, template_guide
+from carbongap.tools.template import LEFT_OUT, template_frame, template_guide
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATES = REPO / "replication" / "templates"

@@ -266,7 +266,7 @@ def template(
     """Write the input templates (city panel and provincial table: CSV with every accepted
     column and one example row, and a Markdown guide to each column)."""
     from .io import atomic
-    from .template import template_frame, template_guide
+    from .tools.template import template_frame, template_guide
 
     for table in ("city_panel", "provinces"):
         csv = template_frame(table).to_csv(index=False, lineterminator="\n")
@@ -358,8 +358,8 @@ def dea(
     """SBI Luenberger productivity of any panel: writes luenberger.csv, lp_status.csv and
     excluded.csv into --out and prints their paths; the excluded unit-periods are counted
     by reason on stderr."""
-    from .dea_file import column_list, run_dea_file
     from .parallel import Execution
+    from .tools.dea_file import column_list, run_dea_file
 
     def action() -> int:
         run = run_dea_file(

@@ -1,7 +1,7 @@
 """Stage ``analysis_panel``: the regression panel of eq. 2 (docs/methods.md §7).
 
 Wires the validated ``panel``, the ``accounting`` table and the productivity ``indices``
-into :func:`carbongap.regression_panel.build_regression_panel` for the years
+into :func:`carbongap.tables.regression_panel.build_regression_panel` for the years
 ``[analysis] years``, and writes the panel with its codebook (:mod:`carbongap.codebook`).
 """
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..codebook import codebook_frame
 from ..errors import DataError
 from ..pipeline.stage import Context, StageResult
-from ..regression_panel import CONTROL_LEVELS, build_regression_panel
+from ..tables.regression_panel import CONTROL_LEVELS, build_regression_panel
 
 if TYPE_CHECKING:
     from ..config import Config

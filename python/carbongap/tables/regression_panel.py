@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import attrition
-from .codebook import VARIABLES
-from .regions import group_of
+from .. import attrition
+from ..codebook import VARIABLES
+from ..regions import group_of
 
 #: Levels of the controls, taken from the validated city panel.
 CONTROL_LEVELS: tuple[str, ...] = ("population", "disposable_income", "secondary_share")

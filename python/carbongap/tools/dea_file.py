@@ -32,15 +32,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from .choices import Frontier
-from .dea import luenberger
-from .dea.lp_tables import lp_status_rows
-from .errors import ConfigError, DataError, format_rows
-from .ingest.cells import parse_numeric, parse_whole_numbers
-from .ingest.checks import require_unique
-from .io.readers import read_table
-from .parallel import SERIAL, Execution
-from .pipeline.writer import OutputWriter, require_folder
+from ..choices import Frontier
+from ..dea import luenberger
+from ..dea.lp_tables import lp_status_rows
+from ..errors import ConfigError, DataError, format_rows
+from ..ingest.cells import parse_numeric, parse_whole_numbers
+from ..ingest.checks import require_unique
+from ..io.readers import read_table
+from ..parallel import SERIAL, Execution
+from ..pipeline.writer import OutputWriter, require_folder
 
 #: An id read as an integer: no leading zero or plus sign, at most 18 digits (fits int64).
 _INTEGER_ID = re.compile(r"0|-?[1-9][0-9]{0,17}")

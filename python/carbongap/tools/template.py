@@ -17,7 +17,7 @@ from typing import Literal
 
 import pandas as pd
 
-from .ingest.schema import PROVINCE_COLUMNS, Column, city_schema
+from ..ingest.schema import PROVINCE_COLUMNS, Column, city_schema
 
 Table = Literal["city_panel", "provinces"]
 
