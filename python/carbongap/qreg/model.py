@@ -121,8 +121,8 @@ def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
     """
     dependent, regressors, taus = check_arguments(y, x, taus, se, cluster, boot_reps)
     X, yv, clusters = design(data, dependent, regressors, cluster)
-    keys = tuple(label) or (f"{dependent} ~ {' + '.join(regressors)}",)
     formula = f"{dependent} ~ {' + '.join(regressors)}"
+    keys = tuple(label) or (formula,)
     fits: list[tuple[float, TauFit]] = []
     for tau in taus:
         def step(tau: float = tau) -> TauFit:

@@ -153,7 +153,7 @@ def _band(X: np.ndarray, y: np.ndarray, u: np.ndarray, rhs: np.ndarray,
     centre = round(n - float(rhs[0]) * n / float(u.sum()))
     low = min(max(0, centre - size // 2), n - size)
     high = low + size
-    order = np.argpartition(r, (low, high - 1) if low > 0 else high - 1)
+    order = np.argpartition(r, (low, high - 1))
     keep = np.sort(order[low:high])
     above = np.zeros(n)
     above[order[high:]] = u[order[high:]]
