@@ -120,3 +120,24 @@ def test_no_import_cycle():
     for name in graph:
         if name not in state:
             visit(name, [])
+
+
+BOTTOM = ("carbongap.errors",)
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "io").rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_io_is_the_bottom_layer(path):
+    # io/ (readers, atomic writes, .dta, Markdown, HTML) is used by every layer, so it
+    # may import no domain package of carbongap: only itself and errors.py
+    own = sorted(name for name in _imports(path) if name.startswith("carbongap.")
+                 and not name.startswith(("carbongap.io.", *BOTTOM)) and name != "carbongap.io")
+    assert own == [], f"{path.relative_to(PACKAGE)} imports {own}"
+
+
+def test_the_bottom_layer_check_sees_a_domain_import(tmp_path):
+    fake = tmp_path / "fake.py"
+    fake.write_text("from ..ingest.cells import parse_numeric\nfrom .atomic import x\n",
+                    encoding="utf-8")
+    found = _imports(fake, "carbongap.io")
+    assert "carbongap.ingest.cells" in found and "carbongap.io.atomic" in found

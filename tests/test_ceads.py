@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from carbongap.errors import DataError
+from carbongap.ingest.ceads import read_ceads, split_name
 from carbongap.ingest.load import load_panel
-from carbongap.io.ceads import read_ceads, split_name
 
 
 def test_split_name_prefixes():

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from carbongap.cli import app
 from carbongap.inequality import dagum, yearly_gini
-from carbongap.io.ceads import read_ceads
+from carbongap.ingest.ceads import read_ceads
 from carbongap.regions import group_of
 
 EXACT = 1e-12

@@ -50,8 +50,8 @@ import pandas as pd
 
 from ..errors import DataError, format_rows
 from ..ingest.cells import parse_numeric
-from ..ingest.schema import Fuel, fuel_catalog, normalise_header
-from ..io.readers import read_table
+from ..ingest.schema import Fuel, fuel_catalog
+from ..io.readers import normalise_header, read_table
 
 FACTOR_SETS: tuple[str, ...] = ("paper", "ipcc2006")
 FACTOR_COLUMNS: tuple[str, ...] = ("fuel", "quantity", "value", "unit", "source")

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, Problems, format_rows
-from ..io.readers import MISSING_TOKENS, RawTable
+from ..io.readers import MISSING_TOKENS, RawTable, normalise_header
 from ..regions import province_by_any_name
 from .checks import (
     column_label,
@@ -31,7 +31,6 @@ from .schema import (
     Column,
     alias_table,
     fuel_catalog,
-    normalise_header,
 )
 
 logger = logging.getLogger("carbongap")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from .. import attrition
-from ..io.ceads import is_ceads_workbook, read_ceads_with_log
 from ..io.readers import RawTable, read_table
 from ..synth import generate
+from .ceads import is_ceads_workbook, read_ceads_with_log
 from .city_panel import validate_city_panel
 from .provinces import validate_provinces
 from .schema import PROVINCE_COLUMNS, describe_city_panel

@@ -9,13 +9,14 @@ reach the canonical unit (``地区生产总值(亿元)*10000`` turns 10^8 yuan i
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 import pandas as pd
+
+from ..io.readers import normalise_header
 
 
 @dataclass(frozen=True)
@@ -164,12 +165,6 @@ def fuel_columns() -> tuple[Column, ...]:
 def city_schema() -> tuple[Column, ...]:
     """Every column a city panel may carry: docs/methods.md §3 plus the fuel catalog."""
     return CITY_COLUMNS + fuel_columns()
-
-
-def normalise_header(header: object) -> str:
-    """Fold a header for comparison: NFKC (full-width to ASCII), no spaces, lower case."""
-    text = unicodedata.normalize("NFKC", str(header))
-    return "".join(text.split()).casefold()
 
 
 def _parse_alias(alias: str, column: str) -> tuple[str, Alias]:

@@ -7,6 +7,7 @@ spreadsheet convention: the header is row 1, the first data row is row 2.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
     """Read ``path`` by its suffix: CSV (UTF-8, UTF-8 with BOM or GB18030), Excel, Stata.
 
     The first row holds the headers. Headers that repeat (after the normalisation of
-    :func:`carbongap.ingest.schema.normalise_header`) are an error: yearbooks print the same
+    :func:`normalise_header`) are an error: yearbooks print the same
     header for the whole city and for its urban districts (全市 / 市辖区), and taking
     either silently would be a guess.
 
@@ -97,10 +98,14 @@ def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
     return RawTable(frame, source, labels)
 
 
+def normalise_header(header: object) -> str:
+    """Fold a header for comparison: NFKC (full-width to ASCII), no spaces, lower case."""
+    text = unicodedata.normalize("NFKC", str(header))
+    return "".join(text.split()).casefold()
+
+
 def _with_header(grid: pd.DataFrame, source: str) -> pd.DataFrame:
     """Use the first row as headers, refusing repeats; index = spreadsheet row numbers."""
-    from ..ingest.schema import normalise_header
-
     if grid.empty:
         raise DataError(f"{source}: the file is empty", source=source)
     headers = ["" if _is_blank(h) else str(h).strip() for h in grid.iloc[0]]

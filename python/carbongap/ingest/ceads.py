@@ -21,10 +21,10 @@ import pandas as pd
 
 from .. import attrition
 from ..errors import DataError, format_rows
-from ..ingest.cells import parse_numeric, parse_whole_numbers
-from ..ingest.checks import require_non_negative, require_unique
+from ..io.readers import read_table
 from ..regions import province_by_short_name
-from .readers import read_table
+from .cells import parse_numeric, parse_whole_numbers
+from .checks import require_non_negative, require_unique
 
 SHEET = "emission vector"
 MUNICIPALITIES: dict[str, int] = {"北京": 110000, "天津": 120000, "上海": 310000, "重庆": 500000}
