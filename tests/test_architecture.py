@@ -18,7 +18,8 @@ import pytest
 import carbongap
 
 PACKAGE = Path(carbongap.__file__).resolve().parent
-CORE = ("accounting", "inequality", "dea", "qreg", "tables", "synth", "io", "ingest")
+CORE = ("accounting", "inequality", "dea", "qreg", "tables", "synth", "io", "ingest",
+        "robustness")
 CORE_MODULES = ("regions.py",)
 
 
@@ -90,7 +91,7 @@ def test_backends_are_chosen_in_one_place():
             choose("julia")
     users = sorted(p.name for p in (PACKAGE / "stages").glob("*.py")
                    if "from ..backends" in p.read_text(encoding="utf-8"))
-    assert users == ["crossval.py", "productivity.py", "regressions.py"]
+    assert users == ["crossval.py", "productivity.py", "regressions.py", "robustness.py"]
 
 
 def _module_name(path: Path) -> str:

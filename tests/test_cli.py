@@ -36,10 +36,13 @@ def test_stages_lists_every_stage_with_its_needs_and_sections():
     result = runner.invoke(app, ["stages"], terminal_width=200)
     assert result.exit_code == 0
     for name in ("validate", "accounting", "inequality", "productivity", "analysis_panel",
-                 "regressions", "crossval", "exports", "exchange", "rds", "report"):
+                 "regressions", "crossval", "exports", "exchange", "rds", "robustness",
+                 "report"):
         assert name in result.output
     lines = result.output.splitlines()
-    assert len(lines) == 11 and lines[0].split()[:3] == ["validate", "needs", "-"]
+    assert lines[-2].startswith("robustness") and lines[-2].endswith(
+        "(in a full run only with [robustness] enabled = true)")
+    assert len(lines) == 12 and lines[0].split()[:3] == ["validate", "needs", "-"]
     assert all("config [" in line for line in lines)
 
 

@@ -25,6 +25,13 @@ NanPolicy = Literal["drop", "error"]
 GroupingName = Literal["paper", "nbs4"]
 #: Standard errors of the quantile regressions, quantreg's names (docs/methods.md §7).
 SeMethod = Literal["nid", "iid", "ker", "boot"]
+#: The regression sample: city-years complete in every variable of Tables 1-8 (the
+#: paper's one common sample) or, per table part, complete in its own variables
+#: (docs/methods.md §7).
+SampleRule = Literal["common", "per_table"]
+#: Specifications of a robustness grid: each axis moved alone from the baseline, or every
+#: combination (docs/methods.md §13).
+Design = Literal["one-at-a-time", "factorial"]
 #: Which language computes the regressions or the DEA (docs/methods.md §9).
 Backend = Literal["python", "r"]
 
@@ -36,6 +43,8 @@ NAN_POLICIES: tuple[str, ...] = typing.get_args(NanPolicy)
 GROUPINGS: tuple[str, ...] = typing.get_args(GroupingName)
 SE_METHODS: tuple[str, ...] = typing.get_args(SeMethod)
 BACKENDS: tuple[str, ...] = typing.get_args(Backend)
+SAMPLE_RULES: tuple[str, ...] = typing.get_args(SampleRule)
+DESIGNS: tuple[str, ...] = typing.get_args(Design)
 
 
 def check(option: str, value: object, choices: tuple[str, ...]) -> None:

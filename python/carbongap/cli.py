@@ -12,6 +12,7 @@ or configuration error.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .choices import Backend, Frontier
+from .choices import Backend, Design, Frontier
 from .config import Config, default_config_path, load_config
 from .errors import CarbongapError, DataError, StrictError
 from .pipeline.provenance import ConfigOrigin
@@ -226,6 +227,31 @@ def crossval(config: ConfigOpt = None, data: DataOpt = None, provinces: Province
 
 
 @app.command()
+def robustness(
+    grid: Annotated[Path | None, typer.Option(
+        "--grid", help="Grid file (TOML; default replication/config/robustness.toml).")] = None,
+    design: Annotated[Design | None, typer.Option(
+        "--design", help="one-at-a-time (each axis alone from the baseline; default) or "
+        "factorial (every combination).")] = None,
+    config: ConfigOpt = None, data: DataOpt = None, provinces: ProvincesOpt = None,
+    out: OutOpt = Path("replication/output"), jobs: JobsOpt = None, dask: DaskOpt = None,
+    set_: SetOpt = None, no_cache: NoCacheOpt = False, quiet: QuietOpt = False,
+    strict: StrictOpt = False) -> None:
+    """Every stage, then Tables 1-8 under every method choice of a grid
+    (tables/robustness*.csv, figures/specification_curve_*.png, a REPORT.md section)."""
+    extra = ["robustness.enabled=true"]
+    if grid is not None:
+        extra.append(f"robustness.grid={json.dumps(str(grid))}")
+    if design is not None:
+        extra.append(f"robustness.design={json.dumps(design)}")
+    code = _guard(lambda: _execute(None, _config(config, data, provinces, jobs, dask,
+                                                 [*(set_ or ()), *extra], quiet, False,
+                                                 strict),
+                                   out, no_cache, quiet))
+    raise typer.Exit(code)
+
+
+@app.command()
 def validate(
     data: Annotated[Path, typer.Option("--data", help="City panel to check (CSV/XLSX/DTA, or "
                                        "a CEADs workbook).")],
@@ -308,7 +334,10 @@ def stages() -> None:
 
     for s in STAGES:
         needs = ", ".join(s.needs) or ("every earlier stage" if s.sees_all else "-")
-        typer.echo(f"{s.name:<15} needs {needs:<40} config [{', '.join(s.sections) or '-'}]")
+        switch = f" (in a full run only with [{s.switch[0]}] {s.switch[1]} = true)" \
+            if s.switch else ""
+        typer.echo(f"{s.name:<15} needs {needs:<40} config [{', '.join(s.sections) or '-'}]"
+                   + switch)
 
 
 @app.command()

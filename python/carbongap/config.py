@@ -22,11 +22,13 @@ import tomli_w
 
 from .choices import (
     Backend,
+    Design,
     Frontier,
     GapPolicy,
     GroupingName,
     IndexForm,
     NanPolicy,
+    SampleRule,
     SeMethod,
 )
 from .errors import ConfigError
@@ -107,6 +109,9 @@ class AnalysisConfig:
     """The regression panel (docs/methods.md §7)."""
 
     years: tuple[int, int] = (2007, 2016)  #: regression sample years
+    #: "common": city-years complete in every variable (paper); "per_table": each table
+    #: part uses the city-years complete in its own variables
+    sample: SampleRule = "common"
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,16 @@ class ExportsConfig:
 
 
 @dataclass(frozen=True)
+class RobustnessConfig:
+    """Tables 1-8 under every method choice of a grid (docs/methods.md §13)."""
+
+    enabled: bool = False  #: ``carbongap replicate`` runs the grid too (``carbongap
+    #: robustness`` always does)
+    grid: str = ""  #: grid file (TOML); "" = the default grid (robustness.toml here)
+    design: Design = "one-at-a-time"  #: each axis alone from the baseline, or "factorial"
+
+
+@dataclass(frozen=True)
 class Config:
     """A complete, checked configuration."""
 
@@ -159,6 +174,7 @@ class Config:
     regressions: RegressionsConfig = field(default_factory=RegressionsConfig)
     exports: ExportsConfig = field(default_factory=ExportsConfig)
     crossval: CrossvalConfig = field(default_factory=CrossvalConfig)
+    robustness: RobustnessConfig = field(default_factory=RobustnessConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict (tuples as lists), as written to TOML."""

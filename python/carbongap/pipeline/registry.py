@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..robustness.grid import default_grid_path
 from ..tables.published import default_published_path
 from ..tables.specs import default_specs_path
 from .provenance import DefaultFile
@@ -35,6 +36,11 @@ STAGES: tuple[Stage, ...] = (
           "carbongap.stages.exchange"),
     Stage("rds", ("analysis_panel", "productivity", "regressions"), ("exports",),
           "carbongap.stages.rds", requires=("R",)),
+    Stage("robustness", ("validate", "accounting", "productivity", "analysis_panel",
+                         "regressions"),
+          ("robustness", "accounting", "productivity", "analysis", "regressions"),
+          "carbongap.stages.robustness", switch=("robustness", "enabled"),
+          files=(("robustness", "grid"), ("regressions", "specs"))),
     Stage("report", (), (), "carbongap.stages.report", cache=False, sees_all=True),
 )
 
@@ -45,6 +51,7 @@ STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES)
 DEFAULT_FILES: dict[tuple[str, str], DefaultFile] = {
     ("regressions", "specs"): default_specs_path,
     ("regressions", "published"): default_published_path,
+    ("robustness", "grid"): default_grid_path,
 }
 
 

@@ -147,7 +147,8 @@ def run_pipeline(
     for the manifest.
     """
     out = require_folder(Path(out))
-    plan = closure(targets, registry) if targets else tuple(registry)
+    plan = (closure(targets, registry) if targets
+            else tuple(s for s in registry if s.in_full_run(config)))
     with transaction.output_lock(out):
         recovered = transaction.recover(out)
         staging = transaction.start_staging(out)

@@ -140,6 +140,14 @@ class Stage:
     files: tuple[tuple[str, str], ...] = ()
     requires: tuple[str, ...] = ()
     requires_if: tuple[tuple[str, str, str, str], ...] = ()
+    #: (section, key) of a boolean that puts the stage in a full run; None: always there
+    #: (a stage named as a target runs whatever the switch says)
+    switch: tuple[str, str] | None = None
+
+    def in_full_run(self, config: Config) -> bool:
+        """Whether a run of every stage includes this one under ``config``."""
+        return self.switch is None or bool(getattr(getattr(config, self.switch[0]),
+                                                   self.switch[1]))
 
     def capabilities(self, config: Config) -> tuple[str, ...]:
         """The capabilities the stage needs under ``config``."""

@@ -28,12 +28,16 @@ def compute(ctx: Context) -> StageResult:
         raise DataError(f"{source}: the city panel lacks {', '.join(missing)}, needed for the "
                         "regression controls lnP, lnA, lnI",
                         source=ctx.config.data.panel or "panel", column=missing[0])
-    years = ctx.config.analysis.years
+    years, sample = ctx.config.analysis.years, ctx.config.analysis.sample
     built = build_regression_panel(panel, ctx.table("accounting", "accounting"),
-                                   ctx.table("productivity", "indices"), years)
+                                   ctx.table("productivity", "indices"), years,
+                                   sample=sample)
     counts = built.group_counts()
-    note = (f"regression sample {years[0]}-{years[1]}: N = {len(built.frame)} complete "
-            f"city-years (developed {counts['developed']}, underdeveloped "
+    what = ("complete city-years" if sample == "common" else
+            "city-years, each table part using those complete in its own variables "
+            "([analysis] sample = \"per_table\"; N per part in the regressions' notes)")
+    note = (f"regression sample {years[0]}-{years[1]}: N = {len(built.frame)} {what} "
+            f"(developed {counts['developed']}, underdeveloped "
             f"{counts['underdeveloped']}, other {counts['other']}); paper: N = 2350, "
             "developed 891, underdeveloped 605")
     return StageResult(tables={"analysis": built.frame}, attrition=built.attrition,

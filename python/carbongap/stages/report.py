@@ -62,7 +62,8 @@ def render(ctx: Context) -> str:
     lines += [_r_line(ctx), ""]
     lines += ["## Stages", "", "| stage | status | remark |", "|---|---|---|"]
     for stage in STAGES:
-        if stage.name == "report":
+        if stage.name == "report" or (stage.name not in ctx.runs
+                                      and not stage.in_full_run(cfg)):
             continue
         run = ctx.runs.get(stage.name)
         status = run.status if run else "not run"
@@ -71,6 +72,7 @@ def render(ctx: Context) -> str:
     lines.append("")
     lines += _tables_lines(ctx)
     lines += _scorecard_lines(ctx)
+    lines += _robustness_lines(ctx)
     lines += _gap_lines(ctx)
     lines += _lp_lines(ctx)
     lines += _exports_lines(ctx)
@@ -151,6 +153,24 @@ def _scorecard_lines(ctx: Context) -> list[str]:
                   "(`tables/known_truth.csv`):", "",
                   to_markdown(coverage, 3)]
     return [*lines, ""]
+
+
+def _robustness_lines(ctx: Context) -> list[str]:
+    """The robustness grid: what was varied and the summary per key coefficient."""
+    summary = _upstream_table(ctx, "robustness", "summary")
+    if summary is None:
+        return []
+    specs = ctx.upstream["robustness"].tables["specifications"]
+    axes = [c for c in specs.columns if c not in ("spec", "changed", "baseline")]
+    return ["## Robustness", "",
+            f"Tables 1-8 under {len(specs)} specifications ({ctx.config.robustness.design} "
+            f"over the axes {', '.join(axes)}; the baseline is this run's configuration). "
+            "Per key coefficient, dependent variable and sample: the share of estimates "
+            "with the baseline's sign in the same cell (table part, τ), the share "
+            "significant at 5%, and the range (every estimate: `tables/robustness.csv`; the "
+            "specifications: `tables/robustness_specs.csv`; specification curves: "
+            "`figures/specification_curve_<term>.png`).", "",
+            to_markdown(summary, 3), ""]
 
 
 def _gap_lines(ctx: Context) -> list[str]:

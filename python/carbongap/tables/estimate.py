@@ -33,8 +33,11 @@ Fitter = Callable[..., QuantRegResults]
 
 
 def sample_of(panel: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    """The rows of the regression panel a specification uses."""
-    return panel if spec.sample == "all" else panel.loc[panel["group"] == spec.sample]
+    """The rows of the regression panel a specification uses: its group (or all), complete
+    in its variables (a per-table sample, ``[analysis] sample``, has missing values)."""
+    rows = panel if spec.sample == "all" else panel.loc[panel["group"] == spec.sample]
+    used = [spec.dependent, *spec.regressors]
+    return rows.dropna(subset=used) if rows[used].isna().to_numpy().any() else rows
 
 
 def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: RegressionsConfig, *,

@@ -17,13 +17,11 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..codebook import BY_NAME
+from ..io.markdown import latex_escape
 from .specs import TableSpec
 
 #: Decimals printed (the paper prints three).
 DIGITS = 3
-LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "_": r"\_", "#": r"\#", "$": r"\$"}
-
-
 def _coef_cell(coef: float, stars: int) -> str:
     return f"{coef:.{DIGITS}f}{'*' * int(stars)}"
 
@@ -103,20 +101,16 @@ def table_markdown(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: i
     return "\n".join(lines)
 
 
-def _latex(text: str) -> str:
-    return "".join(LATEX_SPECIAL.get(ch, ch) for ch in text)
-
-
 def table_latex(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: int) -> str:
     """One table as a LaTeX ``table`` with a booktabs ``tabular``."""
     groups, body = table_grid(estimates, specs, table)
     title, _ = _title(specs, table)
     ncol = sum(len(taus) for _, taus in groups)
-    lines = [r"\begin{table}[htbp]", r"\centering", rf"\caption{{{_latex(title)}}}",
+    lines = [r"\begin{table}[htbp]", r"\centering", rf"\caption{{{latex_escape(title)}}}",
              rf"\begin{{tabular}}{{l*{{{ncol}}}{{c}}}}", r"\toprule"]
     spans, rules, start = [], [], 2
     for heading, taus in groups:
-        spans.append(rf"\multicolumn{{{len(taus)}}}{{c}}{{{_latex(heading)}}}")
+        spans.append(rf"\multicolumn{{{len(taus)}}}{{c}}{{{latex_escape(heading)}}}")
         rules.append(rf"\cmidrule(lr){{{start}-{start + len(taus) - 1}}}")
         start += len(taus)
     lines.append(" & " + " & ".join(spans) + r" \\")
@@ -127,7 +121,7 @@ def table_latex(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: int)
     for row in body:
         if row[0] == "Controls":
             lines.append(r"\midrule")
-        lines.append(" & ".join(_latex(cell) for cell in row) + r" \\")
+        lines.append(" & ".join(latex_escape(cell) for cell in row) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}",
               r"\par\footnotesize Standard errors in parentheses; *** $p<0.01$, "
               r"** $p<0.05$, * $p<0.1$.", r"\end{table}", ""]

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import attrition
+from ..choices import SampleRule
 from ..codebook import VARIABLES
 from ..regions import group_of
 
@@ -43,6 +44,7 @@ class RegressionPanel:
 
 def build_regression_panel(panel: pd.DataFrame, accounting: pd.DataFrame,
                            indices: pd.DataFrame, years: tuple[int, int], *,
+                           sample: SampleRule = "common",
                            stage: str = "analysis_panel") -> RegressionPanel:
     """Join the controls (``panel``), CO2 and intensity (``accounting``: co2 in t, co2pgdp
     in t per 10^4 yuan) and the technology indices (``indices``: T, PC, EC, GT, GPC, GEC),
@@ -51,6 +53,12 @@ def build_regression_panel(panel: pd.DataFrame, accounting: pd.DataFrame,
     ``panel`` must have the columns of :data:`CONTROL_LEVELS` (the caller checks, to name
     its file in the error). Region groups are the paper's (developed, underdeveloped,
     other; docs/methods.md §3).
+
+    ``sample`` = "common" keeps the city-years with every variable present and positive
+    (the paper's one sample); "per_table" keeps every city-year of the window, a missing or
+    non-positive value's log is NaN, and each table part selects the city-years complete in
+    its own variables (:func:`carbongap.tables.estimate.sample_of`), so nothing is counted
+    as left out here.
     """
     first, last = years
     frame = panel.loc[:, ["city_code", "city_name", "province_code", "year", *CONTROL_LEVELS]]
@@ -71,7 +79,12 @@ def build_regression_panel(panel: pd.DataFrame, accounting: pd.DataFrame,
         dropped.append(attrition.exclusions(
             stage, f"{var.source} <= 0, no log ({var.name})", frame.loc[nonpositive]))
         keep &= ~(missing | nonpositive)
-    frame = frame.loc[keep].sort_values(KEYS, kind="mergesort").reset_index(drop=True)
+    if sample == "per_table":
+        dropped = []
+    else:
+        frame = frame.loc[keep]
+    frame = frame.sort_values(KEYS, kind="mergesort").reset_index(drop=True)
     for var in VARIABLES:
-        frame[var.name] = np.log(frame[var.source].to_numpy(dtype="float64"))
+        values = frame[var.source].to_numpy(dtype="float64")
+        frame[var.name] = np.log(values, out=np.full_like(values, np.nan), where=values > 0)
     return RegressionPanel(frame, attrition.combine(dropped))
