@@ -1,4 +1,4 @@
-"""The public API of docs/methods.md §13 on a tiny synthetic panel."""
+"""The public API of docs/methods.md §11 on a tiny synthetic panel."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """carbongap: replication toolkit for Zhang & Liu (2024), China's urban carbon emission gap.
 
-Public API (docs/methods.md §13)::
+Public API (docs/methods.md §11)::
 
     import carbongap as cg
     cg.synth.generate(seed=0, n_cities=282, years=(2006, 2019))
