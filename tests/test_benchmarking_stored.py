@@ -27,6 +27,7 @@ import pytest
 
 from carbongap.dea import luenberger
 from carbongap.dea.decomposition import COMPONENTS, components
+from carbongap.dea.technology import run_jobs, run_jobs_kernel
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = Path(__file__).resolve().parent / "reference" / "benchmarking"
@@ -74,12 +75,14 @@ def test_reference_is_the_stored_one_inside_the_repository():
         assert f"`{name}` (sha256 `{digest}`)" in readme, name
 
 
-@pytest.fixture(scope="module")
-def tables(reference) -> dict[tuple[str, str], pd.DataFrame]:
-    """The engine's Luenberger table per (model, frontier), on the text-id panel."""
+@pytest.fixture(scope="module", params=["highs", "kernel"])
+def tables(reference, request) -> dict[tuple[str, str], pd.DataFrame]:
+    """The engine's Luenberger table per (model, frontier), on the text-id panel, by each
+    LP solver of the Python backend (HiGHS, the compiled kernel)."""
     panel = reference[0]
+    solver = run_jobs_kernel if request.param == "kernel" else run_jobs
     return {(model, frontier): luenberger(panel, INPUTS, GOOD, bad, frontier, unit="unit",
-                                          time="year").table
+                                          time="year", solve_jobs=solver).table
             for model, bad in MODELS.items()
             for frontier in ("contemporaneous", "global", "sequential")}
 

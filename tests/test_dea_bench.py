@@ -35,6 +35,9 @@ def test_comparison_values_come_from_the_timed_single_process(monkeypatch, prune
     assert naive.max_abs_difference < 1e-9
     assert naive.ratio == pytest.approx(
         naive.seconds_per_lp / (result.single.best_seconds / result.lps))
+    # the compiled kernel is timed on the same plans and gives the engine's answers
+    assert result.kernel is not None and result.kernel.executor == "1 process"
+    assert result.kernel_max_difference <= 1e-10 and result.kernel_status_mismatches == 0
 
 
 def test_sizes_are_one_table():

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from carbongap.dea import luenberger
-from carbongap.dea.technology import TechnologyJob, run_jobs
+from carbongap.dea.technology import TechnologyJob, run_jobs, run_jobs_kernel
 from carbongap.parallel import Execution
 from dea_panels import dea_panel
 
@@ -80,3 +80,31 @@ def test_results_come_back_in_input_order_with_progress():
         assert sorted(advanced) == [3, 10, 30]
     with pytest.raises(ValueError, match="workers must be >= 1"):
         run_jobs(jobs, execution=Execution(0))
+
+
+@pytest.fixture(scope="module")
+def serial_kernel() -> pd.DataFrame:
+    return luenberger(_panel(), INPUTS, GOOD, BAD, execution=Execution(1),
+                      solve_jobs=run_jobs_kernel).table
+
+
+def test_the_kernel_on_two_workers_and_dask_gives_identical_results(serial_kernel):
+    # the compiled kernel runs inside each worker (loaded from its disk cache there)
+    loky = luenberger(_panel(), INPUTS, GOOD, BAD, execution=Execution(2),
+                      solve_jobs=run_jobs_kernel).table
+    pd.testing.assert_frame_equal(loky, serial_kernel, check_exact=True)
+    distributed = pytest.importorskip("distributed")
+    with (distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                   dashboard_address=None) as cluster,
+          distributed.Client(cluster) as client):
+        out = luenberger(_panel(), INPUTS, GOOD, BAD, execution=Execution(dask=client),
+                         solve_jobs=run_jobs_kernel).table
+    pd.testing.assert_frame_equal(out, serial_kernel, check_exact=True)
+
+
+def test_the_kernel_equals_highs_on_the_parallel_panel(serial, serial_kernel):
+    numbers = [c for c in serial.columns if pd.api.types.is_float_dtype(serial[c])]
+    np.testing.assert_allclose(serial_kernel[numbers].to_numpy(), serial[numbers].to_numpy(),
+                               rtol=0, atol=1e-10)
+    words = [c for c in serial.columns if c.endswith("_status")]
+    pd.testing.assert_frame_equal(serial_kernel[words], serial[words])

@@ -32,6 +32,9 @@ SampleRule = Literal["common", "per_table"]
 #: Specifications of a robustness grid: each axis moved alone from the baseline, or every
 #: combination (docs/methods.md §13).
 Design = Literal["one-at-a-time", "factorial"]
+#: Which program solves the Python backend's SBI LPs: the compiled small-LP kernel
+#: (HiGHS where its answer is not certified) or HiGHS alone (docs/methods.md §6).
+DeaSolver = Literal["kernel", "highs"]
 #: Which language computes the regressions or the DEA (docs/methods.md §9).
 Backend = Literal["python", "r"]
 
@@ -43,6 +46,7 @@ NAN_POLICIES: tuple[str, ...] = typing.get_args(NanPolicy)
 GROUPINGS: tuple[str, ...] = typing.get_args(GroupingName)
 SE_METHODS: tuple[str, ...] = typing.get_args(SeMethod)
 BACKENDS: tuple[str, ...] = typing.get_args(Backend)
+DEA_SOLVERS: tuple[str, ...] = typing.get_args(DeaSolver)
 SAMPLE_RULES: tuple[str, ...] = typing.get_args(SampleRule)
 DESIGNS: tuple[str, ...] = typing.get_args(Design)
 

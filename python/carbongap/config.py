@@ -22,6 +22,7 @@ import tomli_w
 
 from .choices import (
     Backend,
+    DeaSolver,
     Design,
     Frontier,
     GapPolicy,
@@ -102,6 +103,9 @@ class ProductivityConfig:
     good: tuple[str, ...] = ("gdp_real",)  #: good outputs
     bad: tuple[str, ...] = ("co2",)  #: bad output(s) of the green model
     backend: Backend = "python"  #: "r": the SBI LPs solved in R (docs/methods.md §9)
+    #: the Python backend's LP solver: "highs" (warm-started HiGHS) or "kernel" (the
+    #: compiled small-LP simplex, HiGHS where an answer is not certified)
+    solver: DeaSolver = "highs"
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..choices import BACKENDS, Backend, check
-from ..dea.technology import JobResult, SolveJobs, TechnologyJob, run_jobs
+from ..choices import BACKENDS, DEA_SOLVERS, Backend, DeaSolver, check
+from ..dea.technology import JobResult, SolveJobs, TechnologyJob, run_jobs, run_jobs_kernel
 from ..parallel import SERIAL, Execution
 
 
@@ -17,8 +17,11 @@ def _solve_jobs_r(jobs: Sequence[TechnologyJob], *, execution: Execution = SERIA
     return run_jobs_r(jobs, progress=execution.progress, description=f"{description} in R")
 
 
-def solve_jobs(name: Backend) -> SolveJobs:
-    """The DEA solver of backend ``name``: the HiGHS engine, or R (Benchmarking where
-    installed, else lpSolve)."""
+def solve_jobs(name: Backend, solver: DeaSolver = "highs") -> SolveJobs:
+    """The DEA solver of backend ``name``: R (Benchmarking where installed, else
+    lpSolve), or Python with ``solver``: the HiGHS engine or the compiled kernel."""
     check("backend", name, BACKENDS)
-    return _solve_jobs_r if name == "r" else run_jobs
+    check("solver", solver, DEA_SOLVERS)
+    if name == "r":
+        return _solve_jobs_r
+    return run_jobs_kernel if solver == "kernel" else run_jobs

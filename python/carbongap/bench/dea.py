@@ -42,7 +42,7 @@ import pandas as pd
 from ..choices import Backend, Frontier
 from ..dea import screen
 from ..dea.plan import LuenbergerPlan, plan_luenberger
-from ..dea.technology import JobResult, run_jobs
+from ..dea.technology import JobResult, SolveJobs, run_jobs, run_jobs_kernel
 from ..parallel import Execution
 from ..progress import ProgressFactory, null_progress
 from .dea_peers import Comparison, benchmarking_loop, compare, r_backend_loop, scipy_loop
@@ -134,6 +134,9 @@ class Measured:
     single: EngineRun
     parallel: EngineRun | None  #: None when ``jobs`` = 1 and no Dask
     results: Results  #: the single process's results, per model, in job order
+    kernel: EngineRun  #: the compiled kernel in one process (``[productivity] solver``)
+    kernel_compile_seconds: float  #: compiling the kernel or loading it from the cache
+    kernel_results: Results  #: the kernel's results, per model, in job order
 
     @property
     def lps(self) -> int:
@@ -163,6 +166,10 @@ class DEABenchmark:
     parallel: EngineRun | None
     comparisons: tuple[Comparison, ...] = ()
     skipped: tuple[str, ...] = ()  #: comparisons not run, with the reason
+    kernel: EngineRun | None = None  #: the compiled kernel in one process
+    kernel_compile_seconds: float = 0.0
+    kernel_max_difference: float = 0.0  #: largest |kernel - HiGHS| where both are optimal
+    kernel_status_mismatches: int = 0
 
 
 def plan_models(panel: pd.DataFrame, frontier: Frontier, prune: bool) -> dict[str, LuenbergerPlan]:
@@ -184,16 +191,16 @@ def _executor(jobs: int, dask: Any) -> str:
 
 
 def _engine(plans: dict[str, LuenbergerPlan], jobs: int, dask: Any, repeats: int,
-            progress: ProgressFactory) -> tuple[EngineRun, Results]:
-    """Time ``repeats`` runs of every planned job on the given executor."""
+            progress: ProgressFactory, solve: SolveJobs) -> tuple[EngineRun, Results]:
+    """Time ``repeats`` runs of every planned job on the given executor with ``solve``."""
     alone = jobs == 1 and not dask
     walls, cpus = [], []
     results: Results = {}
     with PeakMemory(children=not alone) as memory:
         for _ in range(max(repeats, 1)):
             started, cpu = time.perf_counter(), time.process_time()
-            results = {model: run_jobs(plan.jobs, execution=Execution(jobs, dask, progress),
-                                       description=f"{model} model: SBI LPs")
+            results = {model: solve(plan.jobs, execution=Execution(jobs, dask, progress),
+                                    description=f"{model} model: SBI LPs")
                        for model, plan in plans.items()}
             walls.append(time.perf_counter() - started)
             cpus.append(time.process_time() - cpu)
@@ -212,10 +219,28 @@ def measure_engine(panel: pd.DataFrame, *, frontier: Frontier = "contemporaneous
     started = time.perf_counter()
     plans = plan_models(panel, frontier, prune)
     setup = time.perf_counter() - started
-    single, results = _engine(plans, 1, "", repeats, progress)
-    parallel = (_engine(plans, jobs, dask, repeats, progress)[0] if jobs > 1 or dask
-                else None)
-    return Measured(plans, setup, single, parallel, results)
+    single, results = _engine(plans, 1, "", repeats, progress, run_jobs)
+    parallel = (_engine(plans, jobs, dask, repeats, progress, run_jobs)[0]
+                if jobs > 1 or dask else None)
+    from ..dea.kernel import warm_up
+
+    compile_seconds = warm_up()
+    kernel, kernel_results = _engine(plans, 1, "", repeats, progress, run_jobs_kernel)
+    return Measured(plans, setup, single, parallel, results, kernel, compile_seconds,
+                    kernel_results)
+
+
+def kernel_agreement(measured: Measured) -> tuple[float, int]:
+    """The largest |kernel - HiGHS| over every LP both answered, and the LPs whose
+    status differs."""
+    worst, mismatches = 0.0, 0
+    for model, parts in measured.results.items():
+        for highs, kernel in zip(parts, measured.kernel_results[model], strict=True):
+            both = (highs.status == kernel.status) & ~np.isnan(highs.values)
+            worst = max(worst, float(np.abs(highs.values[both] - kernel.values[both])
+                                     .max(initial=0.0)))
+            mismatches += int((highs.status != kernel.status).sum())
+    return worst, mismatches
 
 
 #: The standard jobs: panel size and how much to time. ``"paper"`` is the paper's DEA
@@ -294,8 +319,13 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
                                        setting["r_sample"], seed))
         else:
             skipped.append(f"R backend: not timed ({problem or 'sample of 0 LPs'})")
+    difference, mismatches = kernel_agreement(measured)
     return DEABenchmark(units=setting["units"], years=setting["years"], frontier=frontier,
                         prune=prune, lps=measured.lps,
+                        kernel=measured.kernel,
+                        kernel_compile_seconds=measured.kernel_compile_seconds,
+                        kernel_max_difference=difference,
+                        kernel_status_mismatches=mismatches,
                         lps_by_model={m: p.n_lps for m, p in measured.plans.items()},
                         lps_solved=measured.lps_solved, setup_seconds=measured.setup_seconds,
                         single=measured.single, parallel=measured.parallel,
@@ -328,6 +358,16 @@ def format_benchmark(result: DEABenchmark) -> str:
         f"{per_lp * 1e3:.4f} ms/LP, {1 / per_lp:,.0f} LPs/s; peak memory "
         f"{single.peak_memory_mb:,.0f} MB (+{single.memory_growth_mb:,.0f} MB)",
     ]
+    kernel = result.kernel
+    if kernel is not None:
+        kernel_lp = kernel.per_lp(result.lps)
+        lines.append(
+            f"  carbongap with the compiled kernel ([productivity] solver = \"kernel\"): "
+            f"{_seconds(kernel.wall_seconds)} per run; best {kernel.best_seconds:.2f} s = "
+            f"{kernel_lp * 1e3:.4f} ms/LP, {per_lp / kernel_lp:.1f}x the HiGHS engine; "
+            f"max |kernel - HiGHS| {result.kernel_max_difference:.1e}, "
+            f"{result.kernel_status_mismatches} status mismatches; compiling or loading "
+            f"the kernel {result.kernel_compile_seconds:.2f} s (not in the times)")
     for c in result.comparisons:
         lines.append(
             f"  {c.name}: {c.seconds_per_lp * 1e3:.3f} ms/LP on a seeded sample of "
@@ -337,7 +377,9 @@ def format_benchmark(result: DEABenchmark) -> str:
             f"{c.max_abs_difference:.1e} where both are optimal; {c.status_mismatches} "
             f"status mismatches ({c.solver_failures} the peer could not decide); timing "
             f"the sample took {c.cost_seconds:.1f} s of wall time (CPU / wall "
-            f"{c.cpu_per_wall:.2f})")
+            f"{c.cpu_per_wall:.2f})"
+            + (f"; the kernel is {c.seconds_per_lp / kernel.per_lp(result.lps):.0f}x "
+               "faster per LP" if kernel is not None else ""))
     lines.extend(f"  {line}" for line in result.skipped)
     if parallel is not None:
         lines += [

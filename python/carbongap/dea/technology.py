@@ -19,7 +19,7 @@ import numpy as np
 from ..choices import Rts
 from ..parallel import SERIAL, Execution, run_tasks
 from . import prune as pruning
-from .highs import TechnologyLP
+from .highs import LPBatch, TechnologyLP
 from .status import OPTIMAL
 
 
@@ -98,22 +98,30 @@ def split(data: np.ndarray, dims: tuple[int, int, int]) -> tuple[np.ndarray, ...
     return data[:, :n_in], data[:, n_in:n_in + n_good], data[:, n_in + n_good:]
 
 
-def _model(reference: np.ndarray, dims: tuple[int, int, int], rts: Rts) -> TechnologyLP:
-    return TechnologyLP(*split(reference, dims), rts)
+class TechnologyModel(Protocol):
+    """What solves the LPs of one technology: :class:`~carbongap.dea.highs.TechnologyLP`
+    (HiGHS) or :class:`~carbongap.dea.kernel.KernelLP` (the compiled kernel)."""
+
+    def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, b_ref: np.ndarray,
+                 rts: Rts) -> None: ...
+
+    def solve(self, data: np.ndarray, direction: np.ndarray | None = None, *,
+              solution: bool = False) -> LPBatch: ...
 
 
-def solve_job(job: TechnologyJob) -> JobResult:
-    """Solve every evaluation of ``job`` (see the module docstring)."""
+def solve_job(job: TechnologyJob, model: type[TechnologyModel] = TechnologyLP) -> JobResult:
+    """Solve every evaluation of ``job`` (see the module docstring) with ``model``."""
+
     n, k = job.n_points, job.reference.shape[0]
     if not job.prune:
-        batch = _model(job.reference, job.dims, job.rts).solve(
+        batch = model(*split(job.reference, job.dims), job.rts).solve(
             job.points, job.direction, solution=job.solution)
         return JobResult(job.key, batch.values, batch.status, n, k, batch.slacks,
                          batch.lambdas)
 
     blocks = job.blocks if job.blocks is not None else np.zeros(k, dtype=np.int64)
     cand = pruning.candidates(*split(job.reference, job.dims), job.rts, blocks)
-    own = _model(job.reference[cand], job.dims, job.rts).solve(
+    own = model(*split(job.reference[cand], job.dims), job.rts).solve(
         job.reference[cand], solution=job.solution)
     keep = cand[pruning.efficient(own.values, own.status)]
 
@@ -135,7 +143,7 @@ def solve_job(job: TechnologyJob) -> JobResult:
     status[old] = own.status[reuse[old]]
     rest = np.flatnonzero(~old)
     direction = None if job.direction is None else job.direction[rest]
-    batch = _model(job.reference[keep], job.dims, job.rts).solve(
+    batch = model(*split(job.reference[keep], job.dims), job.rts).solve(
         job.points[rest], direction, solution=job.solution)
     values[rest] = batch.values
     status[rest] = batch.status
@@ -166,4 +174,22 @@ def run_jobs(jobs: Sequence[TechnologyJob], *, execution: Execution = SERIAL,
     or on the number of workers (``execution``).
     """
     return run_tasks(solve_job, jobs, execution=execution, description=description,
+                     cost=lambda job: job.cost, weight=lambda job: job.n_points)
+
+
+def solve_job_kernel(job: TechnologyJob) -> JobResult:
+    """:func:`solve_job` with the compiled kernel (:class:`carbongap.dea.kernel.KernelLP`;
+    HiGHS for every answer it cannot certify). The kernel module, and numba with it,
+    is imported only when the kernel is chosen."""
+    from .kernel import KernelLP
+
+    return solve_job(job, KernelLP)
+
+
+def run_jobs_kernel(jobs: Sequence[TechnologyJob], *, execution: Execution = SERIAL,
+                    description: str = "SBI linear programmes") -> list[JobResult]:
+    """:func:`run_jobs` with the compiled kernel (``[productivity] solver = "kernel"``):
+    the same jobs, order and executor; numbers equal HiGHS's to the certificate's
+    tolerance (docs/methods.md §6)."""
+    return run_tasks(solve_job_kernel, jobs, execution=execution, description=description,
                      cost=lambda job: job.cost, weight=lambda job: job.n_points)

@@ -45,8 +45,15 @@ and VRS, 134,290 solutions) the largest relative residual is 2e-13 and the large
 3e-13, four orders of magnitude inside τ. A solution that fails either test is solved
 again (:class:`carbongap.dea.highs.UnitLP`); if no attempt passes, the LP gets the
 status ``"numerical"`` (NaN), never a number. Only optimal answers are certified here;
-an "infeasible" answer is not checked by a certificate but always comes from a solve
+a HiGHS "infeasible" answer is not checked by a certificate but always comes from a solve
 from scratch (:class:`carbongap.dea.highs.UnitLP`).
+
+Infeasibility test (Farkas). The compiled kernel (:mod:`carbongap.dea.kernel`) answers
+"infeasible" with a ray z of the rows. If some λ, s ≥ 0 met the constraints, then
+z'p = Σ_k λ_k z'a_k + Σ_v s_v σ_v z_v, so z'p > 0 is impossible when every z'a_k ≤ 0
+(a_k the reference unit's column, with 1 on the VRS row) and every σ_v z_v ≤ 0. The ray
+is accepted when, relative to the sizes of the products, z'p ≥ :data:`FARKAS_MARGIN` and
+no column exceeds :data:`FARKAS_TOLERANCE`; otherwise HiGHS decides the LP.
 """
 
 from __future__ import annotations
@@ -62,6 +69,12 @@ from ..choices import Rts
 #: in a reported S (module docstring; HiGHS's own tolerances are 1e-10 in its scaled
 #: units).
 VERIFY_TOLERANCE: float = 1e-9
+#: Largest accepted z'a_k (and σ_v z_v) of a Farkas ray, relative to Σ|z_v a_kv| (to
+#: max|z| for a slack); rounding of these short sums is about 1e-16.
+FARKAS_TOLERANCE: float = 1e-12
+#: Smallest accepted z'p of a Farkas ray, relative to Σ|z_v p_v|: the point is clearly
+#: outside the technology.
+FARKAS_MARGIN: float = 1e-9
 
 
 def signs(dims: tuple[int, int, int]) -> np.ndarray:
@@ -150,3 +163,25 @@ def check(reference: np.ndarray, dims: tuple[int, int, int], rts: Rts, points: n
     ok &= gap <= VERIFY_TOLERANCE * np.maximum(1.0, values)
     ok &= np.isfinite(residual).all(axis=1) & np.isfinite(values)
     return Checked(ok=ok, values=values, lambdas=lam, slacks=slack, gap=gap)
+
+
+def infeasibility_certified(reference: np.ndarray, dims: tuple[int, int, int], rts: Rts,
+                            points: np.ndarray, rays: np.ndarray) -> np.ndarray:
+    """Whether each ray proves its point's LP infeasible (module docstring, Farkas test).
+
+    ``reference``: (K, N + M + J) caller's units; ``points``: (n, N + M + J);
+    ``rays``: (n, N + M + J [+ 1 under VRS]) in the caller's units (the last entry is the
+    ray's component on Σλ = 1). Returns (n,) booleans.
+    """
+    n_var = points.shape[1]
+    z = rays[:, :n_var]
+    z0 = rays[:, n_var] if rts == "vrs" else np.zeros(points.shape[0])
+    columns = z @ reference.T + z0[:, None]  # (n, K)
+    sizes = np.abs(z) @ np.abs(reference).T + np.abs(z0)[:, None]
+    slack = (signs(dims) * z).max(axis=1, initial=-np.inf) <= (
+        FARKAS_TOLERANCE * np.abs(rays).max(axis=1, initial=0.0))
+    lam = (columns <= FARKAS_TOLERANCE * sizes).all(axis=1)
+    value = (z * points).sum(axis=1) + z0
+    margin = (value > 0) & (value >= FARKAS_MARGIN * ((np.abs(z) * np.abs(points)).sum(axis=1)
+                                                      + np.abs(z0)))
+    return slack & lam & margin & np.isfinite(rays).all(axis=1)

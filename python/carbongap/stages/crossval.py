@@ -71,7 +71,7 @@ def compute(ctx: Context) -> StageResult:
         computed = productivity_models(frame, dea.inputs, dea.good, dea.bad,
                                        dea.frontier, dea.index_form, prune=dea.prune,
                                        execution=Execution(progress=ctx.progress),
-                                       solve_jobs=solve_jobs(OTHER[dea.backend]))
+                                       solve_jobs=solve_jobs(OTHER[dea.backend], dea.solver))
         python, r = _by_backend(ctx.table("productivity", "luenberger"),
                                 computed.tables["luenberger"], dea.backend)
         frames.append(compare_dea(python, r, tolerances))

@@ -45,7 +45,7 @@ def compute(ctx: Context) -> StageResult:
     cfg = ctx.config.productivity
     result = productivity_models(dea_frame(ctx), cfg.inputs, cfg.good, cfg.bad, cfg.frontier,
                                  cfg.index_form, prune=cfg.prune, execution=ctx.execution,
-                                 stage=STAGE, solve_jobs=solve_jobs(cfg.backend))
+                                 stage=STAGE, solve_jobs=solve_jobs(cfg.backend, cfg.solver))
     return StageResult.of(result)
 
 

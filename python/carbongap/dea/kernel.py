@@ -1,0 +1,298 @@
+"""A compiled dense simplex for the small SBI LPs of one reference technology.
+
+docs/methods.md §6. After pruning, an SBI LP has N + M + J rows (plus Σλ = 1 under VRS)
+and tens of columns: a dense two-phase primal simplex on its tableau needs a handful of
+pivots of a few hundred flops, so what costs time in the HiGHS path is per-call overhead.
+:func:`solve_units` solves every unit of one technology in one compiled call (numba,
+compiled once and cached on disk).
+
+The LP in scaled units (:mod:`carbongap.dea.reference`): max c's subject to
+A λ + diag(σ) s = r, λ, s ≥ 0, where A is the (rows × K) reference matrix (with a row of
+ones under VRS), σ = +1 on input and bad rows and −1 on good rows (no slack on the VRS
+row), c the slack costs w / g and r the evaluated unit. Phase 1 starts from the slack of
+each row where σ r ≥ 0 and an artificial elsewhere (the good-output rows and the VRS row)
+and minimises the artificials; phase 2 maximises c's. Entering column: the largest
+reduced cost (Dantzig), switching to the lowest index (Bland's rule, which cannot cycle)
+after :data:`DEGENERATE_SWITCH` pivots without progress; leaving row: the smallest ratio,
+ties to the lowest basic index. Each optimum comes with its row duals y = c_B B⁻¹ (read
+from the artificial columns), so the caller checks it with the same certificate as a
+HiGHS answer (:mod:`carbongap.dea.verify`); an infeasible LP comes with the Farkas ray of
+phase 1, z = −c1_B B⁻¹ (z'a ≤ 0 on every column, z'r > 0), checked in the caller's units
+(:func:`carbongap.dea.verify.infeasibility_certified`). Anything else (unbounded,
+iteration cap, a failed certificate) goes to HiGHS.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..choices import Rts
+from .highs import LPBatch, TechnologyLP
+from .reference import Reference
+from .status import INFEASIBLE, OPTIMAL, UNBOUNDED
+from .verify import infeasibility_certified, signs
+
+#: Status codes of :func:`solve_units`: HiGHS's model statuses (:mod:`carbongap.dea.status`),
+#: kIterationLimit for the iteration cap.
+KERNEL_OPTIMAL, KERNEL_INFEASIBLE, KERNEL_UNBOUNDED, KERNEL_LIMIT = (OPTIMAL, INFEASIBLE,
+                                                                    UNBOUNDED, 14)
+#: Pivot tolerance: smaller tableau entries are not pivots.
+PIVOT_TOLERANCE = 1e-11
+#: Reduced costs at most this are taken as non-positive (optimality).
+OPTIMALITY_TOLERANCE = 1e-12
+#: Phase 1 ends feasible when the artificials sum to at most this times max(1, Σ r).
+FEASIBILITY_TOLERANCE = 1e-11
+#: Pivots without objective progress before Bland's rule takes over.
+DEGENERATE_SWITCH = 10
+
+
+@njit(cache=True)
+def _pivot(tab, basis, row, col):
+    n_rows, width = tab.shape
+    p = tab[row, col]
+    for j in range(width):
+        tab[row, j] /= p
+    for i in range(n_rows):
+        if i != row:
+            f = tab[i, col]
+            if f != 0.0:
+                for j in range(width):
+                    tab[i, j] -= f * tab[row, j]
+    if row < basis.size:
+        basis[row] = col
+
+
+@njit(cache=True)
+def _simplex(tab, basis, n_enter, max_iter):
+    """Maximise the objective in the last row of ``tab`` (reduced costs, negated objective
+    in its last cell) over the first ``n_enter`` columns; returns 0 optimal, 1 unbounded,
+    2 iteration cap."""
+    m = basis.size
+    last = tab.shape[1] - 1
+    stalled = 0
+    previous = tab[m, last]
+    for _ in range(max_iter):
+        col = -1
+        best = OPTIMALITY_TOLERANCE
+        for j in range(n_enter):
+            d = tab[m, j]
+            if d > best:
+                col = j
+                if stalled >= DEGENERATE_SWITCH:
+                    break
+                best = d
+        if col < 0:
+            return 0
+        row = -1
+        ratio = np.inf
+        for i in range(m):
+            a = tab[i, col]
+            if a > PIVOT_TOLERANCE:
+                q = tab[i, last] / a
+                if q < ratio or (q == ratio and basis[i] < basis[row]):
+                    ratio = q
+                    row = i
+        if row < 0:
+            return 1
+        _pivot(tab, basis, row, col)
+        if tab[m, last] == previous:
+            stalled += 1
+        else:
+            stalled = 0
+            previous = tab[m, last]
+    return 2
+
+
+@njit(cache=True)
+def solve_units(a_ref, sign, rhs, cost, max_iter):
+    """Solve the LP of each row of ``rhs`` (module docstring).
+
+    ``a_ref``: (rows, K) scaled reference matrix (VRS: last row ones); ``sign``: (n_var,)
+    slack signs of the first n_var rows; ``rhs``: (n, rows) scaled right-hand sides;
+    ``cost``: (n, n_var) slack costs. Returns codes (n,), solutions (n, K + n_var): λ and
+    slacks, and row duals (n, rows): y of an optimum, the Farkas ray z of an infeasible
+    LP.
+    """
+    rows, k = a_ref.shape
+    n_var = sign.size
+    n = rhs.shape[0]
+    n_cols = k + n_var
+    width = n_cols + rows + 1
+    codes = np.empty(n, dtype=np.int16)
+    cols = np.zeros((n, n_cols))
+    duals = np.zeros((n, rows))
+    tab = np.empty((rows + 1, width))
+    basis = np.empty(rows, dtype=np.int64)
+    costs = np.zeros(n_cols + rows)
+    for u in range(n):
+        tab[:, :] = 0.0
+        for i in range(rows):
+            for j in range(k):
+                tab[i, j] = a_ref[i, j]
+            if i < n_var:
+                tab[i, k + i] = sign[i]
+            tab[i, n_cols + i] = 1.0
+            tab[i, width - 1] = rhs[u, i]
+            if rhs[u, i] < 0.0:  # a row with a negative right-hand side is negated
+                for j in range(width):
+                    tab[i, j] = -tab[i, j]
+                tab[i, n_cols + i] = 1.0  # its artificial stays +e_i
+        # phase 1: basis of slacks where they are feasible, artificials elsewhere
+        total = 0.0
+        for j in range(n_cols + rows):
+            costs[j] = 0.0
+        for i in range(rows):
+            if i < n_var and tab[i, k + i] > 0.0:
+                basis[i] = k + i
+            else:
+                basis[i] = n_cols + i
+                costs[n_cols + i] = -1.0
+                total += abs(rhs[u, i])
+                for j in range(width):
+                    tab[rows, j] += tab[i, j]
+        for i in range(rows):
+            if basis[i] >= n_cols:
+                tab[rows, basis[i]] = 0.0
+        state = _simplex(tab, basis, n_cols, max_iter)
+        residual = 0.0
+        for i in range(rows):
+            if basis[i] >= n_cols:
+                residual += tab[i, width - 1]
+        if state == 2:
+            codes[u] = KERNEL_LIMIT
+            continue
+        if residual > FEASIBILITY_TOLERANCE * max(1.0, total):
+            # Farkas ray z = -c1_B B^-1 of phase 1: z'a_j <= 0 on every column, z'r > 0
+            codes[u] = KERNEL_INFEASIBLE
+            for r in range(rows):
+                y = 0.0
+                for i in range(rows):
+                    y += costs[basis[i]] * tab[i, n_cols + r]
+                duals[u, r] = y if rhs[u, r] < 0.0 else -y
+            continue
+        # drive zero-level artificials out of the basis (a redundant row keeps its own)
+        for i in range(rows):
+            if basis[i] >= n_cols:
+                pick = -1
+                size = PIVOT_TOLERANCE
+                for j in range(n_cols):
+                    if abs(tab[i, j]) > size:
+                        size = abs(tab[i, j])
+                        pick = j
+                if pick >= 0:
+                    _pivot(tab, basis, i, pick)
+        # phase 2: reduced costs of c's
+        for j in range(n_cols + rows):
+            costs[j] = 0.0
+        for v in range(n_var):
+            costs[k + v] = cost[u, v]
+        for j in range(width):
+            tab[rows, j] = 0.0
+        for j in range(n_cols + rows):
+            tab[rows, j] = costs[j]
+        for i in range(rows):
+            cb = costs[basis[i]]
+            if cb != 0.0:
+                for j in range(width):
+                    tab[rows, j] -= cb * tab[i, j]
+        state = _simplex(tab, basis, n_cols, max_iter)
+        if state == 1:
+            codes[u] = KERNEL_UNBOUNDED
+            continue
+        if state == 2:
+            codes[u] = KERNEL_LIMIT
+            continue
+        codes[u] = KERNEL_OPTIMAL
+        for i in range(rows):
+            if basis[i] < n_cols:
+                cols[u, basis[i]] = tab[i, width - 1]
+        # y = c_B B^-1: B^-1 e_r is the artificial column of row r (sign-flipped rows
+        # carry -e_r, so their dual changes sign back)
+        for r in range(rows):
+            y = 0.0
+            for i in range(rows):
+                y += costs[basis[i]] * tab[i, n_cols + r]
+            duals[u, r] = -y if rhs[u, r] < 0.0 else y
+    return codes, cols, duals
+
+
+#: Pivots allowed per phase and LP, times (rows + columns); the cap is never met by the
+#: SBI LPs (a handful of pivots) and hands a cycling LP to HiGHS.
+ITERATION_FACTOR = 50
+
+
+class KernelLP:
+    """The SBI LP of one reference technology, solved by :func:`solve_units`.
+
+    Same interface and results as :class:`carbongap.dea.highs.TechnologyLP`. Every
+    kernel answer is judged by the reference's certificate (:mod:`carbongap.dea.verify`);
+    an infeasible answer stands only with its Farkas certificate
+    (:func:`carbongap.dea.verify.infeasibility_certified`). An answer that fails its
+    check, and every LP the kernel calls unbounded or stops at its iteration cap, is
+    solved again by :class:`TechnologyLP` (HiGHS), whose answer stands. ``handed_over``
+    counts those LPs.
+    """
+
+    def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, b_ref: np.ndarray,
+                 rts: Rts) -> None:
+        self._args = (x_ref, y_ref, b_ref, rts)
+        self.ref = Reference(x_ref, y_ref, b_ref, rts)
+        matrix = self.ref.scaled.T
+        if rts == "vrs":
+            matrix = np.vstack([matrix, np.ones((1, self.ref.n_ref))])
+        self._matrix = np.ascontiguousarray(matrix, dtype=np.float64)
+        self._sign = signs(self.ref.dims)
+        self._highs: TechnologyLP | None = None
+        self.handed_over = 0
+
+    def _fallback(self) -> TechnologyLP:
+        if self._highs is None:
+            self._highs = TechnologyLP(*self._args)
+        return self._highs
+
+    def solve(self, data: np.ndarray, direction: np.ndarray | None = None, *,
+              solution: bool = False) -> LPBatch:
+        """Solve the LP for each row of ``data`` = [x, y, b] (see
+        :meth:`carbongap.dea.highs.UnitLP.solve`)."""
+        n, k = data.shape[0], self.ref.n_ref
+        if n == 0 or k == 0:
+            return self._fallback().solve(data, direction, solution=solution)
+        rhs, cost, g = self.ref.prepare(data, direction)
+        if self._args[3] == "vrs":
+            rhs = np.hstack([rhs, np.ones((n, 1))])
+        rows, cols = self._matrix.shape
+        codes, solved, duals = solve_units(self._matrix, self._sign,
+                                           np.ascontiguousarray(rhs),
+                                           np.ascontiguousarray(cost),
+                                           ITERATION_FACTOR * (rows + cols))
+        verdict = self.ref.judge(codes, solved, duals, data, g)
+        values, status = verdict.values, verdict.status
+        slacks, lambdas = verdict.slacks, verdict.lambdas
+        infeasible = np.flatnonzero(codes == INFEASIBLE)
+        proven = np.zeros(n, dtype=bool)
+        proven[infeasible] = infeasibility_certified(
+            self.ref.data, self.ref.dims, self._args[3], data[infeasible],
+            duals[infeasible] / np.append(self.ref.scale, 1.0)[:rows])
+        again = np.flatnonzero((status != OPTIMAL) & ~proven)
+        if again.size:
+            self.handed_over += int(again.size)
+            redo = self._fallback().solve(data[again],
+                                          None if direction is None else direction[again],
+                                          solution=True)
+            values[again] = redo.values
+            status[again] = redo.status
+            slacks[again] = redo.slacks
+            lambdas[again] = redo.lambdas
+        return LPBatch(values, status, slacks if solution else None,
+                       lambdas if solution else None)
+
+
+def warm_up() -> float:
+    """Seconds to make :func:`solve_units` callable in this process: compiling it, or
+    loading it from numba's on-disk cache (``cache=True``); about 0 once loaded."""
+    import time
+
+    started = time.perf_counter()
+    solve_units(np.ones((1, 1)), np.ones(1), np.ones((1, 1)), np.ones((1, 1)), 10)
+    return time.perf_counter() - started
