@@ -1,6 +1,7 @@
 #!/bin/sh
-# Install what carbongap needs outside Python: R 4.x with quantreg, lpSolve and haven from
-# Debian packages (CRAN is not needed), and python3-venv where it is missing.
+# Install what carbongap needs outside Python: R 4.x with quantreg, lpSolve and haven, and
+# reticulate and testthat for the R package replication/R/carbongap, from Debian packages
+# (CRAN is not needed), and python3-venv where it is missing.
 # As root with apt-get it installs them; otherwise it prints exactly what to install and
 # exits 0, so that `make replicate` can still run (the R parts are then reported as skipped).
 # Every download is bounded (replication/bounded.sh): a source that does not answer fails the
@@ -8,12 +9,12 @@
 # adds headless Chromium (Debian's chromium), which the tests of REPORT.html open.
 set -u
 
-R_PACKAGES="r-base-core r-cran-quantreg r-cran-lpsolve r-cran-haven"
+R_PACKAGES="r-base-core r-cran-quantreg r-cran-lpsolve r-cran-haven r-cran-reticulate r-cran-testthat"
 PYTHON=${PYTHON:-python3}
 
 have_r() {
     command -v Rscript >/dev/null 2>&1 &&
-        Rscript -e 'for (p in c("quantreg", "lpSolve", "haven")) if (!requireNamespace(p, quietly = TRUE)) quit(status = 1)' >/dev/null 2>&1
+        Rscript -e 'for (p in c("quantreg", "lpSolve", "haven", "reticulate", "testthat")) if (!requireNamespace(p, quietly = TRUE)) quit(status = 1)' >/dev/null 2>&1
 }
 
 have_venv() {
@@ -38,7 +39,7 @@ have_venv || missing="$missing python3-venv"
 if $browser && ! command -v chromium >/dev/null 2>&1; then missing="$missing chromium"; fi
 
 if [ -z "$missing" ]; then
-    echo "system dependencies: R with quantreg, lpSolve, haven and python venv are present"
+    echo "system dependencies: R with quantreg, lpSolve, haven, reticulate, testthat and python venv are present"
     exit 0
 fi
 

@@ -1,0 +1,4 @@
+library(testthat)
+library(carbongap)
+
+test_check("carbongap")

@@ -1,0 +1,61 @@
+panel_with_gaps <- function() {
+  set.seed(1)
+  cities <- c("北京", "天津", "安徽安庆", "湖北武汉", sprintf("城市%02d", 1:12))
+  frame <- expand.grid(year = 2010:2013, city = cities, stringsAsFactors = FALSE)
+  size <- rep(exp(rnorm(length(cities))), each = 4)
+  frame$capital <- 100 * size * exp(rnorm(nrow(frame), 0, 0.3))
+  frame$employment <- 10 * size * exp(rnorm(nrow(frame), 0, 0.3))
+  frame$gdp <- 50 * frame$capital^0.4 * frame$employment^0.5 *
+    exp(0.05 * (frame$year - 2010) - abs(rnorm(nrow(frame), 0, 0.3)))
+  frame$co2 <- frame$gdp^0.9 * exp(rnorm(nrow(frame), 0, 0.2))
+  frame$gdp[5] <- NA  # one city-year left out (both its pairs)
+  frame[, c("city", "year", "capital", "employment", "gdp", "co2")]
+}
+
+test_that("cg_luenberger equals the Python engine read from CSV to 1e-12", {
+  need_python()
+  panel <- panel_with_gaps()
+  mine <- cg_luenberger(panel, c("capital", "employment"), "gdp", "co2", unit = "city")
+  # the same engine on the same numbers, passed through CSV files instead of the
+  # package's conversions
+  input <- tempfile(fileext = ".csv")
+  output <- tempfile(fileext = ".csv")
+  utils::write.csv(panel, input, row.names = FALSE, fileEncoding = "UTF-8")
+  reticulate::py_run_string(sprintf(paste(
+    "import pandas, carbongap.dea",
+    "frame = pandas.read_csv(%s, encoding='utf-8')",
+    "carbongap.dea.luenberger(frame, ['capital', 'employment'], ['gdp'], ['co2'],",
+    "    unit='city').table.to_csv(%s, index=False, encoding='utf-8')", sep = "\n"),
+    encodeString(input, quote = "'"), encodeString(output, quote = "'")))
+  theirs <- utils::read.csv(output, fileEncoding = "UTF-8", stringsAsFactors = FALSE)
+  expect_identical(names(mine), names(theirs))
+  expect_identical(mine$city, theirs$city)
+  numbers <- names(mine)[vapply(mine, is.numeric, TRUE)]
+  expect_gt(length(numbers), 10)
+  for (column in numbers) {
+    expect_equal(is.na(mine[[column]]), is.na(theirs[[column]]), label = column)
+    expect_lte(max(abs(mine[[column]] - theirs[[column]]), 0, na.rm = TRUE), 1e-12)
+  }
+  statuses <- grep("_status$", names(mine), value = TRUE)
+  for (column in statuses) expect_identical(mine[[column]], theirs[[column]])
+  # an infeasible LP is NA with its status, never 0
+  infeasible <- unlist(lapply(statuses, function(s) {
+    mine[[sub("_status$", "", s)]][mine[[s]] %in% "infeasible"]
+  }))
+  expect_gt(length(infeasible), 0)
+  expect_true(all(is.na(infeasible)))
+  expect_true(all(c("北京", "安徽安庆") %in% mine$city))
+})
+
+test_that("cg_sbi gives NA and a status for an infeasible LP", {
+  need_python()
+  x <- matrix(c(1, 2, 3, 1, 2, 3), ncol = 2)
+  y <- matrix(c(1, 2, 3), ncol = 1)
+  inside <- cg_sbi(x, y, rts = "vrs")
+  expect_identical(inside$status, rep("optimal", 3))
+  expect_equal(inside$value, c(0, 0, 0), tolerance = 1e-12)
+  outside <- cg_sbi(matrix(c(1, 1), ncol = 2), matrix(10, ncol = 1), rts = "vrs",
+                    x_ref = x, y_ref = y)
+  expect_identical(outside$status, "infeasible")
+  expect_true(is.na(outside$value))
+})
