@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .choices import Backend, Design, Frontier
+from .choices import Backend, DeaSolver, Design, Frontier
 from .config import Config, default_config_path, load_config
 from .errors import CarbongapError, DataError, StrictError
 from .pipeline.provenance import ConfigOrigin
@@ -383,6 +383,9 @@ def dea(
     strict: Annotated[bool, typer.Option(
         "--strict", help="Treat an excluded unit-period (a missing or non-positive value) as "
         "an error (exit 1, nothing written).")] = False,
+    solver: Annotated[DeaSolver, typer.Option(
+        "--solver", help="kernel (compiled simplex, HiGHS where an answer is not "
+        "certified) or highs.")] = "kernel",
 ) -> None:
     """SBI Luenberger productivity of any panel: writes luenberger.csv, lp_status.csv and
     excluded.csv into --out and prints their paths; the excluded unit-periods are counted
@@ -397,7 +400,7 @@ def dea(
             bad=column_list(bad, "--bad") if bad.strip() else (), frontier=frontier,
             rts_decomposition=rts_decomposition, prune=prune,
             execution=Execution(jobs, dask, null_progress if quiet else rich_progress),
-            sheet=sheet, strict=strict)
+            sheet=sheet, strict=strict, solver=solver)
         if run.excluded:  # counted even with --quiet: rows left out change the results
             console.print(f"[yellow]warning[/yellow] {escape(run.exclusion_summary())} "
                           "(--strict makes this an error)", soft_wrap=True)

@@ -103,9 +103,9 @@ class ProductivityConfig:
     good: tuple[str, ...] = ("gdp_real",)  #: good outputs
     bad: tuple[str, ...] = ("co2",)  #: bad output(s) of the green model
     backend: Backend = "python"  #: "r": the SBI LPs solved in R (docs/methods.md §9)
-    #: the Python backend's LP solver: "highs" (warm-started HiGHS) or "kernel" (the
-    #: compiled small-LP simplex, HiGHS where an answer is not certified)
-    solver: DeaSolver = "highs"
+    #: the Python backend's LP solver: "kernel" (the compiled small-LP simplex, HiGHS
+    #: where an answer is not certified) or "highs" (warm-started HiGHS alone)
+    solver: DeaSolver = "kernel"
 
 
 @dataclass(frozen=True)

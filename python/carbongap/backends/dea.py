@@ -17,7 +17,7 @@ def _solve_jobs_r(jobs: Sequence[TechnologyJob], *, execution: Execution = SERIA
     return run_jobs_r(jobs, progress=execution.progress, description=f"{description} in R")
 
 
-def solve_jobs(name: Backend, solver: DeaSolver = "highs") -> SolveJobs:
+def solve_jobs(name: Backend, solver: DeaSolver = "kernel") -> SolveJobs:
     """The DEA solver of backend ``name``: R (Benchmarking where installed, else
     lpSolve), or Python with ``solver``: the HiGHS engine or the compiled kernel."""
     check("backend", name, BACKENDS)

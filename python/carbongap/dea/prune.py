@@ -32,6 +32,7 @@ periods) are first reduced period by period (:func:`candidates`).
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from ..choices import Rts
 from .status import OPTIMAL
@@ -40,7 +41,50 @@ from .status import OPTIMAL
 EFFICIENCY_TOLERANCE: float = 1e-6
 #: Relative margin of the CRS ratio test (keeps ties and near-ties).
 RATIO_MARGIN: float = 1e-9
-_CHUNK = 256  # rows of the pairwise comparison held in memory at once
+_CHUNK = 256  # units sorted by score judged together (see undominated)
+
+
+@njit(cache=True)
+def _dominated_rows(less: np.ndarray, more: np.ndarray, by_less: np.ndarray,
+                    by_more: np.ndarray, vrs: bool, margin: float) -> np.ndarray:
+    """Compiled pairwise test of :func:`_dominated`, stopping at the first dominator."""
+    n, k = less.shape[0], by_less.shape[0]
+    n_less, n_more = less.shape[1], more.shape[1]
+    out = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        for j in range(k):
+            if vrs:
+                weak, strict = True, False
+                for v in range(n_less):
+                    if by_less[j, v] > less[i, v]:
+                        weak = False
+                        break
+                    if by_less[j, v] < less[i, v]:
+                        strict = True
+                if not weak:
+                    continue
+                for v in range(n_more):
+                    if by_more[j, v] < more[i, v]:
+                        weak = False
+                        break
+                    if by_more[j, v] > more[i, v]:
+                        strict = True
+                if weak and strict:
+                    out[i] = True
+                    break
+            else:
+                # the smallest multiple of j matching i's outputs, the largest within
+                # i's inputs and bads; a strict gap leaves every input and bad slack > 0
+                lo = -np.inf
+                for v in range(n_more):
+                    lo = max(lo, more[i, v] / by_more[j, v])
+                hi = np.inf
+                for v in range(n_less):
+                    hi = min(hi, less[i, v] / by_less[j, v])
+                if lo < hi * (1.0 - margin):
+                    out[i] = True
+                    break
+    return out
 
 
 def _dominated(less: np.ndarray, more: np.ndarray, by_less: np.ndarray,
@@ -48,25 +92,14 @@ def _dominated(less: np.ndarray, more: np.ndarray, by_less: np.ndarray,
     """Mask of the units (rows of less/more) that some unit of (by_less, by_more) dominates.
 
     ``less``: inputs and bads (smaller is better); ``more``: good outputs. A unit never
-    dominates itself or an identical unit (strictness). Rows are processed 256 at a time,
-    so memory is O(256 · len(by) · (N + M + J)) floats.
+    dominates itself or an identical unit (strictness). Compiled (numba), O(1) memory
+    beyond the mask.
     """
-    out = np.zeros(less.shape[0], dtype=bool)
-    for start in range(0, less.shape[0], _CHUNK):
-        rows = slice(start, min(start + _CHUNK, less.shape[0]))
-        if rts == "vrs":
-            weak = ((by_less[None, :, :] <= less[rows, None, :]).all(axis=2)
-                    & (by_more[None, :, :] >= more[rows, None, :]).all(axis=2))
-            strict = ((by_less[None, :, :] < less[rows, None, :]).any(axis=2)
-                      | (by_more[None, :, :] > more[rows, None, :]).any(axis=2))
-            out[rows] = (weak & strict).any(axis=1)
-        else:
-            # [i, j]: smallest multiple of j matching i's outputs, largest within i's
-            # inputs and bads; a strict gap leaves every input and bad slack positive.
-            lo = (more[rows, None, :] / by_more[None, :, :]).max(axis=2)
-            hi = (less[rows, None, :] / by_less[None, :, :]).min(axis=2)
-            out[rows] = (lo < hi * (1.0 - RATIO_MARGIN)).any(axis=1)
-    return out
+    return _dominated_rows(np.ascontiguousarray(less, dtype=np.float64),
+                           np.ascontiguousarray(more, dtype=np.float64),
+                           np.ascontiguousarray(by_less, dtype=np.float64),
+                           np.ascontiguousarray(by_more, dtype=np.float64),
+                           rts == "vrs", RATIO_MARGIN)
 
 
 def undominated(x: np.ndarray, y: np.ndarray, b: np.ndarray, rts: Rts) -> np.ndarray:
