@@ -20,7 +20,8 @@ def test_comparison_values_come_from_the_timed_single_process(monkeypatch, prune
     original = bench.run_jobs  # the engine's runs; the peers never call it
 
     def spy(jobs, **kwargs):
-        runs.append((kwargs["execution"].workers, {job.prune for job in jobs}))
+        if kwargs["description"].endswith("model: SBI LPs"):  # not the LP-type timings
+            runs.append((kwargs["execution"].workers, {job.prune for job in jobs}))
         return original(jobs, **kwargs)
 
     monkeypatch.setattr(bench, "run_jobs", spy)
@@ -38,6 +39,10 @@ def test_comparison_values_come_from_the_timed_single_process(monkeypatch, prune
     # the compiled kernel is timed on the same plans and gives the engine's answers
     assert result.kernel is not None and result.kernel.executor == "1 process"
     assert result.kernel_max_difference <= 1e-10 and result.kernel_status_mismatches == 0
+    # the four LP types, each timed alone, partition the evaluations
+    assert [(t.period, t.rts) for t in result.by_type] == list(bench.LP_TYPES)
+    assert sum(t.lps for t in result.by_type) == result.lps
+    assert all(t.lps > 0 for t in result.by_type)
 
 
 def test_sizes_are_one_table():
@@ -90,9 +95,11 @@ def test_scale_series_table():
     assert lines[0].startswith("DEA scaling series: 5 to 8 units x 2006-2016")
     header = [cell.strip() for cell in lines[1].split("|")]
     assert header == ["units", "LPs", "LP solves", "plan s", "1 process s", "ms/LP",
-                      "CPU/wall", "peak MB", "growth MB"]
+                      "CPU/wall", "peak MB", "growth MB", "kernel s", "kernel ms/LP",
+                      "kernel peak MB"]
     assert [line.split("|")[0].strip() for line in lines[2:4]] == ["5", "8"]
     assert lines[4].startswith("from 5 to 8 units (x1.6): LPs x1.6")
+    assert "kernel time per LP x" in lines[4]
     assert dea_scale.SCALE_UNITS == (282, 1000, 2800, 10000)
     with pytest.raises(ValueError, match="unit counts >= 2"):
         dea_scale.run_scale_series([1])

@@ -32,6 +32,7 @@ machine are noisy; the report says what was measured and how.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +43,7 @@ import pandas as pd
 from ..choices import Backend, Frontier
 from ..dea import screen
 from ..dea.plan import LuenbergerPlan, plan_luenberger
-from ..dea.technology import JobResult, SolveJobs, run_jobs, run_jobs_kernel
+from ..dea.technology import JobResult, SolveJobs, TechnologyJob, run_jobs, run_jobs_kernel
 from ..parallel import Execution
 from ..progress import ProgressFactory, null_progress
 from .dea_peers import Comparison, benchmarking_loop, compare, r_backend_loop, scipy_loop
@@ -137,6 +138,7 @@ class Measured:
     kernel: EngineRun  #: the compiled kernel in one process (``[productivity] solver``)
     kernel_compile_seconds: float  #: compiling the kernel or loading it from the cache
     kernel_results: Results  #: the kernel's results, per model, in job order
+    kernel_parallel: EngineRun | None = None  #: the kernel on the parallel executor
 
     @property
     def lps(self) -> int:
@@ -170,6 +172,8 @@ class DEABenchmark:
     kernel_compile_seconds: float = 0.0
     kernel_max_difference: float = 0.0  #: largest |kernel - HiGHS| where both are optimal
     kernel_status_mismatches: int = 0
+    by_type: tuple[TypeTiming, ...] = ()  #: each LP type alone (:func:`time_by_type`)
+    kernel_parallel: EngineRun | None = None  #: the kernel on the parallel executor
 
 
 def plan_models(panel: pd.DataFrame, frontier: Frontier, prune: bool) -> dict[str, LuenbergerPlan]:
@@ -226,8 +230,62 @@ def measure_engine(panel: pd.DataFrame, *, frontier: Frontier = "contemporaneous
 
     compile_seconds = warm_up()
     kernel, kernel_results = _engine(plans, 1, "", repeats, progress, run_jobs_kernel)
+    kernel_parallel = (_engine(plans, jobs, dask, repeats, progress, run_jobs_kernel)[0]
+                       if jobs > 1 or dask else None)
     return Measured(plans, setup, single, parallel, results, kernel, compile_seconds,
-                    kernel_results)
+                    kernel_results, kernel_parallel)
+
+
+#: The four LP types: (own or cross period, returns to scale).
+LP_TYPES: tuple[tuple[str, str], ...] = (("own", "crs"), ("own", "vrs"), ("cross", "crs"),
+                                         ("cross", "vrs"))
+
+
+@dataclass(frozen=True)
+class TypeTiming:
+    """One LP type timed alone in one process, by the HiGHS engine and by the kernel."""
+
+    period: str  #: "own" (a unit against its own period's technology) or "cross"
+    rts: str
+    lps: int
+    highs_seconds: float
+    kernel_seconds: float
+
+
+def jobs_of_type(plans: dict[str, LuenbergerPlan], period: str, rts: str
+                 ) -> list[TechnologyJob]:
+    """The planned jobs cut to one LP type: the evaluations of reference units (own
+    period) or of other units (cross period), at one returns to scale; each job keeps
+    its whole reference set, so its pruning is timed with it."""
+    jobs = []
+    for plan in plans.values():
+        for job in plan.jobs:
+            if job.rts != rts or job.same_as is None:
+                continue
+            rows = np.flatnonzero((job.same_as >= 0) == (period == "own"))
+            if rows.size:
+                jobs.append(dataclasses.replace(job, points=job.points[rows],
+                                                same_as=job.same_as[rows]))
+    return jobs
+
+
+def time_by_type(plans: dict[str, LuenbergerPlan], repeats: int) -> tuple[TypeTiming, ...]:
+    """Every LP type of :data:`LP_TYPES` alone, HiGHS and kernel, best of ``repeats``."""
+    found = []
+    for period, rts in LP_TYPES:
+        jobs = jobs_of_type(plans, period, rts)
+        best = {}
+        for name, solve in (("highs", run_jobs), ("kernel", run_jobs_kernel)):
+            times = []
+            for _ in range(max(repeats, 1)):
+                started = time.perf_counter()
+                solve(jobs, execution=Execution(1),
+                      description=f"{period}-period {rts.upper()} LPs")
+                times.append(time.perf_counter() - started)
+            best[name] = min(times)
+        found.append(TypeTiming(period, rts, sum(j.n_points for j in jobs), best["highs"],
+                                best["kernel"]))
+    return tuple(found)
 
 
 def kernel_agreement(measured: Measured) -> tuple[float, int]:
@@ -320,12 +378,14 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
         else:
             skipped.append(f"R backend: not timed ({problem or 'sample of 0 LPs'})")
     difference, mismatches = kernel_agreement(measured)
+    by_type = time_by_type(measured.plans, setting["repeats"])
     return DEABenchmark(units=setting["units"], years=setting["years"], frontier=frontier,
                         prune=prune, lps=measured.lps,
                         kernel=measured.kernel,
                         kernel_compile_seconds=measured.kernel_compile_seconds,
                         kernel_max_difference=difference,
-                        kernel_status_mismatches=mismatches,
+                        kernel_status_mismatches=mismatches, by_type=by_type,
+                        kernel_parallel=measured.kernel_parallel,
                         lps_by_model={m: p.n_lps for m, p in measured.plans.items()},
                         lps_solved=measured.lps_solved, setup_seconds=measured.setup_seconds,
                         single=measured.single, parallel=measured.parallel,
@@ -353,7 +413,8 @@ def format_benchmark(result: DEABenchmark) -> str:
         f"screening and planning: {result.setup_seconds:.2f} s (not in the times below)",
         "Single process (HiGHS on one thread, as in each peer below; CPU / wall above 1 is "
         "numpy's BLAS threads):",
-        f"  carbongap: {_seconds(single.wall_seconds)} per run (CPU / wall "
+        f"  carbongap: the HiGHS engine ([productivity] solver = \"highs\"): "
+        f"{_seconds(single.wall_seconds)} per run (CPU / wall "
         f"{single.cpu_per_wall:.2f}); best {single.best_seconds:.2f} s = "
         f"{per_lp * 1e3:.4f} ms/LP, {1 / per_lp:,.0f} LPs/s; peak memory "
         f"{single.peak_memory_mb:,.0f} MB (+{single.memory_growth_mb:,.0f} MB)",
@@ -368,6 +429,16 @@ def format_benchmark(result: DEABenchmark) -> str:
             f"max |kernel - HiGHS| {result.kernel_max_difference:.1e}, "
             f"{result.kernel_status_mismatches} status mismatches; compiling or loading "
             f"the kernel {result.kernel_compile_seconds:.2f} s (not in the times)")
+        naive = next((c for c in result.comparisons if c.name.startswith("scipy")), None)
+        for t in result.by_type:
+            rate = t.kernel_seconds / max(t.lps, 1)
+            lines.append(
+                f"    {t.period}-period {t.rts.upper()} LPs alone ({t.lps:,}, each "
+                f"technology's pruning included): kernel {rate * 1e3:.4f} ms/LP, HiGHS "
+                f"{t.highs_seconds / max(t.lps, 1) * 1e3:.4f} ms/LP "
+                f"({t.highs_seconds / t.kernel_seconds:.1f}x)"
+                + (f"; {naive.seconds_per_lp / rate:.0f}x the naive loop's rate over all "
+                   "types" if naive is not None else ""))
     for c in result.comparisons:
         lines.append(
             f"  {c.name}: {c.seconds_per_lp * 1e3:.3f} ms/LP on a seeded sample of "
@@ -390,5 +461,12 @@ def format_benchmark(result: DEABenchmark) -> str:
             f"{result.lps / parallel.best_seconds:,.0f} LPs/s, "
             f"{single.best_seconds / parallel.best_seconds:.2f}x the single process; peak "
             f"memory (this process + workers) {parallel.peak_memory_mb:,.0f} MB"]
+        if result.kernel_parallel is not None and kernel is not None:
+            both = result.kernel_parallel
+            lines.append(
+                f"  the compiled kernel: {_seconds(both.wall_seconds)} per run (the first "
+                f"includes starting the workers, which load the kernel from its cache); best "
+                f"{both.best_seconds:.2f} s, {kernel.best_seconds / both.best_seconds:.2f}x "
+                "its single process")
     lines.append("timings on a shared machine are noisy; rerun to compare")
     return "\n".join(lines)

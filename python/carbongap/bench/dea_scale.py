@@ -35,6 +35,7 @@ class ScalePoint:
     setup_seconds: float  #: screening and planning (s)
     single: EngineRun
     parallel: EngineRun | None
+    kernel: EngineRun  #: the compiled kernel ([productivity] solver = "kernel"), one process
 
 
 @dataclass(frozen=True)
@@ -67,20 +68,22 @@ def run_scale_series(units: Sequence[int] = SCALE_UNITS, *,
                                   prune=prune, jobs=jobs, dask=dask, repeats=1,
                                   progress=progress)
         points.append(ScalePoint(n, measured.lps, measured.lps_solved, measured.setup_seconds,
-                                 measured.single, measured.parallel))
+                                 measured.single, measured.parallel, measured.kernel))
     return ScaleSeries(years, frontier, prune, seed, tuple(points))
 
 
 def format_scale_series(series: ScaleSeries) -> str:
     """The series as a plain-text table, then the growth from its first to its last point.
 
-    Columns: units; distinct LPs; LP solves; planning (s); single process: wall time (s),
-    per LP (ms), CPU / wall, peak memory and its growth (MB); parallel: wall time (s),
-    speed-up over the single process, peak memory with the workers (MB).
+    Columns: units; distinct LPs; LP solves; planning (s); single process (the HiGHS
+    engine): wall time (s), per LP (ms), CPU / wall, peak memory and its growth (MB); the
+    compiled kernel in one process: wall time (s), per LP (ms), peak memory (MB);
+    parallel (HiGHS): wall time (s), speed-up over the single process, peak memory with the
+    workers (MB).
     """
     executor = next((p.parallel.executor for p in series.points if p.parallel), "")
     header = ["units", "LPs", "LP solves", "plan s", "1 process s", "ms/LP", "CPU/wall",
-              "peak MB", "growth MB"]
+              "peak MB", "growth MB", "kernel s", "kernel ms/LP", "kernel peak MB"]
     if executor:
         header += [f"{executor} s", "speed-up", "peak MB (+workers)"]
     rows = []
@@ -89,7 +92,9 @@ def format_scale_series(series: ScaleSeries) -> str:
         row = [f"{p.units:,}", f"{p.lps:,}", f"{p.lps_solved:,}", f"{p.setup_seconds:.2f}",
                f"{single.best_seconds:.2f}", f"{single.per_lp(p.lps) * 1e3:.4f}",
                f"{single.cpu_per_wall:.2f}",
-               f"{single.peak_memory_mb:,.0f}", f"{single.memory_growth_mb:,.0f}"]
+               f"{single.peak_memory_mb:,.0f}", f"{single.memory_growth_mb:,.0f}",
+               f"{p.kernel.best_seconds:.2f}", f"{p.kernel.per_lp(p.lps) * 1e3:.4f}",
+               f"{p.kernel.peak_memory_mb:,.0f}"]
         if p.parallel is not None:
             row += [f"{p.parallel.best_seconds:.2f}",
                     f"{single.best_seconds / p.parallel.best_seconds:.2f}x",
@@ -109,6 +114,8 @@ def format_scale_series(series: ScaleSeries) -> str:
             f"LPs x{last.lps / first.lps:.1f}, single-process time "
             f"x{last.single.best_seconds / first.single.best_seconds:.1f}, time per LP "
             f"x{last.single.per_lp(last.lps) / first.single.per_lp(first.lps):.1f}, "
-            f"peak memory x{last.single.peak_memory_mb / first.single.peak_memory_mb:.1f}")
+            f"peak memory x{last.single.peak_memory_mb / first.single.peak_memory_mb:.1f}; "
+            f"kernel time per LP "
+            f"x{last.kernel.per_lp(last.lps) / first.kernel.per_lp(first.lps):.1f}")
     lines.append("timings on a shared machine are noisy; rerun to compare")
     return "\n".join(lines)
