@@ -319,3 +319,32 @@ def test_the_curves_hold_exactly_the_estimates_of_the_long_table(grid_run):
         drawn = curve.loc[:, keys].sort_values(keys).reset_index(drop=True)
         pd.testing.assert_frame_equal(mine, drawn)
         assert curve["coef"].is_monotonic_increasing
+
+
+def test_specifications_on_two_workers_give_identical_estimates():
+    from carbongap.parallel import Execution
+    from carbongap.robustness.estimates import grid_estimates
+    from carbongap.tables.specs import load_table_specs, select_tables
+
+    base = load_config(overrides=SMALL)
+    grid = _grid(GRID.replace('iid = { "regressions.se" = "iid" }',
+                              'boot = { "regressions.se" = "boot", '
+                              '"regressions.cluster" = "city_code", '
+                              '"regressions.boot_reps" = 19 }'), base)
+    specs = grid.specifications("one-at-a-time")
+    evaluator = Evaluator(Context(config=base, upstream={}), {}, base)
+
+    def panel_of(config):
+        return evaluator.results(config, "analysis_panel")["analysis_panel"].tables["analysis"]
+
+    tables = select_tables(load_table_specs(None), (1, 3))
+    serial = grid_estimates(specs, panel_of, tables)
+    both = grid_estimates(specs, panel_of, tables, execution=Execution(2))
+    pd.testing.assert_frame_equal(both, serial, check_exact=True)
+    assert set(serial["changed"]) == {"baseline", "frontier=global", "delta=0.1",
+                                      "regression_sample=per_table", "se_method=boot"}
+    booted = serial.loc[serial["changed"] == "se_method=boot"].set_index(["table", "part",
+                                                                          "term", "tau"])
+    base_rows = serial.loc[serial["baseline"]].set_index(["table", "part", "term", "tau"])
+    assert (booted["coef"] == base_rows["coef"]).all()  # the SE method moves SEs only
+    assert not (booted["se"] == base_rows["se"]).all()

@@ -10,14 +10,16 @@ stage passes one that computes each distinct upstream configuration once,
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
-from ..config import Config
-from ..parallel import SERIAL, Execution
+from ..config import Config, RegressionsConfig
+from ..parallel import SERIAL, Execution, run_tasks
 from ..progress import null_progress
-from ..qreg import fit
+from ..qreg import QuantRegWarning, fit
 from ..tables.estimate import Fitter, estimate_tables
 from ..tables.specs import TableSpec
 from .grid import Specification
@@ -28,25 +30,64 @@ ROBUSTNESS_COLUMNS: tuple[str, ...] = (
     "tau", "coef", "se", "p", "stars", "n")
 
 
+@dataclass(frozen=True)
+class SpecificationFit:
+    """One specification's Tables 1-8 as a task for :func:`carbongap.parallel.run_tasks`:
+    its regression panel, the table specifications, its ``[regressions]`` options."""
+
+    panel: pd.DataFrame
+    table_specs: tuple[TableSpec, ...]
+    options: RegressionsConfig
+    fitter: Fitter
+    execution: Execution = SERIAL
+
+
+def estimate_specification(task: SpecificationFit) -> pd.DataFrame:
+    """The long estimates of one specification (a module-level function, so that worker
+    processes can run it); quantreg's warnings are the main run's to report."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", QuantRegWarning)
+        estimates, _ = estimate_tables(task.panel, task.table_specs, task.options,
+                                       execution=task.execution, fitter=task.fitter)
+    return estimates
+
+
 def grid_estimates(specifications: Sequence[Specification],
                    panel_of: Callable[[Config], pd.DataFrame],
                    table_specs: Sequence[TableSpec], *, execution: Execution = SERIAL,
                    fitter: Fitter = fit) -> pd.DataFrame:
     """The long table (:data:`ROBUSTNESS_COLUMNS`): one row per specification, table part,
-    regressor and τ, the specifications in their order; the execution's progress counts
-    specifications done."""
+    regressor and τ, the specifications in their order.
+
+    The panels come first, one specification after another (each distinct upstream
+    configuration once; the DEA runs on the execution's workers). The specifications
+    with analytic standard errors then run in parallel, one per task on the execution's
+    workers; those with bootstrap standard errors one after another, each bootstrap on
+    the workers (pools are never nested). Results never depend on the executor (fixed
+    seeds). The progress counts specifications done.
+    """
+    panels = [panel_of(spec.config) for spec in specifications]
+    tasks = [SpecificationFit(panel, tuple(table_specs), spec.config.regressions, fitter)
+             for panel, spec in zip(panels, specifications, strict=True)]
+    booted = [i for i, t in enumerate(tasks) if t.options.se == "boot"]
+    analytic = [i for i, t in enumerate(tasks) if t.options.se != "boot"]
+    found: dict[int, pd.DataFrame] = dict(zip(
+        analytic, run_tasks(estimate_specification, [tasks[i] for i in analytic],
+                            execution=execution,
+                            description="robustness specifications (analytic SEs)"),
+        strict=True))
     inner = dataclasses.replace(execution, progress=null_progress)
-    frames = []
-    with execution.progress(len(specifications), "robustness specifications") as bar:
-        for spec in specifications:
-            panel = panel_of(spec.config)
-            estimates, _ = estimate_tables(panel, table_specs, spec.config.regressions,
-                                           execution=inner, fitter=fitter)
-            estimates.insert(0, "spec", spec.id)
-            estimates.insert(1, "changed", spec.changed or "baseline")
-            estimates.insert(2, "baseline", spec.is_baseline)
-            frames.append(estimates.loc[:, list(ROBUSTNESS_COLUMNS)])
+    with execution.progress(len(booted), "robustness specifications (bootstrap SEs)") as bar:
+        for i in booted:
+            found[i] = estimate_specification(dataclasses.replace(tasks[i], execution=inner))
             bar.advance()
+    frames = []
+    for i, spec in enumerate(specifications):
+        estimates = found[i]
+        estimates.insert(0, "spec", spec.id)
+        estimates.insert(1, "changed", spec.changed or "baseline")
+        estimates.insert(2, "baseline", spec.is_baseline)
+        frames.append(estimates.loc[:, list(ROBUSTNESS_COLUMNS)])
     return pd.concat(frames, ignore_index=True)
 
 

@@ -11,7 +11,6 @@ coefficient and a specification curve per key coefficient.
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -19,7 +18,6 @@ import pandas as pd
 from ..backends.qreg import fitter as backend_fitter
 from ..pipeline.evaluate import Evaluator
 from ..pipeline.stage import WARNING, Context, StageResult
-from ..qreg import QuantRegWarning
 from ..robustness.estimates import grid_estimates, specifications_frame
 from ..robustness.grid import default_grid_path, load_grid
 from ..robustness.summary import KEY_TERMS, summarise
@@ -62,11 +60,8 @@ def compute(ctx: Context) -> StageResult:
         return evaluator.results(variant, "analysis_panel")["analysis_panel"].tables[
             "analysis"]
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", QuantRegWarning)  # the main run notes them
-        long = grid_estimates(specifications, panel_of, table_specs,
-                              execution=ctx.execution,
-                              fitter=backend_fitter(config.regressions.backend))
+    long = grid_estimates(specifications, panel_of, table_specs, execution=ctx.execution,
+                          fitter=backend_fitter(config.regressions.backend))
     computations = pd.DataFrame(
         [{"stage": n, "computed": evaluator.computed[n], "reused": evaluator.reused[n]}
          for n in UPSTREAM])
