@@ -24,6 +24,8 @@ iteration cap, a failed certificate) goes to HiGHS.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from numba import njit
 
@@ -291,8 +293,6 @@ class KernelLP:
 def warm_up() -> float:
     """Seconds to make :func:`solve_units` callable in this process: compiling it, or
     loading it from numba's on-disk cache (``cache=True``); about 0 once loaded."""
-    import time
-
     started = time.perf_counter()
     solve_units(np.ones((1, 1)), np.ones(1), np.ones((1, 1)), np.ones((1, 1)), 10)
     return time.perf_counter() - started
