@@ -10,16 +10,20 @@
 #' @param frontier \code{"contemporaneous"} (the paper), \code{"sequential"},
 #'   \code{"global"} or \code{"biennial"}.
 #' @param unit,time The key columns (unit ids of any type; whole periods).
+#' @param solver \code{"kernel"} (the compiled simplex, HiGHS for any answer it cannot
+#'   certify; the pipeline's default, so the numbers equal a run's) or \code{"highs"}.
 #' @return A data frame with one row per unit and pair: the components (LTFP, LPEC, LSEC,
 #'   LPTP, LTPSC, EC, PC), every S term and its status (\code{"optimal"},
 #'   \code{"infeasible"}, ...). An LP without an optimum gives \code{NA}, never 0.
 #' @export
 cg_luenberger <- function(panel, inputs, good, bad = character(),
                           frontier = "contemporaneous", unit = "city_code",
-                          time = "year") {
+                          time = "year", solver = "kernel") {
   dea <- cg_module("carbongap.dea")
+  backends <- cg_module("carbongap.backends.dea")
   result <- dea$luenberger(to_pandas(panel), as.list(inputs), as.list(good),
-                           as.list(bad), frontier, unit = unit, time = time)
+                           as.list(bad), frontier, unit = unit, time = time,
+                           solve_jobs = backends$solve_jobs("python", solver))
   from_pandas(result$table)
 }
 

@@ -20,7 +20,9 @@ cg_python <- function() {
   for (python in candidates) {
     if (has_carbongap(python)) {
       reticulate::use_python(python, required = TRUE)
-      if (reticulate::py_module_available("carbongap")) {
+      # starting Python: reticulate's notes on project files in the working directory
+      # (e.g. "uses Poetry" for a pyproject.toml) do not apply to a Python given here
+      if (suppressWarnings(reticulate::py_module_available("carbongap"))) {
         .cg$python <- python
         return(python)
       }
@@ -46,8 +48,14 @@ python_candidates <- function() {
     if (identical(parent, folder)) break
     folder <- parent
   }
-  default <- tryCatch(reticulate::py_discover_config()$python, error = function(e) "")
-  unique(c(found, default[nzchar(default)]))
+  if (length(found)) {
+    return(found)
+  }
+  # reticulate's own search; quiet about project files it cannot use (a pyproject.toml
+  # in the working directory makes it look for Poetry)
+  default <- tryCatch(suppressWarnings(reticulate::py_discover_config()$python),
+                      error = function(e) "")
+  default[nzchar(default)]
 }
 
 has_carbongap <- function(python) {
