@@ -316,6 +316,17 @@ def parse_override(text: str) -> tuple[str, str, Any]:
     return section, key, value
 
 
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """The parsed TOML file at ``path``; ConfigError "<what> <path> does not exist" or
+    "<path>: not valid TOML: ..." otherwise."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{what} {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
 def load_config(
     path: str | Path | None = None,
     overrides: Iterable[str] = (),
@@ -335,13 +346,7 @@ def load_config(
     config = Config()
     if path is not None:
         path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise ConfigError(f"configuration file {path} does not exist") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-        config = _merge(config, data, str(path))
+        config = _merge(config, read_toml(path, "configuration file"), str(path))
     parsed: dict[str, dict[str, Any]] = {}
     for text in overrides:
         section, key, value = parse_override(text)

@@ -144,6 +144,23 @@ def _block_lp(scaled: np.ndarray, dims: tuple[int, int, int], rts: Rts, blocks: 
     return lp
 
 
+def redo_rows(model: UnitLP | TechnologyLP, data: np.ndarray, direction: np.ndarray | None,
+              rows: np.ndarray, values: np.ndarray, status: np.ndarray, slacks: np.ndarray,
+              lambdas: np.ndarray) -> None:
+    """Solve the units ``rows`` of ``data`` again with ``model`` and write its answers
+    (values, statuses, slacks, λ) into the arrays in place: the hand-over of an answer
+    that did not pass (:class:`TechnologyLP` to :class:`UnitLP`, the kernel to
+    :class:`TechnologyLP`)."""
+    if not rows.size:
+        return
+    redo = model.solve(data[rows], None if direction is None else direction[rows],
+                       solution=True)
+    values[rows] = redo.values
+    status[rows] = redo.status
+    slacks[rows] = redo.slacks
+    lambdas[rows] = redo.lambdas
+
+
 def _batch(verdict: Verdict, solution: bool) -> LPBatch:
     return LPBatch(verdict.values, verdict.status, verdict.slacks if solution else None,
                    verdict.lambdas if solution else None)
@@ -335,12 +352,7 @@ class TechnologyLP:
         lambdas[ok] = verdict.lambdas[~verdict.doubtful]
         again = np.setdiff1d(np.arange(n), ok)
         if again.size:
-            redo = self._unit_lp().solve(data[again],
-                                         None if direction is None else direction[again],
-                                         solution=True)
-            values[again] = redo.values
-            status[again] = redo.status
-            slacks[again] = redo.slacks
-            lambdas[again] = redo.lambdas
+            redo_rows(self._unit_lp(), data, direction, again, values, status, slacks,
+                      lambdas)
         return LPBatch(values, status, slacks if solution else None,
                        lambdas if solution else None)

@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit
 
 from ..choices import Rts
-from .highs import LPBatch, TechnologyLP
+from .highs import LPBatch, TechnologyLP, redo_rows
 from .reference import Reference
 from .status import INFEASIBLE, OPTIMAL, UNBOUNDED
 from .verify import infeasibility_certified, signs
@@ -279,13 +279,8 @@ class KernelLP:
         again = np.flatnonzero((status != OPTIMAL) & ~proven)
         if again.size:
             self.handed_over += int(again.size)
-            redo = self._fallback().solve(data[again],
-                                          None if direction is None else direction[again],
-                                          solution=True)
-            values[again] = redo.values
-            status[again] = redo.status
-            slacks[again] = redo.slacks
-            lambdas[again] = redo.lambdas
+            redo_rows(self._fallback(), data, direction, again, values, status, slacks,
+                      lambdas)
         return LPBatch(values, status, slacks if solution else None,
                        lambdas if solution else None)
 

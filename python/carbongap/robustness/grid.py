@@ -13,14 +13,13 @@ moved (one-at-a-time) or any combination of options (factorial).
 from __future__ import annotations
 
 import itertools
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..choices import Design
-from ..config import Config, load_config
+from ..config import Config, load_config, read_toml
 from ..data import shipped_file
 from ..errors import ConfigError
 from ..tables.estimate import ESTIMATE_COLUMNS
@@ -236,10 +235,4 @@ def default_grid_path() -> Path | None:
 def load_grid(path: str | Path, base: Config) -> Grid:
     """:func:`parse_grid` of the TOML file at ``path``."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"robustness grid {path} does not exist") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    return parse_grid(data, base, str(path))
+    return parse_grid(read_toml(path, "robustness grid"), base, str(path))

@@ -37,7 +37,7 @@ def _baseline_note(long: pd.DataFrame, main: pd.DataFrame) -> str:
     ours = long.loc[long["baseline"].astype(bool)].sort_values(keys).reset_index(drop=True)
     theirs = main.sort_values(keys).reset_index(drop=True)
     same = (len(ours) == len(theirs)
-            and all(ours[c].reset_index(drop=True).equals(theirs[c])
+            and all(ours[c].equals(theirs[c])
                     for c in (*keys, "coef", "se", "p", "n")))
     if same:
         return (f"the baseline specification equals the run's Tables 1-8 bit for bit "

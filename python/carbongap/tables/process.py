@@ -21,6 +21,7 @@ from ..qreg import fit
 from .estimate import Fitter, fit_spec, sample_of
 from .specs import TableSpec
 
+#: The two-sided 95% normal quantile of every interval of the tables (1.959963984540054).
 Z95 = float(ndtri(0.975))
 
 

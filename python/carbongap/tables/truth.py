@@ -21,13 +21,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
 
 from ..parallel import SERIAL, Execution
 from ..qreg import fit
+from .process import Z95
 
 TERMS: tuple[str, ...] = ("lnT", "lnP", "lnA", "lnI")
-Z95 = float(ndtri(0.975))
 
 
 def latent_sample(truth: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
