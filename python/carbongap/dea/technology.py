@@ -121,6 +121,13 @@ def solve_job(job: TechnologyJob, model: type[TechnologyModel] = TechnologyLP) -
 
     blocks = job.blocks if job.blocks is not None else np.zeros(k, dtype=np.int64)
     cand = pruning.candidates(*split(job.reference, job.dims), job.rts, blocks)
+
+    def own_lps(units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        batch = model(*split(job.reference[units], job.dims), job.rts).solve(
+            job.reference[units])
+        return batch.values, batch.status
+
+    cand, screened = pruning.screen(cand, own_lps)
     own = model(*split(job.reference[cand], job.dims), job.rts).solve(
         job.reference[cand], solution=job.solution)
     keep = cand[pruning.efficient(own.values, own.status)]
@@ -130,8 +137,8 @@ def solve_job(job: TechnologyJob, model: type[TechnologyModel] = TechnologyLP) -
     slacks = np.full((n, job.points.shape[1]), np.nan) if job.solution else None
     lambdas = np.zeros((n, k)) if job.solution else None
 
-    # Points identical to a candidate reuse its own-technology LP (same LP, observed
-    # direction); the rest are solved against the efficient units only.
+    # Points identical to a candidate left by the screening reuse its own-technology LP
+    # (same LP, observed direction); the rest are solved against the efficient units only.
     position = np.full(k, -1)
     position[cand] = np.arange(len(cand))
     reuse = np.full(n, -1)
@@ -153,8 +160,8 @@ def solve_job(job: TechnologyJob, model: type[TechnologyModel] = TechnologyLP) -
         lambdas[np.ix_(np.flatnonzero(old), cand)] = own.lambdas[reuse[old]]  # type: ignore[index]
         lambdas[np.ix_(rest, keep)] = batch.lambdas
         lambdas[status != OPTIMAL] = np.nan
-    return JobResult(job.key, values, status, len(cand) + len(rest), len(keep), slacks,
-                     lambdas)
+    return JobResult(job.key, values, status, screened + len(cand) + len(rest), len(keep),
+                     slacks, lambdas)
 
 
 class SolveJobs(Protocol):

@@ -61,6 +61,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from ..choices import Rts
 
@@ -108,29 +109,63 @@ class Checked:
     gap: np.ndarray
 
 
+@njit(cache=True)
+def _bounds(reference: np.ndarray, sign: np.ndarray, floor: np.ndarray, vrs: bool,
+            points: np.ndarray, duals: np.ndarray) -> np.ndarray:
+    """Compiled loop of :func:`upper_bound`, one unit at a time (no (n, K) temporaries)."""
+    n, n_var = points.shape
+    k = reference.shape[0]
+    out = np.empty(n)
+    u = np.empty(n_var)
+    short = np.empty(k)
+    for i in range(n):
+        finite = True
+        for v in range(duals.shape[1]):
+            finite = finite and np.isfinite(duals[i, v])
+        if not finite:
+            out[i] = np.nan
+            continue
+        total = 0.0
+        for v in range(n_var):
+            u[v] = sign[v] * max(sign[v] * duals[i, v], floor[i, v])
+            total += u[v] * points[i, v]
+        u0 = duals[i, n_var] if vrs else 0.0
+        worst = 0.0
+        for j in range(k):
+            priced = u0
+            for v in range(n_var):
+                priced += u[v] * reference[j, v]
+            short[j] = max(-priced, 0.0)
+            worst = max(worst, short[j])
+        repair = worst if vrs or worst == 0.0 else np.inf
+        for v in range(n_var):
+            if sign[v] < 0:
+                continue
+            need = 0.0
+            for j in range(k):
+                if short[j] > 0.0:
+                    # a unit with 0 in column v cannot be repaired through u_v
+                    need = max(need, short[j] / reference[j, v]) if reference[j, v] > 0.0 \
+                        else np.inf
+            repair = min(repair, np.inf if need == np.inf else points[i, v] * need)
+        out[i] = total + u0 + repair
+    return out
+
+
 def upper_bound(reference: np.ndarray, dims: tuple[int, int, int], rts: Rts,
                 points: np.ndarray, direction: np.ndarray, duals: np.ndarray) -> np.ndarray:
     """An upper bound on S from the solver's row duals made dual feasible (module doc).
 
     ``duals``: (n, N + M + J [+ 1 under VRS]) row duals in the caller's units (u_v; the
-    last column is the dual of Σλ = 1). Returns (n,) bounds, +inf where no repair works.
+    last column is the dual of Σλ = 1). Returns (n,) bounds, +inf where no repair works
+    and NaN where a dual is not finite. Compiled (numba): each unit's K reference
+    columns are priced in one pass.
     """
-    n_var = points.shape[1]
     sign = signs(dims)
-    u = sign * np.maximum(sign * duals[:, :n_var], sbi_weights(dims) / direction)
-    u0 = duals[:, n_var] if rts == "vrs" else np.zeros(points.shape[0])
-    shortfall = np.maximum(-(u @ reference.T + u0[:, None]), 0.0)  # (n, K)
-    worst = shortfall.max(axis=1, initial=0.0)
-    repair = worst.copy() if rts == "vrs" else np.where(worst > 0, np.inf, 0.0)
-    for v in np.flatnonzero(sign > 0):
-        column = reference[:, v]
-        # A reference unit with 0 in column v cannot be repaired through u_v (need = inf),
-        # whatever p_v is (p_v = 0 is allowed with a user direction): cost inf, not 0 * inf.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            need = np.where(shortfall > 0, shortfall / column, 0.0).max(axis=1, initial=0.0)
-            cost = np.where(np.isinf(need), np.inf, points[:, v] * need)
-        repair = np.minimum(repair, cost)
-    return (u * points).sum(axis=1) + u0 + repair
+    floor = np.ascontiguousarray(sbi_weights(dims) / direction, dtype=np.float64)
+    return _bounds(np.ascontiguousarray(reference, dtype=np.float64), sign, floor,
+                   rts == "vrs", np.ascontiguousarray(points, dtype=np.float64),
+                   np.ascontiguousarray(duals, dtype=np.float64))
 
 
 def check(reference: np.ndarray, dims: tuple[int, int, int], rts: Rts, points: np.ndarray,
