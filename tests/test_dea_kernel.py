@@ -65,6 +65,32 @@ def test_kernel_equals_highs_on_every_shape(name, ref, points, dims, rts):
     np.testing.assert_allclose(rebuilt, points[ok], rtol=1e-9, atol=1e-9 * points[ok].max())
 
 
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+def test_warm_starts_give_the_cold_answers(monkeypatch, rts):
+    # 600 points, some outside the technology: units that start from the previous
+    # unit's basis (refresh 32, the default) answer as units that all start cold.
+    rng = np.random.default_rng(11)
+    dims = (2, 1, 1)
+    ref = rng.lognormal(size=(60, 4))
+    points = rng.lognormal(size=(600, 4)) * [1.0, 1.0, 1.6, 1.0]
+    warm = KernelLP(*_split(ref, dims), rts)
+    mine = warm.solve(points, solution=True)
+    monkeypatch.setattr(kernel, "REFRESH", 1)
+    cold = KernelLP(*_split(ref, dims), rts)
+    theirs = cold.solve(points, solution=True)
+    assert warm.warm_starts > 30 and cold.warm_starts == 0
+    assert warm.handed_over == cold.handed_over == 0
+    np.testing.assert_array_equal(mine.status, theirs.status)
+    assert (mine.status == INFEASIBLE).any() and (mine.status == OPTIMAL).any()
+    np.testing.assert_allclose(mine.values, theirs.values, rtol=0, atol=1e-12)
+
+
+def test_the_solving_order_is_by_size_with_zeros_first():
+    rhs = np.array([[2.0, 2.0], [1.0, 1.0], [0.0, 5.0], [1.0, 1.0], [4.0, 0.5]])
+    # Σ log: 1.39, 0, -inf, 0, 0.69: the zero first, ties in the data's order
+    assert list(kernel.solving_order(rhs)) == [2, 1, 3, 4, 0]
+
+
 def test_the_random_cases_include_infeasible_and_degenerate_lps():
     statuses = []
     for _, ref, points, dims, rts in _shapes():
@@ -80,9 +106,9 @@ def test_a_kernel_answer_failing_the_certificate_goes_to_highs(monkeypatch):
     honest = kernel.solve_units
 
     def corrupt(*args):
-        codes, cols, duals = honest(*args)
+        codes, cols, duals, warm = honest(*args)
         cols[:, 0] += 0.5  # λ_1 moved: the primal test fails for every unit
-        return codes, cols, duals
+        return codes, cols, duals, warm
 
     monkeypatch.setattr(kernel, "solve_units", corrupt)
     model = KernelLP(*_split(ref, dims), "vrs")
@@ -104,9 +130,9 @@ def test_an_infeasible_lp_stands_with_its_farkas_ray_and_goes_to_highs_without(
     honest = kernel.solve_units
 
     def no_ray(*args):
-        codes, cols, duals = honest(*args)
+        codes, cols, duals, warm = honest(*args)
         duals[codes == INFEASIBLE] = 0.0  # a ray proving nothing
-        return codes, cols, duals
+        return codes, cols, duals, warm
 
     monkeypatch.setattr(kernel, "solve_units", no_ray)
     model = KernelLP(*_split(ref, (2, 1, 0)), "vrs")
