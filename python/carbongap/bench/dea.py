@@ -408,8 +408,9 @@ def format_benchmark(result: DEABenchmark) -> str:
         f"LPs: {result.lps:,} distinct evaluations ("
         + ", ".join(f"{m} {n:,}" for m, n in result.lps_by_model.items())
         + f"), answered by {result.lps_solved:,} LP solves ("
-        + ("the pruning LPs of each technology included; an evaluation of a reference unit "
-           "reuses its pruning LP)" if result.prune else "no pruning: one per evaluation)"),
+        + ("the pruning LPs of each technology included, its blocks' too; an evaluation of "
+           "a reference unit left for the last pruning step reuses that LP)" if result.prune
+           else "no pruning: one per evaluation)"),
         f"screening and planning: {result.setup_seconds:.2f} s (not in the times below)",
         "Single process (HiGHS on one thread, as in each peer below; CPU / wall above 1 is "
         "numpy's BLAS threads):",

@@ -339,7 +339,8 @@ class KernelLP:
         codes, solved, duals, warm = solve_units(
             self._matrix, self._sign, np.ascontiguousarray(rhs[order]),
             np.ascontiguousarray(cost[order]), ITERATION_FACTOR * (rows + cols), REFRESH)
-        back = np.argsort(order)
+        back = np.empty_like(order)
+        back[order] = np.arange(n)
         codes, solved, duals = codes[back], solved[back], duals[back]
         self.warm_starts += int(warm)
         verdict = self.ref.judge(codes, solved, duals, data, g)
