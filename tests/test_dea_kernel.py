@@ -68,7 +68,8 @@ def test_kernel_equals_highs_on_every_shape(name, ref, points, dims, rts):
 @pytest.mark.parametrize("rts", ["crs", "vrs"])
 def test_warm_starts_give_the_cold_answers(monkeypatch, rts):
     # 600 points, some outside the technology: units that start from the previous
-    # unit's basis (refresh 32, the default) answer as units that all start cold.
+    # unit's basis (refresh 32, the default), by the primal or the dual simplex, answer
+    # as units that all start cold.
     rng = np.random.default_rng(11)
     dims = (2, 1, 1)
     ref = rng.lognormal(size=(60, 4))
@@ -78,7 +79,7 @@ def test_warm_starts_give_the_cold_answers(monkeypatch, rts):
     monkeypatch.setattr(kernel, "REFRESH", 1)
     cold = KernelLP(*_split(ref, dims), rts)
     theirs = cold.solve(points, solution=True)
-    assert warm.warm_starts > 30 and cold.warm_starts == 0
+    assert (warm.warm_starts > 15).all() and (cold.warm_starts == 0).all()  # both paths
     assert warm.handed_over == cold.handed_over == 0
     np.testing.assert_array_equal(mine.status, theirs.status)
     assert (mine.status == INFEASIBLE).any() and (mine.status == OPTIMAL).any()

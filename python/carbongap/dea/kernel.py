@@ -12,11 +12,12 @@ ones under VRS), σ = +1 on input and bad rows and −1 on good rows (no slack o
 row), c the slack costs w / g and r the evaluated unit. Phase 1 starts from the slack of
 each row where σ r ≥ 0 and an artificial elsewhere (the good-output rows and the VRS row)
 and minimises the artificials; phase 2 maximises c's. The units are taken in order of
-size (:func:`solving_order`); a unit starts phase 2 directly from the previous unit's
-optimal basis when that basis is primal feasible for it (B⁻¹ r ≥ 0, with B⁻¹ read from
-the tableau's artificial columns: only the right-hand side and the cost row are
-recomputed), otherwise cold as above, and every :data:`REFRESH`-th unit starts cold so
-that rounding cannot build up along a chain of warm starts. Entering column: the largest
+size (:func:`solving_order`); a unit starts from the previous unit's optimal basis
+(B⁻¹ read from the tableau's artificial columns: only the right-hand side and the cost
+row are recomputed) with phase 2 when that basis is primal feasible for it (B⁻¹ r ≥ 0),
+or with the dual simplex when it is not but every reduced cost is non-positive;
+otherwise cold as above, and every :data:`REFRESH`-th unit starts cold so that rounding
+cannot build up along a chain of warm starts. Entering column: the largest
 reduced cost (Dantzig), switching to the lowest index (Bland's rule, which cannot cycle)
 after :data:`DEGENERATE_SWITCH` pivots without progress; leaving row: the smallest ratio,
 ties to the lowest basic index. Each optimum comes with its row duals y = c_B B⁻¹ (read
@@ -201,27 +202,70 @@ def _phase2_code(state):
 
 
 @njit(cache=True)
+def _dual_simplex(tab, basis, n_enter, max_iter):
+    """Restore primal feasibility of a dual feasible tableau (every reduced cost ≤ the
+    optimality tolerance): leaving row the most negative basic value, entering column the
+    smallest ratio d_j / a_rj over a_rj < 0, which keeps the reduced costs non-positive.
+    Returns 0 primal feasible, 1 a row with no negative entry (the LP is infeasible),
+    2 iteration cap."""
+    m = basis.size
+    last = tab.shape[1] - 1
+    for _ in range(max_iter):
+        row = -1
+        worst = 0.0
+        for i in range(m):
+            if tab[i, last] < worst:
+                worst = tab[i, last]
+                row = i
+        if row < 0:
+            return 0
+        col = -1
+        ratio = np.inf
+        for j in range(n_enter):
+            a = tab[row, j]
+            if a < -PIVOT_TOLERANCE:
+                q = tab[m, j] / a
+                if q < ratio:
+                    ratio = q
+                    col = j
+        if col < 0:
+            return 1
+        _pivot(tab, basis, row, col)
+    return 2
+
+
+@njit(cache=True)
 def _warm(tab, basis, costs, rhs_u, cost_u, k, max_iter):
-    """Phase 2 from the previous unit's optimal basis when it is primal feasible for this
-    unit (B⁻¹ r ≥ 0, B⁻¹ read from the artificial columns); returns a code of
-    :func:`solve_units`, or -1 (tableau untouched but for its last column) when the basis
-    does not fit and the unit needs :func:`_cold`."""
+    """This unit from the previous unit's optimal basis (B⁻¹ read from the artificial
+    columns; only the right-hand side B⁻¹ r and the cost row are recomputed): phase 2 when
+    the basis is primal feasible for it (B⁻¹ r ≥ 0), the dual simplex first when it is
+    not but its reduced costs are all non-positive. Returns the optimal code of
+    :func:`solve_units` (negated after the dual simplex), or -1 when neither applies or
+    the warm start does not end optimal, and the unit needs :func:`_cold`."""
     rows = basis.size
     width = tab.shape[1]
     n_cols = width - 1 - rows
     for i in range(rows):
         if rhs_u[i] < 0.0 or basis[i] >= n_cols:
             return -1
+    feasible = True
     for i in range(rows):
         value = 0.0
         for r in range(rows):
             value += tab[i, n_cols + r] * rhs_u[r]
-        if value < 0.0:
-            return -1
+        feasible = feasible and value >= 0.0
         tab[i, width - 1] = value
     _phase2_costs(tab, basis, costs, cost_u, k)
+    if not feasible:
+        for j in range(n_cols):
+            if tab[rows, j] > OPTIMALITY_TOLERANCE:
+                return -1
+        if _dual_simplex(tab, basis, n_cols, max_iter) != 0:
+            return -1
     code = _phase2_code(_simplex(tab, basis, n_cols, max_iter))
-    return code if code == KERNEL_OPTIMAL else -1
+    if code != KERNEL_OPTIMAL:
+        return -1
+    return KERNEL_OPTIMAL if feasible else -KERNEL_OPTIMAL  # the sign tells the start
 
 
 @njit(cache=True)
@@ -231,11 +275,11 @@ def solve_units(a_ref, sign, rhs, cost, max_iter, refresh):
     ``a_ref``: (rows, K) scaled reference matrix (VRS: last row ones); ``sign``: (n_var,)
     slack signs of the first n_var rows; ``rhs``: (n, rows) scaled right-hand sides;
     ``cost``: (n, n_var) slack costs. A unit starts from the previous unit's optimal
-    basis when that basis is primal feasible for it, else (and at every ``refresh``-th
-    unit, which bounds the rounding a long chain of pivots accumulates; 1 = always)
-    cold. Returns codes (n,), solutions (n, K + n_var): λ and slacks, row duals (n,
-    rows): y of an optimum, the Farkas ray z of an infeasible LP, and how many units
-    started warm.
+    basis when that basis is primal or dual feasible for it (:func:`_warm`), else (and
+    at every ``refresh``-th unit, which bounds the rounding a long chain of pivots
+    accumulates; 1 = always) cold. Returns codes (n,), solutions (n, K + n_var): λ and
+    slacks, row duals (n, rows): y of an optimum, the Farkas ray z of an infeasible LP,
+    and how many units started warm by the primal and by the dual simplex (2,).
     """
     rows, k = a_ref.shape
     n_var = sign.size
@@ -249,15 +293,18 @@ def solve_units(a_ref, sign, rhs, cost, max_iter, refresh):
     basis = np.empty(rows, dtype=np.int64)
     costs = np.zeros(n_cols + rows)
     warm = False
-    started_warm = 0
+    started = np.zeros(2, dtype=np.int64)  # primal, dual warm starts
     for u in range(n):
         code = -1
         if warm and u % refresh != 0:
             code = _warm(tab, basis, costs, rhs[u], cost[u], k, max_iter)
+            if code == -KERNEL_OPTIMAL:
+                started[1] += 1
+                code = KERNEL_OPTIMAL
+            elif code >= 0:
+                started[0] += 1
         if code < 0:
             code = _cold(tab, basis, costs, a_ref, sign, rhs[u], cost[u], max_iter)
-        else:
-            started_warm += 1
         codes[u] = code
         warm = code == KERNEL_OPTIMAL and rhs[u].min() >= 0.0  # no negated rows
         if code != KERNEL_OPTIMAL and code != KERNEL_INFEASIBLE:
@@ -275,7 +322,7 @@ def solve_units(a_ref, sign, rhs, cost, max_iter, refresh):
             for i in range(rows):
                 y += costs[basis[i]] * tab[i, n_cols + r]
             duals[u, r] = -flip * y if rhs[u, r] < 0.0 else flip * y
-    return codes, cols, duals, started_warm
+    return codes, cols, duals, started
 
 
 #: Pivots allowed per phase and LP, times (rows + columns); the cap is never met by the
@@ -303,7 +350,8 @@ class KernelLP:
     (:func:`carbongap.dea.verify.infeasibility_certified`). An answer that fails its
     check, and every LP the kernel calls unbounded or stops at its iteration cap, is
     solved again by :class:`TechnologyLP` (HiGHS), whose answer stands. ``handed_over``
-    counts those LPs.
+    counts those LPs; ``warm_starts`` the units that started from the previous unit's
+    basis, by the primal and by the dual simplex.
     """
 
     def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, b_ref: np.ndarray,
@@ -317,7 +365,7 @@ class KernelLP:
         self._sign = signs(self.ref.dims)
         self._highs: TechnologyLP | None = None
         self.handed_over = 0
-        self.warm_starts = 0
+        self.warm_starts = np.zeros(2, dtype=np.int64)
 
     def _fallback(self) -> TechnologyLP:
         if self._highs is None:
@@ -342,7 +390,7 @@ class KernelLP:
         back = np.empty_like(order)
         back[order] = np.arange(n)
         codes, solved, duals = codes[back], solved[back], duals[back]
-        self.warm_starts += int(warm)
+        self.warm_starts += warm
         verdict = self.ref.judge(codes, solved, duals, data, g)
         values, status = verdict.values, verdict.status
         slacks, lambdas = verdict.slacks, verdict.lambdas
