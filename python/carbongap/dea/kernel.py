@@ -17,7 +17,9 @@ size (:func:`solving_order`); a unit starts from the previous unit's optimal bas
 row are recomputed) with phase 2 when that basis is primal feasible for it (B⁻¹ r ≥ 0),
 or with the dual simplex when it is not but every reduced cost is non-positive;
 otherwise cold as above, and every :data:`REFRESH`-th unit starts cold so that rounding
-cannot build up along a chain of warm starts. Entering column: the largest
+cannot build up along a chain of warm starts; each optimum's basic values get one step of
+iterative refinement against the original columns (:func:`_refine`), which keeps warm
+answers as accurate as cold ones. Entering column: the largest
 reduced cost (Dantzig), switching to the lowest index (Bland's rule, which cannot cycle)
 after :data:`DEGENERATE_SWITCH` pivots without progress; leaving row: the smallest ratio,
 ties to the lowest basic index. Each optimum comes with its row duals y = c_B B⁻¹ (read
@@ -269,6 +271,40 @@ def _warm(tab, basis, costs, rhs_u, cost_u, k, max_iter):
 
 
 @njit(cache=True)
+def _refine(tab, basis, a_ref, sign, rhs_u, x):
+    """The basic values x = B⁻¹ r of an optimum, with one step of iterative refinement:
+    the residual ρ = r − B x is formed from the original columns of the basis (rows with
+    a negative right-hand side negated, as in :func:`_cold`) and x += B⁻¹ ρ, B⁻¹ read from
+    the artificial columns. A chain of warm starts accumulates rounding in the tableau;
+    this brings the solution back to the accuracy of a cold start."""
+    rows, k = a_ref.shape
+    n_var = sign.size
+    n_cols = k + n_var
+    last = tab.shape[1] - 1
+    rho = np.empty(rows)
+    for t in range(rows):
+        x[t] = tab[t, last]
+    for i in range(rows):
+        flip = -1.0 if rhs_u[i] < 0.0 else 1.0
+        value = abs(rhs_u[i])
+        for t in range(rows):
+            b = basis[t]
+            if b < k:
+                value -= flip * a_ref[i, b] * x[t]
+            elif b < n_cols:
+                if b - k == i:
+                    value -= flip * sign[i] * x[t]
+            elif b - n_cols == i:
+                value -= x[t]
+        rho[i] = value
+    for t in range(rows):
+        step = 0.0
+        for i in range(rows):
+            step += tab[t, n_cols + i] * rho[i]
+        x[t] += step
+
+
+@njit(cache=True)
 def solve_units(a_ref, sign, rhs, cost, max_iter, refresh):
     """Solve the LP of each row of ``rhs`` (module docstring).
 
@@ -294,6 +330,7 @@ def solve_units(a_ref, sign, rhs, cost, max_iter, refresh):
     costs = np.zeros(n_cols + rows)
     warm = False
     started = np.zeros(2, dtype=np.int64)  # primal, dual warm starts
+    x = np.empty(rows)
     for u in range(n):
         code = -1
         if warm and u % refresh != 0:
@@ -310,9 +347,10 @@ def solve_units(a_ref, sign, rhs, cost, max_iter, refresh):
         if code != KERNEL_OPTIMAL and code != KERNEL_INFEASIBLE:
             continue
         if code == KERNEL_OPTIMAL:
+            _refine(tab, basis, a_ref, sign, rhs[u], x)
             for i in range(rows):
                 if basis[i] < n_cols:
-                    cols[u, basis[i]] = tab[i, width - 1]
+                    cols[u, basis[i]] = x[i]
         # optimum: y = c_B B^-1; infeasible: the Farkas ray z = -c1_B B^-1 of phase 1
         # (z'a_j <= 0 on every column, z'r > 0). B^-1 e_r is the artificial column of
         # row r; sign-flipped rows carry -e_r, so their entry changes sign back.
