@@ -88,8 +88,9 @@ def test_warm_starts_give_the_cold_answers(monkeypatch, rts):
 
 def test_warm_chains_keep_cold_accuracy_at_paper_size(monkeypatch):
     # Every job of both models on the paper-size simulated panel: chains of up to 32 warm
-    # starts give the cold values to rounding. Without the refinement of each optimum
-    # (kernel._refine) they were up to 1.4e-12 from HiGHS's values here, cold starts 4.4e-14.
+    # starts give the cold values to rounding. Without the iterative refinement of each
+    # optimum (kernel._refine) they were up to 1.4e-12 from HiGHS's values here, cold
+    # starts 4.4e-14.
     from carbongap.bench.dea import plan_models, simulate_panel
 
     plans = plan_models(simulate_panel(282, (2006, 2016), 0), "contemporaneous", True)

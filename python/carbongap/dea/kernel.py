@@ -17,12 +17,12 @@ size (:func:`solving_order`); a unit starts from the previous unit's optimal bas
 row are recomputed) with phase 2 when that basis is primal feasible for it (B⁻¹ r ≥ 0),
 or with the dual simplex when it is not but every reduced cost is non-positive;
 otherwise cold as above, and every :data:`REFRESH`-th unit starts cold so that rounding
-cannot build up along a chain of warm starts; each optimum's basic values get one step of
-iterative refinement against the original columns (:func:`_refine`), which keeps warm
-answers as accurate as cold ones. Entering column: the largest
-reduced cost (Dantzig), switching to the lowest index (Bland's rule, which cannot cycle)
-after :data:`DEGENERATE_SWITCH` pivots without progress; leaving row: the smallest ratio,
-ties to the lowest basic index. Each optimum comes with its row duals y = c_B B⁻¹ (read
+cannot build up along a chain of warm starts; each optimum's basic values are refined
+iteratively against the original columns (:func:`_refine`), which keeps warm answers as
+accurate as cold ones. Entering column: the largest reduced cost (Dantzig), switching
+to the lowest index (Bland's rule, which cannot cycle) after :data:`DEGENERATE_SWITCH`
+pivots without progress; leaving row: the smallest ratio, ties to the lowest basic
+index. Each optimum comes with its row duals y = c_B B⁻¹ (read
 from the artificial columns), so the caller checks it with the same certificate as a
 HiGHS answer (:mod:`carbongap.dea.verify`); an infeasible LP comes with the Farkas ray of
 phase 1, z = −c1_B B⁻¹ (z'a ≤ 0 on every column, z'r > 0), checked in the caller's units
@@ -53,6 +53,8 @@ PIVOT_TOLERANCE = 1e-11
 OPTIMALITY_TOLERANCE = 1e-12
 #: Phase 1 ends feasible when the artificials sum to at most this times max(1, Σ r).
 FEASIBILITY_TOLERANCE = 1e-11
+#: Iterative refinement steps of an optimum's basic values at most (:func:`_refine`).
+REFINE_STEPS = 3
 #: Pivots without objective progress before Bland's rule takes over.
 DEGENERATE_SWITCH = 10
 
@@ -272,36 +274,43 @@ def _warm(tab, basis, costs, rhs_u, cost_u, k, max_iter):
 
 @njit(cache=True)
 def _refine(tab, basis, a_ref, sign, rhs_u, x):
-    """The basic values x = B⁻¹ r of an optimum, with one step of iterative refinement:
-    the residual ρ = r − B x is formed from the original columns of the basis (rows with
-    a negative right-hand side negated, as in :func:`_cold`) and x += B⁻¹ ρ, B⁻¹ read from
-    the artificial columns. A chain of warm starts accumulates rounding in the tableau;
-    this brings the solution back to the accuracy of a cold start."""
+    """The basic values x = B⁻¹ r of an optimum, refined iteratively: the residual
+    ρ = r − B x is formed from the original columns of the basis (rows with a negative
+    right-hand side negated, as in :func:`_cold`) and x += B⁻¹ ρ, B⁻¹ read from the
+    artificial columns, up to :data:`REFINE_STEPS` times or until the step is at the
+    rounding level. A chain of warm starts accumulates rounding in the tableau; this
+    brings the solution back to the accuracy of a cold start."""
     rows, k = a_ref.shape
-    n_var = sign.size
-    n_cols = k + n_var
+    n_cols = k + sign.size
     last = tab.shape[1] - 1
     rho = np.empty(rows)
     for t in range(rows):
         x[t] = tab[t, last]
-    for i in range(rows):
-        flip = -1.0 if rhs_u[i] < 0.0 else 1.0
-        value = abs(rhs_u[i])
-        for t in range(rows):
-            b = basis[t]
-            if b < k:
-                value -= flip * a_ref[i, b] * x[t]
-            elif b < n_cols:
-                if b - k == i:
-                    value -= flip * sign[i] * x[t]
-            elif b - n_cols == i:
-                value -= x[t]
-        rho[i] = value
-    for t in range(rows):
-        step = 0.0
+    for _ in range(REFINE_STEPS):
         for i in range(rows):
-            step += tab[t, n_cols + i] * rho[i]
-        x[t] += step
+            flip = -1.0 if rhs_u[i] < 0.0 else 1.0
+            value = abs(rhs_u[i])
+            for t in range(rows):
+                b = basis[t]
+                if b < k:
+                    value -= flip * a_ref[i, b] * x[t]
+                elif b < n_cols:
+                    if b - k == i:
+                        value -= flip * sign[i] * x[t]
+                elif b - n_cols == i:
+                    value -= x[t]
+            rho[i] = value
+        largest = 0.0
+        change = 0.0
+        for t in range(rows):
+            step = 0.0
+            for i in range(rows):
+                step += tab[t, n_cols + i] * rho[i]
+            x[t] += step
+            largest = max(largest, abs(x[t]))
+            change = max(change, abs(step))
+        if change <= 1e-16 * largest:
+            break
 
 
 @njit(cache=True)
