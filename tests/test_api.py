@@ -51,3 +51,20 @@ def test_reprs_are_short_summaries():
     text = repr(result)
     assert text.startswith(f"LuenbergerResult({len(result.table)} rows x ")
     assert "periods 2006-2009" in text and len(text) < 200 and "\n" not in text
+    # One city's capital 1000 times too small: the VRS LPs of the other periods that
+    # evaluate it are infeasible, and the repr says how many.
+    odd = synthetic.truth.copy()
+    odd.loc[odd.index[5], "capital"] *= 0.001
+    result = luenberger(odd, ["capital", "employment"], ["gdp_real"], ["co2"],
+                        unit="city_code", time="year")
+    status = result.table.filter(regex="_status$")
+    infeasible = int((status == "infeasible").to_numpy().sum())
+    optimal = int((status == "optimal").to_numpy().sum())
+    assert infeasible > 0 and optimal + infeasible == status.size
+    assert f"{status.size} LPs ({optimal} optimal, {infeasible} infeasible)" in repr(result)
+
+
+def test_dir_lists_the_public_api_only():
+    names = dir(cg)
+    assert names == sorted(cg.__all__)
+    assert not {"Any", "annotations", "importlib"} & set(names)

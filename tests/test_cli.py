@@ -192,6 +192,19 @@ def test_warnings_reach_the_terminal_and_paths_go_to_stdout(tmp_path):
     assert result.stdout.split() == [str(out / "manifest.json"), str(out / "carbongap.log")]
 
 
+def test_validate_prints_each_warning_once(tmp_path):
+    # A process of its own: pytest's log capture would hide a second copy sent through the
+    # logger.
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "carbongap", "validate",
+                             *_yuan_panel(tmp_path)], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert " ".join(result.stderr.split()).count("column 'gdp' has median") == 1
+
+
 def test_strict_turns_a_warning_into_a_failed_stage(tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", "accounting", *_yuan_panel(tmp_path), "--out",

@@ -213,14 +213,19 @@ def test_excluded_rows_are_counted_on_stderr_and_strict_refuses_them(tmp_path):
     negative = excluded["reason"] == "green model: co2 <= 0"
     assert frame.loc[3, "firm"] in set(excluded.loc[negative, "firm"])
     stderr = " ".join(result.stderr.split())
-    assert (f"warning {len(excluded)} unit-period(s) excluded ({int(negative.sum())} green "
-            "model: co2 <= 0;") in stderr
+    places = excluded.loc[:, ["firm", "year"]].drop_duplicates()
+    assert len(places) < len(excluded)  # a screened unit-period also loses its pairs
+    assert (f"warning {len(excluded)} exclusion(s) concerning {len(places)} unit-period(s) "
+            f"({int(negative.sum())} green model: co2 <= 0;") in stderr
     assert "excluded.csv (--strict makes this an error)" in stderr
     strict = _dea("--data", str(tmp_path / "panel.csv"), "--out", str(tmp_path / "strict"),
                   "--strict")
     assert strict.exit_code == 1
-    assert f"{len(excluded)} unit-period(s) excluded with --strict" in " ".join(
-        strict.stderr.split())
+    message = " ".join(strict.stderr.split())
+    assert (f"{len(excluded)} exclusion(s) concerning {len(places)} unit-period(s)" in message
+            and "with --strict" in message)
+    listed = message.split("first: ")[1].split(", ")
+    assert len(listed) == len(set(listed)) == min(5, len(places))  # each named once
     assert not (tmp_path / "strict").exists()
 
 

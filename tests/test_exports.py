@@ -14,7 +14,7 @@ import pytest
 from carbongap.config import load_config
 from carbongap.errors import DataError
 from carbongap.exports.datasets import stata_dataset
-from carbongap.exports.labels import MAX_LABEL, fit_label
+from carbongap.exports.labels import MAX_LABEL, file_label, fit_label
 from carbongap.exports.names import is_legal, stata_names
 from carbongap.exports.stata import DATASETS
 from carbongap.io.dta import read_notes
@@ -66,6 +66,56 @@ def test_round_trip_values_labels_and_missing(run):
     acc = pd.read_csv(out / "tables/accounting_city_year.csv")
     acc_back, _ = pyreadstat.read_dta(str(stata / "accounting.dta"))
     assert acc_back["capital"].isna().sum() == acc["capital"].isna().sum() > 0
+
+
+_INDEX = re.compile(r"\b1 \+ (LTFP|PC|EC)\b")
+_SUM = re.compile(r"\b([A-Z]+) \+ ([A-Z]+)$")
+_CHINESE_PART = re.compile(r" \(.*[\u4e00-\u9fff].*\)$")
+
+
+def _luenberger_by_model(out):
+    table = pd.read_csv(out / "tables/luenberger.csv")
+    return {model: part.set_index(["city_code", "year"])
+            for model, part in table.groupby("model")}
+
+
+def test_every_label_states_the_definition_of_its_values(run):
+    """A label "... 1 + PC" (index) holds 1 + the model's indicator, "ln ... 1 + PC" its
+    log, "... LPEC + LSEC" the sum of those columns of the same file; the model is the
+    green one when the label says so (docs/methods.md §6)."""
+    out, stata = run
+    luen = _luenberger_by_model(out)
+    checked = 0
+    for name in DATASETS:
+        data, meta = pyreadstat.read_dta(str(stata / f"{name}.dta"))
+        for column, label in meta.column_names_to_labels.items():
+            english = _CHINESE_PART.sub("", label)
+            index, total = _INDEX.search(english), _SUM.search(english)
+            if index is None and total is None:
+                continue
+            if index is not None:
+                model = "green" if "green" in english else "production"
+                keys = pd.MultiIndex.from_frame(data[["city_code", "year"]])
+                values = 1.0 + luen[model][index.group(1)].reindex(keys).to_numpy()
+                if english.startswith("ln "):
+                    values = np.log(values)
+            else:
+                assert {total.group(1), total.group(2)} <= set(data.columns), (name, column)
+                values = (data[total.group(1)] + data[total.group(2)]).to_numpy()
+            np.testing.assert_allclose(data[column].to_numpy(), values, rtol=1e-12,
+                                       atol=1e-14, err_msg=f"{name}.dta {column}: {label}")
+            checked += 1
+    assert checked >= 2 * 6 + 6 + 2  # indices, regression panel (levels and logs), luenberger
+
+
+def test_dataset_labels_keep_the_configuration_hash_whole(run):
+    out, stata = run
+    sha = json.loads((out / "manifest.json").read_text())["config_sha256"]
+    for name in DATASETS:
+        _, meta = pyreadstat.read_dta(str(stata / f"{name}.dta"), metadataonly=True)
+        assert len(meta.file_label) <= MAX_LABEL
+        assert meta.file_label.endswith(f"; config {sha[:12]}"), meta.file_label
+    assert file_label("d" * 70, "s" * 20) == "d" * 57 + "…" + "; " + "s" * 20
 
 
 def test_notes_name_the_version_and_the_configuration(run):

@@ -7,6 +7,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
+from carbongap.errors import DataError
 from carbongap.ingest.load import load_panel
 
 from panel_factory import CHINESE_HEADERS, raw_panel, raw_provinces
@@ -85,6 +86,19 @@ def test_missing_tokens_and_thousands_separators(tmp_path):
     loaded = load_panel(path, years=(2006, 2008)).cities
     assert loaded.loc[0, "gdp"] == 2.0e7
     assert loaded["lpg"].isna().sum() == 2
+    notes = [n for n in load_panel(path, years=(2006, 2008)).notes if "thousands" in n]
+    assert notes == [f"{path}: cells with thousands separators, read without the commas "
+                     "(1,234 as 1234): column 'gdp': 1"]
+
+
+@pytest.mark.parametrize("text", ["1,23", "12 345", "1.234,5", "1,2345"])
+def test_other_separators_are_an_error_naming_the_row(tmp_path, text):
+    frame = raw_panel().astype({"gdp": object})
+    frame.loc[1, "gdp"] = text
+    path = tmp_path / "panel.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataError, match=f"column 'gdp' has non-numeric .* rows 3 .*{text!r}"):
+        load_panel(path, years=(2006, 2008))
 
 
 def test_province_names_accepted_as_province_codes(tmp_path):

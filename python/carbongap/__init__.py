@@ -28,6 +28,11 @@ _FUNCTIONS = {"load_panel": "carbongap.ingest.load", "replicate": "carbongap.pip
 __all__ = ["__version__", *_SUBMODULES, *_FUNCTIONS]
 
 
+def __dir__() -> list[str]:
+    """The public names (the API above), not the module's own imports."""
+    return sorted(__all__)
+
+
 def __getattr__(name: str) -> Any:
     if name in _SUBMODULES:
         return importlib.import_module(f"carbongap.{name}")

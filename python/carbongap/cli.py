@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -111,6 +112,19 @@ def _config(config: Path | None, data: Path | None, provinces: Path | None, jobs
     path = config if config is not None else default_config_path()
     loaded = load_config(path, overrides or (), {k: v for k, v in updates.items() if v})
     return loaded, ConfigOrigin(path, tuple(typed))
+
+
+@contextmanager
+def _log_level(level: int) -> Iterator[None]:
+    """The package logger at ``level`` for the block (a command that prints the notes it
+    gets back keeps the same warnings from also reaching stderr through the logger)."""
+    logger = logging.getLogger("carbongap")
+    before = logger.level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
 
 
 def _execute(targets: list[str] | None, configured: tuple[Config, ConfigOrigin], out: Path,
@@ -267,10 +281,11 @@ def validate(
 
     def action() -> int:
         cfg, _ = _config(config, data, provinces, None, None, set_, True)
-        loaded = load_panel(data, provinces, sheet=cfg.data.sheet or None,
-                            provinces_sheet=cfg.data.provinces_sheet or None,
-                            years=cfg.validate.years,
-                            magnitude_warnings=cfg.validate.magnitude_warnings)
+        with _log_level(logging.ERROR):  # the warnings are in the notes printed below
+            loaded = load_panel(data, provinces, sheet=cfg.data.sheet or None,
+                                provinces_sheet=cfg.data.provinces_sheet or None,
+                                years=cfg.validate.years,
+                                magnitude_warnings=cfg.validate.magnitude_warnings)
         for note in loaded.notes:
             console.print(("[yellow]warning[/yellow] " + escape(note.removeprefix("warning: "))
                            if note.startswith("warning: ") else escape(note)), soft_wrap=True)

@@ -57,11 +57,22 @@ class LuenbergerResult:
     periods: tuple[int, ...]
     warnings: tuple[str, ...] = ()
 
+    def lp_counts(self) -> dict[str, int]:
+        """How many LP terms of :attr:`table` ended in each status ("optimal",
+        "infeasible", ...), optimal first, then by name."""
+        status = pd.Series(self.table.filter(regex="_status$").to_numpy().ravel(), dtype=str)
+        found = status.value_counts().to_dict()
+        order = sorted(found, key=lambda name: (name != "optimal", name))
+        return {name: int(found[name]) for name in order}
+
     def __repr__(self) -> str:
         span = f"{self.periods[0]}-{self.periods[-1]}" if self.periods else "none"
+        counts = self.lp_counts()
+        total = sum(counts.values())
+        solved = ", ".join(f"{n} {name}" for name, n in counts.items()) or "none"
         return (f"LuenbergerResult({len(self.table)} rows x {self.table.shape[1]} columns, "
-                f"periods {span}, {len(self.screened.excluded)} unit-periods excluded, "
-                f"{len(self.warnings)} warnings)")
+                f"periods {span}, {total} LPs ({solved}), "
+                f"{len(self.screened.excluded)} exclusions, {len(self.warnings)} warnings)")
 
 
 def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],

@@ -28,7 +28,7 @@ import pandas as pd
 from .._version import __version__
 from ..errors import DataError
 from ..regions import province_table
-from .labels import fit_label, raw_label
+from .labels import file_label, fit_label, raw_label
 from .names import stata_names
 
 #: Text columns stored as integer codes: column -> values in code order (from 1; the
@@ -127,15 +127,14 @@ def stata_dataset(frame: pd.DataFrame, name: str, description: str, *, config_sh
                      "label": label, "shortened": shortened,
                      "full_label": f"{english} ({chinese})" if chinese else english})
     frame_out = out.rename(columns=renamed).reset_index(drop=True)
-    short = config_sha256[:12]
-    file_label = f"{description}; carbongap {__version__}; config {short}"[:80]
+    label = file_label(description, f"carbongap {__version__}; config {config_sha256[:12]}")
     notes = (f"{description}. Produced by carbongap {__version__} (replication of Zhang & "
              "Liu 2024, China's urban carbon emission gap).",
              f"Configuration sha256 {config_sha256} (config.resolved.toml of the run).",
              "Missing numbers are Stata missing (.); missing text is the empty string. "
              "Variable labels and codes: CODEBOOK.md.")
     return StataDataset(name, frame_out, labels_by_name,
-                        {renamed[c]: v for c, v in value_labels.items()}, file_label, notes,
+                        {renamed[c]: v for c, v in value_labels.items()}, label, notes,
                         pd.DataFrame(rows))
 
 

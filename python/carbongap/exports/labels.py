@@ -7,6 +7,8 @@ the first Chinese header it accepts), the fuel catalog, the regression codebook
 label is an error (every exported variable is labelled). Stata allows 80 characters:
 :func:`fit_label` gives "English (中文)" when it fits, else the English part, else the
 English part cut to 79 characters and "…", and says whether it shortened.
+:func:`file_label` keeps the version and the configuration hash of a dataset label whole and
+shortens only the description.
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ DERIVED: dict[str, tuple[str, str]] = {
     "between_net_share": ("Dagum: net between-group share of the Gini", ""),
     "transvariation_share": ("Dagum: transvariation share of the Gini", ""),
 }
-#: In the productivity indices table PC and EC are indices (1 + indicator).
+#: In the tables of indices (the productivity indices and the regression panel, label
+#: variant "indices") PC and EC are the indices 1 + PC and 1 + EC (docs/methods.md §6); in
+#: the Luenberger table they are the indicators of :data:`DERIVED`.
 INDEX_LABELS: dict[str, tuple[str, str]] = {
     "PC": ("production technical change index, 1 + PC", "纯生产技术进步"),
     "EC": ("production efficiency change index, 1 + EC", "生产效率提高"),
@@ -132,3 +136,15 @@ def fit_label(english: str, chinese: str) -> tuple[str, bool]:
     if len(english) <= MAX_LABEL:
         return english, True
     return english[: MAX_LABEL - 1] + "…", True
+
+
+def file_label(description: str, suffix: str) -> str:
+    """``"<description>; <suffix>"`` within 80 characters: the description is cut (ending in
+    "…") so that ``suffix`` (version and configuration hash) stays whole."""
+    tail = f"; {suffix}"
+    if len(tail) >= MAX_LABEL:
+        raise ValueError(f"the label suffix {suffix!r} leaves no room for a description")
+    room = MAX_LABEL - len(tail)
+    if len(description) > room:
+        description = description[: room - 1] + "…"
+    return description + tail

@@ -22,17 +22,19 @@ from .codebook import codebook_markdown
 from .datasets import StataDataset, stata_dataset
 from .dofile import replicate_do
 
-#: Exported datasets: file stem -> (table of the run, what it holds, label variant).
+#: Exported datasets: file stem -> (table of the run, what it holds, label variant). The
+#: description fits the dataset label beside the version and configuration hash (at most
+#: 42 characters, :func:`carbongap.exports.labels.file_label`).
 DATASETS: dict[str, tuple[str, str, str]] = {
     "panel_validated": ("panel", "Validated city panel (yearbook units)", ""),
-    "accounting": ("accounting", "CO2 (eq. 3), real GDP and capital (eq. 7) by city-year",
-                   ""),
-    "luenberger": ("luenberger", "SBI Luenberger indicators, S terms and LP statuses", ""),
-    "productivity_indices": ("indices", "Productivity indices T, PC, EC, GT, GPC, GEC",
+    "accounting": ("accounting", "CO2 (eq. 3), real GDP, capital (eq. 7)", ""),
+    "luenberger": ("luenberger", "SBI Luenberger indicators, terms, statuses", ""),
+    "productivity_indices": ("indices", "Indices T, PC, EC, GT, GPC, GEC",
                              "indices"),
-    "gini": ("gini", "Yearly Ginis of city CO2 and intensity with bootstrap intervals", ""),
-    "dagum": ("dagum", "Dagum decomposition of the national Gini by year", ""),
-    "analysis_panel": ("analysis", "Regression panel of Tables 1-8 (eq. 2, logs)", ""),
+    "gini": ("gini", "Yearly Ginis of CO2, intensity, with CIs", ""),
+    "dagum": ("dagum", "Dagum decomposition of the Gini by year", ""),
+    "analysis_panel": ("analysis", "Panel of Tables 1-8 (eq. 2, in logs)",
+                       "indices"),
 }
 
 #: Table of the run -> (the stage that makes it, its file in the output folder).

@@ -182,6 +182,34 @@ def missing_cell_note(frame: pd.DataFrame, columns: Sequence[str], source: str,
             f"README): {'; '.join(parts)}"]
 
 
+def thousands_cell_count(cells: pd.Series) -> int:
+    """How many text cells are numbers written with thousands separators (``1,234`` or
+    ``1,234,567.5``: groups of exactly three digits), which are read without the commas."""
+    if pd.api.types.is_numeric_dtype(cells) or pd.api.types.is_bool_dtype(cells):
+        return 0
+    text, _ = cell_texts(cells)
+    return int(text.map(lambda v: isinstance(v, str) and bool(_THOUSANDS.match(v))).sum())
+
+
+def thousands_note(frame: pd.DataFrame, columns: Sequence[str], source: str,
+                   headers: dict[str, str]) -> list[str]:
+    """One note counting, per column, the cells read with thousands separators removed."""
+    parts = [f"{column_label(column, headers)}: {count}" for column in columns
+             if (count := thousands_cell_count(frame[column]))]
+    if not parts:
+        return []
+    return [f"{source}: cells with thousands separators, read without the commas (1,234 as "
+            f"1234): {'; '.join(parts)}"]
+
+
+def cell_notes(frame: pd.DataFrame, columns: Sequence[str], source: str,
+               headers: dict[str, str]) -> list[str]:
+    """The notes on how the cells of ``columns`` were read: missing cells by their text,
+    and cells with thousands separators."""
+    return (missing_cell_note(frame, columns, source, headers)
+            + thousands_note(frame, columns, source, headers))
+
+
 def whole_number_cells(cells: pd.Series, column: str, source: str,
                        headers: dict[str, str]) -> tuple[pd.Series, DataError | None]:
     """Cells to whole numbers (codes, years; float64 with NaN where a cell is not one), and

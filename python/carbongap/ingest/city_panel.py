@@ -33,12 +33,12 @@ from ..errors import DataError, Problems, format_rows
 from ..io.readers import RawTable
 from .cells import (
     Validated,
+    cell_notes,
     checked_quantities,
     described_keys,
     fuel_lookalike_notes,
     magnitude_notes,
     map_headers,
-    missing_cell_note,
     province_cells,
     where,
     whole_number_cells,
@@ -147,7 +147,7 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
     for col in numeric:
         out[col.name] = checked[col.name]
 
-    notes = missing_cell_note(frame, [c.name for c in numeric], source, headers)
+    notes = cell_notes(frame, [c.name for c in numeric], source, headers)
     if ignored:
         notes.append(f"{source}: ignored columns with no canonical meaning: {', '.join(ignored)}")
         notes += fuel_lookalike_notes(ignored, source)

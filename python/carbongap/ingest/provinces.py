@@ -11,11 +11,11 @@ from ..errors import Problems
 from ..io.readers import RawTable
 from .cells import (
     Validated,
+    cell_notes,
     checked_quantities,
     described_keys,
     magnitude_notes,
     map_headers,
-    missing_cell_note,
     province_cells,
     whole_number_cells,
 )
@@ -53,7 +53,7 @@ def validate_provinces(raw: RawTable, magnitude_warnings: bool = True) -> Valida
         require_unique(keys, PROVINCE_KEYS, source, spreadsheet=True)
     problems.raise_any()
     out[list(PROVINCE_KEYS)] = keys
-    notes = missing_cell_note(frame, [c.name for c in numeric], source, headers)
+    notes = cell_notes(frame, [c.name for c in numeric], source, headers)
     if ignored:
         notes.append(f"{source}: ignored columns: {', '.join(ignored)}")
     if magnitude_warnings:

@@ -113,18 +113,26 @@ def read_dea_panel(path: str | Path, unit: str, time: str, variables: Sequence[s
 
 @dataclass(frozen=True)
 class DeaFileRun:
-    """What :func:`run_dea_file` wrote, and how many unit-periods it excluded by reason."""
+    """What :func:`run_dea_file` wrote, how many rows ``excluded.csv`` has by reason, and
+    how many distinct unit-periods they concern (a unit-period screened out also loses the
+    indicators of the pairs it belongs to: one unit-period, several rows)."""
 
     paths: list[Path]
     excluded: dict[str, int]
+    unit_periods: int = 0
 
     def exclusion_summary(self) -> str:
-        """'2 unit-periods excluded (1 non-positive co2; 1 ...); see excluded.csv', or ''."""
+        """'3 exclusion(s) concerning 2 unit-period(s) (1 green model: co2 <= 0; ...); see
+        excluded.csv', or ''."""
         if not self.excluded:
             return ""
-        total = sum(self.excluded.values())
-        return (f"{total} unit-period(s) excluded ({by_reason(self.excluded)}); see "
-                f"{self.paths[2]}")
+        return (f"{exclusion_count(self.excluded, self.unit_periods)}; see {self.paths[2]}")
+
+
+def exclusion_count(counts: dict[str, int], unit_periods: int) -> str:
+    """'3 exclusion(s) concerning 2 unit-period(s) (1 ...; 2 ...)'."""
+    return (f"{sum(counts.values())} exclusion(s) concerning {unit_periods} unit-period(s) "
+            f"({by_reason(counts)})")
 
 
 def by_reason(counts: dict[str, int]) -> str:
@@ -157,11 +165,11 @@ def run_dea_file(path: str | Path, out: str | Path, *, unit: str, time: str,
     excluded = result.screened.excluded
     counts = {str(k): int(n) for k, n in
               excluded["reason"].value_counts().sort_index().items()}
+    places = excluded.loc[:, [unit, time]].drop_duplicates()
     if strict and counts:
-        first = excluded.head(5).loc[:, [unit, time]].itertuples(index=False, name=None)
-        raise DataError(f"{path}: {len(excluded)} unit-period(s) excluded with --strict "
-                        f"({by_reason(counts)}; first: "
-                        f"{', '.join(f'{unit} {u} {time} {t}' for u, t in first)})",
+        first = places.head(5).itertuples(index=False, name=None)
+        raise DataError(f"{path}: {exclusion_count(counts, len(places))} with --strict; "
+                        f"first: {', '.join(f'{unit} {u} {time} {t}' for u, t in first)}",
                         source=str(path))
     table = result.table
     table.insert(2, "model", model)
@@ -170,5 +178,5 @@ def run_dea_file(path: str | Path, out: str | Path, *, unit: str, time: str,
              writer.table("lp_status.csv", lp_status_rows(table, frontier, unit=unit,
                                                           time=time)),
              writer.table("excluded.csv", excluded)]
-    return DeaFileRun(paths, counts)
+    return DeaFileRun(paths, counts, len(places))
 
