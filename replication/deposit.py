@@ -2,11 +2,13 @@
 
     python3 replication/deposit.py [OUT_DIR]      (default: deposit/)
 
-The archive ``OUT_DIR/carbongap-<version>.tar.gz`` holds every file git tracks (code,
-configuration, documentation, README, LICENSE, tests and their stored references) under
-``carbongap-<version>/``, without caches, outputs or CI files (nothing untracked is ever
-included; :data:`EXCLUDED` lists the tracked files left out), and ``SHA256SUMS`` inside it
-(``sha256sum -c SHA256SUMS`` in the unpacked folder verifies every file). Beside it,
+The archive ``OUT_DIR/carbongap-<version>.tar.gz`` holds the committed tree of ``HEAD``
+(code, configuration, documentation, README, LICENSE, tests and their stored references)
+under ``carbongap-<version>/``, without caches, outputs or CI files (:data:`EXCLUDED` lists
+the tracked files left out). It is built from git's objects, never from the working tree:
+uncommitted edits and untracked files cannot enter it (the script says so when the working
+tree differs from HEAD). ``COMMIT`` inside it names the commit, and ``SHA256SUMS``
+(``sha256sum -c SHA256SUMS`` in the unpacked folder) verifies every file. Beside it,
 ``carbongap-<version>.tar.gz.sha256`` holds the archive's own checksum. The archive is
 reproducible: sorted members, fixed times, owners and modes, gzip without a timestamp.
 Uses the standard library and git only.
@@ -28,24 +30,53 @@ REPO = Path(__file__).resolve().parents[1]
 EXCLUDED = (".ci/", ".github/", ".gitignore", ".gitattributes")
 
 
-def version() -> str:
-    """The package version (python/carbongap/_version.py)."""
-    text = (REPO / "python" / "carbongap" / "_version.py").read_text(encoding="utf-8")
+def _git(*args: str, data: bytes | None = None) -> bytes:
+    """The output of ``git -C REPO args`` (SystemExit naming the problem if it fails)."""
+    try:
+        done = subprocess.run(["git", "-C", str(REPO), *args], input=data,
+                              capture_output=True, timeout=120, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise SystemExit(f"deposit: needs a git checkout of carbongap with at least one "
+                         f"commit (git {' '.join(args)}: {exc})") from None
+    return done.stdout
+
+
+def head_commit() -> str:
+    """The full hash of the commit the archive is built from."""
+    return _git("rev-parse", "--verify", "HEAD^{commit}").decode().strip()
+
+
+def committed_files(commit: str) -> dict[str, tuple[bool, bytes]]:
+    """Every file of ``commit``'s tree minus :data:`EXCLUDED`, by path: (executable, bytes);
+    executable as git records it, and every shell script. Symbolic links and submodules
+    are left out."""
+    entries = []
+    for line in _git("ls-tree", "-r", "-z", "--full-tree", commit).split(b"\0"):
+        if not line:
+            continue
+        meta, name = line.split(b"\t", 1)
+        mode, kind, sha = meta.decode().split()
+        path = name.decode("utf-8")
+        if kind == "blob" and mode in ("100644", "100755") and not path.startswith(EXCLUDED):
+            entries.append((path, mode == "100755" or path.endswith(".sh"), sha))
+    stream = _git("cat-file", "--batch",
+                  data="".join(f"{sha}\n" for _, _, sha in entries).encode())
+    files, at = {}, 0
+    for path, executable, _sha in entries:
+        header_end = stream.index(b"\n", at)
+        size = int(stream[at:header_end].split()[2])
+        files[path] = (executable, stream[header_end + 1:header_end + 1 + size])
+        at = header_end + 1 + size + 1  # the object and its trailing newline
+    return dict(sorted(files.items()))
+
+
+def version(files: dict[str, tuple[bool, bytes]]) -> str:
+    """The package version (python/carbongap/_version.py of the commit)."""
+    text = files["python/carbongap/_version.py"][1].decode("utf-8")
     found = re.search(r'__version__\s*=\s*"([^"]+)"', text)
     if found is None:
         raise SystemExit("deposit: no __version__ in python/carbongap/_version.py")
     return found.group(1)
-
-
-def tracked_files() -> list[str]:
-    """Every file git tracks (as in the working tree), minus :data:`EXCLUDED`, sorted."""
-    try:
-        done = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True,
-                              timeout=60, check=True)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise SystemExit(f"deposit: needs a git checkout of carbongap ({exc})") from None
-    names = [n for n in done.stdout.decode("utf-8").split("\0") if n]
-    return sorted(n for n in names if not n.startswith(EXCLUDED) and (REPO / n).is_file())
 
 
 def _add(archive: tarfile.TarFile, name: str, data: bytes, executable: bool = False) -> None:
@@ -57,16 +88,18 @@ def _add(archive: tarfile.TarFile, name: str, data: bytes, executable: bool = Fa
 
 
 def write_deposit(out: Path) -> Path:
-    """Write the archive and its checksum file into ``out``; returns the archive's path."""
-    root = f"carbongap-{version()}"
-    files = tracked_files()
-    contents = {name: (REPO / name).read_bytes() for name in files}
+    """Write the archive of HEAD and its checksum file into ``out``; returns its path."""
+    commit = head_commit()
+    files = committed_files(commit)
+    root = f"carbongap-{version(files)}"
+    contents = {name: data for name, (_, data) in files.items()}
+    contents["COMMIT"] = f"{commit}\n".encode()
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-                   for name, data in contents.items())
+                   for name, data in sorted(contents.items()))
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
-        for name, data in contents.items():
-            _add(archive, f"{root}/{name}", data, executable=name.endswith(".sh"))
+        for name, data in sorted(contents.items()):
+            _add(archive, f"{root}/{name}", data, executable=files.get(name, (False,))[0])
         _add(archive, f"{root}/SHA256SUMS", sums.encode("utf-8"))
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{root}.tar.gz"
@@ -77,7 +110,11 @@ def write_deposit(out: Path) -> Path:
     tmp.replace(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     (out / f"{path.name}.sha256").write_text(f"{digest}  {path.name}\n", encoding="utf-8")
-    print(f"{path}: {len(files)} files and SHA256SUMS; sha256 {digest}")
+    print(f"{path}: commit {commit}, {len(files)} files, COMMIT and SHA256SUMS; "
+          f"sha256 {digest}")
+    if _git("status", "--porcelain", "--untracked-files=no").strip():
+        print("deposit: the working tree has uncommitted changes; they are NOT in the "
+              "archive (it holds the commit above)", file=sys.stderr)
     return path
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,65 @@ def _command_words(command: object, words: tuple[str, ...] = ()) -> list[tuple[s
     for name, sub in sorted(getattr(command, "commands", {}).items()):
         found += _command_words(sub, (*words, name))
     return found
+
+
+def _path_parameters() -> list[tuple[tuple[str, ...], str, object]]:
+    """(command words, option or argument name, its path check) of every Path parameter of
+    every command; the check is the callback its annotation declares (None if none)."""
+    found = []
+    for words in _command_words(typer.main.get_command(app)):
+        command = typer.main.get_command(app)
+        for word in words:
+            command = command.commands[word]
+        if getattr(command, "commands", None) or command.callback is None:
+            continue
+        function = getattr(command.callback, "__wrapped__", command.callback)
+        for name, hint in typing.get_type_hints(function, include_extras=True).items():
+            if "Path" not in str(hint):
+                continue
+            flag = next(p.opts[0] for p in command.params if p.name == name)
+            found.append((words, flag, hint.__metadata__[0].callback))
+    return found
+
+
+#: Arguments that make each command's line complete apart from the path under test.
+_REQUIRED = {("dea",): ["--unit", "u", "--time", "t", "--inputs", "x", "--good", "y",
+                        "--data", "{file}"],
+             ("validate",): ["--data", "{file}"], ("synth",): ["--out", "{new}"],
+             ("run",): ["validate"]}
+
+
+def test_every_path_parameter_declares_its_check():
+    from carbongap import cli
+
+    checks = {cli.FILE_TO_READ, cli.FOLDER_TO_WRITE, cli.RUN_FOLDER}
+    parameters = _path_parameters()
+    assert len(parameters) >= 20
+    assert [(w, f) for w, f, check in parameters if check not in checks] == []
+
+
+@pytest.mark.parametrize(("words", "flag", "check"), _path_parameters(),
+                         ids=lambda v: " ".join(v) if isinstance(v, tuple) else
+                         (v if isinstance(v, str) else ""))
+def test_every_command_refuses_a_bad_path_in_one_line(tmp_path, words, flag, check):
+    from carbongap import cli
+
+    file, folder = tmp_path / "a_file.csv", tmp_path / "a_folder"
+    file.write_text("x\n")
+    folder.mkdir()
+    bad = {cli.FILE_TO_READ: [folder, tmp_path / "missing.csv"],
+           cli.FOLDER_TO_WRITE: [file],
+           cli.RUN_FOLDER: [file, tmp_path / "missing_run"]}[check]
+    base = [a.format(file=file, new=tmp_path / "new") for a in _REQUIRED.get(words, [])]
+    for value in bad:
+        line = [*words, *base, *([flag, str(value)] if flag.startswith("-") else [str(value)])]
+        result = runner.invoke(app, line, terminal_width=200)
+        lines = result.stderr.strip().splitlines()
+        assert result.exit_code == 2, (line, result.output)
+        assert len(lines) == 1 and "Traceback" not in result.output, result.output
+        name = flag if flag.startswith("-") else flag.upper()
+        assert lines[0].startswith(f"error {name} {value} "), lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file.csv", "a_folder"]
 
 
 @pytest.mark.parametrize("words", _command_words(typer.main.get_command(app)), ids=" ".join)
@@ -147,8 +207,9 @@ def test_progress_bar_prints_nothing_without_a_terminal(capfd):
 
 def test_missing_panel_is_not_reported_as_synthetic(tmp_path):
     out = tmp_path / "out"
-    result = runner.invoke(app, ["replicate", "--data", str(tmp_path / "nope.csv"), "--out",
-                                 str(out), "--quiet"])
+    # Through the configuration: --data naming a missing file is refused before any run.
+    result = runner.invoke(app, ["replicate", "--set", f'data.panel="{tmp_path / "nope.csv"}"',
+                                 "--out", str(out), "--quiet"])
     assert result.exit_code == 1
     report = (tmp_path / "out.failed/REPORT.md").read_text(encoding="utf-8")
     assert "configured panel nope.csv was not found or could not be read" in report

@@ -235,7 +235,10 @@ def test_two_exports_are_byte_identical_and_match_the_cli(run, tmp_path):
     assert {p.name: p.read_bytes() for p in stata.iterdir()} == before
     assert (out / "manifest.json").read_text() == manifest_before
     missing = CliRunner().invoke(app, ["export", "stata", "--out", str(tmp_path / "none")])
-    assert missing.exit_code == 2 and "not a carbongap output folder" in missing.output
+    assert missing.exit_code == 2 and "does not exist; name the output folder" in missing.output
+    (tmp_path / "empty").mkdir()
+    empty = CliRunner().invoke(app, ["export", "stata", "--out", str(tmp_path / "empty")])
+    assert empty.exit_code == 2 and "not a carbongap output folder" in empty.output
 
 
 def test_copy_stata_replaces_the_folder_in_one_step_and_checks_the_run(run, tmp_path):

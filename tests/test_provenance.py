@@ -89,3 +89,22 @@ def test_file_sha256_matches_hashlib(tmp_path):
     path = tmp_path / "x.bin"
     path.write_bytes(b"\x00carbongap" * 100_000)
     assert file_sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_every_runtime_dependency_is_recorded_in_the_manifest():
+    """The manifest's package versions cover every dependency the installed distribution
+    declares (core, and the r and dist extras), so a new dependency cannot be left out."""
+    import importlib.metadata
+    import re
+
+    from carbongap.pipeline.provenance import TRACKED_PACKAGES
+
+    declared = set()
+    for requirement in importlib.metadata.requires("carbongap") or ():
+        extra = re.search(r"extra\s*==\s*['\"](\w+)['\"]", requirement)
+        if extra and extra.group(1) not in ("r", "dist"):
+            continue
+        name = re.match(r"[A-Za-z0-9_.\-]+", requirement).group(0).lower().replace("_", "-")
+        declared.add(name)
+    assert "numba" in declared
+    assert declared - {p.lower() for p in TRACKED_PACKAGES} == set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -88,6 +89,34 @@ def test_deposit_has_no_caches_or_ci_files_and_its_checksums_verify(tmp_path):
     assert recorded == hashlib.sha256(archive.read_bytes()).hexdigest()
     assert deposit(tmp_path / "two").read_bytes() == archive.read_bytes()  # reproducible
     assert io.BytesIO(archive.read_bytes()).read(2) == b"\x1f\x8b"
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True,
+                          text=True, timeout=60, check=True).stdout.strip()
+    assert members[f"{root}/COMMIT"].decode() == f"{head}\n"
+
+
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="make deposit needs a git checkout")
+def test_deposit_holds_the_commit_not_the_working_tree(tmp_path):
+    """In a clone with an edited tracked file and an untracked one, the archive holds HEAD's
+    bytes, and the script says that the edits are left out."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(clone)],
+                   capture_output=True, timeout=300, check=True)
+    # This checkout's script (it may hold uncommitted edits under test) run in the clone.
+    shutil.copyfile(REPO / "replication" / "deposit.py", clone / "replication" / "deposit.py")
+    committed = (clone / "README.md").read_bytes()
+    (clone / "README.md").write_text("edited, not committed\n", encoding="utf-8")
+    (clone / "python" / "carbongap" / "untracked.py").write_text("x = 1\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(clone / "replication" / "deposit.py"),
+                           str(tmp_path / "out")], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "uncommitted changes; they are NOT in the archive" in done.stderr
+    archive = next((tmp_path / "out").glob("carbongap-*.tar.gz"))
+    root = archive.name.removesuffix(".tar.gz")
+    with tarfile.open(archive) as tar:
+        assert tar.extractfile(f"{root}/README.md").read() == committed
+        assert f"{root}/python/carbongap/untracked.py" not in tar.getnames()
+        assert tar.getmember(f"{root}/replication/bounded.sh").mode == 0o755
 
 
 def test_every_dependency_is_pinned_with_hashes_in_the_lock():

@@ -17,8 +17,9 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -53,14 +54,74 @@ def main(version: Annotated[bool, typer.Option(
         help="Print the version and exit.")] = False) -> None:
     """Replication toolkit for Zhang & Liu (2024), China's urban carbon gap."""
 
+#: Exit codes of every command: a problem in the data (or a warning under --strict),
+#: and a problem in how the command was called (options, configuration, files, a busy
+#: output folder).
+EXIT_DATA, EXIT_USAGE = 1, 2
+
+
+def _refuse_path(param: click.Parameter, path: Path, problem: str) -> NoReturn:
+    """One line naming the option (or argument) and the path, and the usage exit code."""
+    name = param.opts[0] if param.opts[0].startswith("-") else (param.metavar or
+                                                                param.opts[0].upper())
+    console.print(f"[red]error[/red] {escape(name)} {escape(str(path))} {problem}",
+                  soft_wrap=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _file_to_read(param: click.Parameter, value: Path | None) -> Path | None:
+    """A path option naming a file to read: it must exist and not be a folder."""
+    if value is not None and not value.exists():
+        _refuse_path(param, value, "does not exist; name a file")
+    if value is not None and value.is_dir():
+        _refuse_path(param, value, "is a folder; name a file")
+    return value
+
+
+def _folder_to_write(param: click.Parameter, value: Path | None) -> Path | None:
+    """A path option naming a folder to write into: new, or an existing folder."""
+    if value is not None and value.exists() and not value.is_dir():
+        _refuse_path(param, value, "is a file; name a folder (new or existing)")
+    return value
+
+
+def _run_folder(param: click.Parameter, value: Path | None) -> Path | None:
+    """A path naming the output folder of a finished run, to read."""
+    if value is not None and not value.exists():
+        _refuse_path(param, value, "does not exist; name the output folder of a finished run")
+    if value is not None and not value.is_dir():
+        _refuse_path(param, value, "is a file; name the output folder of a finished run")
+    return value
+
+
+def _path_check(check: Callable[[click.Parameter, Path | None], Path | None]
+                ) -> Callable[[click.Context, click.Parameter, Path | None], Path | None]:
+    """``check`` as a typer callback (run while the command line is parsed, before the
+    command does anything)."""
+    def callback(ctx: click.Context, param: click.Parameter, value: Path | None
+                 ) -> Path | None:
+        return check(param, value)
+    return callback
+
+
+FILE_TO_READ = _path_check(_file_to_read)
+FOLDER_TO_WRITE = _path_check(_folder_to_write)
+RUN_FOLDER = _path_check(_run_folder)
+
 ConfigOpt = Annotated[Path | None, typer.Option(
-    "--config", help="TOML configuration (default: replication/config/paper.toml when present, "
-    "else the built-in paper defaults).")]
+    "--config", callback=FILE_TO_READ,
+    help="TOML configuration (default: replication/config/paper.toml when present, else "
+    "the built-in paper defaults).")]
 DataOpt = Annotated[Path | None, typer.Option(
-    "--data", help="City panel (CSV/XLSX/DTA) or CEADs workbook; default: synthetic panel.")]
+    "--data", callback=FILE_TO_READ,
+    help="City panel (CSV/XLSX/DTA) or CEADs workbook; default: synthetic panel.")]
 ProvincesOpt = Annotated[Path | None, typer.Option(
-    "--provinces", help="Provincial table (deflators, FAI, base-year capital).")]
-OutOpt = Annotated[Path, typer.Option("--out", help="Output folder.")]
+    "--provinces", callback=FILE_TO_READ,
+    help="Provincial table (deflators, FAI, base-year capital).")]
+OutOpt = Annotated[Path, typer.Option("--out", callback=FOLDER_TO_WRITE,
+                                      help="Output folder.")]
+RunOpt = Annotated[Path, typer.Option("--out", callback=RUN_FOLDER,
+                                      help="Output folder of a finished run.")]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", help="Worker processes for the DEA.")]
 DaskOpt = Annotated[str | None, typer.Option(
     "--dask", help="Run the DEA on Dask: 'local' or a scheduler address.")]
@@ -181,12 +242,6 @@ def _print_warnings(warnings: list[str], out: Path) -> None:
         console.print(f"  ... and {len(warnings) - SHOWN_WARNINGS} more")
 
 
-#: Exit codes of every command: a problem in the data (or a warning under --strict),
-#: and a problem in how the command was called (options, configuration, files, a busy
-#: output folder).
-EXIT_DATA, EXIT_USAGE = 1, 2
-
-
 def _guard(action: Callable[[], int]) -> int:
     try:
         return action()
@@ -243,7 +298,8 @@ def crossval(config: ConfigOpt = None, data: DataOpt = None, provinces: Province
 @app.command()
 def robustness(
     grid: Annotated[Path | None, typer.Option(
-        "--grid", help="Grid file (TOML; default replication/config/robustness.toml).")] = None,
+        "--grid", callback=FILE_TO_READ,
+        help="Grid file (TOML; default replication/config/robustness.toml).")] = None,
     design: Annotated[Design | None, typer.Option(
         "--design", help="one-at-a-time (each axis alone from the baseline; default) or "
         "factorial (every combination).")] = None,
@@ -267,7 +323,8 @@ def robustness(
 
 @app.command()
 def validate(
-    data: Annotated[Path, typer.Option("--data", help="City panel to check (CSV/XLSX/DTA, or "
+    data: Annotated[Path, typer.Option("--data", callback=FILE_TO_READ,
+                                       help="City panel to check (CSV/XLSX/DTA, or "
                                        "a CEADs workbook).")],
     provinces: ProvincesOpt = None,
     config: ConfigOpt = None,
@@ -301,7 +358,8 @@ def validate(
 
 @app.command()
 def template(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the templates.")] = Path(
+    out: Annotated[Path, typer.Option("--out", callback=FOLDER_TO_WRITE,
+                                      help="Folder for the templates.")] = Path(
         "templates"),
 ) -> None:
     """Write the input templates (city panel and provincial table: CSV with every accepted
@@ -317,7 +375,8 @@ def template(
 
 @app.command()
 def verify(
-    out: Annotated[Path, typer.Argument(help="Output folder of a finished run.")] = Path(
+    out: Annotated[Path, typer.Argument(callback=RUN_FOLDER,
+                                        help="Output folder of a finished run.")] = Path(
         "replication/output"),
     rerun: Annotated[bool, typer.Option(
         "--rerun", help="Also rerun the recorded configuration on the recorded inputs into a "
@@ -356,7 +415,8 @@ def stages() -> None:
 
 
 @app.command()
-def synth(out: Annotated[Path, typer.Option("--out", help="Folder for the CSV files.")],
+def synth(out: Annotated[Path, typer.Option("--out", callback=FOLDER_TO_WRITE,
+                                           help="Folder for the CSV files.")],
           seed: Annotated[int, typer.Option(help="Generator seed.")] = 0,
           cities: Annotated[int, typer.Option(help="Number of cities.")] = 282,
           first_year: Annotated[int, typer.Option(help="First year.")] = 2006,
@@ -371,8 +431,9 @@ def synth(out: Annotated[Path, typer.Option("--out", help="Folder for the CSV fi
 
 @app.command()
 def dea(
-    data: Annotated[Path, typer.Option("--data", help="Panel file (CSV/XLSX/DTA), one row "
-                                       "per unit and period.")],
+    data: Annotated[Path, typer.Option("--data", callback=FILE_TO_READ,
+                                       help="Panel file (CSV/XLSX/DTA), one row per unit "
+                                       "and period.")],
     unit: Annotated[str, typer.Option("--unit", help="Column of the unit ids (numbers or "
                                       "text, kept as written).")],
     time: Annotated[str, typer.Option("--time", help="Column of the periods (whole numbers, "
@@ -383,7 +444,8 @@ def dea(
                                      "(none: the production model).")] = "",
     frontier: Annotated[Frontier, typer.Option(
         "--frontier", help="Reference technology (docs/methods.md §6).")] = "contemporaneous",
-    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("dea_output"),
+    out: Annotated[Path, typer.Option("--out", callback=FOLDER_TO_WRITE,
+                                      help="Output folder.")] = Path("dea_output"),
     sheet: Annotated[str | None, typer.Option("--sheet", help="Excel sheet (default: the "
                                               "first).")] = None,
     rts_decomposition: Annotated[bool, typer.Option(
@@ -514,7 +576,7 @@ app.add_typer(export_app, name="export")
 
 
 @export_app.command("stata")
-def export_stata(out: OutOpt = Path("replication/output")) -> None:
+def export_stata(out: RunOpt = Path("replication/output")) -> None:
     """Rewrite the labelled .dta files, replicate_tables.do and CODEBOOK.md of the run in
     --out into its stata/ folder."""
     from .exports.run_folder import export_run_folder
@@ -529,8 +591,9 @@ def export_stata(out: OutOpt = Path("replication/output")) -> None:
 
 @export_app.command("copy-stata")
 def export_copy_stata(
-    out: OutOpt = Path("replication/output"),
-    to: Annotated[Path, typer.Option("--to", help="Folder to copy the exports into (its "
+    out: RunOpt = Path("replication/output"),
+    to: Annotated[Path, typer.Option("--to", callback=FOLDER_TO_WRITE,
+                                     help="Folder to copy the exports into (its "
                                      "earlier exports are replaced in one step).")] = Path(
         "stata_exports"),
 ) -> None:

@@ -38,8 +38,9 @@ PACKAGE_ROOT: Path = Path(__file__).resolve().parents[1]
 
 #: Python distributions whose versions are recorded and enter every cache key.
 TRACKED_PACKAGES: tuple[str, ...] = (
-    "numpy", "pandas", "scipy", "highspy", "statsmodels", "matplotlib", "pyreadstat",
-    "openpyxl", "joblib", "dask", "distributed", "rpy2",
+    "numpy", "pandas", "scipy", "highspy", "numba", "statsmodels", "matplotlib",
+    "pyreadstat", "openpyxl", "xlrd", "pyarrow", "joblib", "psutil", "tomli-w", "typer",
+    "rich", "markdown-it-py", "dask", "distributed", "rpy2",
 )
 
 #: What :func:`describe_inputs` says of one file.
