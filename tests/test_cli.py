@@ -62,8 +62,7 @@ def test_every_path_parameter_declares_its_check():
 
 
 @pytest.mark.parametrize(("words", "flag", "check"), _path_parameters(),
-                         ids=lambda v: " ".join(v) if isinstance(v, tuple) else
-                         (v if isinstance(v, str) else ""))
+                         ids=[" ".join((*w, f)) for w, f, _ in _path_parameters()])
 def test_every_command_refuses_a_bad_path_in_one_line(tmp_path, words, flag, check):
     from carbongap import cli
 

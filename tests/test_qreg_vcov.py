@@ -101,3 +101,27 @@ def test_a_density_estimate_of_zero_everywhere_gives_nan_not_an_error():
     with pytest.warns(QuantRegWarning, match=r"^40 non-positive fis$"):
         cov = vcov_nid(X, y, 0.02, beta)
     assert np.isnan(cov).all()
+
+
+def test_iid_on_too_few_rows_names_what_it_needs():
+    """quantreg's iid sparsity uses the order statistics pz+1 ... pz+h+1 of the residuals;
+    with 8 rows and 5 coefficients it would index past the end (R stops: 'variable lengths
+    differ'). Here h = max(p + 1, ceil(n h_HS)) = 6 and pz = 5 zero residuals at the
+    vertex, so 12 rows are needed."""
+    from carbongap.errors import TooFewObservationsError
+    from carbongap.qreg import fit
+
+    rng = np.random.default_rng(0)
+    X = np.column_stack([np.ones(8), rng.normal(size=(8, 4))])
+    y = rng.normal(size=8)
+    beta = solve(X, y, 0.5).beta
+    with pytest.raises(TooFewObservationsError,
+                       match=r"se = 'iid' at tau 0.5 needs 12 observations for its sparsity "
+                             r"estimate \(7 order statistics after the 5 zero residuals\); the "
+                             "fit has 8"):
+        vcov_iid(X, y, 0.5, beta)
+    import pandas as pd
+
+    frame = pd.DataFrame(X[:, 1:], columns=list("abcd")).assign(y=y)
+    with pytest.raises(TooFewObservationsError, match="5 observations for 5 coefficients"):
+        fit(frame.iloc[:5], "y", list("abcd"), taus=(0.5,), se="nid")

@@ -39,6 +39,12 @@ class DataError(CarbongapError, ValueError):
         super().__init__(message)
 
 
+class TooFewObservationsError(CarbongapError, ValueError):
+    """A sample too small for the estimator asked for (a regression with no more rows than
+    coefficients, or an SE method whose estimate needs more rows); the message says how
+    many rows there are and how many are needed."""
+
+
 class ConfigError(CarbongapError, ValueError):
     """A configuration value that is unknown, of the wrong type or out of range."""
 

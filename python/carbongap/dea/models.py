@@ -22,6 +22,7 @@ import pandas as pd
 from .. import attrition
 from ..choices import Frontier, IndexForm
 from ..computed import Computed
+from ..errors import DataError
 from ..inequality import yearly_ginis
 from ..parallel import SERIAL, Execution
 from .indices import broken_chains, index_form, yearly_means
@@ -64,6 +65,29 @@ def _yearly_summaries(indices: pd.DataFrame, bases: dict[str, int | None]
     return pd.concat(means, ignore_index=True), pd.concat(ginis, ignore_index=True), notes
 
 
+def _nothing_usable(label: str, excluded: pd.DataFrame, rows: int) -> str:
+    """Why a model has no indicator at all: its exclusions counted by reason."""
+    reasons = excluded["reason"].value_counts(sort=False).sort_index()
+    listed = "; ".join(f"{reason}: {count}" for reason, count in reasons.items())
+    return (f"the {label} has no Luenberger indicator: no city has two consecutive usable "
+            f"years among the {rows} city-years (a DEA variable missing or not positive; "
+            f"{listed or 'no pair of consecutive years'}); the DEA (eq. 6) needs positive "
+            "values of every input and output")
+
+
+def _thin_years(label: str, usable: pd.DataFrame, variables: int) -> list[str]:
+    """A note on the years whose technology has no more cities than DEA variables: a
+    frontier drawn from so few cities puts most of them on it, so its indicators say
+    little (the usual rule of thumb asks for several times more units than variables)."""
+    counts = usable.groupby("year")["city_code"].nunique()
+    thin = counts[counts <= variables]
+    if thin.empty:
+        return []
+    listed = ", ".join(f"{year} ({n})" for year, n in thin.items())
+    return [f"{label}: {len(thin)} year(s) with no more usable cities than its {variables} "
+            f"DEA variables, whose frontier says little (most cities lie on it): {listed}"]
+
+
 def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
                         bad: Sequence[str], frontier: Frontier, form: IndexForm, *,
                         prune: bool = True, execution: Execution = SERIAL,
@@ -92,6 +116,11 @@ def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequen
         for reason, part in result.screened.excluded.groupby("reason", sort=False):
             dropped.append(attrition.exclusions(stage, str(reason), part))
         notes.extend(f"warning: {message}" for message in result.warnings)
+        if result.table.empty:
+            raise DataError(_nothing_usable(label, result.screened.excluded, len(frame)),
+                            source=stage)
+        notes.extend(_thin_years(label, result.screened.panel,
+                                 len(inputs) + len(good) + (len(bad) if model == "green" else 0)))
         table = result.table
         table.insert(2, "model", model)
         tables.append(table)

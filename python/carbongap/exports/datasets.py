@@ -149,8 +149,9 @@ def storage_type(values: pd.Series) -> str:
         return {1: "byte", 2: "int", 4: "long"}.get(values.dtype.itemsize, "double")
     if pd.api.types.is_float_dtype(values):
         return "double"
-    width = int(values.astype(str).map(lambda v: len(v.encode("utf-8"))).max() or 1)
-    return f"str{width}"
+    widths = values.astype(str).map(lambda v: len(v.encode("utf-8")))
+    width = int(widths.max()) if len(widths) else 0  # no rows: the narrowest string
+    return f"str{max(width, 1)}"
 
 
 def missing_count(values: pd.Series) -> int:

@@ -14,7 +14,7 @@ uses the closest one and says in a comment how it differs (:data:`VCE`).
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .._version import __version__
 from ..choices import SeMethod
@@ -96,8 +96,11 @@ def _fit(spec: TableSpec, tau: float, vce_key: str, reps: int, cluster: str) -> 
 
 def replicate_do(specs: Sequence[TableSpec], taus: Sequence[float], se: SeMethod, *,
                  cluster: str = "", reps: int = 200, seed: int = 0,
-                 config_sha256: str = "") -> str:
-    """The do-file text (module docstring)."""
+                 config_sha256: str = "",
+                 skipped: Mapping[tuple[int, int], str] | None = None) -> str:
+    """The do-file text (module docstring). ``skipped``: (table, part) -> why the run did
+    not estimate it; such a part is a comment in the do-file, not a qreg."""
+    skipped = skipped or {}
     vce_key = "cluster" if se == "boot" and cluster else se
     option, explanation = VCE[vce_key]
     groups = "; ".join(f"{FIRST_CODE['group'] + k} {g}"
@@ -147,6 +150,10 @@ def replicate_do(specs: Sequence[TableSpec], taus: Sequence[float], se: SeMethod
         for spec in parts:
             lines.append(f"* part {spec.part}: {spec.header}; sample {spec.sample}; "
                          f"{spec.formula}")
+            if (spec.table, spec.part) in skipped:
+                lines.append(f"* not estimated, as in the run: "
+                             f"{skipped[(spec.table, spec.part)]}")
+                continue
             for tau in taus:
                 lines += _fit(spec, tau, vce_key, reps, cluster)
     lines += ["", "postclose `results'", 'use "`estimates\'", clear',

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..choices import SeMethod
 from ..io.dta import write_dta
+from ..tables.estimate import too_small
 from ..tables.specs import TableSpec
 from .codebook import codebook_markdown
 from .datasets import StataDataset, stata_dataset
@@ -70,15 +71,21 @@ def stata_exports(tables: Mapping[str, pd.DataFrame], specs: Sequence[TableSpec]
                   taus: Sequence[float], *, se: SeMethod, cluster: str, reps: int, seed: int,
                   config_sha256: str, version: int = 14) -> StataExport:
     """The ``.dta`` file of every table of :data:`DATASETS` present in ``tables``,
-    ``replicate_tables.do``, ``CODEBOOK.md`` and ``variable_names.csv``."""
+    ``replicate_tables.do``, ``CODEBOOK.md`` and ``variable_names.csv``; the do-file leaves
+    out the table parts whose sample in the regression panel (``tables["analysis"]``) is
+    too small to fit (:func:`carbongap.tables.estimate.too_small`), as the run does."""
     datasets = tuple(stata_dataset(tables[table], name, description,
                                    config_sha256=config_sha256, table=variant)
                      for name, (table, description, variant) in DATASETS.items()
                      if table in tables)
     files = {f"{d.name}.dta": _dta_bytes(d, version) for d in datasets}
+    skipped = {}
+    if "analysis" in tables:
+        reasons = {(s.table, s.part): too_small(tables["analysis"], s) for s in specs}
+        skipped = {key: reason for key, reason in reasons.items() if reason is not None}
     files["replicate_tables.do"] = replicate_do(
         specs, taus, se, cluster=cluster, reps=reps, seed=seed,
-        config_sha256=config_sha256).encode("utf-8")
+        config_sha256=config_sha256, skipped=skipped).encode("utf-8")
     files["CODEBOOK.md"] = codebook_markdown(datasets, config_sha256).encode("utf-8")
     names = pd.concat([d.names.assign(file=f"{d.name}.dta") for d in datasets],
                       ignore_index=True)

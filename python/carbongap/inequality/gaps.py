@@ -43,6 +43,10 @@ GINI_COLUMNS: tuple[str, ...] = ("variable", "group", "year", "n", "n_dropped", 
 DEFAULT_OPTIONS = InequalityConfig()
 
 
+#: The fewest cities a panel's carbon gaps can compare.
+MIN_CITIES = 2
+
+
 def _grouped(accounting: pd.DataFrame, grouping: GroupingName) -> pd.DataFrame:
     """city_code, year, group, and the variables present; unknown provinces raise."""
     columns = ["city_code", "year", "province_code", *[v for v in VARIABLES if v in accounting]]
@@ -146,6 +150,12 @@ def carbon_gap_tables(accounting: pd.DataFrame, options: InequalityConfig = DEFA
     if not variables:
         raise DataError("the accounting table has no co2 value at all",
                         source="accounting", column="co2")
+    cities = sorted(frame.loc[frame[variables[0]].notna(), "city_code"].unique().tolist())
+    if len(cities) < MIN_CITIES:
+        raise DataError(f"carbon gaps (eq. 4-5) compare cities, and the panel has "
+                        f"{len(cities)} city with a {variables[0]} value ({cities[0]}): at "
+                        f"least {MIN_CITIES} cities are needed", source="accounting",
+                        column=variables[0])
 
     gini_parts, dagum_parts, detail_parts, dropped = [], [], [], []
     for variable in variables:

@@ -150,7 +150,8 @@ def gini(
             raise ValueError("the weighted mean is not positive; the Gini is undefined")
         return _weighted_sorted(x, w)
     if x.sum() <= 0:
-        raise ValueError("the mean is not positive; the Gini is undefined")
+        raise ValueError(f"the mean is not positive (the {x.size} values sum to {x.sum():g}); "
+                         "the Gini is undefined: it needs at least one positive value")
     n = x.size
     value = float(gini_sorted_rows(np.sort(x, kind="mergesort")[None, :])[0])
     if correction:

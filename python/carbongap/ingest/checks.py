@@ -128,3 +128,19 @@ def city_keys(panel: pd.DataFrame, source: str = "panel") -> pd.DataFrame:
     require_unique(keys, CITY_KEYS, source)
     require_known_provinces(keys, source, CITY_KEYS)
     return keys
+
+
+def require_some_value(panel: pd.DataFrame, source: str, window: tuple[int, int],
+                       headers: Mapping[str, str] | None = None) -> None:
+    """A DataError naming every numeric column of the panel (its rows in the study
+    ``window``) that has no value at all: an empty series is a column to remove or fill,
+    not a column of missing cells to exclude city-year by city-year."""
+    keys_and_text = {"city_code", "city_name", "province_code", "year"}
+    empty = [c for c in panel.columns if c not in keys_and_text and panel[c].isna().all()]
+    if empty:
+        named = ", ".join(column_label(c, headers) for c in empty)
+        raise DataError(
+            f"{source}: {named} {'has' if len(empty) == 1 else 'have'} no value in any of the "
+            f"{len(panel)} rows in the study window {window[0]}-{window[1]}: remove the "
+            "column if the series is not available (a fuel left out of eq. 3 is then named "
+            "in the accounting notes) or fill it", source=source, column=empty[0])

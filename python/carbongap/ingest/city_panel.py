@@ -48,6 +48,7 @@ from .checks import (
     describe_rows,
     require_columns,
     require_known_provinces,
+    require_some_value,
     require_unique,
 )
 from .schema import (
@@ -162,6 +163,7 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
     if out.empty:
         raise DataError(f"{source}: no rows fall in the study window {first}-{last} "
                         f"(set [validate] years)", source=source, column="year")
+    require_some_value(out, source, years, headers)
     order = ["city_code", "city_name", "province_code", "year"]
     out = out.loc[:, order + [c for c in out.columns if c not in order]]
     out = out.sort_values(list(CITY_KEYS), kind="mergesort").reset_index(drop=True)

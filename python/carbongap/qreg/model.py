@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..choices import SE_METHODS, SeMethod, check
+from ..errors import TooFewObservationsError
 from ..parallel import SERIAL, Execution
 from .boot import bootstrap
 from .formula import parse_formula
@@ -49,7 +50,8 @@ def design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
         raise ValueError(f"cluster column {cluster!r} has missing values")
     X = np.column_stack([np.ones(len(values)), values[:, 1:]])
     if len(values) <= X.shape[1]:
-        raise ValueError(f"{len(values)} observations for {X.shape[1]} coefficients")
+        raise TooFewObservationsError(f"{len(values)} observations for {X.shape[1]} coefficients "
+                                 f"(a fit needs at least {X.shape[1] + 1})")
     if np.linalg.matrix_rank(X) < X.shape[1]:
         raise ValueError(f"the regressors {', '.join(regressors)} and the constant are "
                          "collinear (the design has not full column rank)")

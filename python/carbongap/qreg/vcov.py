@@ -39,6 +39,7 @@ from scipy.linalg import solve_triangular
 from scipy.linalg.lapack import dgeqrf
 from scipy.special import ndtri
 
+from ..errors import TooFewObservationsError
 from .br import barrodale_roberts
 from .solver import solve
 
@@ -124,6 +125,11 @@ def vcov_iid(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
     pz = int(np.sum(np.abs(resid) < EPS))
     h = max(p + 1, int(np.ceil(n * bandwidth(tau, n, hs))))
     ir = np.arange(pz + 1, h + pz + 2)  # quantreg's 1-based (pz + 1):(h + pz + 1)
+    if ir[-1] > n:  # quantreg stops here too ("variable lengths differ")
+        raise TooFewObservationsError(
+            f"se = 'iid' at tau {tau:g} needs {ir[-1]} observations for its sparsity "
+            f"estimate ({h + 1} order statistics after the {pz} zero residuals); the fit has "
+            f"{n}")
     by_size = resid[np.argsort(np.abs(resid), kind="stable")]
     ordered = np.sort(by_size[ir - 1])
     design = np.column_stack([np.ones(ir.size), ir / (n - p)])

@@ -47,9 +47,8 @@ def estimate_specification(task: SpecificationFit) -> pd.DataFrame:
     processes can run it); quantreg's warnings are the main run's to report."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QuantRegWarning)
-        estimates, _ = estimate_tables(task.panel, task.table_specs, task.options,
-                                       execution=task.execution, fitter=task.fitter)
-    return estimates
+        return estimate_tables(task.panel, task.table_specs, task.options,
+                               execution=task.execution, fitter=task.fitter).frame
 
 
 def grid_estimates(specifications: Sequence[Specification],

@@ -50,9 +50,9 @@ def compute(ctx: Context) -> StageResult:
     cfg, reg, dea = ctx.config.crossval, ctx.config.regressions, ctx.config.productivity
     tolerances = Tolerances(cfg.rtol, cfg.objective_rtol, cfg.dea_atol, cfg.boot_z)
     specs = select_tables(load_table_specs(reg.specs or None), reg.tables)
-    other, _ = estimate_tables(ctx.table("analysis_panel", "analysis"), specs, reg,
-                               execution=Execution(progress=ctx.progress),
-                               fitter=fitter(OTHER[reg.backend]))
+    other = estimate_tables(ctx.table("analysis_panel", "analysis"), specs, reg,
+                            execution=Execution(progress=ctx.progress),
+                            fitter=fitter(OTHER[reg.backend])).frame
     python, r = _by_backend(ctx.table("regressions", "estimates"), other, reg.backend)
     frames = [compare_estimates(python, r, reg.se, reg.boot_reps, tolerances)]
     notes = [f"regressions: the run's backend is {reg.backend}; the {OTHER[reg.backend]} "

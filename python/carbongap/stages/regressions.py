@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..backends.qreg import fitter as backend_fitter
+from ..errors import DataError
 from ..parallel import Execution
 from ..pipeline.stage import Context, StageResult
 from ..qreg import QuantRegResults, QuantRegWarning
@@ -76,17 +77,22 @@ def compute(ctx: Context) -> StageResult:
     ``scorecard``, ``stars_audit`` and, on the synthetic default, ``known_truth`` and
     ``known_truth_dea``; texts ``table<N>.md`` and ``table<N>.tex``."""
     cfg, run = ctx.config.regressions, ctx.config.run
-    specs = select_tables(load_table_specs(cfg.specs or None), cfg.tables)
+    all_specs = select_tables(load_table_specs(cfg.specs or None), cfg.tables)
+    specs = all_specs
     panel = ctx.table("analysis_panel", "analysis")
     fitter = backend_fitter(cfg.backend)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QuantRegWarning)  # recorded by each fit, noted below
-        estimates, results = estimate_tables(panel, specs, cfg, execution=ctx.execution,
-                                             fitter=fitter)
+        fitted = estimate_tables(panel, specs, cfg, execution=ctx.execution, fitter=fitter)
+        if not fitted.results:
+            raise DataError(f"no part of Tables 1-8 could be estimated: "
+                            f"{fitted.skipped_reasons()}", source="analysis_panel")
+        estimates, results = fitted.frame, fitted.results
+        specs = fitted.fitted(specs)  # the parts too small to estimate are listed apart
         published = load_published(cfg.published or None)
         card = scorecard(estimates, published)
         audit = stars_audit(published)
-        tables = {"estimates": estimates, "specs": specs_table(specs, cfg),
+        tables = {"estimates": estimates, "specs": specs_table(all_specs, cfg),
                   "process": quantile_process(panel, specs, cfg.process_taus, cfg,
                                               fitter),
                   "scorecard": card, "stars_audit": audit}
@@ -105,6 +111,9 @@ def compute(ctx: Context) -> StageResult:
         texts[f"table{number}.tex"] = table_latex(estimates, specs, number)
     notes = [*_notes(estimates, card, audit, "truth" in validate, truth),
              _warnings_note(results)]
+    if not fitted.skipped.empty:
+        tables["skipped"] = fitted.skipped
+        notes.append("warning: " + fitted.skipped_note())
     return StageResult(tables=tables, texts=texts, notes=tuple(notes))
 
 
@@ -127,6 +136,8 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
             title = f"Quantile process, Table {number}"
             figure, data = process_figure(tables["process"], number, title, source=source)
             out.figure(f"figures/quantile_process_table{number}.png", figure, data)
+    if "skipped" in tables:
+        out.table("tables/qreg_skipped.csv", tables["skipped"])
     out.table("tables/scorecard.csv", tables["scorecard"], markdown=True)
     out.table("tables/stars_audit.csv", tables["stars_audit"], markdown=True)
     if "known_truth" in tables:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from ..choices import SeMethod
 from ..config import RegressionsConfig
+from ..errors import TooFewObservationsError
 from ..parallel import SERIAL, Execution
 from ..progress import null_progress
 from ..qreg import QuantRegResults, fit
@@ -38,6 +40,14 @@ def sample_of(panel: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     rows = panel if spec.sample == "all" else panel.loc[panel["group"] == spec.sample]
     used = [spec.dependent, *spec.regressors]
     return rows.dropna(subset=used) if rows[used].isna().to_numpy().any() else rows
+
+
+def too_small(panel: pd.DataFrame, spec: TableSpec) -> str | None:
+    """Why ``spec`` cannot be fitted on ``panel`` — its sample has no more rows than the
+    regression has coefficients (the constant and the regressors) — or None."""
+    n, k = len(sample_of(panel, spec)), len(spec.regressors) + 1
+    return (f"{n} observations for {k} coefficients (a fit needs at least {k + 1})"
+            if n <= k else None)
 
 
 def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: RegressionsConfig, *,
@@ -80,20 +90,68 @@ def estimates_frame(spec: TableSpec, result: QuantRegResults) -> pd.DataFrame:
     return frame.loc[:, list(ESTIMATE_COLUMNS)]
 
 
+#: Columns of the table of specifications not estimated.
+SKIPPED_COLUMNS: tuple[str, ...] = ("table", "part", "sample", "n", "coefficients", "reason")
+
+
+@dataclass(frozen=True)
+class TableEstimates:
+    """What :func:`estimate_tables` returns: the long estimates (:data:`ESTIMATE_COLUMNS`),
+    each fitted specification's results by (table, part), and the specifications that could
+    not be estimated (:data:`SKIPPED_COLUMNS`: their sample size, coefficients and why)."""
+
+    frame: pd.DataFrame
+    results: dict[tuple[int, int], QuantRegResults]
+    skipped: pd.DataFrame
+
+    def fitted(self, specs: Sequence[TableSpec]) -> list[TableSpec]:
+        """The specifications of ``specs`` that were estimated, in order."""
+        return [s for s in specs if (s.table, s.part) in self.results]
+
+    def skipped_reasons(self) -> str:
+        """'table 5.2 (underdeveloped): 0 observations for 5 coefficients (...); ...'."""
+        return "; ".join(f"table {r.table}.{r.part} ({r.sample}): {r.reason}"
+                         for r in self.skipped.itertuples())
+
+    def skipped_note(self) -> str:
+        """'2 table part(s) not estimated, ...: table 5.2 (underdeveloped): ...', or ''
+        when every part was estimated."""
+        if self.skipped.empty:
+            return ""
+        return (f"{len(self.skipped)} table part(s) not estimated, their cells left empty "
+                f"(tables/qreg_skipped.csv): {self.skipped_reasons()}")
+
+
 def estimate_tables(panel: pd.DataFrame, specs: Sequence[TableSpec],
                     options: RegressionsConfig, *, execution: Execution = SERIAL,
-                    fitter: Fitter = fit
-                    ) -> tuple[pd.DataFrame, dict[tuple[int, int], QuantRegResults]]:
-    """The long estimates of every specification (estimated by ``fitter``), and each fit's
-    results object; the execution's progress counts specifications (the fits inside run
-    without a bar of their own)."""
+                    fitter: Fitter = fit) -> TableEstimates:
+    """The long estimates of every specification (estimated by ``fitter``), each fit's
+    results object, and the specifications whose sample is too small for the estimator
+    (:func:`too_small`, or :class:`~carbongap.errors.TooFewObservationsError` from the fit:
+    too few rows for the SE method), skipped with the reason rather than failing the
+    others. The
+    execution's progress counts specifications (the fits inside run without a bar of their
+    own)."""
     results: dict[tuple[int, int], QuantRegResults] = {}
-    frames = []
+    frames, skipped = [], []
     inner = dataclasses.replace(execution, progress=null_progress)
     with execution.progress(len(specs), "quantile regressions (Tables 1-8)") as bar:
         for spec in specs:
-            result = fit_spec(panel, spec, options, execution=inner, fitter=fitter)
-            results[(spec.table, spec.part)] = result
-            frames.append(estimates_frame(spec, result))
+            reason = too_small(panel, spec)
+            if reason is None:
+                try:
+                    result = fit_spec(panel, spec, options, execution=inner, fitter=fitter)
+                except TooFewObservationsError as exc:
+                    reason = str(exc)
+                else:
+                    results[(spec.table, spec.part)] = result
+                    frames.append(estimates_frame(spec, result))
+            if reason is not None:
+                skipped.append({"table": spec.table, "part": spec.part, "sample": spec.sample,
+                                "n": len(sample_of(panel, spec)),
+                                "coefficients": len(spec.regressors) + 1, "reason": reason})
             bar.advance()
-    return pd.concat(frames, ignore_index=True), results
+    frame = (pd.concat(frames, ignore_index=True) if frames
+             else pd.DataFrame(columns=list(ESTIMATE_COLUMNS)))
+    return TableEstimates(frame, results,
+                          pd.DataFrame(skipped, columns=list(SKIPPED_COLUMNS)))

@@ -17,6 +17,7 @@ import pandas as pd
 from .. import attrition
 from ..choices import SampleRule
 from ..codebook import VARIABLES
+from ..errors import DataError
 from ..regions import group_of
 
 #: Levels of the controls, taken from the validated city panel.
@@ -40,6 +41,18 @@ class RegressionPanel:
         """City-years per region group (developed, underdeveloped, other)."""
         counts = self.frame.groupby("group")["city_code"].size()
         return {g: int(counts.get(g, 0)) for g in ("developed", "underdeveloped", "other")}
+
+
+def _empty_panel_message(frame: pd.DataFrame, dropped: list[pd.DataFrame],
+                         years: tuple[int, int]) -> str:
+    """Why no city-year of the window is complete: the exclusions counted by reason."""
+    counts = pd.concat(dropped)["reason"].value_counts(sort=False) if dropped else pd.Series()
+    listed = "; ".join(f"{reason}: {int(n)}" for reason, n in counts.items() if n)
+    return (f"the regression panel of eq. 2 is empty: none of the {len(frame)} city-years of "
+            f"{years[0]}-{years[1]} has every variable of Tables 1-8 present and positive "
+            f"(first reason per city-year: {listed or 'no city-year in the window'}); at "
+            "least one complete city-year per table part is needed, more than the part has "
+            "coefficients")
 
 
 def build_regression_panel(panel: pd.DataFrame, accounting: pd.DataFrame,
@@ -79,6 +92,8 @@ def build_regression_panel(panel: pd.DataFrame, accounting: pd.DataFrame,
         dropped.append(attrition.exclusions(
             stage, f"{var.source} <= 0, no log ({var.name})", frame.loc[nonpositive]))
         keep &= ~(missing | nonpositive)
+    if not keep.any() and sample == "common":
+        raise DataError(_empty_panel_message(frame, dropped, years))
     if sample == "per_table":
         dropped = []
     else:
