@@ -133,18 +133,25 @@ def test_figure3_legend_is_outside_the_axes_and_the_texts_clear_them(synthetic_f
     assert texts["synthetic-note"].y0 >= whole.y1
 
 
-def test_figure1_bands_are_hatched_apart_and_outlined(synthetic_figures):
+def test_figure1_intervals_are_bars_side_by_side_in_their_line_colour(synthetic_figures):
     axes = synthetic_figures["figures/figure1.png"].axes[0]
-    bands = axes.collections
-    assert len(bands) == 2
-    hatches = [band.get_hatch() for band in bands]
-    assert all(hatches) and len(set(hatches)) == 2
-    for band, line in zip(bands, axes.lines, strict=True):
-        assert band.get_linewidth()[0] > 0  # outlined ...
-        # ... in the colour of its own line
-        np.testing.assert_allclose(band.get_edgecolor()[0][:3], to_rgb(line.get_color()))
+    bars = [c for c in axes.collections if len(c.get_segments())]
+    lines = [line for line in axes.lines if line.get_marker() == "o"]
+    assert len(bars) == len(lines) == 2
+    xs = []
+    for bar, line in zip(bars, lines, strict=True):
+        segments = bar.get_segments()
+        # vertical bars, one per year, at the x of their own line's points ...
+        x = np.array([seg[0][0] for seg in segments])
+        assert all(seg[0][0] == seg[1][0] for seg in segments)
+        np.testing.assert_array_equal(x, line.get_xdata())
+        # ... in the colour of that line
+        np.testing.assert_allclose(bar.get_color()[0][:3], to_rgb(line.get_color()))
+        xs.append(x)
+    np.testing.assert_allclose(xs[1] - xs[0], 0.16)  # dodged apart, so no bar covers another
+    np.testing.assert_allclose((xs[0] + xs[1]) / 2, np.round(xs[0]))  # centred on the year
     labels = [t.get_text() for t in axes.get_legend().get_texts()]
-    assert labels.count("95% interval of the line above") == 2
+    assert labels[2:] == ["95% interval, CO2 emissions", "95% interval, CO2 intensity"]
 
 
 def test_figures_are_byte_identical_on_rerun(tmp_path):

@@ -98,9 +98,10 @@ def finish(figure: Figure, source: DataSource, sample: str, remark: str = "", *,
 
     The caption has the lines "Data: <source>.", "Sample: <sample>." and ``remark``, each
     wrapped to the figure's width, at the bottom left; the note is bold and red at the
-    top, above ``title`` (a figure title over all panels, when given). The axes, their
-    titles and legends are fitted in between (``tight_layout`` with the rectangle the
-    texts leave free; sizes in inches from the figure size, so deterministic).
+    top, above ``title`` (a figure title over all panels, when given, placed after the
+    layout so that no empty band opens under it). The axes, their titles and legends are
+    fitted in between (``tight_layout`` with the rectangle the texts leave free; sizes in
+    inches from the figure size, so deterministic).
     """
     width, height = figure.get_size_inches()
     lines = [wrapped for part in (f"Data: {source.description}.", f"Sample: {sample}.", remark)
@@ -115,7 +116,9 @@ def finish(figure: Figure, source: DataSource, sample: str, remark: str = "", *,
                     fontweight="bold", color="#b00000", ha="center", va="top",
                     gid="synthetic-note")
         top -= (line_inches + 0.06) / height
+    title_top = top
     if title:
-        figure.suptitle(title, y=top, va="top")
         top -= 0.3 / height
     figure.tight_layout(rect=(0.0, bottom, 1.0, top))
+    if title:  # after the layout: tight_layout would reserve a second band for a suptitle
+        figure.suptitle(title, y=title_top, va="top")

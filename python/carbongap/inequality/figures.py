@@ -2,12 +2,14 @@
 
 Figure 1 (paper section III, 图1 城市碳排放基尼系数) draws the Gini of city CO2 totals
 (eq. 4) and of CO2 intensity (eq. 5) by year for the national sample. Here each line also
-carries its city-bootstrap percentile band, hatched and outlined so that overlapping bands
-stay apart. Figures 4-6 (Ginis of the productivity indices) use the same
-:func:`gini_lines`. Each figure carries the caption (data source, sample size) and, on
-synthetic data, the note of :mod:`carbongap.figure_notes`, with the legend outside the
-axes. Every function returns the figure together with the frame of the numbers it draws,
-so the CSV beside the PNG is exactly what is plotted.
+carries its city-bootstrap percentile intervals as capped bars in its colour, the lines
+dodged apart by :data:`DODGE` years so that overlapping intervals never cover each other
+(shaded bands of two similar Ginis lie on top of one another). Figures 4-6 (Ginis of the
+productivity indices) use the same :func:`gini_lines`. Each figure carries the caption
+(data source, sample size) and, on synthetic data, the note of
+:mod:`carbongap.figure_notes`, with the legend outside the axes. Every function returns
+the figure together with the frame of the numbers it draws, so the CSV beside the PNG is
+exactly what is plotted.
 
 Figures are built with the object-oriented API (``matplotlib.figure.Figure``, rendered by
 the Agg canvas), so no GUI backend or pyplot state is involved. Labels are English because
@@ -29,16 +31,17 @@ FIGURE1_SERIES: dict[str, str] = {
     "co2": "CO2 emissions (total, eq. 4)",
     "co2pgdp": "CO2 intensity (per real GDP, eq. 5)",
 }
-#: Hatch of the k-th band (cycled): overlapping bands stay distinguishable.
-BAND_HATCHES: tuple[str, ...] = ("////", "\\\\\\\\", "....", "xxxx")
+#: Horizontal offset (years) between the k-th and the next line, centred on the year.
+DODGE: float = 0.16
 DATA_COLUMNS: tuple[str, ...] = ("variable", "group", "year", "n", "gini", "ci_low", "ci_high")
 
 
 def gini_lines(table: pd.DataFrame, series: Mapping[str, str], title: str,
                ci_level: float | None = None, *,
                source: DataSource) -> tuple[Figure, pd.DataFrame]:
-    """One line per variable of yearly Ginis, with a hatched, outlined band where the
-    table gives intervals (overlapping bands stay apart by hatch direction and outline).
+    """One line per variable of yearly Ginis, with capped interval bars in the line's
+    colour where the table gives intervals; the lines are dodged apart by :data:`DODGE`
+    years (centred on the year) so that their intervals stay side by side.
 
     Parameters
     ----------
@@ -74,16 +77,21 @@ def gini_lines(table: pd.DataFrame, series: Mapping[str, str], title: str,
     axes = figure.add_subplot()
     coverage = f"{ci_level:.0%} " if ci_level else ""
     banded = False
+    intervals = {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any()
     for k, variable in enumerate(present):
         part = data.loc[data["variable"] == variable]
-        (line,) = axes.plot(part["year"], part["gini"], marker="o", markersize=3.5,
+        shift = (k - (len(present) - 1) / 2) * DODGE if intervals else 0.0
+        x = part["year"].to_numpy(dtype=float) + shift
+        (line,) = axes.plot(x, part["gini"], marker="o", markersize=3.5,
                             label=series[variable], zorder=3)
-        if {"ci_low", "ci_high"} <= set(part.columns) and part["ci_low"].notna().any():
-            color = line.get_color()
-            axes.fill_between(part["year"], part["ci_low"], part["ci_high"],
-                              facecolor=to_rgba(color, 0.12), edgecolor=to_rgba(color, 0.8),
-                              hatch=BAND_HATCHES[k % len(BAND_HATCHES)], linewidth=0.9,
-                              label=f"{coverage}interval of the line above", zorder=2)
+        if intervals and part["ci_low"].notna().any():
+            gini = part["gini"].to_numpy(dtype=float)
+            below = gini - part["ci_low"].to_numpy(dtype=float)
+            above = part["ci_high"].to_numpy(dtype=float) - gini
+            axes.errorbar(x, gini, yerr=[below, above], fmt="none", capsize=2.5,
+                          ecolor=to_rgba(line.get_color(), 0.85), elinewidth=1.1,
+                          label=f"{coverage}interval, {series[variable].split(' (')[0]}",
+                          zorder=2)
             banded = True
     axes.set_xlabel("year")
     axes.set_ylabel("Gini coefficient")
@@ -92,8 +100,9 @@ def gini_lines(table: pd.DataFrame, series: Mapping[str, str], title: str,
     axes.tick_params(axis="x", labelrotation=45)
     axes.grid(alpha=0.3)
     legend_outside(axes)
-    remark = (f"Hatched bands: {coverage}city-bootstrap percentile intervals, outlined in "
-              "the colour of their line." if banded else "")
+    remark = (f"Bars: {coverage}city-bootstrap percentile intervals in the colour of their "
+              f"line; the lines are drawn {DODGE:g} years apart so that the bars do not "
+              "overlap." if banded else "")
     finish(figure, source, yearly_sample(data), remark)
     return figure, data
 

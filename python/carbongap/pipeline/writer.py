@@ -36,12 +36,23 @@ class Output:
     path: Path
 
 
+def figure_title(figure: object) -> str:
+    """A matplotlib figure's title: its suptitle, else the first axes title, else ''."""
+    title = figure.get_suptitle()  # type: ignore[attr-defined]
+    if title:
+        return str(title)
+    return next((str(a.get_title()) for a in figure.axes  # type: ignore[attr-defined]
+                 if a.get_title()), "")
+
+
 class OutputWriter:
     """Atomic, deterministic writer into the run folder ``root`` (module docstring)."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = require_folder(Path(root))
         self.written: list[Output] = []
+        #: The title of every figure written, by its path relative to the run folder.
+        self.titles: dict[str, str] = {}
 
     @property
     def paths(self) -> list[Path]:
@@ -103,6 +114,7 @@ class OutputWriter:
                            metadata={"Software": None})
 
         path = self.file(relpath, save)
+        self.titles[PurePosixPath(relpath).as_posix()] = figure_title(figure)
         plt.close(figure)  # type: ignore[arg-type]
         self.table(str(PurePosixPath(relpath).with_suffix(".csv")), data)
         return path

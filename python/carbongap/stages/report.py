@@ -19,7 +19,7 @@ from .. import attrition
 from .._version import __version__
 from ..config import Config
 from ..crossval import summary_markdown, verdict
-from ..io.html_report import markdown_to_html
+from ..io.html_report import anchor, markdown_to_html
 from ..io.markdown import to_markdown
 from ..pipeline.registry import STAGES
 from ..pipeline.stage import Context, StageResult
@@ -57,10 +57,50 @@ def render(ctx: Context) -> str:
                   "generating process calibrated to published magnitudes, because the yearbook "
                   "data cannot be redistributed. The numbers below show that the pipeline works "
                   "and recovers the generator's truth; they are not the paper's findings.", ""]
-    lines += _crossval_lines(ctx)
-    lines += _input_lines(cfg, ctx.inputs)
-    lines += [_r_line(ctx), ""]
-    lines += ["## Stages", "", "| stage | status | remark |", "|---|---|---|"]
+    sections = [
+        ("Carbon gaps", _gap_lines(ctx)),
+        ("Productivity", _lp_lines(ctx)),
+        ("Tables 1-8", _tables_lines(ctx)),
+        ("Published against reproduced", _scorecard_lines(ctx)),
+        ("Robustness", _robustness_lines(ctx)),
+        ("Cross-validation: Python against R", _crossval_lines(ctx)),
+        ("Stages", _stage_lines(ctx)),
+        ("Input files", [*_input_lines(cfg, ctx.inputs), _r_line(ctx), ""]),
+        ("Stata exports", _exports_lines(ctx)),
+        ("Attrition", _attrition_lines(ctx)),
+        (NOTES, _notes_lines(ctx)),
+    ]
+    present = [(heading, body) for heading, body in sections if body]
+    lines += ["## Contents", ""]
+    lines += [f"- [{heading}](#{anchor(heading)})" for heading, _ in present]
+    lines += [_CONTENTS_END, ""]
+    for heading, body in present:
+        lines += [f"## {heading}", "", *body]
+    return "\n".join(lines)
+
+
+#: The report's last section, folded in REPORT.html.
+NOTES = "Notes by stage"
+#: The section that lists the figures no other section shows.
+OTHER_FIGURES = "Other figures"
+#: A line ``@@figures a b@@`` in the rendered text stands for the figures
+#: ``figures/a.png`` and ``figures/b.png``; :func:`place_figures` replaces it.
+_MARKER = re.compile(r"^@@figures ([^@]+)@@$")
+#: The line after the last entry of the contents; :func:`place_figures` replaces it with
+#: the entry of :data:`OTHER_FIGURES` when that section is written, else drops it.
+_CONTENTS_END = "@@contents-end@@"
+
+
+def _figures_marker(*stems: str) -> str:
+    return f"@@figures {' '.join(stems)}@@"
+
+
+def _stage_lines(ctx: Context) -> list[str]:
+    """One row per stage of the run: its status and remark (timings: ``manifest.json``)."""
+    cfg = ctx.config
+    lines = ["Seconds per stage are in `manifest.json` and `carbongap.log`, not here, so "
+             "that the same inputs give the same report.", "",
+             "| stage | status | remark |", "|---|---|---|"]
     for stage in STAGES:
         if stage.name == "report" or (stage.name not in ctx.runs
                                       and not stage.in_full_run(cfg)):
@@ -69,26 +109,28 @@ def render(ctx: Context) -> str:
         status = run.status if run else "not run"
         status = "done" if status == "cached" else status  # reuse is run metadata (manifest)
         lines.append(f"| {stage.name} | {status} | {_cell(run.reason if run else '')} |")
-    lines.append("")
-    lines += _tables_lines(ctx)
-    lines += _scorecard_lines(ctx)
-    lines += _robustness_lines(ctx)
-    lines += _gap_lines(ctx)
-    lines += _lp_lines(ctx)
-    lines += _exports_lines(ctx)
+    return [*lines, ""]
+
+
+def _attrition_lines(ctx: Context) -> list[str]:
+    """City-years removed, by stage and reason."""
+    detail = attrition.combine(r.attrition for r in ctx.upstream.values())
+    lines = ["City-years removed, by stage and reason (details in `attrition_detail.csv`).",
+             ""]
+    if detail.empty:
+        return [*lines, "None.", ""]
+    return [*lines, to_markdown(attrition.summarise(detail).drop(columns="examples")), ""]
+
+
+def _notes_lines(ctx: Context) -> list[str]:
+    """Every stage's notes, stage by stage."""
+    lines = []
     for name, result in ctx.upstream.items():
         if result.notes:
-            lines += [f"## Notes from `{name}`", ""]
+            lines += [f"### Notes from `{name}`", ""]
             lines += [f"- {note}" for note in result.notes]
             lines.append("")
-    detail = attrition.combine(r.attrition for r in ctx.upstream.values())
-    lines += ["## Attrition", "",
-              "City-years removed, by stage and reason (details in `attrition_detail.csv`).", ""]
-    if detail.empty:
-        lines += ["None.", ""]
-    else:
-        lines += [to_markdown(attrition.summarise(detail).drop(columns="examples"))]
-    return "\n".join(lines)
+    return lines
 
 
 def _tables_lines(ctx: Context) -> list[str]:
@@ -98,12 +140,14 @@ def _tables_lines(ctx: Context) -> list[str]:
         return []
     names = sorted((k for k in result.texts if k.endswith(".md")),
                    key=lambda k: int(k.removeprefix("table").removesuffix(".md")))
-    lines = ["## Tables 1-8", ""]
+    lines = []
     if not ctx.config.data.panel:
         lines += ["Estimated on the synthetic panel: compare the layout and the method with "
                   "the paper, not the numbers.", ""]
     for name in names:
-        lines += [result.texts[name], ""]
+        number = name.removeprefix("table").removesuffix(".md")
+        lines += [result.texts[name], "", _figures_marker(f"quantile_process_table{number}"),
+                  ""]
     lines += ["Every cell: `tables/qreg_estimates.csv`; the paper's layout as CSV, Markdown "
               "and LaTeX: `tables/table<N>.*`; published vs reproduced: "
               "`tables/scorecard.csv`; the audit of the published stars: "
@@ -126,8 +170,7 @@ def _scorecard_lines(ctx: Context) -> list[str]:
         return []
     audit = _upstream_table(ctx, "regressions", "stars_audit")
     counts = scorecard_summary(scorecard)
-    lines = ["## Published against reproduced", "",
-             f"Of the {counts['published']} published cells of Tables 1-8, "
+    lines = [f"Of the {counts['published']} published cells of Tables 1-8, "
              f"{counts['same_sign']} have the published sign and "
              f"{counts['same_stars']} the published stars here; the median "
              f"|reproduced - published| / published SE is "
@@ -162,15 +205,17 @@ def _robustness_lines(ctx: Context) -> list[str]:
         return []
     specs = ctx.upstream["robustness"].tables["specifications"]
     axes = [c for c in specs.columns if c not in ("spec", "changed", "baseline")]
-    return ["## Robustness", "",
-            f"Tables 1-8 under {len(specs)} specifications ({ctx.config.robustness.design} "
+    return [f"Tables 1-8 under {len(specs)} specifications ({ctx.config.robustness.design} "
             f"over the axes {', '.join(axes)}; the baseline is this run's configuration). "
             "Per key coefficient, dependent variable and sample: the share of estimates "
             "with the baseline's sign in the same cell (table part, τ), the share "
             "significant at 5%, and the range (every estimate: `tables/robustness.csv`; the "
             "specifications: `tables/robustness_specs.csv`; specification curves: "
             "`figures/specification_curve_<term>.png`).", "",
-            to_markdown(summary, 3), ""]
+            to_markdown(summary, 3), "",
+            _figures_marker(*(f"specification_curve_{t}" for t in
+                              sorted(set(summary["term"])))) if "term" in summary else "",
+            ""]
 
 
 def _gap_lines(ctx: Context) -> list[str]:
@@ -179,11 +224,19 @@ def _gap_lines(ctx: Context) -> list[str]:
     if gini is None or gini.empty:
         return []
     national = gini.loc[gini["group"] == "national"]
-    wide = national.pivot(index="year", columns="variable", values="gini").reset_index()
-    wide.columns = [str(c) if c == "year" else f"gini_{c}" for c in wide.columns]
-    lines = ["## Carbon gaps", "", "Gini coefficients of the cities' CO2 totals and intensities "
-             "by year (eq. 4-5; Figure 1; intervals and groups: `tables/gini.csv`):", "",
-             to_markdown(wide), ""]
+    wide = pd.DataFrame({"year": sorted(set(national["year"]))})
+    for variable, part in national.groupby("variable", sort=False):
+        part = part.set_index("year").reindex(wide["year"])
+        wide[f"gini_{variable}"] = part["gini"].to_numpy()
+        if part["ci_low"].notna().any():
+            wide[f"interval_{variable}"] = [
+                f"[{low:.4f}, {high:.4f}]" if pd.notna(low) else ""
+                for low, high in zip(part["ci_low"], part["ci_high"], strict=True)]
+    lines = ["Gini coefficients of the cities' CO2 totals and intensities by year (eq. 4-5; "
+             "Figure 1), with their city-bootstrap percentile intervals (`[inequality]` "
+             "settings; every group: `tables/gini.csv`):", "", to_markdown(wide), "",
+             _figures_marker("figure1", *(f"figure1_{g}" for g in
+                                          sorted(set(gini["group"]) - {"national"}))), ""]
     dagum = _upstream_table(ctx, "inequality", "dagum")
     if dagum is not None and not dagum.empty:
         lines += ["Dagum decomposition by region group (`tables/dagum.csv`):", "",
@@ -198,7 +251,10 @@ def _lp_lines(ctx: Context) -> list[str]:
         return []
     summary = (infeasible.groupby(["model", "rts"], sort=True)[["lps", "infeasible"]].sum()
                .reset_index())
-    return ["## DEA linear programs", "", "SBI LPs by model and returns to scale; an "
+    return ["Figures 2-6: the yearly means and Ginis of the productivity indices (eq. 6; "
+            "every city-year: `tables/productivity_indices.csv`, `tables/luenberger.csv`).",
+            "", _figures_marker("figure2", "figure3", "figure4", "figure5", "figure6"), "",
+            "### DEA linear programs", "", "SBI LPs by model and returns to scale; an "
             "infeasible LP (a cross-period term outside the other period's technology) has no "
             "number, and the components that need it are missing (by year pair and term: "
             "`tables/lp_infeasible.csv`; every LP without a number: `tables/lp_status.csv`):",
@@ -207,7 +263,7 @@ def _lp_lines(ctx: Context) -> list[str]:
 
 def _crossval_lines(ctx: Context) -> list[str]:
     """The cross-validation verdict and its summary table, or why it did not run."""
-    lines = ["## Cross-validation: Python against R", ""]
+    lines: list[str] = []
     result = ctx.upstream.get("crossval")
     if result is None:
         run = ctx.runs.get("crossval")
@@ -223,8 +279,7 @@ def _exports_lines(ctx: Context) -> list[str]:
     result = ctx.upstream.get("exports")
     if result is None:
         return []
-    lines = ["## Stata exports", "",
-             "Written to `stata/` of this folder (checksums in `manifest.json`). "
+    lines = ["Written to `stata/` of this folder (checksums in `manifest.json`). "
              "`replicate_tables.do` reruns Tables 1-8 with `qreg`; how its "
              "`vce()` differs from quantreg's standard errors is stated at its top.", "",
              "| file | bytes |", "|---|---|"]
@@ -235,7 +290,7 @@ def _exports_lines(ctx: Context) -> list[str]:
 
 def _input_lines(cfg: Config, inputs: Mapping[str, Mapping[str, str | int]]) -> list[str]:
     """The input files with their sizes and sha256 (paths in ``manifest.json``)."""
-    lines = ["## Input files", ""]
+    lines = []
     if cfg.data.panel and "data.panel" not in inputs:
         lines += [f"The configured panel {Path(cfg.data.panel).name} was not found or could "
                   "not be read (see the validate stage below).", ""]
@@ -264,17 +319,41 @@ def _r_line(ctx: Context) -> str:
     return "R parts: available (versions in `manifest.json`)."
 
 
-def figure_lines(figures: list[str]) -> list[str]:
-    """The Figures section: every figure of the run, each with the CSV of its numbers."""
-    if not figures:
-        return []
-    lines = ["## Figures", "", "Every figure the run drew, in `figures/`; the numbers each "
-             "shows are in the CSV file of the same name.", ""]
-    for relpath in figures:
-        stem = PurePosixPath(relpath).stem
-        lines += [f"### {stem}", "", f"![{stem}]({relpath})", "",
-                  f"`{relpath}`; numbers: `{PurePosixPath(relpath).with_suffix('.csv')}`", ""]
-    return lines
+def figure_block(relpath: str, title: str) -> list[str]:
+    """One figure: a heading with its title, the image (the title as alt text, the
+    caption of REPORT.html) and where its numbers are."""
+    heading = title or PurePosixPath(relpath).stem
+    return [f"#### {heading}", "", f"![{heading}]({relpath})", "",
+            f"`{relpath}`; numbers: `{PurePosixPath(relpath).with_suffix('.csv')}`", ""]
+
+
+def place_figures(text: str, figures: Mapping[str, str]) -> str:
+    """``text`` with each figures marker replaced by the blocks of the figures it names
+    that were drawn (``figures``: relpath -> title), and every other figure drawn listed
+    in a last section, :data:`OTHER_FIGURES`."""
+    named = {f"figures/{stem}.png" for line in text.split("\n")
+             if (found := _MARKER.match(line)) for stem in found.group(1).split()}
+    rest = [relpath for relpath in figures if relpath not in named]
+    lines = []
+    for line in text.split("\n"):
+        if line == _CONTENTS_END:
+            if rest:
+                lines.append(f"- [{OTHER_FIGURES}](#{anchor(OTHER_FIGURES)})")
+            continue
+        marker = _MARKER.match(line)
+        if marker is None:
+            lines.append(line)
+            continue
+        for stem in marker.group(1).split():
+            relpath = f"figures/{stem}.png"
+            if relpath in figures:
+                lines += figure_block(relpath, figures[relpath])
+    if rest:
+        lines += [f"## {OTHER_FIGURES}", "", "The figures of this run that no section above "
+                  "shows; the numbers each draws are in the CSV file of the same name.", ""]
+        for relpath in rest:
+            lines += figure_block(relpath, figures[relpath])
+    return "\n".join(lines)
 
 
 def _natural(relpath: str) -> tuple[object, ...]:
@@ -284,10 +363,12 @@ def _natural(relpath: str) -> tuple[object, ...]:
 
 
 def write(result: StageResult, out: OutputWriter, config: Config) -> None:
-    """``REPORT.md`` with a Figures section listing every figure written before it, and
-    ``REPORT.html``, the same page with the figures embedded."""
-    figures = sorted({o.relpath for o in out.written if o.relpath.endswith(".png")},
-                     key=_natural)
-    text = "\n".join([result.texts["REPORT.md"].rstrip("\n"), "", *figure_lines(figures)])
-    out.text("REPORT.md", text.rstrip("\n") + "\n")
-    out.text("REPORT.html", markdown_to_html(text, lambda rel: (out.root / rel).read_bytes()))
+    """``REPORT.md`` with every figure written before it in the section it belongs to, and
+    ``REPORT.html``, the same page with the figures embedded and the notes folded."""
+    figures = {relpath: out.titles.get(relpath, "") for relpath in
+               sorted({o.relpath for o in out.written if o.relpath.endswith(".png")},
+                      key=_natural)}
+    text = place_figures(result.texts["REPORT.md"], figures).rstrip("\n") + "\n"
+    out.text("REPORT.md", text)
+    out.text("REPORT.html", markdown_to_html(text, lambda rel: (out.root / rel).read_bytes(),
+                                             collapsed=(NOTES,)))
