@@ -16,7 +16,7 @@ PYPI    := the Python package index (PyPI, or PIP_INDEX_URL / UV_INDEX_URL)
 export UV_HTTP_TIMEOUT ?= 60
 export UV_HTTP_RETRIES ?= 3
 
-.PHONY: setup replicate test lint deposit lock clean
+.PHONY: setup replicate test lint deposit lock measure clean
 
 setup: $(TOX)
 	@sh replication/install_system_deps.sh
@@ -48,9 +48,17 @@ lock: setup
 		--quiet -o replication/requirements.lock
 
 # The replication archive a journal receives (deposit/carbongap-<version>.tar.gz with its
-# SHA256SUMS and checksum file): every tracked file but CI files; no caches, no outputs.
+# SHA256SUMS and checksum file): the committed tree of HEAD (COMMIT names it) but CI files;
+# no caches, no outputs, nothing uncommitted.
 deposit:
 	$(PYTHON) replication/deposit.py deposit
+
+# The README's computational requirements: times a fresh clone of HEAD's make replicate, a
+# cached rerun and make test, with peak memory, disk (uv's cache too) and the machine;
+# writes replication/measured.json and the README's table (MEASURE_FLAGS=--skip-test
+# leaves make test out).
+measure:
+	$(PYTHON) replication/measure.py $(MEASURE_FLAGS)
 
 clean:
 	rm -rf $(VENV) .tox build dist deposit replication/output/.cache

@@ -170,3 +170,47 @@ def test_the_readme_numbers_quoted_in_the_text_are_the_published_cells():
         if "stars 0" in value:
             assert (cells.loc[wanted[-1:] if taus != "every tau" else wanted, "stars"]
                     == 0).all()
+
+
+def test_the_readme_requirements_table_is_the_one_make_measure_writes():
+    """The README's summary of run time, memory and disk is rendered from
+    replication/measured.json by replication/measure.py, never typed."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location("measure", REPO / "replication" /
+                                                  "measure.py")
+    measure = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(measure)
+    figures = json.loads((REPO / "replication" / "measured.json").read_text(encoding="utf-8"))
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert measure.rewrite_readme(readme, measure.readme_table(figures)) == readme
+    assert {"make replicate", "cached rerun"} <= set(figures["steps"])
+    assert all(step["seconds"] > 0 for step in figures["steps"].values())
+    assert figures["machine"]["cores"] > 0 and figures["machine"]["cpu"]
+    assert figures["disk_mib"]["uv_cache"] >= 0 and "uv's download cache" in readme
+
+
+def test_the_measure_table_names_every_figure_of_the_file():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("measure", REPO / "replication" /
+                                                  "measure.py")
+    measure = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(measure)
+    figures = {"date": "2026-01-02", "commit": "abc1234",
+               "machine": {"cpu": "Test CPU", "cores": 2, "memory_gib": 24.0,
+                           "load_1min": 0.5},
+               "steps": {"make replicate": {"seconds": 125.4, "peak_mib": 812},
+                         "cached rerun": {"seconds": 9.0, "peak_mib": 300}},
+               "disk_mib": {"clone": 1200, "tox_environments": 1100, "outputs": 38,
+                            "uv_cache": 851}}
+    table = measure.readme_table(figures)
+    assert "| fresh `make replicate` (sets up Python and R, runs everything) | 2 min 5 s | " \
+           "812 MiB |" in table
+    assert "| `carbongap replicate` again (stages cached) | 9 s | 300 MiB |" in table
+    assert "make test` (lint, unit, R tests, dependency floors) | not measured | - |" in table
+    assert "| - | 851 MiB |" in table and "tox environments 1100 MiB" in table
+    assert "Measured on 2026-01-02 at commit abc1234" in table and "Test CPU, 2 cores" in table
+    text = f"a\n{measure.BEGIN}\nold\n{measure.END}\nb\n"
+    assert measure.rewrite_readme(text, "new") == f"a\n{measure.BEGIN}\nnew\n{measure.END}\nb\n"
