@@ -6,6 +6,7 @@ from pathlib import Path
 
 from carbongap.ingest.load import load_panel
 from carbongap.ingest.schema import fuel_catalog, fuel_columns
+from carbongap.synth import validated
 
 from panel_factory import raw_panel, raw_provinces
 
@@ -48,7 +49,7 @@ def test_fuels_in_the_catalog_units_are_not_warned(tmp_path: Path) -> None:
 
 def test_synthetic_default_fuels_are_not_warned() -> None:
     # crude oil is 0 in most synthetic cities (median 0): its range starts at 0
-    loaded = load_panel(years=(2006, 2019))
+    loaded = validated(window=(2006, 2019))
     assert loaded.cities["crude_oil"].median() == 0.0
     assert _unit_warnings(loaded.notes) == []
 

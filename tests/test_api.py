@@ -11,8 +11,9 @@ def test_spec_section_11_names_work_together():
     cities, provinces, truth = cg.synth.generate(seed=1, n_cities=30, years=(2006, 2009))
     assert len(truth) >= len(cities)
     assert provinces["province_code"].nunique() == 30  # every province but Tibet
-    loaded = cg.load_panel(seed=1, n_cities=30, synthetic_years=(2006, 2009),
-                           years=(2006, 2009))
+    loaded = cg.synth.validated(seed=1, n_cities=30, years=(2006, 2009),
+                                window=(2006, 2009))
+    assert loaded.truth is not None and loaded.source == "<synthetic seed=1>"
     panel = loaded.cities
     co2 = cg.accounting.emissions(panel, factors="paper")
     gdp = cg.accounting.real_gdp(panel, loaded.provinces)

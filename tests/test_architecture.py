@@ -124,6 +124,65 @@ def test_no_import_cycle():
             visit(name, [])
 
 
+def _cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """One cycle of ``graph`` (node -> nodes it imports) as a path, or None."""
+    state: dict[str, str] = {}
+
+    def visit(name: str, trail: list[str]) -> list[str] | None:
+        state[name] = "open"
+        for other in graph.get(name, ()):
+            if state.get(other) == "open":
+                return [*trail[trail.index(other):], name, other] if other in trail else \
+                    [name, other]
+            if other not in state:
+                found = visit(other, [*trail, name])
+                if found:
+                    return found
+        state[name] = "done"
+        return None
+
+    for name in sorted(graph):
+        if name not in state:
+            found = visit(name, [])
+            if found:
+                return found
+    return None
+
+
+def _package(module: str) -> str:
+    """carbongap.dea.sbi -> dea; a root module (carbongap.cli) is its own package."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def _full_graph(level: str) -> dict[str, list[str]]:
+    """Imports between the modules (or, with level "package", between the packages) of
+    carbongap, every import counted: module level, inside functions and under
+    ``if TYPE_CHECKING`` (a type-only loop is a loop a reader has to untangle too)."""
+    modules = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        for other in _imports(path):
+            if other not in modules or other == name or name.startswith(f"{other}."):
+                continue
+            a, b = (_package(name), _package(other)) if level == "package" else (name, other)
+            if a != b:
+                graph.setdefault(a, set()).add(b)
+    return {a: sorted(b) for a, b in graph.items()}
+
+
+@pytest.mark.parametrize("level", ["package", "module"])
+def test_no_cycle_counting_every_import(level):
+    cycle = _cycle(_full_graph(level))
+    assert cycle is None, f"{level} import cycle: " + " -> ".join(cycle or [])
+
+
+def test_the_cycle_finder_finds_one():
+    assert _cycle({"a": ["b"], "b": ["c"], "c": ["a"]}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": ["b"], "b": []}) is None
+    assert _package("carbongap.dea.sbi") == "dea" and _package("carbongap.cli") == "cli"
+
+
 BOTTOM = ("carbongap.errors",)
 
 

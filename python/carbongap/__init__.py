@@ -4,7 +4,7 @@ Public API (docs/methods.md §11)::
 
     import carbongap as cg
     cg.synth.generate(seed=0, n_cities=282, years=(2006, 2019))
-    cg.load_panel(path=None, provinces=None)
+    cg.load_panel(path, provinces=None)      # files; the synthetic panel: cg.synth.validated()
     cg.accounting.emissions(panel, factors="paper")
     cg.inequality.gini(values)
     cg.dea.sbi(x, y, b)

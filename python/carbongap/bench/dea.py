@@ -46,7 +46,14 @@ from ..dea.plan import LuenbergerPlan, plan_luenberger
 from ..dea.technology import JobResult, SolveJobs, TechnologyJob, run_jobs, run_jobs_kernel
 from ..parallel import Execution
 from ..progress import ProgressFactory, null_progress
-from .dea_peers import Comparison, benchmarking_loop, compare, r_backend_loop, scipy_loop
+from .dea_peers import (
+    Comparison,
+    EngineAnswers,
+    benchmarking_loop,
+    compare,
+    r_backend_loop,
+    scipy_loop,
+)
 from .memory import PeakMemory
 
 #: The two models of docs/methods.md §6: name -> (inputs, good outputs, bad outputs).
@@ -144,6 +151,10 @@ class Measured:
     def lps(self) -> int:
         """Distinct LPs (evaluations) of the job."""
         return sum(plan.n_lps for plan in self.plans.values())
+
+    def answers(self) -> EngineAnswers:
+        """The single process's answers and time per LP, for the peers' comparison."""
+        return EngineAnswers(self.plans, self.results, self.single.per_lp(self.lps))
 
     @property
     def lps_solved(self) -> int:
@@ -352,16 +363,17 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
     measured = measure_engine(panel, frontier=frontier, prune=prune, jobs=jobs, dask=dask,
                               repeats=setting["repeats"], progress=progress)
     comparisons, skipped = [], []
+    answers = measured.answers()
     if setting["naive_sample"] > 0:
         comparisons.append(compare("scipy linprog loop (naive: each LP built from scratch "
-                                    "against the full reference set)", scipy_loop, measured,
+                                    "against the full reference set)", scipy_loop, answers,
                                     setting["naive_sample"], seed))
     if setting["benchmarking_sample"] > 0:
         from ..r.benchmarking import available
 
         if available():
             comparisons.append(compare("R Benchmarking dea.add loop (one call per unit)",
-                                       benchmarking_loop, measured,
+                                       benchmarking_loop, answers,
                                         setting["benchmarking_sample"], seed))
         else:
             skipped.append(BENCHMARKING_SKIPPED)
@@ -373,7 +385,7 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
         problem = r_unavailable_reason()
         if problem is None and setting["r_sample"] > 0:
             comparisons.append(compare("R backend of the DEA (R SBI on lpSolve, one R call "
-                                       "per technology)", r_backend_loop, measured,
+                                       "per technology)", r_backend_loop, answers,
                                        setting["r_sample"], seed))
         else:
             skipped.append(f"R backend: not timed ({problem or 'sample of 0 LPs'})")

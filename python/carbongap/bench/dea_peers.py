@@ -32,7 +32,17 @@ from ..dea.technology import TechnologyJob, split
 
 if TYPE_CHECKING:
     from ..dea.plan import LuenbergerPlan
-    from .dea import Measured
+    from ..dea.technology import JobResult
+
+
+@dataclass(frozen=True)
+class EngineAnswers:
+    """What a peer is checked and timed against: the engine's plans and results per model
+    (job order) and its time per LP in one process (s)."""
+
+    plans: dict[str, LuenbergerPlan]
+    results: dict[str, list[JobResult]]
+    per_lp: float
 
 
 @dataclass(frozen=True)
@@ -136,7 +146,7 @@ def r_backend_loop(job: TechnologyJob, points: np.ndarray) -> Answers:
     return result.values, status_words(result.status), 0, seconds
 
 
-def compare(name: str, peer: Peer, measured: Measured, sample: int,
+def compare(name: str, peer: Peer, measured: EngineAnswers, sample: int,
             seed: int) -> Comparison:
     """Time ``peer`` on a seeded sample of the LPs and check it against the engine."""
     started, cpu = time.perf_counter(), time.process_time()
@@ -156,5 +166,5 @@ def compare(name: str, peer: Peer, measured: Measured, sample: int,
             worst = max(worst, float(np.abs(values[both] - our_values[both]).max()))
     per_lp = seconds / count
     cost = time.perf_counter() - started
-    return Comparison(name, count, per_lp, per_lp / measured.single.per_lp(measured.lps),
+    return Comparison(name, count, per_lp, per_lp / measured.per_lp,
                       cost, (time.process_time() - cpu) / cost, worst, mismatches, failures)

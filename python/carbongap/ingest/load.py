@@ -1,4 +1,10 @@
-"""``carbongap.load_panel``: the validated raw data, from files or the synthetic default."""
+"""``carbongap.load_panel``: the validated raw data, from files.
+
+Loading reads files only: the synthetic default panel is made and validated by
+:func:`carbongap.synth.validated`, and the validate stage chooses between the two
+(``[data] panel`` empty: the synthetic default). Both end in :func:`validated_panel`, so a
+file and the synthetic panel are checked alike.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,6 @@ import pandas as pd
 
 from .. import attrition
 from ..io.readers import RawTable, read_table
-from ..synth import generate
 from .ceads import is_ceads_workbook, read_ceads_with_log
 from .city_panel import validate_city_panel
 from .provinces import validate_provinces
@@ -62,16 +67,37 @@ def in_memory(frame: pd.DataFrame, source: str) -> RawTable:
     return RawTable(frame, source)
 
 
+def validated_panel(raw_cities: RawTable, raw_provinces: RawTable | None, *,
+                    years: tuple[int, int], magnitude_warnings: bool, source: str,
+                    truth: pd.DataFrame | None = None,
+                    excluded: pd.DataFrame | None = None) -> Panel:
+    """Validate a raw city panel and its provincial table (None: an empty table) into a
+    :class:`Panel`; ``excluded`` are exclusions made before validation (a CEADs
+    inventory's empty cells), ``truth`` the synthetic generator's latent values."""
+    cities = validate_city_panel(raw_cities, years, magnitude_warnings)
+    if raw_provinces is not None:
+        province_table = validate_provinces(raw_provinces, magnitude_warnings)
+        province_frame, province_notes = province_table.frame, province_table.notes
+    else:
+        province_frame, province_notes = empty_provinces(), ()
+    return Panel(
+        cities=cities.frame,
+        provinces=province_frame,
+        attrition=attrition.combine([attrition.empty() if excluded is None else excluded,
+                                     cities.attrition]),
+        notes=cities.notes + province_notes,
+        source=source,
+        truth=truth,
+    )
+
+
 def load_panel(
-    path: str | Path | None = None,
+    path: str | Path,
     provinces: str | Path | None = None,
     *,
     sheet: str | None = None,
     provinces_sheet: str | None = None,
     years: tuple[int, int] = (2006, 2019),
-    seed: int = 0,
-    n_cities: int = 282,
-    synthetic_years: tuple[int, int] = (2006, 2019),
     magnitude_warnings: bool = True,
 ) -> Panel:
     """Read and validate a city panel and its provincial table.
@@ -80,12 +106,10 @@ def load_panel(
     ----------
     path
         City panel: CSV, Excel or Stata file with canonical or Chinese yearbook headers
-        (``carbongap.ingest.schema``), or a CEADs inventory workbook. None = the synthetic
-        default panel (``carbongap.synth.generate(seed, n_cities, synthetic_years)``),
-        validated exactly like a file.
+        (``carbongap.ingest.schema``), or a CEADs inventory workbook. (The synthetic
+        default panel: :func:`carbongap.synth.validated`.)
     provinces
-        Provincial table (deflators, FAI, base-year capital). Ignored for the synthetic
-        default, which brings its own.
+        Provincial table (deflators, FAI, base-year capital), or None.
     sheet, provinces_sheet
         Excel sheets of the two files (None = the first sheet).
     years
@@ -96,36 +120,12 @@ def load_panel(
     DataError
         On any bad input (see :mod:`carbongap.ingest.city_panel`).
     """
-    truth = None
-    ceads_log = attrition.empty()
-    if path is None:
-        synthetic = generate(seed=seed, n_cities=n_cities, years=synthetic_years)
-        label = f"<synthetic seed={seed}>"
-        raw_cities = in_memory(synthetic.cities, f"{label} cities")
-        raw_provinces: RawTable | None = in_memory(synthetic.provinces, f"{label} provinces")
-        truth = synthetic.truth
-        source = label
-    elif is_ceads_workbook(path):
+    raw_provinces = read_table(provinces, provinces_sheet) if provinces is not None else None
+    if is_ceads_workbook(path):
         frame, ceads_log = read_ceads_with_log(path)
-        raw_cities = in_memory(frame.drop(columns="ceads_name"), f"{path} [CEADs]")
-        raw_provinces = read_table(provinces, provinces_sheet) if provinces is not None else None
-        source = str(path)
-    else:
-        raw_cities = read_table(path, sheet)
-        raw_provinces = read_table(provinces, provinces_sheet) if provinces is not None else None
-        source = str(path)
-
-    cities = validate_city_panel(raw_cities, years, magnitude_warnings)
-    if raw_provinces is not None:
-        province_table = validate_provinces(raw_provinces, magnitude_warnings)
-        province_frame, province_notes = province_table.frame, province_table.notes
-    else:
-        province_frame, province_notes = empty_provinces(), ()
-    return Panel(
-        cities=cities.frame,
-        provinces=province_frame,
-        attrition=attrition.combine([ceads_log, cities.attrition]),
-        notes=cities.notes + province_notes,
-        source=source,
-        truth=truth,
-    )
+        return validated_panel(in_memory(frame.drop(columns="ceads_name"), f"{path} [CEADs]"),
+                               raw_provinces, years=years,
+                               magnitude_warnings=magnitude_warnings, source=str(path),
+                               excluded=ceads_log)
+    return validated_panel(read_table(path, sheet), raw_provinces, years=years,
+                           magnitude_warnings=magnitude_warnings, source=str(path))

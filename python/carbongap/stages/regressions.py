@@ -78,17 +78,17 @@ def compute(ctx: Context) -> StageResult:
     ``known_truth_dea``; texts ``table<N>.md`` and ``table<N>.tex``."""
     cfg, run = ctx.config.regressions, ctx.config.run
     all_specs = select_tables(load_table_specs(cfg.specs or None), cfg.tables)
-    specs = all_specs
     panel = ctx.table("analysis_panel", "analysis")
     fitter = backend_fitter(cfg.backend)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QuantRegWarning)  # recorded by each fit, noted below
-        fitted = estimate_tables(panel, specs, cfg, execution=ctx.execution, fitter=fitter)
+        fitted = estimate_tables(panel, all_specs, cfg, execution=ctx.execution,
+                                 fitter=fitter)
         if not fitted.results:
             raise DataError(f"no part of Tables 1-8 could be estimated: "
                             f"{fitted.skipped_reasons()}", source="analysis_panel")
         estimates, results = fitted.frame, fitted.results
-        specs = fitted.fitted(specs)  # the parts too small to estimate are listed apart
+        specs = fitted.fitted(all_specs)  # the parts too small to fit are listed apart
         published = load_published(cfg.published or None)
         card = scorecard(estimates, published)
         audit = stars_audit(published)

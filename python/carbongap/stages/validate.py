@@ -1,4 +1,5 @@
-"""Stage ``validate``: read the raw data (or generate the synthetic default) and check it."""
+"""Stage ``validate``: read the raw data (or generate the synthetic default when ``[data]
+panel`` is empty) and check it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..ingest.city_panel import coverage
 from ..ingest.load import load_panel
 from ..pipeline.stage import Context, StageResult
+from ..synth import TRUTH_TAUS, true_quantile_coefficients, validated
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -17,17 +19,14 @@ def compute(ctx: Context) -> StageResult:
     """Tables: ``panel``, ``provinces``, ``coverage``; synthetic runs add ``truth`` and
     ``truth_coefficients`` (the generator's latent values and quantile coefficients)."""
     data, window = ctx.config.data, ctx.config.validate
-    panel = load_panel(
-        data.panel or None,
-        data.provinces or None,
-        sheet=data.sheet or None,
-        provinces_sheet=data.provinces_sheet or None,
-        years=window.years,
-        seed=data.synthetic_seed,
-        n_cities=data.synthetic_cities,
-        synthetic_years=data.synthetic_years,
-        magnitude_warnings=window.magnitude_warnings,
-    )
+    if data.panel:
+        panel = load_panel(data.panel, data.provinces or None, sheet=data.sheet or None,
+                           provinces_sheet=data.provinces_sheet or None, years=window.years,
+                           magnitude_warnings=window.magnitude_warnings)
+    else:  # the synthetic default, validated like a file
+        panel = validated(seed=data.synthetic_seed, n_cities=data.synthetic_cities,
+                          years=data.synthetic_years, window=window.years,
+                          magnitude_warnings=window.magnitude_warnings)
     tables = {
         "panel": panel.cities,
         "provinces": panel.provinces,
@@ -35,7 +34,6 @@ def compute(ctx: Context) -> StageResult:
     }
     notes = [f"data: {panel.source}", *panel.notes]
     if panel.truth is not None:
-        from ..synth import TRUTH_TAUS, true_quantile_coefficients
 
         tables["truth"] = panel.truth
         tables["truth_coefficients"] = (

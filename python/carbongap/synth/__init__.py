@@ -14,11 +14,13 @@ real yearbooks (``mess``).
     cities, provinces, truth = synth.generate(seed=0)
     synth.true_quantile_coefficients((0.2, 0.4, 0.6, 0.8))
     synth.write_csv("synthetic/", seed=0)
+    synth.validated(seed=0)   # the same panel through file validation (a carbongap Panel)
 """
 
 from .emissions import TRUTH_TAUS, true_quantile_coefficients
 from .files import write_csv
 from .panel import SyntheticPanel, generate
+from .validated import validated
 
 __all__ = ["TRUTH_TAUS", "SyntheticPanel", "generate", "true_quantile_coefficients",
-           "write_csv"]
+           "validated", "write_csv"]
