@@ -79,13 +79,38 @@ def _luenberger_by_model(out):
             for model, part in table.groupby("model")}
 
 
-def test_every_label_states_the_definition_of_its_values(run):
-    """A label "... 1 + PC" (index) holds 1 + the model's indicator, "ln ... 1 + PC" its
-    log, "... LPEC + LSEC" the sum of those columns of the same file; the model is the
-    green one when the label says so (docs/methods.md §6)."""
-    out, stata = run
+@pytest.fixture(scope="module")
+def cumulative_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("cumulative")
+    config = load_config(overrides=["data.synthetic_cities=20", "inequality.bootstrap_draws=19",
+                                    "regressions.boot_reps=19",
+                                    'productivity.index_form="cumulative"'])
+    summary = run_pipeline(config, out=base / "out", targets=["exports"])
+    assert summary.ok and summary.status("exports") == "done"
+    return base / "out", base / "out" / "stata"
+
+
+def _chained(indicator: pd.Series, keys: pd.MultiIndex, base: int) -> np.ndarray:
+    """Per city, the product of 1 + indicator over the years base+1 ... year (1 in the base
+    year; NaN once a link is missing), at ``keys`` (city_code, year)."""
+    steps = (1.0 + indicator).to_dict()
+    out = []
+    for city, year in keys:
+        links = [steps.get((city, t), np.nan) for t in range(base + 1, year + 1)]
+        out.append(float(np.prod(links)) if links else 1.0)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("which", ["run", "cumulative_run"])
+def test_every_label_states_the_definition_of_its_values(which, request):
+    """A label "... 1 + PC" (index) holds 1 + the model's indicator, "... chained from the
+    base year: prod of 1 + PC" the product of those from the base year, "ln ..." the log,
+    "... LPEC + LSEC" the sum of those columns of the same file; the model is the green one
+    when the label says so (docs/methods.md §6)."""
+    out, stata = request.getfixturevalue(which)
     luen = _luenberger_by_model(out)
-    checked = 0
+    base = int(pd.read_csv(out / "tables/productivity_indices.csv")["year"].min())
+    checked = chained = 0
     for name in DATASETS:
         data, meta = pyreadstat.read_dta(str(stata / f"{name}.dta"))
         for column, label in meta.column_names_to_labels.items():
@@ -96,7 +121,12 @@ def test_every_label_states_the_definition_of_its_values(run):
             if index is not None:
                 model = "green" if "green" in english else "production"
                 keys = pd.MultiIndex.from_frame(data[["city_code", "year"]])
-                values = 1.0 + luen[model][index.group(1)].reindex(keys).to_numpy()
+                indicator = luen[model][index.group(1)]
+                if "chained from" in english:
+                    values = _chained(indicator, keys, base)
+                    chained += 1
+                else:
+                    values = 1.0 + indicator.reindex(keys).to_numpy()
                 if english.startswith("ln "):
                     values = np.log(values)
             else:
@@ -106,6 +136,7 @@ def test_every_label_states_the_definition_of_its_values(run):
                                        atol=1e-14, err_msg=f"{name}.dta {column}: {label}")
             checked += 1
     assert checked >= 2 * 6 + 6 + 2  # indices, regression panel (levels and logs), luenberger
+    assert chained == (2 * 6 + 6 if which == "cumulative_run" else 0)
 
 
 def test_dataset_labels_keep_the_configuration_hash_whole(run):

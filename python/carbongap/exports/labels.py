@@ -64,6 +64,24 @@ INDEX_LABELS: dict[str, tuple[str, str]] = {
     "PC": ("production technical change index, 1 + PC", "纯生产技术进步"),
     "EC": ("production efficiency change index, 1 + EC", "生产效率提高"),
 }
+#: In the cumulative index form (docs/methods.md §6, ``[productivity] index_form``) every
+#: index, and its log in the regression panel, is a chain from the base year (= 1) of the
+#: increments 1 + indicator: label variant "cumulative".
+CUMULATIVE_LABELS: dict[str, tuple[str, str]] = {
+    "T": ("productivity index chained from the base year: prod of 1 + LTFP", "生产率"),
+    "GT": ("green productivity index chained from base year: prod of 1 + LTFP",
+           "绿色生产率"),
+    "PC": ("technical change index chained from the base year: prod of 1 + PC",
+           "纯生产技术进步"),
+    "EC": ("efficiency change index chained from the base year: prod of 1 + EC",
+           "生产效率提高"),
+    "GPC": ("green technical change index chained from base year: prod of 1 + PC",
+            "纯绿色技术进步"),
+    "GEC": ("green efficiency change index chained from base year: prod of 1 + EC",
+            "绿色效率提高"),
+}
+CUMULATIVE_LABELS.update({f"ln{name}": (f"ln {english}", f"{chinese}(对数)")
+                          for name, (english, chinese) in list(CUMULATIVE_LABELS.items())})
 _TERM = re.compile(r"^S_(C|V)_(t1|t|P)_(t1|t)(_status)?$")
 
 
@@ -112,8 +130,11 @@ def _term_label(name: str) -> tuple[str, str] | None:
 
 def raw_label(column: str, table: str = "") -> tuple[str, str]:
     """(English, Chinese) of ``column``; KeyError naming the column if it has none.
-    ``table`` = "indices" reads PC and EC as indices."""
-    if table == "indices" and column in INDEX_LABELS:
+    ``table`` = "indices" reads PC and EC as the indices 1 + PC, 1 + EC; "cumulative" reads
+    every index (and its log) as chained from the base year."""
+    if table == "cumulative" and column in CUMULATIVE_LABELS:
+        return CUMULATIVE_LABELS[column]
+    if table in ("indices", "cumulative") and column in INDEX_LABELS:
         return INDEX_LABELS[column]
     if column in BY_NAME:
         variable = BY_NAME[column]

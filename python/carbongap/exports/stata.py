@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..choices import SeMethod
+from ..choices import IndexForm, SeMethod
 from ..io.dta import write_dta
 from ..tables.estimate import too_small
 from ..tables.specs import TableSpec
@@ -69,13 +69,16 @@ def _dta_bytes(data: StataDataset, version: int) -> bytes:
 
 def stata_exports(tables: Mapping[str, pd.DataFrame], specs: Sequence[TableSpec],
                   taus: Sequence[float], *, se: SeMethod, cluster: str, reps: int, seed: int,
-                  config_sha256: str, version: int = 14) -> StataExport:
+                  config_sha256: str, version: int = 14,
+                  index_form: IndexForm = "increment") -> StataExport:
     """The ``.dta`` file of every table of :data:`DATASETS` present in ``tables``,
     ``replicate_tables.do``, ``CODEBOOK.md`` and ``variable_names.csv``; the do-file leaves
     out the table parts whose sample in the regression panel (``tables["analysis"]``) is
-    too small to fit (:func:`carbongap.tables.estimate.too_small`), as the run does."""
+    too small to fit (:func:`carbongap.tables.estimate.too_small`), as the run does;
+    ``index_form`` (``[productivity] index_form``) chooses the labels of the indices."""
+    forms = {"indices": "cumulative" if index_form == "cumulative" else "indices", "": ""}
     datasets = tuple(stata_dataset(tables[table], name, description,
-                                   config_sha256=config_sha256, table=variant)
+                                   config_sha256=config_sha256, table=forms[variant])
                      for name, (table, description, variant) in DATASETS.items()
                      if table in tables)
     files = {f"{d.name}.dta": _dta_bytes(d, version) for d in datasets}

@@ -30,7 +30,7 @@ STAGES: tuple[Stage, ...] = (
           "carbongap.stages.crossval", requires=("R",),
           files=(("regressions", "specs"),)),
     Stage("exports", ("validate", "accounting", "inequality", "productivity",
-                      "analysis_panel"), ("exports", "regressions"),
+                      "analysis_panel"), ("exports", "regressions", "productivity"),
           "carbongap.stages.exports", files=(("regressions", "specs"),)),
     Stage("exchange", ("analysis_panel", "productivity", "regressions"), (),
           "carbongap.stages.exchange"),

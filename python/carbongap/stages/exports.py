@@ -30,7 +30,8 @@ def compute(ctx: Context) -> StageResult:
     export = stata_exports(tables, specs, cfg.taus, se=cfg.se, cluster=cfg.cluster,
                            reps=cfg.boot_reps, seed=cfg.seed,
                            config_sha256=config_sha256(ctx.config),
-                           version=ctx.config.exports.stata_version)
+                           version=ctx.config.exports.stata_version,
+                           index_form=ctx.config.productivity.index_form)
     notes = (f"Stata exports: {len(export.datasets)} .dta files (format 118) in stata/, "
              "with replicate_tables.do and CODEBOOK.md",)
     return StageResult(tables={}, files=export.files, notes=notes)
