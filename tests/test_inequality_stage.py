@@ -249,3 +249,15 @@ def test_command_line_run_with_a_one_city_year(tmp_path: Path) -> None:
     dagum = pd.read_csv(out / "tables" / "dagum.csv")
     last = dagum.loc[dagum["year"] == 2008]
     assert last["n"].tolist() == [1, 1] and last["within_share"].isna().all()
+
+
+def test_figure1_draws_an_interval_that_leaves_out_its_gini() -> None:
+    """A percentile interval need not contain the point estimate (few draws, a skewed
+    bootstrap distribution): the bar still spans exactly [ci_low, ci_high]."""
+    table = pd.DataFrame({"variable": ["co2", "co2"], "group": "national",
+                          "year": [2006, 2007], "n": 3, "gini": [0.30, 0.50],
+                          "ci_low": [0.32, 0.40], "ci_high": [0.45, 0.48]})
+    figure, _ = figure1(table, "national", 0.95, source=DataSource(False, "file cities.csv"))
+    (bars,) = [c for c in figure.axes[0].collections if len(c.get_segments())]
+    spans = [sorted((seg[0][1], seg[1][1])) for seg in bars.get_segments()]
+    np.testing.assert_allclose(spans, [[0.32, 0.45], [0.40, 0.48]])

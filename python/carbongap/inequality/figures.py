@@ -85,10 +85,11 @@ def gini_lines(table: pd.DataFrame, series: Mapping[str, str], title: str,
         (line,) = axes.plot(x, part["gini"], marker="o", markersize=3.5,
                             label=series[variable], zorder=3)
         if intervals and part["ci_low"].notna().any():
-            gini = part["gini"].to_numpy(dtype=float)
-            below = gini - part["ci_low"].to_numpy(dtype=float)
-            above = part["ci_high"].to_numpy(dtype=float) - gini
-            axes.errorbar(x, gini, yerr=[below, above], fmt="none", capsize=2.5,
+            # drawn about the interval's centre: a percentile interval need not contain the
+            # point estimate, so its bounds are not offsets of the Gini
+            low = part["ci_low"].to_numpy(dtype=float)
+            high = part["ci_high"].to_numpy(dtype=float)
+            axes.errorbar(x, (low + high) / 2, yerr=(high - low) / 2, fmt="none", capsize=2.5,
                           ecolor=to_rgba(line.get_color(), 0.85), elinewidth=1.1,
                           label=f"{coverage}interval, {series[variable].split(' (')[0]}",
                           zorder=2)
