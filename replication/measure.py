@@ -53,11 +53,24 @@ def machine() -> dict[str, Any]:
             "load_1min": round(os.getloadavg()[0], 2)}
 
 
-def folder_bytes(path: Path) -> int:
-    """Bytes of every regular file under ``path`` (symbolic links not followed)."""
+def folder_bytes(path: Path, seen: set[tuple[int, int]] | None = None) -> int:
+    """Bytes on disk of the regular files under ``path``, each file once (uv hard-links
+    one copy of a package into every environment, and from its cache): files whose
+    (device, inode) is in ``seen`` are not counted again, and the others are added to it.
+    Symbolic links are not followed."""
+    seen = set() if seen is None else seen
+    total = 0
     if not path.exists():
         return 0
-    return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    for item in path.rglob("*"):
+        if item.is_symlink() or not item.is_file():
+            continue
+        stat = item.lstat()
+        key = (stat.st_dev, stat.st_ino)
+        if key not in seen:
+            seen.add(key)
+            total += stat.st_size
+    return total
 
 
 def uv_cache() -> Path:
@@ -112,11 +125,12 @@ def measure(skip_test: bool) -> dict[str, Any]:
         if not skip_test:
             steps["make test"] = timed(["make", "test"], clone, LIMITS["make test"])
         figures["steps"] = steps
+        seen: set[tuple[int, int]] = set()
         figures["disk_mib"] = {
-            "clone": round(folder_bytes(clone) / 2**20),
+            "clone": round(folder_bytes(clone, seen) / 2**20),
             "tox_environments": round(folder_bytes(clone / ".tox") / 2**20),
             "outputs": round(folder_bytes(clone / "replication" / "output") / 2**20),
-            "uv_cache": round(folder_bytes(uv_cache()) / 2**20),
+            "uv_cache": round(folder_bytes(uv_cache(), seen) / 2**20),  # beyond the clone's
         }
     return figures
 
@@ -145,8 +159,10 @@ def readme_table(figures: dict[str, Any]) -> str:
     lines += [
         f"| disk: the clone after these steps (tox environments {disk['tox_environments']} "
         f"MiB, outputs {disk['outputs']} MiB) | - | {disk['clone']} MiB |",
-        f"| disk: uv's download cache (outside the clone; `uv cache clean` empties it) | - | "
-        f"{disk['uv_cache']} MiB |",
+        f"| disk: uv's download cache beyond the files it shares with the clone (outside "
+        f"the clone; `uv cache clean` empties it) | - | {disk['uv_cache']} MiB |",
+        f"| disk in all (each hard-linked file once) | - | "
+        f"{disk['clone'] + disk['uv_cache']} MiB |",
         "",
         f"Measured on {figures['date']} at commit {figures['commit']} by `make measure` on "
         f"{host['cpu']}, {host['cores']} cores, {host['memory_gib']} GiB of memory (load "

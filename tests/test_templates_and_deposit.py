@@ -210,7 +210,29 @@ def test_the_measure_table_names_every_figure_of_the_file():
            "812 MiB |" in table
     assert "| `carbongap replicate` again (stages cached) | 9 s | 300 MiB |" in table
     assert "make test` (lint, unit, R tests, dependency floors) | not measured | - |" in table
-    assert "| - | 851 MiB |" in table and "tox environments 1100 MiB" in table
+    assert "the clone; `uv cache clean` empties it) | - | 851 MiB |" in table
+    assert "tox environments 1100 MiB" in table
+    assert "| disk in all (each hard-linked file once) | - | 2051 MiB |" in table
     assert "Measured on 2026-01-02 at commit abc1234" in table and "Test CPU, 2 cores" in table
     text = f"a\n{measure.BEGIN}\nold\n{measure.END}\nb\n"
     assert measure.rewrite_readme(text, "new") == f"a\n{measure.BEGIN}\nnew\n{measure.END}\nb\n"
+
+
+def test_measure_counts_a_hard_linked_file_once(tmp_path):
+    import importlib.util
+    import os
+
+    spec = importlib.util.spec_from_file_location("measure", REPO / "replication" /
+                                                  "measure.py")
+    measure = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(measure)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "x").write_bytes(b"0" * 1000)
+    os.link(tmp_path / "a" / "x", tmp_path / "a" / "y")
+    os.link(tmp_path / "a" / "x", tmp_path / "b" / "x")
+    (tmp_path / "b" / "z").write_bytes(b"0" * 10)
+    seen: set[tuple[int, int]] = set()
+    assert measure.folder_bytes(tmp_path / "a", seen) == 1000  # two links, one file
+    assert measure.folder_bytes(tmp_path / "b", seen) == 10  # the shared file was counted
+    assert measure.folder_bytes(tmp_path / "missing") == 0
