@@ -131,6 +131,7 @@ def measure(skip_test: bool) -> dict[str, Any]:
             "tox_environments": round(folder_bytes(clone / ".tox") / 2**20),
             "outputs": round(folder_bytes(clone / "replication" / "output") / 2**20),
             "uv_cache": round(folder_bytes(uv_cache(), seen) / 2**20),  # beyond the clone's
+            "uv_cache_total": round(folder_bytes(uv_cache()) / 2**20),
         }
     return figures
 
@@ -159,8 +160,9 @@ def readme_table(figures: dict[str, Any]) -> str:
     lines += [
         f"| disk: the clone after these steps (tox environments {disk['tox_environments']} "
         f"MiB, outputs {disk['outputs']} MiB) | - | {disk['clone']} MiB |",
-        f"| disk: uv's download cache beyond the files it shares with the clone (outside "
-        f"the clone; `uv cache clean` empties it) | - | {disk['uv_cache']} MiB |",
+        f"| disk: uv's download cache, outside the clone and kept when it is deleted (`uv "
+        f"cache clean` empties it; {disk['uv_cache']} MiB of it not shared with the clone "
+        f"by hard links) | - | {disk['uv_cache_total']} MiB |",
         f"| disk in all (each hard-linked file once) | - | "
         f"{disk['clone'] + disk['uv_cache']} MiB |",
         "",

@@ -204,13 +204,14 @@ def test_the_measure_table_names_every_figure_of_the_file():
                "steps": {"make replicate": {"seconds": 125.4, "peak_mib": 812},
                          "cached rerun": {"seconds": 9.0, "peak_mib": 300}},
                "disk_mib": {"clone": 1200, "tox_environments": 1100, "outputs": 38,
-                            "uv_cache": 851}}
+                            "uv_cache": 851, "uv_cache_total": 1300}}
     table = measure.readme_table(figures)
     assert "| fresh `make replicate` (sets up Python and R, runs everything) | 2 min 5 s | " \
            "812 MiB |" in table
     assert "| `carbongap replicate` again (stages cached) | 9 s | 300 MiB |" in table
     assert "make test` (lint, unit, R tests, dependency floors) | not measured | - |" in table
-    assert "the clone; `uv cache clean` empties it) | - | 851 MiB |" in table
+    assert ("`uv cache clean` empties it; 851 MiB of it not shared with the clone by hard "
+            "links) | - | 1300 MiB |") in table
     assert "tox environments 1100 MiB" in table
     assert "| disk in all (each hard-linked file once) | - | 2051 MiB |" in table
     assert "Measured on 2026-01-02 at commit abc1234" in table and "Test CPU, 2 cores" in table
