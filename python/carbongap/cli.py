@@ -69,38 +69,37 @@ def _refuse_path(param: click.Parameter, path: Path, problem: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-def _file_to_read(param: click.Parameter, value: Path | None) -> Path | None:
+def _file_to_read(param: click.Parameter, value: Path) -> None:
     """A path option naming a file to read: it must exist and not be a folder."""
-    if value is not None and not value.exists():
+    if not value.exists():
         _refuse_path(param, value, "does not exist; name a file")
-    if value is not None and value.is_dir():
+    if value.is_dir():
         _refuse_path(param, value, "is a folder; name a file")
-    return value
 
 
-def _folder_to_write(param: click.Parameter, value: Path | None) -> Path | None:
+def _folder_to_write(param: click.Parameter, value: Path) -> None:
     """A path option naming a folder to write into: new, or an existing folder."""
-    if value is not None and value.exists() and not value.is_dir():
+    if value.exists() and not value.is_dir():
         _refuse_path(param, value, "is a file; name a folder (new or existing)")
-    return value
 
 
-def _run_folder(param: click.Parameter, value: Path | None) -> Path | None:
+def _run_folder(param: click.Parameter, value: Path) -> None:
     """A path naming the output folder of a finished run, to read."""
-    if value is not None and not value.exists():
+    if not value.exists():
         _refuse_path(param, value, "does not exist; name the output folder of a finished run")
-    if value is not None and not value.is_dir():
+    if not value.is_dir():
         _refuse_path(param, value, "is a file; name the output folder of a finished run")
-    return value
 
 
-def _path_check(check: Callable[[click.Parameter, Path | None], Path | None]
+def _path_check(check: Callable[[click.Parameter, Path], None]
                 ) -> Callable[[click.Context, click.Parameter, Path | None], Path | None]:
     """``check`` as a typer callback (run while the command line is parsed, before the
-    command does anything)."""
+    command does anything); an option left out (None) is not checked."""
     def callback(ctx: click.Context, param: click.Parameter, value: Path | None
                  ) -> Path | None:
-        return check(param, value)
+        if value is not None:
+            check(param, value)
+        return value
     return callback
 
 

@@ -128,11 +128,11 @@ def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequen
                    if result.periods else None)
         indexed = index_form(table, INDEX_NAMES[model], form, periods=periods)
         forms.append(indexed)
-        status = table.filter(like="_status")
-        n_bad = int((status != "optimal").to_numpy().sum())
-        n_inf = int((status == "infeasible").to_numpy().sum())
+        counts = result.lp_counts()
+        n_lps, n_inf = sum(counts.values()), counts.get("infeasible", 0)
+        n_bad = n_lps - counts.get("optimal", 0)
         notes.append(f"{label}: {len(table)} city-year indicators ({frontier} frontier), "
-                     f"{status.size} LP terms of which {n_inf} infeasible and "
+                     f"{n_lps} LP terms of which {n_inf} infeasible and "
                      f"{n_bad - n_inf} otherwise not optimal (NaN, listed in lp_status)")
         bases[model] = periods[0] if cumulative and periods else None
         if cumulative and periods:

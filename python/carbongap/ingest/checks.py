@@ -130,13 +130,13 @@ def city_keys(panel: pd.DataFrame, source: str = "panel") -> pd.DataFrame:
     return keys
 
 
-def require_some_value(panel: pd.DataFrame, source: str, window: tuple[int, int],
+def require_some_value(panel: pd.DataFrame, columns: Sequence[str], source: str,
+                       window: tuple[int, int],
                        headers: Mapping[str, str] | None = None) -> None:
-    """A DataError naming every numeric column of the panel (its rows in the study
-    ``window``) that has no value at all: an empty series is a column to remove or fill,
-    not a column of missing cells to exclude city-year by city-year."""
-    keys_and_text = {"city_code", "city_name", "province_code", "year"}
-    empty = [c for c in panel.columns if c not in keys_and_text and panel[c].isna().all()]
+    """A DataError naming every one of ``columns`` (the numeric ones) that has no value in
+    the panel's rows (those of the study ``window``): an empty series is a column to remove
+    or fill, not a column of missing cells to exclude city-year by city-year."""
+    empty = [c for c in columns if panel[c].isna().all()]
     if empty:
         named = ", ".join(column_label(c, headers) for c in empty)
         raise DataError(

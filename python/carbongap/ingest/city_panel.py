@@ -163,7 +163,7 @@ def validate_city_panel(raw: RawTable, years: tuple[int, int],
     if out.empty:
         raise DataError(f"{source}: no rows fall in the study window {first}-{last} "
                         f"(set [validate] years)", source=source, column="year")
-    require_some_value(out, source, years, headers)
+    require_some_value(out, [c.name for c in numeric], source, years, headers)
     order = ["city_code", "city_name", "province_code", "year"]
     out = out.loc[:, order + [c for c in out.columns if c not in order]]
     out = out.sort_values(list(CITY_KEYS), kind="mergesort").reset_index(drop=True)

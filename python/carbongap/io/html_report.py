@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Callable, Collection
+from pathlib import PurePosixPath
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -52,8 +53,7 @@ def _unique(slug: str, seen: dict[str, int]) -> str:
 
 def _embed(token: Token, read: Callable[[str], bytes]) -> None:
     source = str(token.attrGet("src") or "")
-    suffix = source[source.rfind("."):].lower() if "." in source else ""
-    kind = IMAGE_TYPES.get(suffix)
+    kind = IMAGE_TYPES.get(PurePosixPath(source).suffix.lower())
     if kind and "://" not in source and not source.startswith("data:"):
         token.attrSet("src", f"data:{kind};base64,{base64.b64encode(read(source)).decode()}")
 

@@ -29,6 +29,13 @@ from .vcov import ANALYTIC, QuantRegWarning
 DEFAULT_REPS = 200
 
 
+def too_few(n: int, k: int) -> str | None:
+    """Why ``n`` observations cannot fit ``k`` coefficients (the constant included) — no
+    more rows than coefficients — or None."""
+    return f"{n} observations for {k} coefficients (a fit needs at least {k + 1})" \
+        if n <= k else None
+
+
 def design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
             cluster: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """(X with the constant first, y, cluster labels); ValueError naming the problem."""
@@ -49,9 +56,9 @@ def design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
     if cluster and data[cluster].isna().any():
         raise ValueError(f"cluster column {cluster!r} has missing values")
     X = np.column_stack([np.ones(len(values)), values[:, 1:]])
-    if len(values) <= X.shape[1]:
-        raise TooFewObservationsError(f"{len(values)} observations for {X.shape[1]} coefficients "
-                                 f"(a fit needs at least {X.shape[1] + 1})")
+    problem = too_few(len(values), X.shape[1])
+    if problem:
+        raise TooFewObservationsError(problem)
     if np.linalg.matrix_rank(X) < X.shape[1]:
         raise ValueError(f"the regressors {', '.join(regressors)} and the constant are "
                          "collinear (the design has not full column rank)")

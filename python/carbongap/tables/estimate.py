@@ -21,6 +21,7 @@ from ..errors import TooFewObservationsError
 from ..parallel import SERIAL, Execution
 from ..progress import null_progress
 from ..qreg import QuantRegResults, fit
+from ..qreg.model import too_few
 from .specs import TableSpec
 
 #: Columns of the long estimates table, in order.
@@ -44,10 +45,9 @@ def sample_of(panel: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 def too_small(panel: pd.DataFrame, spec: TableSpec) -> str | None:
     """Why ``spec`` cannot be fitted on ``panel`` — its sample has no more rows than the
-    regression has coefficients (the constant and the regressors) — or None."""
-    n, k = len(sample_of(panel, spec)), len(spec.regressors) + 1
-    return (f"{n} observations for {k} coefficients (a fit needs at least {k + 1})"
-            if n <= k else None)
+    regression has coefficients (the constant and the regressors,
+    :func:`carbongap.qreg.model.too_few`) — or None."""
+    return too_few(len(sample_of(panel, spec)), len(spec.regressors) + 1)
 
 
 def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: RegressionsConfig, *,
@@ -137,7 +137,8 @@ def estimate_tables(panel: pd.DataFrame, specs: Sequence[TableSpec],
     inner = dataclasses.replace(execution, progress=null_progress)
     with execution.progress(len(specs), "quantile regressions (Tables 1-8)") as bar:
         for spec in specs:
-            reason = too_small(panel, spec)
+            n = len(sample_of(panel, spec))
+            reason = too_few(n, len(spec.regressors) + 1)
             if reason is None:
                 try:
                     result = fit_spec(panel, spec, options, execution=inner, fitter=fitter)
@@ -148,7 +149,7 @@ def estimate_tables(panel: pd.DataFrame, specs: Sequence[TableSpec],
                     frames.append(estimates_frame(spec, result))
             if reason is not None:
                 skipped.append({"table": spec.table, "part": spec.part, "sample": spec.sample,
-                                "n": len(sample_of(panel, spec)),
+                                "n": n,
                                 "coefficients": len(spec.regressors) + 1, "reason": reason})
             bar.advance()
     frame = (pd.concat(frames, ignore_index=True) if frames
