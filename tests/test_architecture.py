@@ -78,16 +78,16 @@ def test_the_import_resolver_sees_relative_r_imports(tmp_path):
 
 def test_backends_are_chosen_in_one_place():
     from carbongap.backends.dea import solve_jobs
-    from carbongap.backends.qreg import fitter
+    from carbongap.backends.qreg import estimator
     from carbongap.dea.technology import run_jobs, run_jobs_kernel
-    from carbongap.qreg import fit
+    from carbongap.qreg import estimate
 
-    assert solve_jobs("python", "highs") is run_jobs and fitter("python") is fit
+    assert solve_jobs("python", "highs") is run_jobs and estimator("python") is estimate
     assert solve_jobs("python") is run_jobs_kernel  # [productivity] solver = "kernel"
     # nothing of R is imported until an R function is called
     assert solve_jobs("r").__module__ == "carbongap.backends.dea"
-    assert fitter("r").__module__ == "carbongap.backends.qreg"
-    for choose in (solve_jobs, fitter):
+    assert estimator("r").__module__ == "carbongap.backends.qreg"
+    for choose in (solve_jobs, estimator):
         with pytest.raises(Exception, match="backend"):
             choose("julia")
     users = sorted(p.name for p in (PACKAGE / "stages").glob("*.py")

@@ -22,6 +22,9 @@ from carbongap.crossval import (
 )
 from carbongap.pipeline.capabilities import NO_R_VARIABLE
 from carbongap.pipeline.runner import run_pipeline
+from carbongap.qreg import QregOptions
+
+NID, IID = QregOptions.of((0.5,), "nid"), QregOptions.of((0.5,), "iid")
 
 
 def _estimates(coef=(1.0, -0.5), se=(0.1, 0.2), objective=10.0, unique=True):
@@ -39,25 +42,25 @@ def _result(cells, kind, term=None):
 
 
 def test_equal_estimates_pass_and_a_relative_difference_above_rtol_fails():
-    cells = compare_estimates(_estimates(), _estimates(), "nid", 0)
+    cells = compare_estimates(_estimates(), _estimates(), NID)
     assert set(cells["result"]) == {PASS}
     assert len(cells) == 5  # 2 coefficients, 2 SEs, 1 objective
     # 1e-8 relative on the lnT coefficient is above rtol = 1e-9; 5e-10 is below.
-    off = compare_estimates(_estimates(coef=(1.0, -0.5 * (1 + 1e-8))), _estimates(), "nid", 0)
+    off = compare_estimates(_estimates(coef=(1.0, -0.5 * (1 + 1e-8))), _estimates(), NID)
     assert _result(off, "coef", "lnT") == [FAIL]
     assert off.loc[(off["kind"] == "coef") & (off["term"] == "lnT"), "rel_diff"].iloc[0] == \
         pytest.approx(1e-8, rel=1e-6)
-    near = compare_estimates(_estimates(coef=(1.0 + 5e-10, -0.5)), _estimates(), "nid", 0)
+    near = compare_estimates(_estimates(coef=(1.0 + 5e-10, -0.5)), _estimates(), NID)
     assert _result(near, "coef", "const") == [PASS]
 
 
 def test_a_non_unique_fit_is_compared_by_its_objective_only():
-    cells = compare_estimates(_estimates(coef=(2.0, 0.0), unique=False), _estimates(), "iid", 0)
+    cells = compare_estimates(_estimates(coef=(2.0, 0.0), unique=False), _estimates(), IID)
     assert _result(cells, "coef") == [SKIP, SKIP]
     assert _result(cells, "se (iid)") == [SKIP, SKIP]
     assert _result(cells, "objective") == [PASS]
     assert "non-unique" in cells.loc[cells["kind"] == "coef", "note"].iloc[0]
-    worse = compare_estimates(_estimates(objective=10.001, unique=False), _estimates(), "iid", 0)
+    worse = compare_estimates(_estimates(objective=10.001, unique=False), _estimates(), IID)
     assert _result(worse, "objective") == [FAIL]
 
 
@@ -65,7 +68,7 @@ def test_bootstrap_ses_are_compared_in_monte_carlo_units():
     # B = 500 on both sides: SD of the log ratio = 1/sqrt(500) = 0.0447. A ratio e^0.1 is
     # z = 2.24 (pass at boot_z = 4); e^0.2 is z = 4.47 (fail).
     python = _estimates(se=(0.1 * math.exp(0.1), 0.2 * math.exp(0.2)))
-    cells = compare_estimates(python, _estimates(), "boot", 500)
+    cells = compare_estimates(python, _estimates(), QregOptions.of((0.5,), "boot", boot_reps=500))
     assert _result(cells, "se (bootstrap)") == [PASS, FAIL]
     boot = cells.loc[cells["kind"] == "se (bootstrap)"]
     assert boot["rel_diff"].tolist() == pytest.approx([0.1, 0.2])

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from carbongap.cli import app
 from carbongap.dea import luenberger, screen
+from carbongap.dea.frontiers import frontier_rule
 from carbongap.dea.lp_tables import lp_status_rows
 from carbongap.errors import ConfigError, DataError, MissingExtraError
 from carbongap.parallel import Execution, run_tasks
@@ -77,7 +78,8 @@ def test_lp_status_rows_name_any_unit_and_time_column():
     panel = _named(_panel(), "str").rename(columns={"city_code": "country", "year": "t"})
     table = luenberger(panel, INPUTS, GOOD, BAD, unit="country", time="t").table
     table.insert(2, "model", "green")
-    rows = lp_status_rows(table, "contemporaneous", unit="country", time="t")
+    rows = lp_status_rows(table, frontier_rule("contemporaneous"), unit="country",
+                          time="t")
     assert list(rows.columns) == ["model", "frontier", "rts", "term", "year_pair", "country",
                                   "status"]
     assert len(rows) > 0 and rows["country"].isin(list(NAMES.values())).all()

@@ -234,14 +234,16 @@ def test_do_file_has_one_qreg_per_cell_with_the_samples(run):
 
 def test_do_file_follows_the_configured_se():
     from carbongap.exports.dofile import replicate_do
+    from carbongap.qreg import QregOptions
 
     specs = load_table_specs()[:1]
     assert "bsqreg lnCO2 lnT lnP lnA lnI, quantile(0.5) reps(50)" in replicate_do(
-        specs, (0.5,), "boot", reps=50)
-    text = replicate_do(specs, (0.5,), "boot", cluster="city_code", reps=50)
+        specs, QregOptions.of((0.5,), "boot", boot_reps=50))
+    text = replicate_do(specs, QregOptions.of((0.5,), "boot", "city_code", boot_reps=50))
     assert "bootstrap, reps(50) cluster(city_code) nodots: qreg lnCO2" in text
     assert "Hagemann's (2017)" in text and "Stata has none built in" in text
-    assert "vce(iid, residual hsheather)" in replicate_do(specs, (0.5,), "iid")
+    assert "qreg lnCO2 lnT lnP lnA lnI, quantile(0.5) vce(iid, residual hsheather)" in (
+        replicate_do(specs, QregOptions.of((0.5,), "iid")))
 
 
 def test_codebook_lists_every_variable(run):

@@ -12,7 +12,8 @@ import pytest
 
 from carbongap.qreg import solve
 from carbongap.qreg.boot import bootstrap, cluster_index, wild_weights, xy_draw
-from carbongap.qreg.vcov import ANALYTIC, EPS
+from carbongap.qreg.se import SE_RULES
+from carbongap.qreg.vcov import EPS
 
 #: quantreg-style warnings (nid's non-positive fis on the paper's panel) are asserted in
 #: test_quantreg_stored.py; here they would only fill the log.
@@ -42,7 +43,7 @@ def test_coefficients_objective_and_analytic_ses(n, tau):
         r = rq(X, y, tau, method="br", se=se, hs=True)
         assert _relative(fit.beta, r.coef) < TOL
         assert abs(fit.objective - r.objective) / r.objective < TOL
-        mine = np.sqrt(np.diag(ANALYTIC[se](X, y, tau, fit.beta, True)))
+        mine = np.sqrt(np.diag(SE_RULES[se].covariance(X, y, tau, fit.beta, True)))
         assert _relative(mine, r.se) < TOL, se
 
 
@@ -53,7 +54,7 @@ def test_xy_bootstrap_with_the_same_draws():
     fit = solve(X, y, 0.5)
     reps = 25
     draws = np.column_stack([xy_draw(900, 7, ("x",), b) for b in range(reps)])
-    r = rq(X, y, 0.5, se="boot", draws=draws)
+    r = rq(X, y, 0.5, se="xy", draws=draws)
     mine = bootstrap(X, y, 0.5, fit.beta, reps=reps, seed=7, keys=("x",))
     assert _relative(mine.draws, r.draws) < TOL
     assert _relative(np.sqrt(np.diag(mine.vcov())), r.se) < TOL
@@ -108,7 +109,7 @@ def test_every_cell_of_tables_1_to_8_on_the_default_panel(default_panel):
                     worst["coef"] = max(worst["coef"], _relative(fit.beta, r.coef))
                 worst["objective"] = max(worst["objective"],
                                          abs(fit.objective - r.objective) / r.objective)
-                mine = np.sqrt(np.diag(ANALYTIC[se](X, y, tau, fit.beta, True)))
+                mine = np.sqrt(np.diag(SE_RULES[se].covariance(X, y, tau, fit.beta, True)))
                 worst[se] = max(worst[se], _relative(mine, r.se))
             cells += 1
     assert cells == 64

@@ -268,6 +268,8 @@ def _merge(config: Config, updates: Mapping[str, Mapping[str, Any]], origin: str
 
 def _check_ranges(config: Config) -> None:
     """Cross-field and range checks that a type alone cannot express."""
+    from .qreg.se import se_rule  # the SE methods' registry (importing it loads the estimator)
+
     problems = []
     if config.run.jobs < 1:
         problems.append("[run] jobs must be >= 1")
@@ -283,7 +285,7 @@ def _check_ranges(config: Config) -> None:
             problems.append(f"[regressions] {key} must be non-empty and lie in (0, 1)")
     if any(t < 1 for t in config.regressions.tables):
         problems.append("[regressions] tables must be table numbers >= 1")
-    if config.regressions.cluster and config.regressions.se != "boot":
+    if config.regressions.cluster and not se_rule(config.regressions.se).takes_cluster:
         problems.append(f"[regressions] cluster = {config.regressions.cluster!r} needs se = "
                         f"\"boot\" (a cluster bootstrap), not se = {config.regressions.se!r}")
     if config.regressions.boot_reps < 1:

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .choices import SeMethod
 from .dea.decomposition import COMPONENTS
+
+if TYPE_CHECKING:
+    from .qreg.options import QregOptions
 
 #: Columns of the long cross-validation table.
 COLUMNS: tuple[str, ...] = (
@@ -88,11 +91,13 @@ def _paired(python: pd.DataFrame, r: pd.DataFrame, keys: list[str], what: str
     return both
 
 
-def compare_estimates(python: pd.DataFrame, r: pd.DataFrame, se: SeMethod, boot_reps: int,
+def compare_estimates(python: pd.DataFrame, r: pd.DataFrame, options: QregOptions,
                       tolerances: Tolerances = Tolerances(), *, source: str = ""
                       ) -> pd.DataFrame:
     """Every coefficient, SE and objective of two long estimates tables
-    (:data:`carbongap.tables.estimate.ESTIMATE_COLUMNS`), in :data:`COLUMNS`.
+    (:data:`carbongap.tables.estimate.ESTIMATE_COLUMNS`) fitted with ``options``, in
+    :data:`COLUMNS`. SEs of a method that refits (a bootstrap) are compared by
+    distribution, others digit by digit.
 
     ``r`` may lack ``unique`` (the R-only rerun script does not report it): Python's flag
     then decides. ``source`` prefixes every kind (e.g. ``"Rscript "``)."""
@@ -104,8 +109,8 @@ def compare_estimates(python: pd.DataFrame, r: pd.DataFrame, se: SeMethod, boot_
     where = both.loc[:, keys]
     frames = [_rows("coef", where, both["coef_py"], both["coef_r"], tolerances.rtol,
                     relative=True, compared=unique.to_numpy())]
-    if se == "boot":
-        sd = np.sqrt(1.0 / boot_reps)  # √(1/(2B) + 1/(2B)), both sides B replicates
+    if options.se.refits:
+        sd = np.sqrt(1.0 / options.boot_reps)  # √(1/(2B) + 1/(2B)), both sides B replicates
         frame = _rows("se (bootstrap)", where, both["se_py"], both["se_r"],
                       tolerances.boot_z * sd, relative=False,
                       note="compared by distribution: |log ratio| within boot_z MC SDs")
@@ -115,8 +120,8 @@ def compare_estimates(python: pd.DataFrame, r: pd.DataFrame, se: SeMethod, boot_
         frame["result"] = np.where(log_ratio <= tolerances.boot_z * sd, PASS, FAIL)
         frames.append(frame)
     else:
-        frames.append(_rows(f"se ({se})", where, both["se_py"], both["se_r"], tolerances.rtol,
-                            relative=True, compared=unique.to_numpy()))
+        frames.append(_rows(f"se ({options.se.name})", where, both["se_py"], both["se_r"],
+                            tolerances.rtol, relative=True, compared=unique.to_numpy()))
     fits = both.drop_duplicates(["table", "part", "tau"])
     frames.append(_rows("objective", fits.loc[:, ["table", "part", "tau"]],
                         fits["objective_py"], fits["objective_r"],

@@ -2,8 +2,8 @@
 
 The core (``dea``, ``qreg``, ``tables``) never imports :mod:`carbongap.r`: it takes the
 solver of the DEA's LPs (:class:`carbongap.dea.technology.SolveJobs`) and the quantile
-regression estimator (:data:`carbongap.tables.estimate.Fitter`) as arguments. The stages
-ask :func:`carbongap.backends.dea.solve_jobs` and :func:`carbongap.backends.qreg.fitter`
+regression estimator (:class:`carbongap.qreg.Estimator`) as arguments. The stages
+ask :func:`carbongap.backends.dea.solve_jobs` and :func:`carbongap.backends.qreg.estimator`
 for the configured backend's function (``[productivity] backend``, ``[regressions]
 backend``) and pass it in; the R functions are imported only when called, so R is never
 started otherwise. The two choices live in two modules so that a stage's code hash (its

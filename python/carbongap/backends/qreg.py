@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+
+import pandas as pd
 
 from ..choices import BACKENDS, Backend, check
 from ..parallel import SERIAL, Execution
-from ..qreg import QuantRegResults, fit
-from ..tables.estimate import Fitter
+from ..qreg import Estimator, QregOptions, QuantRegResults, estimate
 
 
-def _fit_r(data: Any, y: str, x: Sequence[str] | None = None, *, label: object = None,
-           execution: Execution = SERIAL, **options: Any) -> QuantRegResults:
-    """R quantreg with :func:`carbongap.qreg.fit`'s call (``label`` and ``execution`` do
-    not apply: R draws its own bootstrap in one session)."""
-    from ..r.quantreg import fit as fit_r
+def _estimate_r(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
+                options: QregOptions, *, label: Sequence[object] = (),
+                execution: Execution = SERIAL) -> QuantRegResults:
+    """R quantreg's :class:`~carbongap.qreg.Estimator` (R is started only when called)."""
+    from ..r.quantreg import estimate as estimate_r
 
-    return fit_r(data, y, x, **options)
+    return estimate_r(data, dependent, regressors, options, label=label, execution=execution)
 
 
-def fitter(name: Backend) -> Fitter:
+def estimator(name: Backend) -> Estimator:
     """The estimator of backend ``name``: carbongap.qreg, or R quantreg."""
     check("backend", name, BACKENDS)
-    return _fit_r if name == "r" else fit
+    return _estimate_r if name == "r" else estimate

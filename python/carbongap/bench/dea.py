@@ -42,6 +42,7 @@ import pandas as pd
 
 from ..choices import Backend, Frontier
 from ..dea import screen
+from ..dea.frontiers import frontier_rule
 from ..dea.plan import LuenbergerPlan, plan_luenberger
 from ..dea.technology import JobResult, SolveJobs, TechnologyJob, run_jobs, run_jobs_kernel
 from ..parallel import Execution
@@ -194,7 +195,7 @@ def plan_models(panel: pd.DataFrame, frontier: Frontier, prune: bool) -> dict[st
         variables = [*inputs, *good, *bad]
         data = screen(panel, variables, label=f"{model} model").panel
         plans[model] = plan_luenberger(data, variables, (len(inputs), len(good), len(bad)),
-                                       frontier, unit="city_code", time="year",
+                                       frontier_rule(frontier), unit="city_code", time="year",
                                        rts_decomposition=True, prune=prune)
     return plans
 

@@ -216,7 +216,7 @@ def _boot_times(frame: pd.DataFrame, X: np.ndarray, y: np.ndarray, jobs: int, re
 
         reps = BOOT_REPS if len(y) <= SIZES["paper"] else R_BOOT_SAMPLE
         draws = np.column_stack([xy_draw(len(y), 0, ("bench",), b) for b in range(reps)])
-        seconds = rq(X, y, 0.5, se="boot", draws=draws).seconds * BOOT_REPS / reps
+        seconds = rq(X, y, 0.5, se="xy", draws=draws).seconds * BOOT_REPS / reps
         times["R boot.rq (br)"] = seconds
         if reps < BOOT_REPS:
             result.notes.append(f"{name}: R boot.rq timed on {reps} replicates and scaled to "

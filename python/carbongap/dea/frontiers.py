@@ -27,16 +27,30 @@ S^P(t+1) against P, CRS and VRS):
 
 P contains both observed points of the pair, so no pooled LP is ever infeasible. The
 decomposition for pooled frontiers is in :mod:`carbongap.dea.decomposition`.
+
+Each frontier is one :class:`FrontierRule` of :data:`FRONTIER_RULES`, looked up once by
+its public name (:func:`frontier_rule`, where the option enters: :func:`carbongap.dea.
+luenberger` or :class:`carbongap.dea.spec.LuenbergerSpec`); it owns the S terms of a
+pair, the periods of each technology and how the components are formed. Adding a
+frontier is one entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..choices import FRONTIERS, RTS, Frontier, Rts, check
+import numpy as np
 
-ADJACENT: frozenset[str] = frozenset({"contemporaneous", "sequential"})
+from ..choices import RTS, Rts, check
+from .decomposition import adjacent_components, pooled_components
+
+#: The periods spanning the technology of period ``a`` among the panel's ``periods``.
+OwnPeriods = Callable[[int, Sequence[int]], tuple[int, ...]]
+#: The periods spanning the pooled technology P of a pair among the panel's ``periods``.
+PoolPeriods = Callable[[tuple[int, int], Sequence[int]], tuple[int, ...]]
+#: The components from the S terms of one pair (:mod:`carbongap.dea.decomposition`).
+Components = Callable[[Mapping[str, np.ndarray], bool], dict[str, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -57,30 +71,88 @@ class Term:
         return f"S_{'C' if self.rts == 'crs' else 'V'}_{self.technology}_{self.data}"
 
 
-def check_frontier(frontier: str) -> None:
-    """ValueError naming the valid choices when ``frontier`` is not one of them."""
-    check("frontier", frontier, FRONTIERS)
+#: (technology, data) of the four terms of each RTS, adjacent and pooled (module doc).
+ADJACENT_TERMS = (("t", "t"), ("t", "t1"), ("t1", "t"), ("t1", "t1"))
+POOLED_TERMS = (("t", "t"), ("t1", "t1"), ("P", "t"), ("P", "t1"))
 
 
-def terms(frontier: Frontier, rts_decomposition: bool = True) -> tuple[Term, ...]:
-    """The S terms of a pair: eight with the CRS/VRS decomposition, four (CRS) without."""
-    check_frontier(frontier)
-    pairs = ((("t", "t"), ("t", "t1"), ("t1", "t"), ("t1", "t1")) if frontier in ADJACENT
-             else (("t", "t"), ("t1", "t1"), ("P", "t"), ("P", "t1")))
-    kinds = RTS if rts_decomposition else ("crs",)
-    return tuple(Term(rts, tech, data) for rts in kinds for tech, data in pairs)
+@dataclass(frozen=True)
+class FrontierRule:
+    """One reference technology (module docstring).
+
+    ``own`` gives the periods spanning the technology of a period; ``pool``, for a pooled
+    frontier, those of the pair's technology P (None: an adjacent frontier).
+    """
+
+    name: str
+    own: OwnPeriods
+    pool: PoolPeriods | None = None
+
+    @property
+    def pooled(self) -> bool:
+        """Whether the pair is compared on one pooled technology P."""
+        return self.pool is not None
+
+    def terms(self, rts_decomposition: bool = True) -> tuple[Term, ...]:
+        """The S terms of a pair: eight with the CRS/VRS decomposition, four (CRS)
+        without."""
+        pairs = POOLED_TERMS if self.pooled else ADJACENT_TERMS
+        kinds = RTS if rts_decomposition else ("crs",)
+        return tuple(Term(rts, tech, data) for rts in kinds for tech, data in pairs)
+
+    def technology_periods(self, role: str, pair: tuple[int, int],
+                           periods: Sequence[int]) -> tuple[int, ...]:
+        """The periods whose data span the technology of ``role`` (``"t"``, ``"t1"`` or
+        ``"P"``) in ``pair``."""
+        if role == "P":
+            if self.pool is None:
+                raise ValueError(f"the {self.name} frontier has no pooled technology")
+            return self.pool(pair, periods)
+        return self.own(pair[0] if role == "t" else pair[1], periods)
+
+    def components(self, S: Mapping[str, np.ndarray], rts_decomposition: bool = True
+                   ) -> dict[str, np.ndarray]:
+        """LTFP and its components from the S terms of one pair (docs/methods.md §6)."""
+        form: Components = pooled_components if self.pooled else adjacent_components
+        return form(S, rts_decomposition)
 
 
-def technology_periods(frontier: Frontier, role: str, pair: tuple[int, int],
-                       periods: Sequence[int]) -> tuple[int, ...]:
-    """The periods whose data span the technology of ``role`` in ``pair`` (module doc)."""
-    check_frontier(frontier)
-    if role == "P":
-        return tuple(periods) if frontier == "global" else tuple(pair)
-    own = pair[0] if role == "t" else pair[1]
-    if frontier == "sequential":
-        return tuple(p for p in periods if p <= own)
-    return (own,)
+def contemporaneous(period: int, periods: Sequence[int]) -> tuple[int, ...]:
+    """T^a = the data of period a."""
+    return (period,)
+
+
+def sequential(period: int, periods: Sequence[int]) -> tuple[int, ...]:
+    """T^a = the data of every period ≤ a."""
+    return tuple(p for p in periods if p <= period)
+
+
+def every_period(pair: tuple[int, int], periods: Sequence[int]) -> tuple[int, ...]:
+    """P = the data of all periods (global)."""
+    return tuple(periods)
+
+
+def the_pair(pair: tuple[int, int], periods: Sequence[int]) -> tuple[int, ...]:
+    """P = the data of periods t and t+1 (biennial)."""
+    return tuple(pair)
+
+
+#: Every frontier by its public name (:data:`carbongap.choices.Frontier`).
+FRONTIER_RULES: dict[str, FrontierRule] = {
+    "contemporaneous": FrontierRule("contemporaneous", contemporaneous),
+    "sequential": FrontierRule("sequential", sequential),
+    "global": FrontierRule("global", contemporaneous, every_period),
+    "biennial": FrontierRule("biennial", contemporaneous, the_pair),
+}
+
+
+def frontier_rule(name: str | FrontierRule) -> FrontierRule:
+    """The frontier called ``name`` (a rule passes through); ValueError naming the valid
+    choices otherwise."""
+    if isinstance(name, FrontierRule):
+        return name
+    check("frontier", name, tuple(FRONTIER_RULES))
+    return FRONTIER_RULES[name]
 
 
 def year_pairs(periods: Sequence[int]) -> list[tuple[int, int]]:

@@ -12,13 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..choices import Frontier
-from .frontiers import Term, terms
+from .frontiers import FrontierRule, Term
 
 
-def _status_columns(table: pd.DataFrame, frontier: Frontier) -> list[tuple[Term, str]]:
+def _status_columns(table: pd.DataFrame, frontier: FrontierRule) -> list[tuple[Term, str]]:
     """The S terms of ``frontier`` with a status column in ``table``, and that column."""
-    return [(term, f"{term.name}_status") for term in terms(frontier)
+    return [(term, f"{term.name}_status") for term in frontier.terms()
             if f"{term.name}_status" in table.columns]
 
 
@@ -27,7 +26,7 @@ def _pair_labels(table: pd.DataFrame, time: str) -> np.ndarray:
     return (table[f"{time}_from"].astype(str) + "-" + table[time].astype(str)).to_numpy()
 
 
-def lp_status_rows(table: pd.DataFrame, frontier: Frontier, *, unit: str = "city_code",
+def lp_status_rows(table: pd.DataFrame, frontier: FrontierRule, *, unit: str = "city_code",
                    time: str = "year") -> pd.DataFrame:
     """One row per LP that is not optimal: model, frontier, rts, term, year_pair,
     ``unit`` (ids as in ``table``), status; sorted by model, year pair, term, unit."""
@@ -35,7 +34,7 @@ def lp_status_rows(table: pd.DataFrame, frontier: Frontier, *, unit: str = "city
     for term, column in _status_columns(table, frontier):
         bad = table.loc[table[column] != "optimal"]
         rows.append(pd.DataFrame({
-            "model": bad["model"].to_numpy(), "frontier": frontier, "rts": term.rts,
+            "model": bad["model"].to_numpy(), "frontier": frontier.name, "rts": term.rts,
             "term": term.name, "year_pair": _pair_labels(bad, time),
             unit: bad[unit].reset_index(drop=True), "status": bad[column].to_numpy()}))
     out = pd.concat(rows, ignore_index=True)
@@ -43,7 +42,7 @@ def lp_status_rows(table: pd.DataFrame, frontier: Frontier, *, unit: str = "city
                            kind="mergesort").reset_index(drop=True)
 
 
-def infeasible_counts(table: pd.DataFrame, frontier: Frontier) -> pd.DataFrame:
+def infeasible_counts(table: pd.DataFrame, frontier: FrontierRule) -> pd.DataFrame:
     """LPs and infeasible LPs per model, year pair, term and rts (zeros included)."""
     rows = []
     for term, column in _status_columns(table, frontier):
@@ -52,7 +51,8 @@ def infeasible_counts(table: pd.DataFrame, frontier: Frontier) -> pd.DataFrame:
         counts = flags.groupby(["model", "year_pair", "year"], sort=True)["_inf"].agg(
             ["size", "sum"]).reset_index()
         rows.append(pd.DataFrame({
-            "model": counts["model"], "frontier": frontier, "year_pair": counts["year_pair"],
+            "model": counts["model"], "frontier": frontier.name,
+            "year_pair": counts["year_pair"],
             "year": counts["year"], "term": term.name, "rts": term.rts,
             "lps": counts["size"], "infeasible": counts["sum"]}))
     out = pd.concat(rows, ignore_index=True)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..choices import Frontier
 from ..parallel import SERIAL, Execution
-from .frontiers import check_frontier
+from .frontiers import FrontierRule, frontier_rule
 from .panel import Screened, screen
 from .plan import plan_luenberger
 from .reference import warn_wide_columns
@@ -76,7 +76,7 @@ class LuenbergerResult:
 
 
 def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
-               bad: Sequence[str] = (), frontier: Frontier = "contemporaneous", *,
+               bad: Sequence[str] = (), frontier: Frontier | FrontierRule = "contemporaneous", *,
                unit: str = "city_code", time: str = "year",
                rts_decomposition: bool = True, prune: bool = True,
                execution: Execution = SERIAL, label: str = "DEA",
@@ -97,8 +97,9 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
         Column names of the inputs x, good outputs y and bad outputs b (``bad=()``: J = 0,
         the production model).
     frontier
-        ``"contemporaneous"`` (paper), ``"sequential"``, ``"global"`` or ``"biennial"``;
-        defined in :mod:`carbongap.dea.frontiers`.
+        ``"contemporaneous"`` (paper), ``"sequential"``, ``"global"`` or ``"biennial"``
+        (or a :class:`~carbongap.dea.frontiers.FrontierRule`); defined in
+        :mod:`carbongap.dea.frontiers`.
     rts_decomposition
         True: LTFP, LPEC, LSEC, LPTP, LTPSC, EC, PC from eight CRS and VRS terms; False:
         LTFP, EC, PC from the four CRS terms (half the LPs).
@@ -127,7 +128,7 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     spanning more than a factor 1e6 is logged as a warning naming the unit-periods of its
     extremes (:func:`carbongap.dea.reference.warn_wide_columns`).
     """
-    check_frontier(frontier)
+    rule = frontier_rule(frontier)
     if not inputs or not good:
         raise ValueError("the SBI needs at least one input and one good output")
     variables = [*inputs, *good, *bad]
@@ -139,13 +140,13 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
         usable.loc[:, variables].to_numpy(dtype="float64"), variables, label,
         lambda i: f"{unit} {usable[unit].iat[i]} {time} {usable[time].iat[i]}")
     plan = plan_luenberger(screened.panel, variables, (len(inputs), len(good), len(bad)),
-                           frontier, unit=unit, time=time,
+                           rule, unit=unit, time=time,
                            rts_decomposition=rts_decomposition, prune=prune)
     results = solve_jobs(plan.jobs, execution=execution, description=f"{label}: SBI LPs")
     logger.info("%s: %d year pairs, %d technologies (%s frontier, solved by %s): %d distinct "
                 "evaluations (a unit-period against a technology, shared by every term that "
                 "needs it) took %d LP solves, the pruning LPs of the reference units included "
                 "(an evaluated reference unit reuses its own)", label, len(plan.pairs),
-                len(plan.jobs), frontier, f"{solve_jobs.__module__}.{solve_jobs.__qualname__}",
+                len(plan.jobs), rule.name, f"{solve_jobs.__module__}.{solve_jobs.__qualname__}",
                 plan.n_lps, sum(r.lps for r in results))
     return LuenbergerResult(plan.assemble(results), screened, plan.periods, tuple(warnings))

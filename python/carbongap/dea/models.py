@@ -14,13 +14,10 @@ out of the yearly summaries: every city's index is 1 there by definition.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 
 from .. import attrition
-from ..choices import Frontier, IndexForm
 from ..computed import Computed
 from ..errors import DataError
 from ..inequality import yearly_ginis
@@ -28,6 +25,7 @@ from ..parallel import SERIAL, Execution
 from .indices import broken_chains, index_form, yearly_means
 from .lp_tables import infeasible_counts, lp_status_rows
 from .luenberger import luenberger
+from .spec import LuenbergerSpec
 from .technology import SolveJobs, run_jobs
 
 KEYS = ["city_code", "year"]
@@ -88,16 +86,13 @@ def _thin_years(label: str, usable: pd.DataFrame, variables: int) -> list[str]:
             f"DEA variables, whose frontier says little (most cities lie on it): {listed}"]
 
 
-def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
-                        bad: Sequence[str], frontier: Frontier, form: IndexForm, *,
-                        prune: bool = True, execution: Execution = SERIAL,
-                        stage: str = "productivity", solve_jobs: SolveJobs = run_jobs
-                        ) -> Computed:
-    """Both models on ``frame`` (city_code, year and every DEA variable, in its units).
-
-    ``inputs``, ``good``: the production model; the green model adds ``bad``. ``frontier``
-    and ``form`` (index form) as in :mod:`carbongap.choices`; ``prune``,
-    ``execution`` and ``solve_jobs`` as in :func:`carbongap.dea.luenberger`.
+def productivity_models(frame: pd.DataFrame, spec: LuenbergerSpec, *,
+                        execution: Execution = SERIAL, stage: str = "productivity",
+                        solve_jobs: SolveJobs = run_jobs) -> Computed:
+    """Both models of ``spec`` on ``frame`` (city_code, year and every DEA variable, in
+    its units): the production model on the inputs and good outputs, the green model with
+    the bad outputs too, against the spec's frontier, its indices in the spec's index
+    form. ``execution`` and ``solve_jobs`` as in :func:`carbongap.dea.luenberger`;
     ``stage`` labels the attrition rows.
 
     Returns tables ``luenberger`` (city-year components, S terms, statuses, by model),
@@ -105,13 +100,15 @@ def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequen
     ``yearly_means`` and ``yearly_gini``; the attrition rows are the unit-periods each
     model's screening excluded.
     """
+    inputs, good, bad, frontier = spec.inputs, spec.good, spec.bad, spec.frontier
+    form = spec.index_form
     cumulative = form == "cumulative"
     tables, forms, dropped, notes = [], [], [], []
     bases: dict[str, int | None] = {}
     for model in ("production", "green"):
         label = f"{model} model"
         result = luenberger(frame, inputs, good, bad if model == "green" else (),
-                            frontier, prune=prune, execution=execution, label=label,
+                            frontier, prune=spec.prune, execution=execution, label=label,
                             solve_jobs=solve_jobs)
         for reason, part in result.screened.excluded.groupby("reason", sort=False):
             dropped.append(attrition.exclusions(stage, str(reason), part))
@@ -131,7 +128,7 @@ def productivity_models(frame: pd.DataFrame, inputs: Sequence[str], good: Sequen
         counts = result.lp_counts()
         n_lps, n_inf = sum(counts.values()), counts.get("infeasible", 0)
         n_bad = n_lps - counts.get("optimal", 0)
-        notes.append(f"{label}: {len(table)} city-year indicators ({frontier} frontier), "
+        notes.append(f"{label}: {len(table)} city-year indicators ({frontier.name} frontier), "
                      f"{n_lps} LP terms of which {n_inf} infeasible and "
                      f"{n_bad - n_inf} otherwise not optimal (NaN, listed in lp_status)")
         bases[model] = periods[0] if cumulative and periods else None

@@ -1,9 +1,9 @@
 """Which SBI LPs a Luenberger panel needs, grouped into one job per reference technology.
 
-For every year pair (t, t+1) and every S term of the frontier
-(:func:`carbongap.dea.frontiers.terms`), the units present in both periods are evaluated
-at the term's data period against the term's technology
-(:func:`carbongap.dea.frontiers.technology_periods`). Requests for the same (rts,
+For every year pair (t, t+1) and every S term of the frontier rule
+(:meth:`carbongap.dea.frontiers.FrontierRule.terms`), the units present in both periods
+are evaluated at the term's data period against the term's technology
+(:meth:`carbongap.dea.frontiers.FrontierRule.technology_periods`). Requests for the same (rts,
 technology periods) form one :class:`~carbongap.dea.technology.TechnologyJob`; an
 observation needed by several pairs (S^t(t) serves the pairs ending and starting at t) is
 solved once. :meth:`LuenbergerPlan.assemble` turns the job results into the table.
@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..choices import Frontier
-from .decomposition import COMPONENTS, CRS_COMPONENTS, components
-from .frontiers import Term, technology_periods, terms, year_pairs
+from .decomposition import COMPONENTS, CRS_COMPONENTS
+from .frontiers import FrontierRule, Term, year_pairs
 from .status import status_words
 from .technology import JobResult, TechnologyJob
 
@@ -44,7 +43,7 @@ class LuenbergerPlan:
         ids in the table, so they keep their values and dtype.
     """
 
-    frontier: Frontier
+    frontier: FrontierRule
     rts_decomposition: bool
     unit: str
     time: str
@@ -64,7 +63,7 @@ class LuenbergerPlan:
         return sum(job.n_points for job in self.jobs)
 
     def _where(self, term: Term, pair: tuple[int, int]) -> tuple[int, int]:
-        tech = technology_periods(self.frontier, term.technology, pair, self.periods)
+        tech = self.frontier.technology_periods(term.technology, pair, self.periods)
         when = pair[0] if term.data == "t" else pair[1]
         return self.job_index[(term.rts, tech)], when
 
@@ -89,7 +88,7 @@ class LuenbergerPlan:
                 at = np.array([index[self.row_of[(u, when)]] for u in who], dtype=np.int64)
                 S[term.name] = results[job].values[at]
                 status[term.name] = results[job].status[at]
-            block.update(components(S, self.frontier, self.rts_decomposition))
+            block.update(self.frontier.components(S, self.rts_decomposition))
             block.update(S)
             block.update({f"{name}_status": status_words(codes)
                           for name, codes in status.items()})
@@ -110,7 +109,7 @@ class LuenbergerPlan:
 
 
 def plan_luenberger(data: pd.DataFrame, variables: Sequence[str], dims: tuple[int, int, int],
-                    frontier: Frontier, *, unit: str, time: str, rts_decomposition: bool,
+                    frontier: FrontierRule, *, unit: str, time: str, rts_decomposition: bool,
                     prune: bool) -> LuenbergerPlan:
     """Plan the LPs of a screened panel (:func:`carbongap.dea.panel.screen` output).
 
@@ -122,7 +121,7 @@ def plan_luenberger(data: pd.DataFrame, variables: Sequence[str], dims: tuple[in
     values = data.loc[:, list(variables)].to_numpy(dtype=np.float64)
     periods = tuple(sorted(set(times.tolist())))
     pairs = tuple(year_pairs(periods))
-    term_list = terms(frontier, rts_decomposition)
+    term_list = frontier.terms(rts_decomposition)
     row_of = {(u, t): i for i, (u, t) in enumerate(zip(units.tolist(), times.tolist(),
                                                          strict=True))}
     members = {p: sorted(set(units[times == p[0]].tolist()) & set(units[times == p[1]].tolist()))
@@ -130,7 +129,7 @@ def plan_luenberger(data: pd.DataFrame, variables: Sequence[str], dims: tuple[in
     wanted: dict[TechKey, set[int]] = {}
     for pair in pairs:
         for term in term_list:
-            tech = technology_periods(frontier, term.technology, pair, periods)
+            tech = frontier.technology_periods(term.technology, pair, periods)
             when = pair[0] if term.data == "t" else pair[1]
             wanted.setdefault((term.rts, tech), set()).update(
                 row_of[(u, when)] for u in members[pair])

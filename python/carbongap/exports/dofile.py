@@ -8,7 +8,8 @@ of the Python side's ``qreg_estimates.csv`` (without its objective, uniqueness a
 columns), so the two compare row by row.
 
 Standard errors: Stata's ``qreg`` has no estimator identical to quantreg's; the do-file
-uses the closest one and says in a comment how it differs (:data:`VCE`).
+uses the closest one and says in a comment how it differs (each method's
+:class:`carbongap.qreg.se.StataVce`).
 """
 
 from __future__ import annotations
@@ -17,39 +18,10 @@ import textwrap
 from collections.abc import Mapping, Sequence
 
 from .._version import __version__
-from ..choices import SeMethod
+from ..qreg.options import QregOptions
+from ..qreg.se import StataVce
 from ..tables.specs import TableSpec
 from .datasets import CATEGORIES, FIRST_CODE
-
-#: The configured SE method -> (the Stata option, what it is and how it differs).
-VCE: dict[str, tuple[str, str]] = {
-    "nid": ("vce(robust, fitted hsheather)",
-            "Stata's Huber sandwich with density estimates from the fitted quantiles at "
-            "tau +/- h (Hendricks & Koenker), Hall-Sheather h: the same estimator as "
-            "quantreg's nid (summary.rq se = 'nid'). quantreg also halves h until "
-            "0 < tau +/- h < 1, subtracts eps = 1.5e-8 in the difference quotient and sets "
-            "negative densities to 0; Stata's treatment of these edge cases may differ, so "
-            "expect SEs close to, not identical with, the Python and R ones. Note that "
-            "Stata's default vce(iid) is NOT nid."),
-    "iid": ("vce(iid, residual hsheather)",
-            "Stata's iid VCE with the sparsity from the empirical quantile function of "
-            "the residuals (zero residuals removed), Hall-Sheather h. quantreg's iid takes "
-            "the sparsity as the slope of a median regression of the ordered residuals "
-            "over a window of width h, so SEs differ slightly."),
-    "ker": ("vce(robust, kernel(gaussian) hsheather)",
-            "Stata's sandwich with a Gaussian kernel density estimate of the residuals; "
-            "quantreg's ker (Powell 1991) scales the Hall-Sheather bandwidth by "
-            "min(sd, IQR/1.34) of the residuals, Stata uses its own kernel bandwidth rule, "
-            "so SEs differ slightly."),
-    "boot": ("(bsqreg, reps)",
-             "Stata's bsqreg: the xy-pair bootstrap as quantreg's boot.rq(bsmethod = 'xy'); "
-             "the replicates differ (another random number generator), so SEs agree in "
-             "distribution, not digit by digit."),
-    "cluster": ("(bootstrap, cluster(city_code))",
-                "Stata's pairs cluster bootstrap (whole cities resampled). quantreg's "
-                "cluster bootstrap, which the Python side follows, is Hagemann's (2017) "
-                "wild gradient bootstrap; Stata has none built in, so SEs differ."),
-}
 
 COLUMNS = ("table", "part", "sample", "dependent", "block", "term", "tau", "coef", "se", "t",
            "p", "stars", "n")
@@ -80,29 +52,24 @@ program define post_cells
 end"""
 
 
-def _fit(spec: TableSpec, tau: float, vce_key: str, reps: int, cluster: str) -> list[str]:
+def _fit(spec: TableSpec, tau: float, vce: StataVce, reps: int, cluster: str) -> list[str]:
     regress = f"{spec.dependent} {' '.join(spec.regressors)}{_condition(spec.sample)}"
-    if vce_key == "boot":
-        command = f"bsqreg {regress}, quantile({tau:g}) reps({reps})"
-    elif vce_key == "cluster":
-        command = (f"bootstrap, reps({reps}) cluster({cluster}) nodots: "
-                   f"qreg {regress}, quantile({tau:g})")
-    else:
-        command = f"qreg {regress}, quantile({tau:g}) {VCE[vce_key][0]}"
+    command = vce.command.format(regress=regress, tau=f"{tau:g}", reps=reps, cluster=cluster)
     return [f"quietly {command}",
             f"post_cells `results' {spec.table} {spec.part} {spec.sample} {spec.dependent} "
             f"{spec.block} {tau:g}"]
 
 
-def replicate_do(specs: Sequence[TableSpec], taus: Sequence[float], se: SeMethod, *,
-                 cluster: str = "", reps: int = 200, seed: int = 0,
+def replicate_do(specs: Sequence[TableSpec], options: QregOptions, *,
                  config_sha256: str = "",
                  skipped: Mapping[tuple[int, int], str] | None = None) -> str:
-    """The do-file text (module docstring). ``skipped``: (table, part) -> why the run did
-    not estimate it; such a part is a comment in the do-file, not a qreg."""
+    """The do-file text (module docstring) for the τ, SE method, cluster, replicates and
+    seed of ``options``. ``skipped``: (table, part) -> why the run did not estimate it;
+    such a part is a comment in the do-file, not a qreg."""
     skipped = skipped or {}
-    vce_key = "cluster" if se == "boot" and cluster else se
-    option, explanation = VCE[vce_key]
+    se, cluster, reps = options.se.name, options.cluster or "", options.boot_reps
+    vce = options.se.stata_vce(cluster)
+    option, explanation = vce.option, vce.explanation
     groups = "; ".join(f"{FIRST_CODE['group'] + k} {g}"
                        for k, g in enumerate(CATEGORIES["group"]))
     lines = [
@@ -126,7 +93,7 @@ def replicate_do(specs: Sequence[TableSpec], taus: Sequence[float], se: SeMethod
         "set more off",
         "capture log close",
         'log using "replicate_tables.log", text replace',
-        f"set seed {seed}",
+        f"set seed {options.seed}",
         'capture confirm file "analysis_panel.dta"',
         "if _rc {",
         '    display as error "analysis_panel.dta not found in " c(pwd) ": run this do-file '
@@ -154,8 +121,8 @@ def replicate_do(specs: Sequence[TableSpec], taus: Sequence[float], se: SeMethod
                 lines.append(f"* not estimated, as in the run: "
                              f"{skipped[(spec.table, spec.part)]}")
                 continue
-            for tau in taus:
-                lines += _fit(spec, tau, vce_key, reps, cluster)
+            for tau in options.taus:
+                lines += _fit(spec, tau, vce, reps, cluster)
     lines += ["", "postclose `results'", 'use "`estimates\'", clear',
               f"order {' '.join(COLUMNS)}",
               'export delimited using "stata_qreg_estimates.csv", replace', "log close", ""]

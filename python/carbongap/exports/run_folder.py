@@ -24,6 +24,7 @@ from ..pipeline.provenance import config_sha256
 from ..pipeline.transaction import output_lock, publish, recover, start_staging
 from ..pipeline.verify import check_listed, read_manifest
 from ..pipeline.writer import Output, require_folder
+from ..tables.estimate import regression_options
 from ..tables.specs import load_table_specs, select_tables
 from .stata import SOURCES, stata_exports
 
@@ -51,10 +52,10 @@ def export_run_folder(out: str | Path) -> list[Path]:
     config = load_config(config_path)
     cfg = config.regressions
     specs = select_tables(load_table_specs(cfg.specs or None), cfg.tables)
-    export = stata_exports(read_run_tables(out), specs, cfg.taus, se=cfg.se,
-                           cluster=cfg.cluster, reps=cfg.boot_reps, seed=cfg.seed,
+    export = stata_exports(read_run_tables(out), specs, regression_options(cfg),
                            config_sha256=config_sha256(config),
-                           version=config.exports.stata_version)
+                           version=config.exports.stata_version,
+                           index_form=config.productivity.index_form)
     with output_lock(out):
         written = [atomic.write_bytes(out / STATA / name, content)
                    for name, content in export.files.items()]

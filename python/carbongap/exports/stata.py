@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..choices import IndexForm, SeMethod
+from ..choices import IndexForm
 from ..io.dta import write_dta
+from ..qreg.options import QregOptions
 from ..tables.estimate import too_small
 from ..tables.specs import TableSpec
 from .codebook import codebook_markdown
@@ -68,8 +69,7 @@ def _dta_bytes(data: StataDataset, version: int) -> bytes:
 
 
 def stata_exports(tables: Mapping[str, pd.DataFrame], specs: Sequence[TableSpec],
-                  taus: Sequence[float], *, se: SeMethod, cluster: str, reps: int, seed: int,
-                  config_sha256: str, version: int = 14,
+                  options: QregOptions, *, config_sha256: str, version: int = 14,
                   index_form: IndexForm = "increment") -> StataExport:
     """The ``.dta`` file of every table of :data:`DATASETS` present in ``tables``,
     ``replicate_tables.do``, ``CODEBOOK.md`` and ``variable_names.csv``; the do-file leaves
@@ -87,8 +87,7 @@ def stata_exports(tables: Mapping[str, pd.DataFrame], specs: Sequence[TableSpec]
         reasons = {(s.table, s.part): too_small(tables["analysis"], s) for s in specs}
         skipped = {key: reason for key, reason in reasons.items() if reason is not None}
     files["replicate_tables.do"] = replicate_do(
-        specs, taus, se, cluster=cluster, reps=reps, seed=seed,
-        config_sha256=config_sha256, skipped=skipped).encode("utf-8")
+        specs, options, config_sha256=config_sha256, skipped=skipped).encode("utf-8")
     files["CODEBOOK.md"] = codebook_markdown(datasets, config_sha256).encode("utf-8")
     names = pd.concat([d.names.assign(file=f"{d.name}.dta") for d in datasets],
                       ignore_index=True)

@@ -16,17 +16,15 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..choices import SE_METHODS, SeMethod, check
+from ..choices import SeMethod
 from ..errors import TooFewObservationsError
 from ..parallel import SERIAL, Execution
 from .boot import bootstrap
 from .formula import parse_formula
+from .options import DEFAULT_REPS, QregOptions
 from .results import QuantRegResults, TauFit
 from .solver import solve
-from .vcov import ANALYTIC, QuantRegWarning
-
-#: Bootstrap replicates when the caller gives none (quantreg's boot.rq default R = 200).
-DEFAULT_REPS = 200
+from .vcov import QuantRegWarning
 
 
 def too_few(n: int, k: int) -> str | None:
@@ -66,23 +64,6 @@ def design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
     return X, values[:, 0], labels
 
 
-def check_arguments(y: str, x: Sequence[str] | None, taus: Sequence[float], se: SeMethod,
-                    cluster: str | None, boot_reps: int
-                    ) -> tuple[str, tuple[str, ...], tuple[float, ...]]:
-    """(dependent, regressors, taus) of a :func:`fit` call; ValueError on a bad option."""
-    dependent, regressors = parse_formula(y) if x is None else (y, tuple(x))
-    check("se", se, SE_METHODS)
-    if cluster and se != "boot":
-        raise ValueError(f"cluster={cluster!r} needs se='boot' (a cluster bootstrap), "
-                         f"not se={se!r}")
-    taus = tuple(float(t) for t in taus)
-    if not taus or any(not 0.0 < t < 1.0 for t in taus):
-        raise ValueError(f"taus must be non-empty and lie in (0, 1), got {taus}")
-    if se == "boot" and boot_reps < 2:
-        raise ValueError("boot_reps must be at least 2")
-    return dependent, tuple(regressors), taus
-
-
 def _with_warnings(step: Callable[[], TauFit]) -> tuple[TauFit, list[str]]:
     """Run one τ's fit and standard errors; (the fit, the quantreg-style warnings raised on
     the way, the main fit's non-uniqueness first). Other warnings pass on."""
@@ -96,6 +77,40 @@ def _with_warnings(step: Callable[[], TauFit]) -> tuple[TauFit, list[str]]:
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return fitted, messages
+
+
+def estimate(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
+             options: QregOptions, *, label: Sequence[object] = (),
+             execution: Execution = SERIAL) -> QuantRegResults:
+    """The Python :class:`~carbongap.qreg.options.Estimator`: ``dependent`` on a constant
+    and ``regressors`` at every τ of ``options``, each τ fitted exactly with the SEs of
+    ``options.se`` (an analytic covariance, or a bootstrap labelled ``label``, default the
+    formula, in the random streams)."""
+    regressors = tuple(regressors)
+    X, yv, clusters = design(data, dependent, regressors, options.cluster)
+    formula = f"{dependent} ~ {' + '.join(regressors)}"
+    keys = tuple(label) or (formula,)
+    rule = options.se
+    fits: list[tuple[float, TauFit]] = []
+    for tau in options.taus:
+        def step(tau: float = tau) -> TauFit:
+            solution = solve(X, yv, tau)
+            if rule.covariance is not None:
+                return TauFit(solution.beta,
+                              rule.covariance(X, yv, tau, solution.beta, options.hs),
+                              solution.objective, solution.unique, solution.method)
+            boot = bootstrap(X, yv, tau, solution.beta, reps=options.boot_reps,
+                             seed=options.seed, keys=(*keys, tau), clusters=clusters,
+                             execution=execution)
+            return TauFit(solution.beta, boot.vcov(), solution.objective, solution.unique,
+                          solution.method, draws=boot.draws, failed=boot.failed)
+
+        fitted, messages = _with_warnings(step)
+        notes = tuple(f"{formula}, tau = {tau:g}: {message}" for message in messages)
+        for note in notes:
+            warnings.warn(QuantRegWarning(note), stacklevel=2)
+        fits.append((tau, dataclasses.replace(fitted, warnings=notes)))
+    return QuantRegResults.collect(dependent, regressors, fits, nobs=len(yv), options=options)
 
 
 def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
@@ -115,7 +130,8 @@ def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
     taus
         Quantiles in (0, 1).
     se
-        "nid" (default), "iid", "ker" or "boot" (quantreg's names; docs/methods.md §7).
+        "nid" (default), "iid", "ker" or "boot" (quantreg's names; docs/methods.md §7;
+        :mod:`carbongap.qreg.se`).
     cluster
         With se = "boot": a column whose values define clusters for quantreg's cluster
         (wild gradient) bootstrap; None: the xy-pair bootstrap.
@@ -128,26 +144,6 @@ def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
         Workers, Dask and progress of the bootstrap replicates
         (:class:`carbongap.parallel.Execution`); never changes a number.
     """
-    dependent, regressors, taus = check_arguments(y, x, taus, se, cluster, boot_reps)
-    X, yv, clusters = design(data, dependent, regressors, cluster)
-    formula = f"{dependent} ~ {' + '.join(regressors)}"
-    keys = tuple(label) or (formula,)
-    fits: list[tuple[float, TauFit]] = []
-    for tau in taus:
-        def step(tau: float = tau) -> TauFit:
-            solution = solve(X, yv, tau)
-            if se == "boot":
-                boot = bootstrap(X, yv, tau, solution.beta, reps=boot_reps, seed=seed,
-                                 keys=(*keys, tau), clusters=clusters, execution=execution)
-                return TauFit(solution.beta, boot.vcov(), solution.objective, solution.unique,
-                              solution.method, draws=boot.draws, failed=boot.failed)
-            return TauFit(solution.beta, ANALYTIC[se](X, yv, tau, solution.beta, hs),
-                          solution.objective, solution.unique, solution.method)
-
-        fitted, messages = _with_warnings(step)
-        notes = tuple(f"{formula}, tau = {tau:g}: {message}" for message in messages)
-        for note in notes:
-            warnings.warn(QuantRegWarning(note), stacklevel=2)
-        fits.append((tau, dataclasses.replace(fitted, warnings=notes)))
-    return QuantRegResults.collect(dependent, tuple(regressors), fits, nobs=len(yv), se=se,
-                                   cluster=cluster or "", boot_reps=boot_reps, seed=seed)
+    dependent, regressors = parse_formula(y) if x is None else (y, tuple(x))
+    options = QregOptions.of(taus, se, cluster, boot_reps=boot_reps, seed=seed, hs=hs)
+    return estimate(data, dependent, regressors, options, label=label, execution=execution)

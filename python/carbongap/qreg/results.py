@@ -15,12 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
 from ..choices import SeMethod
+
+if TYPE_CHECKING:
+    from .options import QregOptions
 
 #: Star thresholds (p below each earns one more star).
 STAR_LEVELS: tuple[float, ...] = (0.1, 0.05, 0.01)
@@ -82,16 +86,18 @@ class QuantRegResults:
 
     @classmethod
     def collect(cls, dependent: str, regressors: tuple[str, ...],
-                fits: Sequence[tuple[float, TauFit]], *, nobs: int, se: SeMethod,
-                cluster: str = "", boot_reps: int = 0, seed: int = 0) -> QuantRegResults:
-        """The results of the fits (τ, fit), in order, from any backend; ``boot_reps`` is
-        recorded only for ``se = "boot"``."""
-        booted = se == "boot"
+                fits: Sequence[tuple[float, TauFit]], *, nobs: int, options: QregOptions
+                ) -> QuantRegResults:
+        """The results of the fits (τ, fit), in order, from any backend with ``options``;
+        the replicates are recorded only for a method that refits (a bootstrap)."""
+        booted = options.se.refits
         each = [f for _, f in fits]
         return cls(dependent, regressors, tuple(t for t, _ in fits),
                    np.column_stack([f.coef for f in each]), tuple(f.cov for f in each), nobs,
-                   tuple(f.objective for f in each), tuple(f.unique for f in each), se,
-                   cluster, boot_reps if booted else 0, seed, tuple(f.method for f in each),
+                   tuple(f.objective for f in each), tuple(f.unique for f in each),
+                   options.se.name, options.cluster or "",
+                   options.boot_reps if booted else 0, options.seed,
+                   tuple(f.method for f in each),
                    {t: f.draws for t, f in fits if f.draws is not None},
                    {t: f.failed for t, f in fits if booted},
                    tuple(w for f in each for w in f.warnings))
@@ -170,7 +176,7 @@ class QuantRegResults:
                               else "")
         lines = [f"Quantile regression: {self.formula}",
                  f"N = {self.nobs}; standard errors: {se_label}"
-                 + (f", {self.boot_reps} replicates, seed {self.seed}" if self.se == "boot"
+                 + (f", {self.boot_reps} replicates, seed {self.seed}" if self.boot_reps
                     else ""), ""]
         frame = self.to_frame()
         width = max(len(t) for t in self.terms) + 2

@@ -32,7 +32,6 @@ The inverses (X'FX)⁻¹ are formed from the QR decomposition of √F X, as quan
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 
 import numpy as np
 from scipy.linalg import solve_triangular
@@ -151,11 +150,3 @@ def vcov_ker(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
                   * min(float(np.std(uhat, ddof=1)), (q3 - q1) / 1.34))
     f = np.asarray(_dnorm(uhat / kappa)) / kappa
     return sandwich(X, f, tau)
-
-
-#: The analytic SE methods by quantreg's name.
-ANALYTIC: dict[str, Callable[..., np.ndarray]] = {
-    "nid": vcov_nid,
-    "iid": vcov_iid,
-    "ker": vcov_ker,
-}

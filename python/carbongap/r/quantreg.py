@@ -16,7 +16,10 @@ import numpy as np
 import pandas as pd
 
 from ..choices import SeMethod
-from ..qreg.model import DEFAULT_REPS, check_arguments, design
+from ..parallel import SERIAL, Execution
+from ..qreg.formula import parse_formula
+from ..qreg.model import design
+from ..qreg.options import DEFAULT_REPS, QregOptions
 from ..qreg.results import QuantRegResults, TauFit
 from .sbi import r_matrix
 from .session import require_r, robjects
@@ -31,12 +34,9 @@ carbongap_rq <- function(x, y, tau, method, se, hs, U, R) {
   if (se %in% c("nid", "iid", "ker")) {
     s <- suppressWarnings(summary(f, se = se, hs = hs))
     out$se <- unname(s$coefficients[, 2])
-  } else if (se == "boot") {
-    B <- boot.rq(x, y, tau, R = R, bsmethod = "xy", U = U)$B
-    out$se <- sqrt(diag(cov(B)))
-    out$draws <- B
-  } else if (se == "pwy") {
-    B <- quantreg:::boot.rq.pwy(U, x, y, tau)
+  } else if (se %in% c("xy", "pwy")) {
+    B <- switch(se, xy = boot.rq(x, y, tau, R = R, bsmethod = "xy", U = U + 1)$B,
+                pwy = quantreg:::boot.rq.pwy(U, x, y, tau))
     out$se <- sqrt(diag(cov(B)))
     out$draws <- B
   }
@@ -44,7 +44,7 @@ carbongap_rq <- function(x, y, tau, method, se, hs, U, R) {
   out$objective <- sum(f$residuals * (tau - (f$residuals < 0)))
   out
 }
-carbongap_rq_fit <- function(x, y, tau, se, hs, R, seed, cluster) {
+carbongap_rq_fit <- function(x, y, tau, se, boot, hs, R, seed, cluster) {
   d <- data.frame(y = y, x)
   nonunique <- FALSE
   f <- withCallingHandlers(
@@ -53,9 +53,9 @@ carbongap_rq_fit <- function(x, y, tau, se, hs, R, seed, cluster) {
       if (grepl("nonunique", conditionMessage(w))) nonunique <<- TRUE
       invokeRestart("muffleWarning")
     })
-  if (se == "boot") {
+  if (boot) {
     set.seed(seed)
-    s <- summary(f, se = "boot", R = R, bsmethod = "xy", cluster = cluster,
+    s <- summary(f, se = se, R = R, bsmethod = "xy", cluster = cluster,
                  covariance = TRUE)
   } else {
     s <- suppressWarnings(summary(f, se = se, hs = hs, covariance = TRUE))
@@ -91,11 +91,11 @@ def rq(X: np.ndarray, y: np.ndarray, tau: float, *, method: str = "br", se: str 
        hs: bool = True, draws: np.ndarray | None = None) -> RFit:
     """quantreg's fit of y on X (X holds the constant column; no intercept is added).
 
-    ``se``: "none", "nid", "iid", "ker", "boot" or "pwy". For "boot" (xy pairs),
-    ``draws`` is quantreg's ``U``: the (n, R) 0-based resampled indices. For "pwy" (the
-    replicates of the cluster bootstrap, ``boot.rq.pwy``), ``draws`` is the (p, R) matrix
-    of gradient perturbations W_b = X'(U_b ∘ ψ), so both languages solve the same
-    perturbed problems.
+    ``se``: "none", an analytic method of ``summary.rq`` ("nid", "iid", "ker") or a
+    bootstrap's replicates: "xy" (``boot.rq(bsmethod = "xy")``; ``draws`` (n, R) the
+    0-based resampled indices, quantreg's ``U`` less 1) or "pwy" (the replicates of the
+    cluster bootstrap, ``boot.rq.pwy``; ``draws`` the (p, R) matrix of gradient
+    perturbations W_b = X'(U_b ∘ ψ)), so both languages solve the same perturbed problems.
     """
     ro = robjects()
     fn = _function()
@@ -103,7 +103,7 @@ def rq(X: np.ndarray, y: np.ndarray, tau: float, *, method: str = "br", se: str 
     reps = 0
     if draws is not None:
         reps = int(draws.shape[1])
-        U = r_matrix(draws + 1.0 if se == "boot" else draws)
+        U = r_matrix(draws)
     out = fn(r_matrix(X), ro.FloatVector(np.asarray(y, np.float64)), float(tau), method, se,
              bool(hs), U, reps)
     seconds = float(out.rx2("seconds")[0])
@@ -121,21 +121,18 @@ def rq(X: np.ndarray, y: np.ndarray, tau: float, *, method: str = "br", se: str 
 R_METHOD = "r-br"
 
 
-def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
-        taus: Sequence[float] = (0.2, 0.4, 0.6, 0.8), se: SeMethod = "nid",
-        cluster: str | None = None, seed: int = 0, *, boot_reps: int = DEFAULT_REPS,
-        hs: bool = True) -> QuantRegResults:
-    """:func:`carbongap.qreg.fit` computed by R quantreg 5.x (docs/methods.md §7, §9).
-
-    ``rq(method = "br")`` and ``summary.rq(se = se, hs = hs, covariance = TRUE)``; with
-    ``se = "boot"``, R draws the replicates after ``set.seed(seed)`` (``bsmethod =
-    "xy"``, or quantreg's cluster bootstrap with ``cluster``), so bootstrap SEs agree with
-    the Python ones in distribution, not digit by digit. ``unique`` is False where br
-    warned "Solution may be nonunique". Same arguments, checks and results as the Python
-    estimator.
-    """
-    dependent, regressors, taus = check_arguments(y, x, taus, se, cluster, boot_reps)
-    X, yv, clusters = design(data, dependent, regressors, cluster)
+def estimate(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
+             options: QregOptions, *, label: Sequence[object] = (),
+             execution: Execution = SERIAL) -> QuantRegResults:
+    """The R :class:`~carbongap.qreg.options.Estimator` (docs/methods.md §7, §9):
+    ``rq(method = "br")`` and ``summary.rq(se = options.se.r_name, hs = options.hs,
+    covariance = TRUE)``. A bootstrap is drawn by R after ``set.seed(options.seed)``
+    (``bsmethod = "xy"``, or quantreg's cluster bootstrap with ``options.cluster``), so
+    bootstrap SEs agree with the Python ones in distribution, not digit by digit; ``label``
+    and ``execution`` do not apply. ``unique`` is False where br warned "Solution may be
+    nonunique"."""
+    regressors = tuple(regressors)
+    X, yv, clusters = design(data, dependent, regressors, options.cluster)
     ro = robjects()
     _function()
     fn = ro.globalenv["carbongap_rq_fit"]
@@ -144,12 +141,23 @@ def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
         labels = ro.IntVector(pd.factorize(clusters)[0] + 1)
     xr, yr = r_matrix(X), ro.FloatVector(yv)
     fits = []
-    for tau in taus:
-        out = fn(xr, yr, tau, se, bool(hs), int(boot_reps), int(seed), labels)
+    for tau in options.taus:
+        out = fn(xr, yr, tau, options.se.r_name, options.se.refits, bool(options.hs),
+                 int(options.boot_reps), int(options.seed), labels)
         fits.append((tau, TauFit(
             np.array(out.rx2("coef"), dtype=np.float64),
             np.array(out.rx2("cov"), dtype=np.float64).reshape(X.shape[1], X.shape[1],
                                                                 order="F"),
             float(out.rx2("objective")[0]), bool(out.rx2("unique")[0]), R_METHOD)))
-    return QuantRegResults.collect(dependent, regressors, fits, nobs=len(yv), se=se,
-                                   cluster=cluster or "", boot_reps=boot_reps, seed=seed)
+    return QuantRegResults.collect(dependent, regressors, fits, nobs=len(yv), options=options)
+
+
+def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
+        taus: Sequence[float] = (0.2, 0.4, 0.6, 0.8), se: SeMethod = "nid",
+        cluster: str | None = None, seed: int = 0, *, boot_reps: int = DEFAULT_REPS,
+        hs: bool = True) -> QuantRegResults:
+    """:func:`carbongap.qreg.fit` computed by R quantreg 5.x (:func:`estimate`): same
+    arguments, checks and results as the Python estimator."""
+    dependent, regressors = parse_formula(y) if x is None else (y, tuple(x))
+    options = QregOptions.of(taus, se, cluster, boot_reps=boot_reps, seed=seed, hs=hs)
+    return estimate(data, dependent, regressors, options)

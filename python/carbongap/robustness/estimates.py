@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..config import Config, RegressionsConfig
+from ..config import Config
 from ..parallel import SERIAL, Execution, run_tasks
 from ..progress import null_progress
-from ..qreg import QuantRegWarning, fit
-from ..tables.estimate import Fitter, estimate_tables
+from ..qreg import Estimator, QregOptions, QuantRegWarning, estimate
+from ..tables.estimate import estimate_tables, regression_options
 from ..tables.specs import TableSpec
 from .grid import Specification
 
@@ -33,12 +33,13 @@ ROBUSTNESS_COLUMNS: tuple[str, ...] = (
 @dataclass(frozen=True)
 class SpecificationFit:
     """One specification's Tables 1-8 as a task for :func:`carbongap.parallel.run_tasks`:
-    its regression panel, the table specifications, its ``[regressions]`` options."""
+    its regression panel, the table specifications, the estimator and its options (from
+    the specification's ``[regressions]``)."""
 
     panel: pd.DataFrame
     table_specs: tuple[TableSpec, ...]
-    options: RegressionsConfig
-    fitter: Fitter
+    options: QregOptions
+    estimator: Estimator
     execution: Execution = SERIAL
 
 
@@ -48,13 +49,13 @@ def estimate_specification(task: SpecificationFit) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QuantRegWarning)
         return estimate_tables(task.panel, task.table_specs, task.options,
-                               execution=task.execution, fitter=task.fitter).frame
+                               execution=task.execution, estimator=task.estimator).frame
 
 
 def grid_estimates(specifications: Sequence[Specification],
                    panel_of: Callable[[Config], pd.DataFrame],
                    table_specs: Sequence[TableSpec], *, execution: Execution = SERIAL,
-                   fitter: Fitter = fit) -> pd.DataFrame:
+                   estimator: Estimator = estimate) -> pd.DataFrame:
     """The long table (:data:`ROBUSTNESS_COLUMNS`): one row per specification, table part,
     regressor and τ, the specifications in their order.
 
@@ -66,10 +67,11 @@ def grid_estimates(specifications: Sequence[Specification],
     seeds). The progress counts specifications done.
     """
     panels = [panel_of(spec.config) for spec in specifications]
-    tasks = [SpecificationFit(panel, tuple(table_specs), spec.config.regressions, fitter)
+    tasks = [SpecificationFit(panel, tuple(table_specs),
+                              regression_options(spec.config.regressions), estimator)
              for panel, spec in zip(panels, specifications, strict=True)]
-    booted = [i for i, t in enumerate(tasks) if t.options.se == "boot"]
-    analytic = [i for i, t in enumerate(tasks) if t.options.se != "boot"]
+    booted = [i for i, t in enumerate(tasks) if t.options.se.refits]
+    analytic = [i for i, t in enumerate(tasks) if not t.options.se.refits]
     found: dict[int, pd.DataFrame] = dict(zip(
         analytic, run_tasks(estimate_specification, [tasks[i] for i in analytic],
                             execution=execution,

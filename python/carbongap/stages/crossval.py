@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..backends import OTHER
 from ..backends.dea import solve_jobs
-from ..backends.qreg import fitter
+from ..backends.qreg import estimator
 from ..crossval import (
     Tolerances,
     compare_dea,
@@ -27,11 +27,12 @@ from ..crossval import (
     summarise,
 )
 from ..dea.models import productivity_models
+from ..dea.spec import LuenbergerSpec
 from ..dea.variables import dea_variables
 from ..parallel import Execution
 from ..pipeline.stage import Context, StageResult
 from ..r.rerun import rerun_tables
-from ..tables.estimate import estimate_tables
+from ..tables.estimate import estimate_tables, regression_options
 from ..tables.specs import load_table_specs, select_tables
 
 if TYPE_CHECKING:
@@ -50,17 +51,17 @@ def compute(ctx: Context) -> StageResult:
     cfg, reg, dea = ctx.config.crossval, ctx.config.regressions, ctx.config.productivity
     tolerances = Tolerances(cfg.rtol, cfg.objective_rtol, cfg.dea_atol, cfg.boot_z)
     specs = select_tables(load_table_specs(reg.specs or None), reg.tables)
-    other = estimate_tables(ctx.table("analysis_panel", "analysis"), specs, reg,
+    options = regression_options(reg)
+    other = estimate_tables(ctx.table("analysis_panel", "analysis"), specs, options,
                             execution=Execution(progress=ctx.progress),
-                            fitter=fitter(OTHER[reg.backend])).frame
+                            estimator=estimator(OTHER[reg.backend])).frame
     python, r = _by_backend(ctx.table("regressions", "estimates"), other, reg.backend)
-    frames = [compare_estimates(python, r, reg.se, reg.boot_reps, tolerances)]
+    frames = [compare_estimates(python, r, options, tolerances)]
     notes = [f"regressions: the run's backend is {reg.backend}; the {OTHER[reg.backend]} "
              "backend was computed here on the same regression panel"]
     rscript = rerun_tables(ctx.table("analysis_panel", "analysis"),
                            ctx.table("regressions", "specs"))
-    frames.append(compare_estimates(python, rscript, reg.se, reg.boot_reps, tolerances,
-                                    source="Rscript "))
+    frames.append(compare_estimates(python, rscript, options, tolerances, source="Rscript "))
     notes.append("R-only rerun: replication/R/replicate_tables.R (base R and quantreg) on "
                  "the exported panel and specifications, compared as 'Rscript' kinds (it "
                  "writes 15 significant digits)")
@@ -68,8 +69,7 @@ def compute(ctx: Context) -> StageResult:
         frame = dea_variables(ctx.table("accounting", "accounting"),
                               ctx.table("validate", "panel"),
                               [*dea.inputs, *dea.good, *dea.bad], dea.years)
-        computed = productivity_models(frame, dea.inputs, dea.good, dea.bad,
-                                       dea.frontier, dea.index_form, prune=dea.prune,
+        computed = productivity_models(frame, LuenbergerSpec.from_config(dea),
                                        execution=Execution(progress=ctx.progress),
                                        solve_jobs=solve_jobs(OTHER[dea.backend], dea.solver))
         python, r = _by_backend(ctx.table("productivity", "luenberger"),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..exports.stata import SOURCES, stata_exports
 from ..pipeline.provenance import config_sha256
 from ..pipeline.stage import Context, StageResult
+from ..tables.estimate import regression_options
 from ..tables.specs import load_table_specs, select_tables
 
 if TYPE_CHECKING:
@@ -27,8 +28,7 @@ def compute(ctx: Context) -> StageResult:
     cfg = ctx.config.regressions
     tables = {name: ctx.table(stage, name) for name, (stage, _) in SOURCES.items()}
     specs = select_tables(load_table_specs(cfg.specs or None), cfg.tables)
-    export = stata_exports(tables, specs, cfg.taus, se=cfg.se, cluster=cfg.cluster,
-                           reps=cfg.boot_reps, seed=cfg.seed,
+    export = stata_exports(tables, specs, regression_options(cfg),
                            config_sha256=config_sha256(ctx.config),
                            version=ctx.config.exports.stata_version,
                            index_form=ctx.config.productivity.index_form)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..backends.dea import solve_jobs
 from ..dea.models import productivity_models
+from ..dea.spec import LuenbergerSpec
 from ..dea.variables import dea_variables
 from ..pipeline.stage import Context, StageResult
 
@@ -43,9 +44,9 @@ def compute(ctx: Context) -> StageResult:
     """Tables ``luenberger``, ``indices``, ``lp_status``, ``infeasible``,
     ``yearly_means``, ``yearly_gini`` (:func:`carbongap.dea.models.productivity_models`)."""
     cfg = ctx.config.productivity
-    result = productivity_models(dea_frame(ctx), cfg.inputs, cfg.good, cfg.bad, cfg.frontier,
-                                 cfg.index_form, prune=cfg.prune, execution=ctx.execution,
-                                 stage=STAGE, solve_jobs=solve_jobs(cfg.backend, cfg.solver))
+    result = productivity_models(dea_frame(ctx), LuenbergerSpec.from_config(cfg),
+                                 execution=ctx.execution, stage=STAGE,
+                                 solve_jobs=solve_jobs(cfg.backend, cfg.solver))
     return StageResult.of(result)
 
 

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..backends.qreg import fitter as backend_fitter
+from ..backends.qreg import estimator as backend_estimator
 from ..errors import DataError
 from ..parallel import Execution
 from ..pipeline.stage import Context, StageResult
 from ..qreg import QuantRegResults, QuantRegWarning
-from ..tables.estimate import estimate_tables, specs_table
+from ..tables.estimate import estimate_tables, regression_options, specs_table
 from ..tables.layout import table_latex, table_long, table_markdown
 from ..tables.process import quantile_process
 from ..tables.published import load_published, scorecard, scorecard_summary, stars_audit
@@ -79,11 +79,12 @@ def compute(ctx: Context) -> StageResult:
     cfg, run = ctx.config.regressions, ctx.config.run
     all_specs = select_tables(load_table_specs(cfg.specs or None), cfg.tables)
     panel = ctx.table("analysis_panel", "analysis")
-    fitter = backend_fitter(cfg.backend)
+    estimator = backend_estimator(cfg.backend)
+    options = regression_options(cfg)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QuantRegWarning)  # recorded by each fit, noted below
-        fitted = estimate_tables(panel, all_specs, cfg, execution=ctx.execution,
-                                 fitter=fitter)
+        fitted = estimate_tables(panel, all_specs, options, execution=ctx.execution,
+                                 estimator=estimator)
         if not fitted.results:
             raise DataError(f"no part of Tables 1-8 could be estimated: "
                             f"{fitted.skipped_reasons()}", source="analysis_panel")
@@ -92,9 +93,8 @@ def compute(ctx: Context) -> StageResult:
         published = load_published(cfg.published or None)
         card = scorecard(estimates, published)
         audit = stars_audit(published)
-        tables = {"estimates": estimates, "specs": specs_table(all_specs, cfg),
-                  "process": quantile_process(panel, specs, cfg.process_taus, cfg,
-                                              fitter),
+        tables = {"estimates": estimates, "specs": specs_table(all_specs, options),
+                  "process": quantile_process(panel, specs, cfg.process_taus, estimator),
                   "scorecard": card, "stars_audit": audit}
         truth = None
         validate = ctx.upstream["validate"].tables

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..backends.qreg import fitter as backend_fitter
+from ..backends.qreg import estimator as backend_estimator
 from ..pipeline.evaluate import Evaluator
 from ..pipeline.stage import WARNING, Context, StageResult
 from ..robustness.estimates import grid_estimates, specifications_frame
@@ -61,7 +61,7 @@ def compute(ctx: Context) -> StageResult:
             "analysis"]
 
     long = grid_estimates(specifications, panel_of, table_specs, execution=ctx.execution,
-                          fitter=backend_fitter(config.regressions.backend))
+                          estimator=backend_estimator(config.regressions.backend))
     computations = pd.DataFrame(
         [{"stage": n, "computed": evaluator.computed[n], "reused": evaluator.reused[n]}
          for n in UPSTREAM])

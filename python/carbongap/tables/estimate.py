@@ -2,37 +2,33 @@
 
 docs/methods.md §7. Each specification (:mod:`carbongap.tables.specs`) selects its sample
 from the regression panel (all city-years, or one region group) and is fitted at every τ
-by :func:`carbongap.qreg.fit` (or another backend's estimator with the same call, passed
-as ``fitter`` by the stages, :mod:`carbongap.backends`); the results are stacked into one
+by an :class:`carbongap.qreg.Estimator` (the Python one, or another backend's, passed as
+``estimator`` by the stages, :mod:`carbongap.backends`) with the options of the
+``[regressions]`` section (:func:`regression_options`); the results are stacked into one
 long table, the source of every table, figure and score.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ..choices import SeMethod
 from ..config import RegressionsConfig
 from ..errors import TooFewObservationsError
 from ..parallel import SERIAL, Execution
 from ..progress import null_progress
-from ..qreg import QuantRegResults, fit
+from ..qreg import Estimator, QregOptions, QuantRegResults, estimate
 from ..qreg.model import too_few
+from ..qreg.se import se_rule
 from .specs import TableSpec
 
 #: Columns of the long estimates table, in order.
 ESTIMATE_COLUMNS: tuple[str, ...] = (
     "table", "part", "sample", "dependent", "block", "term", "tau", "coef", "se", "t", "p",
     "stars", "n", "objective", "unique", "solver")
-
-
-#: An estimator with the call of :func:`carbongap.qreg.fit`: (data, y, x, taus=, se=,
-#: cluster=, seed=, boot_reps=, label=, execution=) -> QuantRegResults.
-Fitter = Callable[..., QuantRegResults]
 
 
 def sample_of(panel: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
@@ -50,21 +46,26 @@ def too_small(panel: pd.DataFrame, spec: TableSpec) -> str | None:
     return too_few(len(sample_of(panel, spec)), len(spec.regressors) + 1)
 
 
-def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: RegressionsConfig, *,
-             taus: Sequence[float] | None = None, se: SeMethod | None = None,
-             execution: Execution = SERIAL, fitter: Fitter = fit) -> QuantRegResults:
-    """One specification at ``taus`` (default the options') with its standard errors,
-    estimated by ``fitter``; ``options`` is the ``[regressions]`` configuration (its τ,
-    SE method, cluster, replicates and seed)."""
-    method = se or options.se
-    cluster = (options.cluster or None) if method == "boot" else None
-    return fitter(sample_of(panel, spec), spec.dependent, spec.regressors,
-                  taus=tuple(taus or options.taus), se=method, cluster=cluster,
-                  seed=options.seed, boot_reps=options.boot_reps,
-                  label=("table", spec.table, "part", spec.part), execution=execution)
+def regression_options(section: RegressionsConfig) -> QregOptions:
+    """The estimator's options from the ``[regressions]`` section: its τ, SE method (looked
+    up in :data:`carbongap.qreg.se.SE_RULES`), cluster (only with a method that takes
+    one), replicates and seed."""
+    rule = se_rule(section.se)
+    return QregOptions(tuple(section.taus), rule,
+                       (section.cluster or None) if rule.takes_cluster else None,
+                       section.boot_reps, section.seed)
 
 
-def specs_table(specs: Sequence[TableSpec], options: RegressionsConfig) -> pd.DataFrame:
+def fit_spec(panel: pd.DataFrame, spec: TableSpec, options: QregOptions, *,
+             execution: Execution = SERIAL, estimator: Estimator = estimate
+             ) -> QuantRegResults:
+    """One specification at the τ of ``options`` with its standard errors, estimated by
+    ``estimator`` on the specification's sample (:func:`sample_of`)."""
+    return estimator(sample_of(panel, spec), spec.dependent, spec.regressors, options,
+                     label=("table", spec.table, "part", spec.part), execution=execution)
+
+
+def specs_table(specs: Sequence[TableSpec], options: QregOptions) -> pd.DataFrame:
     """One row per table part with what another language needs to estimate it: sample,
     dependent, block, regressors and the options (τ and regressors space-separated);
     written as ``tables/qreg_specs.csv`` for ``replication/R/replicate_tables.R``."""
@@ -72,7 +73,7 @@ def specs_table(specs: Sequence[TableSpec], options: RegressionsConfig) -> pd.Da
     return pd.DataFrame([{"table": s.table, "part": s.part, "sample": s.sample,
                           "dependent": s.dependent, "block": s.block,
                           "regressors": " ".join(s.regressors), "taus": taus,
-                          "se": options.se, "cluster": options.cluster,
+                          "se": options.se.name, "cluster": options.cluster or "",
                           "boot_reps": options.boot_reps, "seed": options.seed}
                          for s in specs])
 
@@ -123,9 +124,9 @@ class TableEstimates:
 
 
 def estimate_tables(panel: pd.DataFrame, specs: Sequence[TableSpec],
-                    options: RegressionsConfig, *, execution: Execution = SERIAL,
-                    fitter: Fitter = fit) -> TableEstimates:
-    """The long estimates of every specification (estimated by ``fitter``), each fit's
+                    options: QregOptions, *, execution: Execution = SERIAL,
+                    estimator: Estimator = estimate) -> TableEstimates:
+    """The long estimates of every specification (estimated by ``estimator``), each fit's
     results object, and the specifications whose sample is too small for the estimator
     (:func:`too_small`, or :class:`~carbongap.errors.TooFewObservationsError` from the fit:
     too few rows for the SE method), skipped with the reason rather than failing the
@@ -141,7 +142,8 @@ def estimate_tables(panel: pd.DataFrame, specs: Sequence[TableSpec],
             reason = too_few(n, len(spec.regressors) + 1)
             if reason is None:
                 try:
-                    result = fit_spec(panel, spec, options, execution=inner, fitter=fitter)
+                    result = fit_spec(panel, spec, options, execution=inner,
+                                      estimator=estimator)
                 except TooFewObservationsError as exc:
                     reason = str(exc)
                 else:

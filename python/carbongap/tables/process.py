@@ -16,9 +16,9 @@ import pandas as pd
 from scipy.special import ndtri
 
 from ..codebook import BY_NAME
-from ..config import RegressionsConfig
-from ..qreg import fit
-from .estimate import Fitter, fit_spec, sample_of
+from ..qreg import Estimator, QregOptions, estimate
+from ..qreg.se import se_rule
+from .estimate import fit_spec, sample_of
 from .specs import TableSpec
 
 #: The two-sided 95% normal quantile of every interval of the tables (1.959963984540054).
@@ -40,15 +40,16 @@ def focus_terms(spec: TableSpec) -> tuple[str, ...]:
 
 
 def quantile_process(panel: pd.DataFrame, specs: Sequence[TableSpec], taus: Sequence[float],
-                     options: RegressionsConfig, fitter: Fitter = fit) -> pd.DataFrame:
+                     estimator: Estimator = estimate) -> pd.DataFrame:
     """Long table: table, part, header, term, tau, coef, lower, upper, ols, ols_lower,
-    ols_upper, n."""
+    ols_upper, n (the bands from nid SEs, whatever the tables' SE method)."""
+    options = QregOptions(tuple(taus), se_rule("nid"))
     rows = []
     for spec in specs:
         terms = focus_terms(spec)
         if not terms:
             continue
-        result = fit_spec(panel, spec, options, taus=taus, se="nid", fitter=fitter)
+        result = fit_spec(panel, spec, options, estimator=estimator)
         data = sample_of(panel, spec)
         X = np.column_stack([np.ones(len(data)),
                              data.loc[:, list(spec.regressors)].to_numpy(np.float64)])

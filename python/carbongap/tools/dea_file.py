@@ -35,6 +35,7 @@ import pandas as pd
 from ..backends.dea import solve_jobs
 from ..choices import DeaSolver, Frontier
 from ..dea import luenberger
+from ..dea.frontiers import frontier_rule
 from ..dea.lp_tables import lp_status_rows
 from ..errors import ConfigError, DataError, format_rows
 from ..ingest.cells import parse_numeric, parse_whole_numbers
@@ -156,9 +157,10 @@ def run_dea_file(path: str | Path, out: str | Path, *, unit: str, time: str,
     docstring), in that order, and the exclusion counts by reason.
     """
     require_folder(Path(out))  # before the work, not after it
+    rule = frontier_rule(frontier)
     frame = read_dea_panel(path, unit, time, [*inputs, *good, *bad], sheet=sheet)
     model = "green" if bad else "production"
-    result = luenberger(frame, inputs, good, bad, frontier, unit=unit, time=time,
+    result = luenberger(frame, inputs, good, bad, rule, unit=unit, time=time,
                         rts_decomposition=rts_decomposition, prune=prune,
                         execution=execution, label=f"{model} model",
                         solve_jobs=solve_jobs("python", solver))
@@ -175,7 +177,7 @@ def run_dea_file(path: str | Path, out: str | Path, *, unit: str, time: str,
     table.insert(2, "model", model)
     writer = OutputWriter(out)
     paths = [writer.table("luenberger.csv", table),
-             writer.table("lp_status.csv", lp_status_rows(table, frontier, unit=unit,
+             writer.table("lp_status.csv", lp_status_rows(table, rule, unit=unit,
                                                           time=time)),
              writer.table("excluded.csv", excluded)]
     return DeaFileRun(paths, counts, len(places))
