@@ -12,8 +12,8 @@ import pytest
 from carbongap.config import load_config
 from carbongap.errors import ConfigError, DataError
 from carbongap.ingest.load import empty_provinces, load_panel
-from carbongap.pipeline.stage import Context, StageResult
-from carbongap.pipeline.writer import OutputWriter
+from carbongap.stagekit.stage import Context, StageResult
+from carbongap.stagekit.writer import OutputWriter
 from carbongap.stages import accounting
 
 C = 44.0 / 12.0

@@ -10,7 +10,7 @@ import math
 import pandas as pd
 
 from carbongap.config import Config
-from carbongap.pipeline.stage import Context, StageResult
+from carbongap.stagekit.stage import Context, StageResult
 from carbongap.stages import analysis_panel
 
 

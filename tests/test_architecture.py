@@ -202,3 +202,17 @@ def test_the_bottom_layer_check_sees_a_domain_import(tmp_path):
                     encoding="utf-8")
     found = _imports(fake, "carbongap.io")
     assert "carbongap.ingest.cells" in found and "carbongap.io.atomic" in found
+
+
+def test_modules_are_imported_by_name_only_by_the_lazy_public_api():
+    # The registry imports the stage modules (each declares its STAGE); nothing loads a
+    # module from a string the import graph above cannot see, but the package root's lazy
+    # attributes (carbongap.dea, carbongap.qreg, ... on first use).
+    users = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
+                   if "import_module" in p.read_text(encoding="utf-8"))
+    assert users == ["__init__.py"]
+    from carbongap.pipeline.registry import STAGES
+    from carbongap.stages import validate
+
+    assert STAGES[0] is validate.STAGE and validate.STAGE.module == "carbongap.stages.validate"
+    assert [s.module.rsplit(".", 1)[1] for s in STAGES] == [s.name for s in STAGES]

@@ -20,9 +20,9 @@ from carbongap.crossval import (
     mean_boot_z,
     summarise,
 )
-from carbongap.pipeline.capabilities import NO_R_VARIABLE
 from carbongap.pipeline.runner import run_pipeline
 from carbongap.qreg import QregOptions
+from carbongap.stagekit.capabilities import NO_R_VARIABLE
 
 NID, IID = QregOptions.of((0.5,), "nid"), QregOptions.of((0.5,), "iid")
 

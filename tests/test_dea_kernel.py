@@ -14,8 +14,9 @@ from carbongap.dea.kernel import KernelLP
 from carbongap.dea.status import INFEASIBLE, OPTIMAL
 from carbongap.dea.technology import TechnologyJob, solve_job, solve_job_kernel
 from carbongap.dea.verify import infeasibility_certified
-from carbongap.pipeline.evaluate import Evaluator
-from carbongap.pipeline.stage import Context
+from carbongap.pipeline.registry import STAGES
+from carbongap.stagekit.evaluate import Evaluator
+from carbongap.stagekit.stage import Context
 
 #: Largest |kernel - HiGHS| accepted on any S value (the issue's goal; measured about 1e-12).
 TOL = 1e-10
@@ -191,7 +192,7 @@ def default_panel_tables():
     """The productivity stage's Luenberger table on the synthetic default (282 cities),
     by frontier and solver."""
     base = load_config()
-    evaluator = Evaluator(Context(config=base, upstream={}), {}, base)
+    evaluator = Evaluator(Context(config=base, upstream={}, stages=STAGES), {}, base)
     found = {}
     for frontier in ("contemporaneous", "sequential", "global", "biennial"):
         for solver in ("highs", "kernel"):

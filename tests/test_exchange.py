@@ -11,8 +11,8 @@ import pytest
 
 from carbongap.config import load_config
 from carbongap.exports.exchange import EXCHANGED, parquet_bytes
-from carbongap.pipeline.capabilities import NO_R_VARIABLE
 from carbongap.pipeline.runner import run_pipeline
+from carbongap.stagekit.capabilities import NO_R_VARIABLE
 
 SMALL = ["data.synthetic_cities=30", "inequality.bootstrap_draws=9", "regressions.boot_reps=9",
          "regressions.tables=[1, 3]"]

@@ -18,8 +18,8 @@ from matplotlib.figure import Figure
 
 from carbongap.config import Config, load_config
 from carbongap.figure_notes import SYNTHETIC_NOTE, DataSource, data_source
-from carbongap.pipeline.stage import Context, StageResult
-from carbongap.pipeline.writer import OutputWriter
+from carbongap.stagekit.stage import Context, StageResult
+from carbongap.stagekit.writer import OutputWriter
 from carbongap.stages import inequality, productivity
 from carbongap.tables.figures import process_figure
 from dea_panels import dea_panel

@@ -12,8 +12,8 @@ from carbongap.config import load_config
 from carbongap.errors import DataError
 from carbongap.figure_notes import DataSource
 from carbongap.inequality.figures import figure1, gini_lines
-from carbongap.pipeline.stage import Context, StageResult
-from carbongap.pipeline.writer import OutputWriter
+from carbongap.stagekit.stage import Context, StageResult
+from carbongap.stagekit.writer import OutputWriter
 from carbongap.stages import inequality
 
 EXACT = 1e-12

@@ -8,8 +8,8 @@ import os
 import pytest
 
 from carbongap.config import load_config
-from carbongap.pipeline.capabilities import NO_R_VARIABLE
 from carbongap.pipeline.runner import replicate, run_pipeline
+from carbongap.stagekit.capabilities import NO_R_VARIABLE
 
 SMALL = ["data.synthetic_cities=40", "inequality.bootstrap_draws=49",
          "regressions.boot_reps=49"]

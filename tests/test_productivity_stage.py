@@ -11,8 +11,8 @@ import pytest
 from carbongap.config import load_config
 from carbongap.dea.indices import index_form
 from carbongap.inequality import gini
-from carbongap.pipeline.stage import Context, StageResult
-from carbongap.pipeline.writer import OutputWriter
+from carbongap.stagekit.stage import Context, StageResult
+from carbongap.stagekit.writer import OutputWriter
 from carbongap.stages import productivity
 from dea_panels import dea_panel
 

@@ -18,8 +18,8 @@ import pytest
 
 from carbongap.config import load_config
 from carbongap.io.html_report import markdown_to_html
-from carbongap.pipeline.capabilities import NO_R_VARIABLE
 from carbongap.pipeline.runner import run_pipeline
+from carbongap.stagekit.capabilities import NO_R_VARIABLE
 
 PNG = base64.b64decode(  # a 1 x 1 red PNG
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")

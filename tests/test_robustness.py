@@ -4,6 +4,7 @@ synthetic panel (the baseline equals the run's Tables 1-8 bit for bit)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -14,13 +15,13 @@ import pytest
 from carbongap.config import Config, load_config
 from carbongap.errors import ConfigError
 from carbongap.io.markdown import to_latex
-from carbongap.pipeline.capabilities import NO_R_VARIABLE
-from carbongap.pipeline.evaluate import Evaluator
-from carbongap.pipeline.registry import STAGES, stage
+from carbongap.pipeline.registry import STAGES
 from carbongap.pipeline.runner import run_pipeline
-from carbongap.pipeline.stage import Context
 from carbongap.robustness.grid import default_grid_path, load_grid, parse_grid
 from carbongap.robustness.summary import curve_data, summarise
+from carbongap.stagekit.capabilities import NO_R_VARIABLE
+from carbongap.stagekit.evaluate import Evaluator
+from carbongap.stagekit.stage import Context, find_stage
 from carbongap.tables.estimate import sample_of
 from carbongap.tables.regression_panel import build_regression_panel
 from carbongap.tables.specs import TableSpec
@@ -128,20 +129,20 @@ def test_the_default_grid_is_valid_and_has_the_papers_choices_as_baseline():
 
 # --- one computation per upstream configuration ----------------------------------------
 
-def test_each_upstream_configuration_is_computed_exactly_once(monkeypatch):
-    import importlib
-
+def test_each_upstream_configuration_is_computed_exactly_once():
     calls: dict[str, int] = {}
-    for name in ("validate", "accounting", "productivity", "analysis_panel"):
-        module = importlib.import_module(f"carbongap.stages.{name}")
 
-        def counted(ctx, _compute=module.compute, _name=name):
-            calls[_name] = calls.get(_name, 0) + 1
-            return _compute(ctx)
+    def counted(stage):
+        def compute(ctx):
+            calls[stage.name] = calls.get(stage.name, 0) + 1
+            return stage.compute(ctx)
 
-        monkeypatch.setattr(module, "compute", counted)
+        return dataclasses.replace(stage, compute=compute)
+
+    stages = tuple(counted(s) if s.name in ("validate", "accounting", "productivity",
+                                             "analysis_panel") else s for s in STAGES)
     base = load_config(overrides=SMALL)
-    evaluator = Evaluator(Context(config=base, upstream={}), {}, base)
+    evaluator = Evaluator(Context(config=base, upstream={}, stages=stages), {}, base)
     specs = _grid(GRID, base).specifications("one-at-a-time")
     panels = [evaluator.results(s.config, "analysis_panel")["analysis_panel"] for s in specs]
     # base, frontier=global, delta=0.1, per_table, se=iid (the last reuses the base panel)
@@ -155,9 +156,9 @@ def test_each_upstream_configuration_is_computed_exactly_once(monkeypatch):
 
 def test_known_results_are_reused_for_the_baseline(monkeypatch):
     base = load_config(overrides=SMALL)
-    first = Evaluator(Context(config=base, upstream={}), {}, base)
+    first = Evaluator(Context(config=base, upstream={}, stages=STAGES), {}, base)
     known = first.results(base, "analysis_panel")
-    second = Evaluator(Context(config=base, upstream={}), known, base)
+    second = Evaluator(Context(config=base, upstream={}, stages=STAGES), known, base)
     again = second.results(base, "analysis_panel")
     assert all(again[n] is known[n] for n in known) and not second.computed
     assert second.reused["productivity"] == 1
@@ -247,7 +248,7 @@ def test_to_latex_escapes_and_aligns():
 # --- the stage -------------------------------------------------------------------------
 
 def test_robustness_is_not_part_of_a_default_run():
-    robustness = stage("robustness")
+    robustness = find_stage("robustness", STAGES)
     assert not robustness.in_full_run(Config())
     assert robustness.in_full_run(load_config(overrides=["robustness.enabled=true"]))
     assert STAGES[-1].name == "report"
@@ -332,7 +333,7 @@ def test_specifications_on_two_workers_give_identical_estimates():
                               '"regressions.cluster" = "city_code", '
                               '"regressions.boot_reps" = 19 }'), base)
     specs = grid.specifications("one-at-a-time")
-    evaluator = Evaluator(Context(config=base, upstream={}), {}, base)
+    evaluator = Evaluator(Context(config=base, upstream={}, stages=STAGES), {}, base)
 
     def panel_of(config):
         return evaluator.results(config, "analysis_panel")["analysis_panel"].tables["analysis"]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
-import types
 from collections import Counter
 
 import pandas as pd
@@ -16,22 +14,18 @@ from carbongap.config import Config
 from carbongap.errors import DataError
 from carbongap.io import atomic
 from carbongap.pipeline.runner import run_pipeline
-from carbongap.pipeline.stage import Stage, StageResult
 from carbongap.pipeline.transaction import MARKER
+from carbongap.stagekit.stage import Stage, StageResult
 
 CALLS: Counter[str] = Counter()
 
 
-def _module(name: str, compute, table: str) -> str:
-    module = types.ModuleType(f"fake_stage_{name}")
-    module.compute = compute
-
+def _functions(compute, table: str):
+    """(compute, write) of a test stage that writes its table ``table``."""
     def write(result, out, config):
         out.table(f"tables/{table}.csv", result.tables[table])
 
-    module.write = write
-    sys.modules[module.__name__] = module
-    return module.__name__
+    return compute, write
 
 
 def _compute_a(ctx):
@@ -58,12 +52,12 @@ def _compute_fail(ctx):
 
 
 REGISTRY = (
-    Stage("a", (), ("data",), _module("a", _compute_a, "a")),
-    Stage("b", ("a",), ("accounting",), _module("b", _compute_b, "b")),
-    Stage("c", ("b",), ("regressions",), _module("c", _compute_c, "c")),
+    Stage("a", (), ("data",), *_functions(_compute_a, "a")),
+    Stage("b", ("a",), ("accounting",), *_functions(_compute_b, "b")),
+    Stage("c", ("b",), ("regressions",), *_functions(_compute_c, "c")),
 )
-FAILING = (*REGISTRY[:2], Stage("f", ("a",), ("analysis",), _module("f", _compute_fail, "f")),
-           Stage("g", ("f",), ("analysis",), _module("g", _compute_c, "c")), REGISTRY[2])
+FAILING = (*REGISTRY[:2], Stage("f", ("a",), ("analysis",), *_functions(_compute_fail, "f")),
+           Stage("g", ("f",), ("analysis",), *_functions(_compute_c, "c")), REGISTRY[2])
 
 
 @pytest.fixture(autouse=True)
@@ -170,7 +164,7 @@ def test_edited_input_file_invalidates_the_cache(tmp_path):
     # The bytes of files named in the configuration are part of the cache key.
     data = tmp_path / "panel.csv"
     data.write_text("v1\n")
-    registry = (Stage("validate", (), ("data",), _module("v", _compute_a, "a"),
+    registry = (Stage("validate", (), ("data",), *_functions(_compute_a, "a"),
                       files=(("data", "panel"),)),)
     config = _with(Config(), "data", panel=str(data))
     out = tmp_path / "out"
@@ -194,7 +188,7 @@ def test_each_input_file_is_hashed_once_per_run(tmp_path, monkeypatch):
     monkeypatch.setattr(provenance, "file_sha256", counting)
     data = tmp_path / "panel.csv"
     data.write_text("v1\n")
-    registry = (Stage("validate", (), ("data",), _module("v", _compute_a, "a"),
+    registry = (Stage("validate", (), ("data",), *_functions(_compute_a, "a"),
                       files=(("data", "panel"),)),)
     config = _with(Config(), "data", panel=str(data))
     assert run_pipeline(config, out=tmp_path / "out", registry=registry).ok
@@ -247,24 +241,16 @@ def _compute_dta(ctx):
     return StageResult({"dta": frame})
 
 
-def _module_dta() -> str:
+def _write_dta(result, out, config):
     from carbongap.io.dta import write_dta
 
-    module = types.ModuleType("fake_stage_dta")
-    module.compute = _compute_dta
-
-    def write(result, out, config):
-        frame = result.tables["dta"]
-        out.file("stata/panel.dta", lambda tmp: write_dta(frame, tmp, file_label="a test"))
-        out.file("stata/blob.bin", b"\x00\x01binary")
-        out.table("tables/dta.csv", frame)
-
-    module.write = write
-    sys.modules[module.__name__] = module
-    return module.__name__
+    frame = result.tables["dta"]
+    out.file("stata/panel.dta", lambda tmp: write_dta(frame, tmp, file_label="a test"))
+    out.file("stata/blob.bin", b"\x00\x01binary")
+    out.table("tables/dta.csv", frame)
 
 
-DTA_REGISTRY = (Stage("exports", (), ("exports",), _module_dta()),)
+DTA_REGISTRY = (Stage("exports", (), ("exports",), _compute_dta, _write_dta),)
 
 
 def test_binary_files_are_in_the_manifest_and_reproducible(tmp_path):
@@ -299,7 +285,7 @@ def test_previous_outputs_are_dropped_and_other_files_kept(tmp_path):
 
 
 def test_writer_refuses_paths_outside_the_run_folder(tmp_path):
-    from carbongap.pipeline.writer import OutputWriter
+    from carbongap.stagekit.writer import OutputWriter
 
     writer = OutputWriter(tmp_path / "out")
     for bad in ("../escape.csv", "/etc/passwd", ""):
@@ -318,14 +304,14 @@ def _compute_after(ctx):
 
 
 R_REGISTRY = (*REGISTRY[:2],
-              Stage("rstage", ("b",), ("regressions",), _module("r", _compute_r, "r"),
+              Stage("rstage", ("b",), ("regressions",), *_functions(_compute_r, "r"),
                     requires=("R",)),
               Stage("after", ("rstage",), ("exports",),
-                    _module("after", _compute_after, "after")))
+                    *_functions(_compute_after, "after")))
 
 
 def _capabilities(reason: str | None, versions: dict[str, str] | None = None):
-    from carbongap.pipeline.capabilities import Capability
+    from carbongap.stagekit.capabilities import Capability
 
     probes: Counter[str] = Counter()
 
@@ -385,7 +371,7 @@ def test_r_is_not_probed_when_no_stage_needs_it(tmp_path):
 
 
 def test_r_versions_other_than_the_lock_warn_and_fail_under_strict(tmp_path):
-    from carbongap.pipeline.capabilities import Capability
+    from carbongap.stagekit.capabilities import Capability
 
     def registry(locked):
         return {"R": Capability("R", lambda: None, lambda: {"R": "4.2.2", "quantreg": "5.95"},
@@ -411,7 +397,7 @@ def test_the_r_lock_is_what_the_readme_states():
     import tomllib
     from pathlib import Path
 
-    from carbongap.pipeline.capabilities import _r_locked
+    from carbongap.stagekit.capabilities import _r_locked
 
     repo = Path(__file__).resolve().parents[1]
     locked = _r_locked()

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from carbongap.cli import app
 from carbongap.config import load_config
-from carbongap.pipeline.capabilities import NO_R_VARIABLE
 from carbongap.pipeline.runner import run_pipeline
 from carbongap.pipeline.verify import rerun_folder, verify_folder
+from carbongap.stagekit.capabilities import NO_R_VARIABLE
 
 SMALL = ["data.synthetic_cities=30", "inequality.bootstrap_draws=19",
          "regressions.boot_reps=19"]

@@ -29,7 +29,6 @@ from .choices import Backend, DeaSolver, Design, Frontier
 from .config import Config, default_config_path, load_config
 from .errors import CarbongapError, DataError, StrictError
 from .pipeline.provenance import ConfigOrigin
-from .pipeline.registry import STAGE_NAMES
 from .progress import null_progress, rich_progress
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -263,13 +262,16 @@ def replicate(config: ConfigOpt = None, data: DataOpt = None, provinces: Provinc
 
 
 @app.command()
-def run(stage: Annotated[str, typer.Argument(help=f"Stage name: {', '.join(STAGE_NAMES)}.")],
+def run(stage: Annotated[str, typer.Argument(
+            help="Stage name (`carbongap stages` lists them).")],
         config: ConfigOpt = None, data: DataOpt = None, provinces: ProvincesOpt = None,
         out: OutOpt = Path("replication/output"), jobs: JobsOpt = None, dask: DaskOpt = None,
         set_: SetOpt = None, no_cache: NoCacheOpt = False, quiet: QuietOpt = False,
         require_r: RequireROpt = False, strict: StrictOpt = False,
         backend: BackendOpt = None) -> None:
     """Run one stage and the stages it needs."""
+    from .pipeline.registry import STAGE_NAMES  # imports every stage module: not at startup
+
     if stage not in STAGE_NAMES:
         console.print(f"[red]error[/red] unknown stage {stage!r}; choose one of: "
                       f"{', '.join(STAGE_NAMES)}")
@@ -578,7 +580,7 @@ app.add_typer(export_app, name="export")
 def export_stata(out: RunOpt = Path("replication/output")) -> None:
     """Rewrite the labelled .dta files, replicate_tables.do and CODEBOOK.md of the run in
     --out into its stata/ folder."""
-    from .exports.run_folder import export_run_folder
+    from .pipeline.stata_export import export_run_folder
 
     def action() -> int:
         for path in export_run_folder(out):
@@ -598,7 +600,7 @@ def export_copy_stata(
 ) -> None:
     """Copy the Stata exports of the finished run in --out (checked against its manifest)
     into --to; make replicate fills the repository's stata_exports/ this way."""
-    from .exports.run_folder import copy_stata
+    from .pipeline.stata_export import copy_stata
 
     def action() -> int:
         for path in copy_stata(out, to):

@@ -3,7 +3,7 @@
 The accounting, inequality and productivity packages each compute several named tables,
 the city-years they had to leave out (:mod:`carbongap.attrition` rows) and sentences for
 the log and the report; a stage hands the three on unchanged
-(:meth:`carbongap.pipeline.stage.StageResult.of`).
+(:meth:`carbongap.stagekit.stage.StageResult.of`).
 """
 
 from __future__ import annotations

@@ -200,6 +200,11 @@ class Config:
             del data["run"]
         return tomli_w.dumps(data)
 
+    def results_sha256(self) -> str:
+        """sha256 of the results-relevant TOML (``config.resolved.toml``: every section but
+        ``[run]``), the configuration hash printed in the manifest and the exports."""
+        return hashlib.sha256(self.to_toml(results_only=True).encode()).hexdigest()
+
     def section_hash(self, sections: Iterable[str]) -> str:
         """sha256 of the named sections, canonical JSON; used in stage cache keys."""
         subset = {s: self.to_dict()[s] for s in sorted(sections)}

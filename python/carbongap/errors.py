@@ -67,6 +67,11 @@ class StageError(CarbongapError, RuntimeError):
         super().__init__(f"stage '{stage}' failed: {reason}")
 
 
+class UndeclaredSectionError(CarbongapError):
+    """A stage's ``compute`` read a configuration section its ``Stage`` does not declare
+    (its cache key would not change with that section; carbongap.stagekit.stage)."""
+
+
 class Problems:
     """Collects the DataErrors of independent checks, so that one run reports them all.
 

@@ -1,1 +1,2 @@
-"""The staged pipeline: stage definitions, cached runner, output writer and manifest."""
+"""The staged pipeline: the stage registry, the cached runner, the manifest and the checks
+and re-exports of a finished run folder."""

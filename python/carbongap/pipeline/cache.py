@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..io import atomic
+from ..stagekit.stage import StageResult
 from .provenance import package_versions
-from .stage import StageResult
 
 
 def stage_key(name: str, code: str, config_hash: str, upstream: Sequence[str],

@@ -17,8 +17,8 @@ from typing import Any
 
 from .._version import __version__
 from ..config import Config
-from .provenance import ConfigOrigin, InputFile, config_sha256, file_sha256, package_versions
-from .writer import Output
+from ..stagekit.writer import Output
+from .provenance import ConfigOrigin, InputFile, file_sha256, package_versions
 
 #: Files in the run folder that are not outputs (not checksummed).
 UNTRACKED: frozenset[str] = frozenset({"manifest.json", "carbongap.log"})
@@ -53,7 +53,7 @@ def build(outputs: Iterable[Output], config: Config,
         "platform": platform.platform(terse=True),
         "packages": package_versions(),
         "r": r,
-        "config_sha256": config_sha256(config),
+        "config_sha256": config.results_sha256(),
         "config_source": (origin or ConfigOrigin()).describe(),
         "run": config.to_dict()["run"],
         "seeds": {

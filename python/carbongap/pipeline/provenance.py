@@ -47,11 +47,6 @@ TRACKED_PACKAGES: tuple[str, ...] = (
 InputFile = dict[str, str | int]
 
 
-def config_sha256(config: Config) -> str:
-    """sha256 of the configuration's results-relevant TOML (``config.resolved.toml``)."""
-    return hashlib.sha256(config.to_toml(results_only=True).encode()).hexdigest()
-
-
 def file_sha256(path: str | Path) -> str:
     """sha256 of a file's bytes (hex)."""
     with Path(path).open("rb") as handle:

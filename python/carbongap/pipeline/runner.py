@@ -24,23 +24,23 @@ from .. import attrition
 from ..config import Config, load_config
 from ..errors import CarbongapError, StageError, StrictError
 from ..progress import ProgressFactory, null_progress
-from . import manifest, transaction
-from .cache import StageCache, stage_key
-from .capabilities import Capability, CapabilityState, probe
-from .provenance import ConfigOrigin, InputFile, describe_inputs, input_hashes, stage_code_hash
-from .registry import DEFAULT_FILES, STAGES, closure
-from .stage import (
+from ..stagekit.capabilities import Capability, CapabilityState, probe
+from ..stagekit.stage import (
     CACHED,
     DONE,
     FAILED,
     SKIPPED,
-    Context,
     Stage,
     StageResult,
     StageRun,
+    closure,
     warning_notes,
 )
-from .writer import OutputWriter, require_folder
+from ..stagekit.writer import OutputWriter, require_folder
+from . import manifest, transaction
+from .cache import StageCache, stage_key
+from .provenance import ConfigOrigin, InputFile, describe_inputs, input_hashes, stage_code_hash
+from .registry import DEFAULT_FILES, STAGES
 
 logger = logging.getLogger("carbongap")
 
@@ -113,6 +113,7 @@ class _Run:
     inputs: dict[str, InputFile]
     required: frozenset[str]
     capability_registry: dict[str, Capability] | None
+    registry: tuple[Stage, ...] = ()  #: every stage the run was given, in order
     results: dict[str, StageResult] = field(default_factory=dict)
     runs: dict[str, StageRun] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
@@ -157,7 +158,7 @@ def run_pipeline(
             for line in recovered:
                 logger.info("%s", line)
             summary = _run_plan(plan, config, out, staging, use_cache, progress, origin,
-                                capabilities)
+                                capabilities, tuple(registry))
         finally:
             logger.removeHandler(handler)
             handler.close()
@@ -172,13 +173,14 @@ def run_pipeline(
 
 def _run_plan(plan: Sequence[Stage], config: Config, out: Path, staging: Path,
               use_cache: bool, progress: ProgressFactory, origin: ConfigOrigin | None,
-              capabilities: dict[str, Capability] | None) -> RunSummary:
+              capabilities: dict[str, Capability] | None, registry: tuple[Stage, ...]
+              ) -> RunSummary:
     """Every stage of ``plan`` and the run's own files, written into ``staging``; the stage
     cache is ``out/.cache`` (entries are atomic and keyed, so a killed run's are reused)."""
     options = [option for s in plan for option in s.files]
     run = _Run(config, StageCache(out / ".cache", enabled=use_cache), OutputWriter(staging),
                progress, describe_inputs(config, options, DEFAULT_FILES),
-               frozenset({"R"} if config.run.require_r else ()), capabilities)
+               frozenset({"R"} if config.run.require_r else ()), capabilities, registry)
     for stage in plan:
         run.runs[stage.name] = _run_stage(stage, run)
     writer = run.writer
@@ -237,20 +239,19 @@ def _run_stage(stage: Stage, run: _Run) -> StageRun:
                          for n in stage.capabilities(run.config)})
         result = run.cache.load(stage.name, key) if stage.cache else None
         status = CACHED if result is not None else DONE
-        module = stage.load()
         if result is None:
-            ctx = Context(config=run.config,
-                          upstream={n: run.results[n] for n in upstream_names},
-                          progress=run.progress, runs=dict(run.runs), inputs=run.inputs,
-                          capabilities=dict(run.capabilities))
-            result = module.compute(ctx)
+            ctx = stage.context(run.config, {n: run.results[n] for n in upstream_names},
+                                progress=run.progress, runs=dict(run.runs),
+                                inputs=run.inputs, capabilities=dict(run.capabilities),
+                                stages=run.registry)
+            result = stage.compute(ctx)
             if stage.cache:
                 run.cache.save(stage.name, key, result)
         warnings = (*_lock_warnings(stage, run), *warning_notes(result.notes))
         if warnings and run.config.run.strict:
             raise StrictError(f"{len(warnings)} warning(s) with --strict ([run] strict); the "
                               f"first: {warnings[0]}")
-        module.write(result, run.writer, run.config)
+        stage.write(result, run.writer, run.config)
     except Exception as exc:
         reason = str(exc) if isinstance(exc, CarbongapError) else (
             f"{type(exc).__name__}: {exc}")

@@ -2,7 +2,7 @@
 
 docs/methods.md §13. Each specification's regression panel comes from ``panel_of`` (the
 stage passes one that computes each distinct upstream configuration once,
-:class:`carbongap.pipeline.evaluate.Evaluator`); its cells are estimated by
+:class:`carbongap.stagekit.evaluate.Evaluator`); its cells are estimated by
 :func:`carbongap.tables.estimate.estimate_tables` with the specification's
 ``[regressions]`` options, exactly as the main run estimates them.
 """

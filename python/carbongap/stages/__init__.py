@@ -1,1 +1,1 @@
-"""Pipeline stages: one module per stage, each with ``compute`` and ``write``."""
+"""Pipeline stages: one module per stage, each with ``compute``, ``write`` and its ``STAGE``."""

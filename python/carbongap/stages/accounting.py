@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from ..accounting.table import accounting_tables
 from ..config import DataConfig
-from ..pipeline.stage import Context, StageResult
+from ..stagekit.stage import Context, Stage, StageResult
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..pipeline.writer import OutputWriter
+    from ..stagekit.writer import OutputWriter
 
 
 def sources(data: DataConfig) -> tuple[str, str]:
@@ -45,3 +45,7 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     out.table("tables/accounting_city_year.csv", result.tables["accounting"])
     out.table("tables/factor_provenance.csv", result.tables["factors"], markdown=True)
     out.table("tables/capital_interpolated.csv", result.tables["capital_interpolated"])
+
+
+STAGE = Stage("accounting", ("validate",), ("accounting", "data"), compute, write,
+              files=(("accounting", "factors"), ("accounting", "grid_factors")))

@@ -11,23 +11,22 @@ from typing import TYPE_CHECKING
 
 from ..codebook import codebook_frame
 from ..errors import DataError
-from ..pipeline.stage import Context, StageResult
+from ..stagekit.stage import Context, Stage, StageResult
 from ..tables.regression_panel import CONTROL_LEVELS, build_regression_panel
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..pipeline.writer import OutputWriter
+    from ..stagekit.writer import OutputWriter
 
 
 def compute(ctx: Context) -> StageResult:
     """Table ``analysis``: keys, group, the raw levels and their logs, complete cases only."""
-    panel = ctx.table("validate", "panel")
+    panel, path = ctx.table("validate", "panel"), ctx.config.data.panel
     missing = [c for c in CONTROL_LEVELS if c not in panel]
     if missing:
-        source = ctx.config.data.panel or "the synthetic panel"
-        raise DataError(f"{source}: the city panel lacks {', '.join(missing)}, needed for the "
-                        "regression controls lnP, lnA, lnI",
-                        source=ctx.config.data.panel or "panel", column=missing[0])
+        raise DataError(f"{path or 'the synthetic panel'}: the city panel lacks "
+                        f"{', '.join(missing)}, needed for the regression controls lnP, "
+                        "lnA, lnI", source=path or "panel", column=missing[0])
     years, sample = ctx.config.analysis.years, ctx.config.analysis.sample
     built = build_regression_panel(panel, ctx.table("accounting", "accounting"),
                                    ctx.table("productivity", "indices"), years,
@@ -48,3 +47,7 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     """``tables/analysis_panel.csv`` and its codebook (+ .md)."""
     out.table("tables/analysis_panel.csv", result.tables["analysis"])
     out.table("tables/analysis_panel_codebook.csv", codebook_frame(), markdown=True)
+
+
+STAGE = Stage("analysis_panel", ("validate", "accounting", "productivity"),
+              ("analysis", "data"), compute, write)

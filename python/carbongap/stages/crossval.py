@@ -30,14 +30,14 @@ from ..dea.models import productivity_models
 from ..dea.spec import LuenbergerSpec
 from ..dea.variables import dea_variables
 from ..parallel import Execution
-from ..pipeline.stage import Context, StageResult
 from ..r.rerun import rerun_tables
+from ..stagekit.stage import Context, Stage, StageResult
 from ..tables.estimate import estimate_tables, regression_options
 from ..tables.specs import load_table_specs, select_tables
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..pipeline.writer import OutputWriter
+    from ..stagekit.writer import OutputWriter
 
 
 def _by_backend(mine: pd.DataFrame, other: pd.DataFrame, run_backend: str
@@ -107,3 +107,6 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     out.text("crossval.md", result.texts["crossval.md"])
 
 
+STAGE = Stage("crossval", ("validate", "accounting", "productivity", "analysis_panel",
+                           "regressions"), ("crossval", "regressions", "productivity"),
+              compute, write, requires=("R",), files=(("regressions", "specs"),))

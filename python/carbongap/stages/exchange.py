@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..exports.exchange import EXCHANGED, FOLDER, parquet_bytes
-from ..pipeline.stage import Context, StageResult
+from ..stagekit.stage import Context, Stage, StageResult
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..pipeline.writer import OutputWriter
+    from ..stagekit.writer import OutputWriter
 
 
 def compute(ctx: Context) -> StageResult:
@@ -25,3 +25,7 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     """Every file into ``exchange/``."""
     for name, content in result.files.items():
         out.file(f"{FOLDER}/{name}", content)
+
+
+STAGE = Stage("exchange", ("analysis_panel", "productivity", "regressions"), (), compute,
+              write)

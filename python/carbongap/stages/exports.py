@@ -12,14 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..exports.stata import SOURCES, stata_exports
-from ..pipeline.provenance import config_sha256
-from ..pipeline.stage import Context, StageResult
+from ..stagekit.stage import RESULT_SECTIONS, Context, Stage, StageResult
 from ..tables.estimate import regression_options
 from ..tables.specs import load_table_specs, select_tables
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..pipeline.writer import OutputWriter
+    from ..stagekit.writer import OutputWriter
 
 
 def compute(ctx: Context) -> StageResult:
@@ -29,7 +28,7 @@ def compute(ctx: Context) -> StageResult:
     tables = {name: ctx.table(stage, name) for name, (stage, _) in SOURCES.items()}
     specs = select_tables(load_table_specs(cfg.specs or None), cfg.tables)
     export = stata_exports(tables, specs, regression_options(cfg),
-                           config_sha256=config_sha256(ctx.config),
+                           config_sha256=ctx.config.results_sha256(),
                            version=ctx.config.exports.stata_version,
                            index_form=ctx.config.productivity.index_form)
     notes = (f"Stata exports: {len(export.datasets)} .dta files (format 118) in stata/, "
@@ -41,3 +40,9 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     """Every file into ``stata/`` of the run folder."""
     for name, content in result.files.items():
         out.file(f"stata/{name}", content)
+
+
+#: Declares every results section: the exports print the configuration's hash.
+STAGE = Stage("exports", ("validate", "accounting", "inequality", "productivity",
+                          "analysis_panel"), RESULT_SECTIONS, compute, write,
+              files=(("regressions", "specs"),))

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..inequality.gaps import NATIONAL, carbon_gap_tables
-from ..pipeline.stage import Context, StageResult
+from ..stagekit.stage import Context, Stage, StageResult
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..pipeline.writer import OutputWriter
+    from ..stagekit.writer import OutputWriter
 
 
 def compute(ctx: Context) -> StageResult:
@@ -41,3 +41,6 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
         name = "figure1" if group == NATIONAL else f"figure1_{group}"
         figure, data = figure1(gini, group, level, source=data_source(config.data))
         out.figure(f"figures/{name}.png", figure, data)
+
+
+STAGE = Stage("inequality", ("accounting",), ("inequality",), compute, write)

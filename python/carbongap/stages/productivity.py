@@ -18,13 +18,13 @@ from ..backends.dea import solve_jobs
 from ..dea.models import productivity_models
 from ..dea.spec import LuenbergerSpec
 from ..dea.variables import dea_variables
-from ..pipeline.stage import Context, StageResult
+from ..stagekit.stage import Context, Stage, StageResult
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..pipeline.writer import OutputWriter
+    from ..stagekit.writer import OutputWriter
 
-STAGE = "productivity"
+NAME = "productivity"
 #: Figures 4-6: which indices each Gini figure draws.
 GINI_FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "figure4": ("Figure 4. Gini of productivity and green productivity", ("T", "GT")),
@@ -45,7 +45,7 @@ def compute(ctx: Context) -> StageResult:
     ``yearly_means``, ``yearly_gini`` (:func:`carbongap.dea.models.productivity_models`)."""
     cfg = ctx.config.productivity
     result = productivity_models(dea_frame(ctx), LuenbergerSpec.from_config(cfg),
-                                 execution=ctx.execution, stage=STAGE,
+                                 execution=ctx.execution, stage=NAME,
                                  solve_jobs=solve_jobs(cfg.backend, cfg.solver))
     return StageResult.of(result)
 
@@ -96,3 +96,7 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
         figure, data = gini_lines(tables["yearly_gini"], {c: INDEX_LABELS[c] for c in columns},
                                   title, source=source)
         out.figure(f"figures/{name}.png", figure, data)
+
+
+STAGE = Stage("productivity", ("validate", "accounting"), ("productivity",), compute,
+              write, requires_if=(("productivity", "backend", "r", "R"),))

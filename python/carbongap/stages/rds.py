@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..exports.exchange import EXCHANGED, FOLDER, factor_levels
-from ..pipeline.stage import Context, StageResult
+from ..stagekit.stage import Context, Stage, StageResult
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..pipeline.writer import OutputWriter
+    from ..stagekit.writer import OutputWriter
 
 
 def compute(ctx: Context) -> StageResult:
@@ -39,3 +39,7 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     """Every file into ``exchange/``."""
     for name, content in result.files.items():
         out.file(f"{FOLDER}/{name}", content)
+
+
+STAGE = Stage("rds", ("analysis_panel", "productivity", "regressions"), ("exports",), compute,
+              write, requires=("R",))

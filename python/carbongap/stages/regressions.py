@@ -19,8 +19,8 @@ import pandas as pd
 from ..backends.qreg import estimator as backend_estimator
 from ..errors import DataError
 from ..parallel import Execution
-from ..pipeline.stage import Context, StageResult
 from ..qreg import QuantRegResults, QuantRegWarning
+from ..stagekit.stage import Context, Stage, StageResult
 from ..tables.estimate import estimate_tables, regression_options, specs_table
 from ..tables.layout import table_latex, table_long, table_markdown
 from ..tables.process import quantile_process
@@ -30,7 +30,7 @@ from ..tables.truth import dea_comparison, truth_recovery
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..pipeline.writer import OutputWriter
+    from ..stagekit.writer import OutputWriter
 
 
 def _notes(estimates: pd.DataFrame, card: pd.DataFrame, audit: pd.DataFrame,
@@ -143,3 +143,8 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     if "known_truth" in tables:
         out.table("tables/known_truth.csv", tables["known_truth"], markdown=True)
         out.table("tables/known_truth_dea.csv", tables["known_truth_dea"], markdown=True)
+
+
+STAGE = Stage("regressions", ("validate", "analysis_panel"), ("regressions", "analysis"),
+              compute, write, files=(("regressions", "specs"), ("regressions", "published")),
+              requires_if=(("regressions", "backend", "r", "R"),))

@@ -21,12 +21,11 @@ from ..config import Config
 from ..crossval import summary_markdown, verdict
 from ..io.html_report import anchor, markdown_to_html
 from ..io.markdown import to_markdown
-from ..pipeline.registry import STAGES
-from ..pipeline.stage import Context, StageResult
+from ..stagekit.stage import RESULT_SECTIONS, Context, Stage, StageResult
 from ..tables.published import scorecard_summary
 
 if TYPE_CHECKING:
-    from ..pipeline.writer import OutputWriter
+    from ..stagekit.writer import OutputWriter
 
 
 def compute(ctx: Context) -> StageResult:
@@ -101,7 +100,7 @@ def _stage_lines(ctx: Context) -> list[str]:
     lines = ["Seconds per stage are in `manifest.json` and `carbongap.log`, not here, so "
              "that the same inputs give the same report.", "",
              "| stage | status | remark |", "|---|---|---|"]
-    for stage in STAGES:
+    for stage in ctx.stages:
         if stage.name == "report" or (stage.name not in ctx.runs
                                       and not stage.in_full_run(cfg)):
             continue
@@ -372,3 +371,7 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     out.text("REPORT.md", text)
     out.text("REPORT.html", markdown_to_html(text, lambda rel: (out.root / rel).read_bytes(),
                                              collapsed=(NOTES,)))
+
+
+#: Declares every results section: the report states the configuration (not cached).
+STAGE = Stage("report", (), RESULT_SECTIONS, compute, write, cache=False, sees_all=True)

@@ -2,7 +2,7 @@
 
 Wires the grid file (``[robustness] grid``, :mod:`carbongap.robustness.grid`) and the
 run's configuration into the specifications of ``[robustness] design``; an
-:class:`~carbongap.pipeline.evaluate.Evaluator` gives each specification its regression
+:class:`~carbongap.stagekit.evaluate.Evaluator` gives each specification its regression
 panel, computing each distinct upstream configuration once and reusing the run's own
 results for the baseline; :func:`~carbongap.robustness.estimates.grid_estimates`
 estimates every cell. Writes the long table, the specifications, the summary per key
@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..backends.qreg import estimator as backend_estimator
-from ..pipeline.evaluate import Evaluator
-from ..pipeline.stage import WARNING, Context, StageResult
 from ..robustness.estimates import grid_estimates, specifications_frame
 from ..robustness.grid import default_grid_path, load_grid
 from ..robustness.summary import KEY_TERMS, summarise
+from ..stagekit.evaluate import Evaluator
+from ..stagekit.stage import RESULT_SECTIONS, WARNING, Context, Stage, StageResult
 from ..tables.specs import load_table_specs, select_tables
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..pipeline.writer import OutputWriter
+    from ..stagekit.writer import OutputWriter
 
 #: The stages whose results vary with the grid's sections, up to the regression panel.
 UPSTREAM = ("validate", "accounting", "productivity", "analysis_panel")
@@ -107,3 +107,11 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
         if not data.empty:
             figure = specification_curve(data, axes, term, source=source)
             out.figure(f"figures/specification_curve_{term}.png", figure, data)
+
+
+#: Declares every results section: the grid's specifications are variants of the whole
+#: configuration.
+STAGE = Stage("robustness", ("validate", "accounting", "productivity", "analysis_panel",
+                             "regressions"), RESULT_SECTIONS, compute, write,
+              switch=("robustness", "enabled"),
+              files=(("robustness", "grid"), ("regressions", "specs")))

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from ..ingest.city_panel import coverage
 from ..ingest.load import load_panel
-from ..pipeline.stage import Context, StageResult
+from ..stagekit.stage import Context, Stage, StageResult
 from ..synth import TRUTH_TAUS, true_quantile_coefficients, validated
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..pipeline.writer import OutputWriter
+    from ..stagekit.writer import OutputWriter
 
 
 def compute(ctx: Context) -> StageResult:
@@ -52,3 +52,7 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     if "truth" in result.tables:
         out.table("data/synthetic_truth.csv", result.tables["truth"])
         out.table("data/synthetic_truth_coefficients.csv", result.tables["truth_coefficients"])
+
+
+STAGE = Stage("validate", (), ("data", "validate"), compute, write,
+              files=(("data", "panel"), ("data", "provinces")))

@@ -3,7 +3,7 @@
 Reads a CSV, Excel or Stata panel (:func:`carbongap.io.readers.read_table`), one row per
 unit and period, with the columns the user names; runs :func:`carbongap.dea.luenberger`
 (docs/methods.md §6: the SBI LP, the Luenberger indicator and its decomposition for the
-chosen frontier) and writes, atomically (:class:`carbongap.pipeline.writer.OutputWriter`):
+chosen frontier) and writes, atomically (:class:`carbongap.stagekit.writer.OutputWriter`):
 
 * ``luenberger.csv``: unit, time (= t+1), model, ``<time>_from`` (= t), LTFP, LPEC, LSEC,
   LPTP, LTPSC, EC, PC (shares of the direction, unit-free), the S terms and their statuses;
@@ -42,7 +42,7 @@ from ..ingest.cells import parse_numeric, parse_whole_numbers
 from ..ingest.checks import require_unique
 from ..io.readers import read_table
 from ..parallel import SERIAL, Execution
-from ..pipeline.writer import OutputWriter, require_folder
+from ..stagekit.writer import OutputWriter, require_folder
 
 #: An id read as an integer: no leading zero or plus sign, at most 18 digits (fits int64).
 _INTEGER_ID = re.compile(r"0|-?[1-9][0-9]{0,17}")

@@ -18,15 +18,14 @@ import pandas as pd
 
 from ..config import load_config
 from ..errors import ConfigError
+from ..exports.stata import SOURCES, stata_exports
 from ..io import atomic
-from ..pipeline.manifest import checksums, sizes, to_json
-from ..pipeline.provenance import config_sha256
-from ..pipeline.transaction import output_lock, publish, recover, start_staging
-from ..pipeline.verify import check_listed, read_manifest
-from ..pipeline.writer import Output, require_folder
+from ..stagekit.writer import Output, require_folder
 from ..tables.estimate import regression_options
 from ..tables.specs import load_table_specs, select_tables
-from .stata import SOURCES, stata_exports
+from .manifest import checksums, sizes, to_json
+from .transaction import output_lock, publish, recover, start_staging
+from .verify import check_listed, read_manifest
 
 #: The run folder's subfolder of the Stata exports.
 STATA = "stata"
@@ -53,7 +52,7 @@ def export_run_folder(out: str | Path) -> list[Path]:
     cfg = config.regressions
     specs = select_tables(load_table_specs(cfg.specs or None), cfg.tables)
     export = stata_exports(read_run_tables(out), specs, regression_options(cfg),
-                           config_sha256=config_sha256(config),
+                           config_sha256=config.results_sha256(),
                            version=config.exports.stata_version,
                            index_form=config.productivity.index_form)
     with output_lock(out):

@@ -18,8 +18,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from ..config import Config
-from .registry import STAGES, closure
-from .stage import Context, Stage, StageResult
+from .stage import Context, Stage, StageResult, closure
 
 
 def memo_key(stage: Stage, config: Config, upstream: Sequence[str]) -> str:
@@ -34,15 +33,15 @@ class Evaluator:
 
     ``known`` are results already computed under ``base`` (the run's stages), reused for
     every configuration that gives them the same key. ``context`` is the run's stage
-    context: its inputs and capabilities are passed on, and ``[run]`` (workers, Dask) is
-    the same for every configuration. ``computed`` and ``reused`` count stage executions
-    and reuses by stage name.
+    context: its stages (the run's registry), inputs and capabilities are passed on, and
+    ``[run]`` (workers, Dask) is the same for every configuration. ``computed`` and
+    ``reused`` count stage executions and reuses by stage name.
     """
 
-    def __init__(self, context: Context, known: Mapping[str, StageResult], base: Config,
-                 registry: Sequence[Stage] = STAGES) -> None:
+    def __init__(self, context: Context, known: Mapping[str, StageResult],
+                 base: Config) -> None:
         self.context = context
-        self.registry = tuple(registry)
+        self.registry = tuple(context.stages)
         self.memo: dict[str, StageResult] = {}
         self.computed: Counter[str] = Counter()
         self.reused: Counter[str] = Counter()
@@ -62,11 +61,11 @@ class Evaluator:
             if key in self.memo:
                 self.reused[stage.name] += 1
             else:
-                ctx = Context(config=config,
-                              upstream={n: results[n] for n in stage.needs},
-                              inputs=self.context.inputs,
-                              capabilities=self.context.capabilities)
-                self.memo[key] = stage.load().compute(ctx)
+                ctx = stage.context(config, {n: results[n] for n in stage.needs},
+                                    inputs=self.context.inputs,
+                                    capabilities=self.context.capabilities,
+                                    stages=self.registry)
+                self.memo[key] = stage.compute(ctx)
                 self.computed[stage.name] += 1
             results[stage.name] = self.memo[key]
         return results

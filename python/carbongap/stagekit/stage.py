@@ -7,30 +7,85 @@ A stage module (``carbongap/stages/<name>.py``) provides
     texts and files, an attrition frame and notes; never touches the output folders
     (a stage that needs R may run R, which is why it says so in ``requires``);
 ``write(result: StageResult, out: OutputWriter, config: Config) -> None``
-    the edge: writes the stage's tables, texts, figures and files through ``out``.
+    the edge: writes the stage's tables, texts, figures and files through ``out``;
+``STAGE``
+    its :class:`Stage`: the two functions, the stages it needs and the configuration
+    sections its result depends on (the registry, :mod:`carbongap.pipeline.registry`,
+    imports the modules and lists their ``STAGE``).
 
-Only ``compute``'s result is cached; ``write`` runs on every run, cached or not.
+Only ``compute``'s result is cached; ``write`` runs on every run, cached or not. So the
+sections a stage declares are those ``compute`` reads, and the context holds it to them:
+``ctx.config`` is a :class:`DeclaredConfig` that raises :class:`UndeclaredSectionError`
+on any other section (``[run]``, which changes no number, is always readable). A stage
+that declares every results section (:data:`RESULT_SECTIONS`) sees the configuration
+itself (it prints the configuration's hash, derives variants of it or renders it).
 """
 
 from __future__ import annotations
 
-import importlib
+import dataclasses
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
 from .. import attrition
 from ..computed import Computed
 from ..config import Config
+from ..errors import UndeclaredSectionError
 from ..parallel import Execution
 from ..progress import ProgressFactory, null_progress
 
 if TYPE_CHECKING:
     from .capabilities import CapabilityState
+    from .writer import OutputWriter
+
+#: Every configuration section.
+SECTIONS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Config))
+#: The sections that may change a result: all but ``[run]`` (workers, Dask, progress,
+#: strictness), which every stage may read.
+RESULT_SECTIONS: tuple[str, ...] = tuple(s for s in SECTIONS if s != "run")
+
+
+class DeclaredConfig:
+    """The configuration as the ``compute`` of one stage sees it: the sections it declares
+    and ``[run]``; any other section, or the configuration as a whole, raises
+    :class:`UndeclaredSectionError`. ``read`` collects the declared sections read."""
+
+    __slots__ = ("_config", "_sections", "_stage", "read")
+
+    def __init__(self, config: Config, stage: str, sections: Iterable[str]) -> None:
+        self._config = config
+        self._stage = stage
+        self._sections = frozenset(sections)
+        self.read: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # protocols (copy, pickle, ...) probing for a hook
+            raise AttributeError(name)
+        if name == "run":
+            return self._config.run
+        if name in self._sections:
+            self.read.add(name)
+            return getattr(self._config, name)
+        what = (f"configuration section [{name}]" if name in SECTIONS
+                else f"the whole configuration (Config.{name})")
+        raise UndeclaredSectionError(
+            f"stage {self._stage} read {what}, which its Stage does not declare (sections: "
+            f"{', '.join(sorted(self._sections)) or 'none'}); declare it in the stage "
+            "module's STAGE so that its cache key changes with it (a stage that needs the "
+            "whole configuration declares RESULT_SECTIONS)")
+
+
+def stage_config(config: Config, stage: str, sections: Iterable[str]) -> Config:
+    """What ``ctx.config`` is for a stage declaring ``sections``: the configuration itself
+    when they are every results section, else a :class:`DeclaredConfig`."""
+    sections = tuple(sections)
+    if set(RESULT_SECTIONS) <= set(sections):
+        return config
+    return cast(Config, DeclaredConfig(config, stage, sections))
 
 #: The prefix of a note that is a warning.
 WARNING = "warning: "
@@ -102,8 +157,10 @@ class Context:
     runs: Mapping[str, StageRun] = field(default_factory=dict)  #: the stages run so far
     #: the run's input files (:func:`carbongap.pipeline.provenance.describe_inputs`)
     inputs: Mapping[str, Mapping[str, str | int]] = field(default_factory=dict)
-    #: capabilities probed in this run (:mod:`carbongap.pipeline.capabilities`)
+    #: capabilities probed in this run (:mod:`carbongap.stagekit.capabilities`)
     capabilities: Mapping[str, CapabilityState] = field(default_factory=dict)
+    #: the stages of the run, in order (the registry the runner was given)
+    stages: Sequence[Stage] = ()
 
     @property
     def execution(self) -> Execution:
@@ -118,15 +175,16 @@ class Context:
             raise KeyError(f"upstream stage {stage!r} has no table {name!r}") from exc
 
 
-
 @dataclass(frozen=True)
 class Stage:
     """A named stage: what it needs, which configuration sections change its result.
 
-    ``module`` names the stage module (imported when the stage runs).
+    ``compute`` and ``write`` are the stage module's functions (module docstring).
+    ``sections``: the configuration sections ``compute`` reads (its cache key covers
+    them; :data:`RESULT_SECTIONS` for a stage that needs the whole configuration).
     ``files`` are the configuration options ((section, key)) naming files the stage
     reads: their sha256 enter its cache key. ``requires`` names the capabilities it needs
-    (:mod:`carbongap.pipeline.capabilities`, e.g. ``("R",)``); ``requires_if`` those it
+    (:mod:`carbongap.stagekit.capabilities`, e.g. ``("R",)``); ``requires_if`` those it
     needs only under a configuration value ((section, key, value, capability), e.g. R when
     ``[regressions] backend = "r"``).
     """
@@ -134,7 +192,8 @@ class Stage:
     name: str
     needs: tuple[str, ...]
     sections: tuple[str, ...]
-    module: str
+    compute: Callable[[Context], StageResult]
+    write: Callable[[StageResult, OutputWriter, Config], None]
     cache: bool = True  #: False for stages cheaper to recompute than to load
     sees_all: bool = False  #: receives every earlier result, not only ``needs``
     files: tuple[tuple[str, str], ...] = ()
@@ -143,6 +202,17 @@ class Stage:
     #: (section, key) of a boolean that puts the stage in a full run; None: always there
     #: (a stage named as a target runs whatever the switch says)
     switch: tuple[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.sections) - set(SECTIONS))
+        if unknown:
+            raise ValueError(f"stage {self.name}: unknown configuration section(s) "
+                             f"{', '.join(unknown)}")
+
+    @property
+    def module(self) -> str:
+        """The stage module (its source and imports make the stage's code hash)."""
+        return self.compute.__module__
 
     def in_full_run(self, config: Config) -> bool:
         """Whether a run of every stage includes this one under ``config``."""
@@ -155,6 +225,30 @@ class Stage:
                  if getattr(getattr(config, section), key) == value]
         return tuple(dict.fromkeys([*self.requires, *extra]))
 
-    def load(self) -> ModuleType:
-        """The stage module, with its ``compute`` and ``write`` functions."""
-        return importlib.import_module(self.module)
+    def context(self, config: Config, upstream: Mapping[str, StageResult],
+                **context: Any) -> Context:
+        """The :class:`Context` of this stage's ``compute`` under ``config``: the
+        configuration restricted to the declared sections (:func:`stage_config`)."""
+        return Context(config=stage_config(config, self.name, self.sections),
+                       upstream=upstream, **context)
+
+
+def find_stage(name: str, registry: Sequence[Stage]) -> Stage:
+    """The stage called ``name``; ValueError naming the valid ones otherwise."""
+    for s in registry:
+        if s.name == name:
+            return s
+    raise ValueError(f"unknown stage {name!r}; choose one of: "
+                     f"{', '.join(s.name for s in registry)}")
+
+
+def closure(names: Sequence[str], registry: Sequence[Stage]) -> tuple[Stage, ...]:
+    """The named stages and everything they need, in execution order."""
+    wanted: set[str] = set()
+    pending = list(names)
+    while pending:
+        current = find_stage(pending.pop(), registry)
+        if current.name not in wanted:
+            wanted.add(current.name)
+            pending.extend(current.needs)
+    return tuple(s for s in registry if s.name in wanted)
