@@ -17,9 +17,9 @@ script, never edited by hand. Uses the standard library, git and make only.
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -37,20 +37,14 @@ END = "<!-- measure:end -->"
 LIMITS = {"make replicate": 3600, "cached rerun": 600, "make test": 4800}
 
 
-def machine() -> dict[str, Any]:
-    """CPU model, logical cores, memory (GiB) and the 1-minute load average now."""
-    model = "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
-        model = found.group(1).strip() if found else model
-    memory = 0.0
-    meminfo = Path("/proc/meminfo")
-    if meminfo.is_file():
-        found = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.MULTILINE)
-        memory = int(found.group(1)) / 2**20 if found else 0.0
-    return {"cpu": model, "cores": os.cpu_count() or 0, "memory_gib": round(memory, 1),
-            "load_1min": round(os.getloadavg()[0], 2)}
+def _machine_module() -> Any:
+    """python/carbongap/bench/machine.py, loaded by its path (it needs only the standard
+    library, and this script runs before the package is installed)."""
+    path = Path(__file__).resolve().parents[1] / "python" / "carbongap" / "bench" / "machine.py"
+    spec = importlib.util.spec_from_file_location("carbongap_machine", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def folder_bytes(path: Path, seen: set[tuple[int, int]] | None = None) -> int:
@@ -111,7 +105,7 @@ def measure(skip_test: bool) -> dict[str, Any]:
                             capture_output=True, text=True, timeout=60,
                             check=True).stdout.strip()
     figures: dict[str, Any] = {"date": datetime.date.today().isoformat(),
-                                  "commit": commit, "machine": machine()}
+                                  "commit": commit, "machine": _machine_module().machine()}
     with tempfile.TemporaryDirectory(prefix="carbongap-measure-") as folder:
         clone = Path(folder) / "carbongap"
         subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], timeout=600,

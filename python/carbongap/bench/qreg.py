@@ -37,8 +37,10 @@ import pandas as pd
 
 from ..parallel import Execution
 from ..qreg import QuantRegResults, fit, solve
+from ..qreg.br import barrodale_roberts
 from ..qreg.simplex import simplex_vertex
 from ..qreg.solver import check_function
+from .machine import machine, machine_line
 
 SIZES: dict[str, int] = {"paper": 2350, "county": 56000, "million": 1_000_000}
 #: The sizes run by default (``--size million`` is asked for by name: it takes minutes).
@@ -88,6 +90,8 @@ class QregBenchmark:
     memory: dict[str, float] = field(default_factory=dict)  #: size -> peak RSS of a fit, MB
     exactness: list[str] = field(default_factory=list)  #: one line per τ (million)
     notes: list[str] = field(default_factory=list)
+    machine: dict[str, object] = field(default_factory=machine)  #: where it ran
+    compile_seconds: float = 0.0  #: compiling the br kernel, or loading it from the cache
 
 
 def _design(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -115,7 +119,10 @@ def run_qreg_benchmark(sizes: tuple[str, ...] = DEFAULT_SIZES, *, seed: int = 0,
     from ..r.session import r_unavailable_reason
 
     problem = r_unavailable_reason() if with_r else "not requested (--no-r)"
-    result = QregBenchmark({name: SIZES[name] for name in sizes})
+    start = time.perf_counter()
+    barrodale_roberts(np.ones((3, 1)), np.arange(3.0), 0.5)  # compiled or loaded, untimed
+    result = QregBenchmark({name: SIZES[name] for name in sizes},
+                           compile_seconds=time.perf_counter() - start)
     if problem:
         result.notes.append(f"R quantreg not timed: {problem}")
     for name in sizes:
@@ -227,7 +234,9 @@ def _boot_times(frame: pd.DataFrame, X: np.ndarray, y: np.ndarray, jobs: int, re
 def format_qreg_benchmark(result: QregBenchmark) -> str:
     """The measurements as a plain-text report with the ratios."""
     lines = ["carbongap bench qreg: quantile regressions, one simulated Table 1-shaped data set"
-             " per size", ""]
+             " per size", machine_line(result.machine),
+             f"compiling the Barrodale-Roberts kernel (or loading it from numba's cache): "
+             f"{result.compile_seconds:.2f} s, not in the timings", ""]
     for title, table, reference in (
             (f"coefficients + nid SEs at tau = {', '.join(map(str, TAUS))}", result.fit,
              "carbongap"),

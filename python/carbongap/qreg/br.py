@@ -2,12 +2,12 @@
 
 Where the quantile regression LP has several optimal vertices (ties: a median regression on
 an even number of points, duplicated rows), which vertex comes out depends on the path of
-the algorithm. The small LPs inside the standard-error formulas — above all the iid
-sparsity fit (docs/methods.md §7), a median regression of some dozens of ordered residuals
-on their ranks — are solved here along the path of Barrodale & Roberts (1974) as modified
-for quantiles by Koenker & d'Orey (1987, Applied Statistics algorithm AS 229), the
-algorithm of quantreg's ``rq(method = "br")``, so that the same vertex, and the same
-"solution may be nonunique" verdict, come out.
+the algorithm. Every unweighted fit of up to :data:`carbongap.qreg.solver.BR_MAX` rows and
+the small LPs inside the standard-error formulas (above all the iid sparsity fit,
+docs/methods.md §7) are solved here along the path of Barrodale & Roberts (1974) as
+modified for quantiles by Koenker & d'Orey (1987, Applied Statistics algorithm AS 229),
+the algorithm of quantreg's ``rq(method = "br")``, so that the same vertex, the same
+doubles and the same "solution may be nonunique" verdict come out.
 
 The tableau has one row per observation (its current residual in the last column, the row
 negated when the residual is negative) and one column per non-basic variable; three cost
@@ -26,10 +26,10 @@ rows carry the marginal costs c = c₂ + τ c₃ (Koenker & d'Orey 1987, section
   fit is flagged.
 
 Every comparison, its strictness and the order in which ties are resolved follow the
-published algorithm as quantreg implements it, and the arithmetic is done in the same order,
-so that near-ties resolve identically too. The cost is O(n p) per pivot in Python: meant for
-the n of an inner fit or a small data set (hundreds of rows), not for the main fits at
-thousands of rows, which :func:`carbongap.qreg.solver.solve` handles.
+published algorithm as quantreg implements it, and the arithmetic is done in the same order
+(every sum sequential in row order, each product rounded before its subtraction: numba
+compiles without fast-math, so no multiply-add is fused), so that near-ties resolve
+identically too. Compiled with numba (cached on disk): O(n p) per pivot.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 #: quantreg's ``toler``: the machine epsilon to the power 2/3.
 TOLERANCE: float = float(np.finfo(np.float64).eps ** (2.0 / 3.0))
@@ -66,138 +67,128 @@ class BRFit:
     pivots: int
 
 
-def _sign(values: np.ndarray | float) -> np.ndarray:
+@njit(cache=True)
+def _sign(value: float) -> float:
     """Fortran's sign(1, x): +1 for x ≥ 0, −1 for x < 0."""
-    return np.where(np.asarray(values) < 0.0, -1.0, 1.0)
+    return -1.0 if value < 0.0 else 1.0
 
 
-class _Tableau:
-    """The AS 229 tableau: rows 0..n−1 the observations, rows n..n+2 the cost rows c, c₂,
-    c₃; columns 0..p−1 the non-basic variables, column p the right-hand side (residuals).
-    Labels: a coefficient j is j + 1, an observation i is p + i + 1; negative when the
-    row (column) is reflected."""
+@njit(cache=True)
+def _tableau(X: np.ndarray, y: np.ndarray, tau: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(T, row labels, column labels) of the AS 229 tableau, stored by column: T[j, i] is
+    row i, column j of the reference's tableau (rows 0..n−1 the observations, rows n..n+2
+    the cost rows c, c₂, c₃; columns 0..p−1 the non-basic variables, column p the
+    right-hand side, the residuals), so that the long loops run over contiguous memory.
+    Labels: a coefficient j is j + 1, an observation i is p + i + 1; negative when the row
+    (column) is reflected."""
+    n, p = X.shape
+    T = np.zeros((p + 1, n + 3))
+    row_label = np.empty(n)
+    col_label = np.empty(p)
+    for i in range(n):
+        flip = -1.0 if y[i] < 0.0 else 1.0
+        for j in range(p):
+            T[j, i] = flip * X[i, j]
+        T[p, i] = flip * y[i]
+        row_label[i] = flip * (p + i + 1.0)
+    for j in range(p):
+        col_label[j] = j + 1.0
+        # Marginal costs (AS 229): c₂ = Σ (1 − s_i) x_ij, c₃ = 2 Σ s_i x_ij with s_i the
+        # row sign, summed in row order as the reference does.
+        c2 = 0.0
+        c3 = 0.0
+        for i in range(n):
+            s = _sign(row_label[i])
+            c2 += T[j, i] * (1.0 - s)
+            c3 += T[j, i] * s
+        T[j, n + 1] = c2
+        T[j, n + 2] = 2.0 * c3
+        T[j, n] = T[j, n + 1] + T[j, n + 2] * tau
+    return T, row_label, col_label
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, tau: float) -> None:
-        n, p = X.shape
-        self.n, self.p = n, p
-        body = np.empty((n + 3, p + 1))
-        body[:n, :p] = X
-        body[:n, p] = y
-        self.row_label = np.arange(p + 1, p + n + 1, dtype=np.float64)
-        negative = y < 0.0
-        body[:n][negative] = -body[:n][negative]
-        self.row_label[negative] = -self.row_label[negative]
-        self.col_label = np.arange(1, p + 1, dtype=np.float64)
-        # Marginal costs (AS 229): c₂ = Σ (1 − s_i) x_ij, c₃ = 2 Σ s_i x_ij with s_i the row
-        # sign, summed in row order as the reference does.
-        signs = _sign(self.row_label)[:, None]
-        body[n + 1, :p] = np.cumsum(body[:n, :p] * (1.0 - signs), axis=0)[-1]
-        body[n + 2, :p] = 2.0 * np.cumsum(body[:n, :p] * signs, axis=0)[-1]
-        body[n:, p] = 0.0
-        body[n, :p] = body[n + 1, :p] + body[n + 2, :p] * tau
-        self.body = body
 
-    @property
-    def cost(self) -> np.ndarray:
-        return self.body[self.n]
-
-    def negate_column(self, j: int) -> None:
-        self.body[:, j] = -self.body[:, j]
-        self.col_label[j] = -self.col_label[j]
-
-    def reflect_rows(self, rows: list[int], first: int) -> None:
-        """The rows' residuals change sign, in this order (each passes through zero): the
-        costs move by 2 x_row each, subtracted one after another as the reference does."""
-        if not rows:
-            return
-        n = self.n
-        d = self.body[rows, first:].copy()
-        steps = np.repeat(d, 2, axis=0)
+@njit(cache=True)
+def _reflect(T: np.ndarray, row_label: np.ndarray, passed: np.ndarray, count: int,
+             first: int, n: int) -> None:
+    """The passed rows' residuals change sign, in this order (each passes through zero):
+    the costs move by 2 x_row each, subtracted one after another as the reference does."""
+    for j in range(first, T.shape[0]):
+        column = T[j]
         for cost_row in (n, n + 1):
-            chain = np.vstack([self.body[cost_row, first:], steps])
-            self.body[cost_row, first:] = np.subtract.accumulate(chain, axis=0)[-1]
-        self.body[rows, first:] = -d
-        self.row_label[rows] = -self.row_label[rows]
-
-    def pivot(self, row: int, col: int, first: int) -> None:
-        """Exchange the variable of ``row`` with that of ``col`` (columns ``first``..p)."""
-        body = self.body
-        pivot = body[row, col]
-        scaled = body[row, first:] / pivot
-        d = body[:, col].copy()
-        block = body[:, first:]
-        block -= np.outer(d, scaled)  # w_ij − d_i (w_row,j / pivot), as the reference
-        body[row, first:] = scaled  # the pivot row and column are then set apart
-        body[:, col] = -d / pivot
-        body[row, col] = 1.0 / pivot
-        self.row_label[row], self.col_label[col] = self.col_label[col], self.row_label[row]
-
-    def swap_rows(self, a: int, b: int, first: int) -> None:
-        self.body[[a, b], first:] = self.body[[b, a], first:]
-        self.row_label[[a, b]] = self.row_label[[b, a]]
-
-    def swap_columns(self, a: int, b: int) -> None:
-        self.body[:, [a, b]] = self.body[:, [b, a]]
-        self.col_label[[a, b]] = self.col_label[[b, a]]
+            c = column[cost_row]
+            for k in range(count):
+                d = column[passed[k]]
+                c = c - d
+                c = c - d
+            column[cost_row] = c
+        for k in range(count):
+            column[passed[k]] = -column[passed[k]]
+    for k in range(count):
+        row_label[passed[k]] = -row_label[passed[k]]
 
 
-class _Candidates:
-    """The ratio test's candidate rows (a positive entry in the entering column, above the
-    tolerance), taken smallest ratio first.
-
-    The reference scans a list for the first smallest ratio and fills the hole with the
-    last entry, so among equal ratios the one first in that shuffled list wins. The same
-    choice is made here from one sort: the current list position of every candidate is
-    tracked, and among equal ratios the lowest position is taken."""
-
-    def __init__(self, tab: _Tableau, col: int, first_row: int) -> None:
-        entries = tab.body[first_row:tab.n, col]
-        rows = np.flatnonzero(entries > TOLERANCE) + first_row
-        ratios = tab.body[rows, tab.p] / tab.body[rows, col]
-        self.rows: list[int] = rows.tolist()
-        self.pivots: list[float] = tab.body[rows, col].tolist()
-        self.ratios: list[float] = ratios.tolist()
-        self.order: list[int] = np.argsort(ratios, kind="stable").tolist()
-        self.position = list(range(len(self.rows)))  # candidate -> place in the list
-        self.holder = list(range(len(self.rows)))  # place in the list -> candidate
-        self.taken = 0
-
-    def __len__(self) -> int:
-        return len(self.rows) - self.taken
-
-    def pop_smallest(self) -> tuple[int, float]:
-        """(row, its entry in the entering column) of the next candidate."""
-        order, ratios, taken = self.order, self.ratios, self.taken
-        best = order[taken]
-        end = taken + 1
-        while end < len(order) and ratios[order[end]] == ratios[best]:
-            end += 1
-        if end > taken + 1:  # equal ratios: the first in the reference's list
-            group = order[taken:end]
-            best = min(group, key=self.position.__getitem__)
-            k = group.index(best)
-            order[taken], order[taken + k] = order[taken + k], order[taken]
-        self.taken = taken + 1
-        place, last = self.position[best], len(self.rows) - taken - 1
-        moved = self.holder[last]
-        self.holder[place], self.position[moved] = moved, place
-        return self.rows[best], self.pivots[best]
+@njit(cache=True)
+def _pivot(T: np.ndarray, row_label: np.ndarray, col_label: np.ndarray, row: int,
+           col: int, first: int) -> None:
+    """Exchange the variable of ``row`` with that of ``col`` (columns ``first``..p)."""
+    width, rows = T.shape
+    pivot = T[col, row]
+    d = T[col].copy()
+    for j in range(first, width):
+        scaled = T[j, row] / pivot
+        column = T[j]
+        for i in range(rows):
+            column[i] -= d[i] * scaled  # w_ij − d_i (w_row,j / pivot), as the reference
+        column[row] = scaled  # the pivot row and column are then set apart
+    column = T[col]
+    for i in range(rows):
+        column[i] = -d[i] / pivot
+    column[row] = 1.0 / pivot
+    label = row_label[row]
+    row_label[row] = col_label[col]
+    col_label[col] = label
 
 
-def _stage1_column(tab: _Tableau, first_col: int) -> int:
+@njit(cache=True)
+def _swap_rows(T: np.ndarray, row_label: np.ndarray, a: int, b: int, first: int) -> None:
+    for j in range(first, T.shape[0]):
+        T[j, a], T[j, b] = T[j, b], T[j, a]
+    row_label[a], row_label[b] = row_label[b], row_label[a]
+
+
+@njit(cache=True)
+def _swap_columns(T: np.ndarray, col_label: np.ndarray, a: int, b: int) -> None:
+    for i in range(T.shape[1]):
+        T[a, i], T[b, i] = T[b, i], T[a, i]
+    col_label[a], col_label[b] = col_label[b], col_label[a]
+
+
+@njit(cache=True)
+def _negate_column(T: np.ndarray, col_label: np.ndarray, j: int) -> None:
+    column = T[j]
+    for i in range(column.shape[0]):
+        column[i] = -column[i]
+    col_label[j] = -col_label[j]
+
+
+@njit(cache=True)
+def _stage1_column(T: np.ndarray, col_label: np.ndarray, first: int, n: int, p: int) -> int:
     """The coefficient column of largest |marginal cost| (first on ties)."""
-    best, largest = first_col, -1.0
-    for j in range(first_col, tab.p):
-        if abs(tab.col_label[j]) <= tab.p and abs(tab.cost[j]) > largest:
-            best, largest = j, abs(tab.cost[j])
+    best, largest = first, -1.0
+    for j in range(first, p):
+        if abs(col_label[j]) <= p and abs(T[j, n]) > largest:
+            best, largest = j, abs(T[j, n])
     return best
 
 
-def _stage2_column(tab: _Tableau, first_col: int) -> tuple[int, float]:
+@njit(cache=True)
+def _stage2_column(T: np.ndarray, first: int, n: int, p: int, big: float
+                   ) -> tuple[int, float]:
     """The observation column of largest gain: c_j, or −c_j − 2 where c_j ≤ −2."""
-    best, largest = first_col, -BIG
-    for j in range(first_col, tab.p):
-        d = tab.cost[j]
+    best, largest = first, -big
+    for j in range(first, p):
+        d = T[j, n]
         if d < 0.0:
             if d > -2.0:
                 continue
@@ -205,6 +196,150 @@ def _stage2_column(tab: _Tableau, first_col: int) -> tuple[int, float]:
         if d > largest:
             best, largest = j, d
     return best, largest
+
+
+@njit(cache=True)
+def _sift_down(keys: np.ndarray, items: np.ndarray, size: int, at: int) -> None:
+    """Restore the min-heap order of ``keys[:size]`` (with ``items`` alongside) below
+    ``at``."""
+    while True:
+        child = 2 * at + 1
+        if child >= size:
+            return
+        if child + 1 < size and keys[child + 1] < keys[child]:
+            child += 1
+        if keys[child] >= keys[at]:
+            return
+        keys[at], keys[child] = keys[child], keys[at]
+        items[at], items[child] = items[child], items[at]
+        at = child
+
+
+@njit(cache=True)
+def _pop(keys: np.ndarray, items: np.ndarray, size: int) -> int:
+    """Remove the heap's top; its item."""
+    top = items[0]
+    keys[0], items[0] = keys[size - 1], items[size - 1]
+    _sift_down(keys, items, size - 1, 0)
+    return top
+
+
+@njit(cache=True)
+def _ratio_test(T: np.ndarray, col: int, first_row: int, n: int, p: int, gain: float,
+                tol: float, passed: np.ndarray) -> tuple[int, int]:
+    """(pivot row or −1, rows passed through) of the ratio test on column ``col``.
+
+    Candidates are rows with an entry above the tolerance, taken smallest ratio first (a
+    binary heap: only the candidates taken are ordered). The reference scans a list for
+    the first smallest ratio and fills the hole with the last entry, so among equal ratios
+    the one first in that shuffled list wins: the current list position of every candidate
+    is tracked, and among equal ratios the lowest position is taken. A candidate whose
+    pivot would not use up the gain is passed through."""
+    entering, rhs = T[col], T[p]
+    rows = np.empty(n - first_row, dtype=np.int64)
+    count = 0
+    for i in range(first_row, n):
+        if entering[i] > tol:
+            rows[count] = i
+            count += 1
+    keys = np.empty(count)
+    items = np.empty(count, dtype=np.int64)
+    for k in range(count):
+        keys[k] = rhs[rows[k]] / entering[rows[k]]
+        items[k] = k
+    for at in range(count // 2 - 1, -1, -1):
+        _sift_down(keys, items, count, at)
+    position = np.arange(count)  # candidate -> place in the list
+    holder = np.arange(count)  # place in the list -> candidate
+    tied = np.empty(count, dtype=np.int64)
+    size, passes = count, 0
+    for taken in range(count):
+        smallest = keys[0]
+        best = _pop(keys, items, size)
+        size -= 1
+        ties = 0
+        while size > 0 and keys[0] == smallest:  # equal ratios: the first in the list
+            tied[ties] = _pop(keys, items, size)
+            size -= 1
+            ties += 1
+        for k in range(ties):
+            if position[tied[k]] < position[best]:
+                tied[k], best = best, tied[k]
+        for k in range(ties):  # the others go back
+            keys[size], items[size] = smallest, tied[k]
+            at = size
+            size += 1
+            while at > 0 and keys[(at - 1) // 2] > keys[at]:
+                up = (at - 1) // 2
+                keys[at], keys[up] = keys[up], keys[at]
+                items[at], items[up] = items[up], items[at]
+                at = up
+        place, last = position[best], count - taken - 1
+        moved = holder[last]
+        holder[place] = moved
+        position[moved] = place
+        pivot = entering[rows[best]]
+        if gain - pivot - pivot <= tol:
+            return rows[best], passes
+        gain = gain - pivot - pivot
+        passed[passes] = rows[best]  # pass through this vertex
+        passes += 1
+    return -1, passes
+
+
+@njit(cache=True)
+def _path(X: np.ndarray, y: np.ndarray, tau: float, tol: float, big: float
+          ) -> tuple[np.ndarray, np.ndarray, bool, int, bool]:
+    """(beta, basis, unique, pivots, found) along the br path (module docstring)."""
+    n, p = X.shape
+    T, row_label, col_label = _tableau(X, y, tau)
+    passed = np.empty(n, dtype=np.int64)
+    first_col, first_row, pivots = 0, 0, 0
+    stage1 = True
+    col = _stage1_column(T, col_label, first_col, n, p)
+    if T[col, n] < 0.0:
+        _negate_column(T, col_label, col)
+    while True:
+        row, passes = _ratio_test(T, col, first_row, n, p, T[col, n], tol, passed)
+        _reflect(T, row_label, passed, passes, first_col, n)
+        if row >= 0:
+            _pivot(T, row_label, col_label, row, col, first_col)
+            pivots += 1
+        else:
+            if not stage1:
+                return np.zeros(p), np.zeros(0, dtype=np.int64), False, pivots, False
+            _swap_columns(T, col_label, first_col, col)  # linearly dependent: 0
+            first_col += 1
+        if row >= 0 and stage1:
+            first_row += 1
+            _swap_rows(T, row_label, row, pivots - 1, first_col)
+        if stage1 and pivots + first_col == p:
+            stage1 = False
+        if stage1:
+            col = _stage1_column(T, col_label, first_col, n, p)
+            if T[col, n] < 0.0:
+                _negate_column(T, col_label, col)
+            continue
+        col, gain = _stage2_column(T, first_col, n, p, big)
+        if gain <= tol:
+            break
+        if T[col, n] <= 0.0:
+            _negate_column(T, col_label, col)
+            T[col, n] -= 2.0
+            T[col, n + 1] -= 2.0
+    unique = True
+    if first_col == 0:
+        for j in range(p):
+            d = abs(T[j, n])
+            if d <= tol or 2.0 - d <= tol:
+                unique = False
+    beta = np.zeros(p)
+    for i in range(first_row):
+        beta[int(abs(row_label[i])) - 1] = T[p, i] * _sign(row_label[i])
+    basis = np.empty(p - first_col, dtype=np.int64)
+    for j in range(first_col, p):
+        basis[j - first_col] = int(abs(col_label[j])) - p - 1
+    return beta, np.sort(basis), unique, pivots, True
 
 
 def barrodale_roberts(X: np.ndarray, y: np.ndarray, tau: float) -> BRFit:
@@ -222,60 +357,10 @@ def barrodale_roberts(X: np.ndarray, y: np.ndarray, tau: float) -> BRFit:
     Raises ArithmeticError if the path ends without an optimum (an unbounded ray, which
     cannot happen for τ in (0, 1); quantreg's "premature end").
     """
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    tab = _Tableau(X, y, tau)
-    n, p = tab.n, tab.p
-    first_col, first_row, pivots = 0, 0, 0
-    stage1 = True
-    col = _stage1_column(tab, first_col)
-    if tab.cost[col] < 0.0:
-        tab.negate_column(col)
-    while True:
-        candidates = _Candidates(tab, col, first_row)
-        pivoted = False
-        gain = float(tab.cost[col])
-        passed: list[int] = []
-        while len(candidates):
-            row, pivot = candidates.pop_smallest()
-            if gain - pivot - pivot <= TOLERANCE:
-                pivoted = True
-                break
-            gain = gain - pivot - pivot
-            passed.append(row)  # pass through this vertex
-        tab.reflect_rows(passed, first_col)
-        if pivoted:
-            tab.pivot(row, col, first_col)
-            pivots += 1
-        if not pivoted:
-            if not stage1:
-                raise ArithmeticError(f"the Barrodale-Roberts path found no optimum at "
-                                      f"tau = {tau} (an unbounded direction)")
-            tab.swap_columns(first_col, col)  # linearly dependent: coefficient stays 0
-            first_col += 1
-        elif stage1:
-            first_row += 1
-            tab.swap_rows(row, pivots - 1, first_col)
-        if stage1 and pivots + first_col == p:
-            stage1 = False
-        if stage1:
-            col = _stage1_column(tab, first_col)
-            if tab.cost[col] < 0.0:
-                tab.negate_column(col)
-            continue
-        col, gain = _stage2_column(tab, first_col)
-        if gain <= TOLERANCE:
-            break
-        if tab.cost[col] <= 0.0:
-            tab.negate_column(col)
-            tab.body[n, col] -= 2.0
-            tab.body[n + 1, col] -= 2.0
-    unique = True
-    if first_col == 0:
-        d = np.abs(tab.cost[:p])
-        unique = not bool(np.any((d <= TOLERANCE) | (2.0 - d <= TOLERANCE)))
-    beta = np.zeros(p)
-    basic = np.abs(tab.row_label[:first_row]).astype(np.int64) - 1
-    beta[basic] = tab.body[:first_row, p] * _sign(tab.row_label[:first_row])
-    basis = np.sort(np.abs(tab.col_label[first_col:]).astype(np.int64) - p - 1)
-    return BRFit(beta, basis, unique, pivots)
+    beta, basis, unique, pivots, found = _path(
+        np.ascontiguousarray(X, dtype=np.float64), np.ascontiguousarray(y, dtype=np.float64),
+        float(tau), TOLERANCE, BIG)
+    if not found:
+        raise ArithmeticError(f"the Barrodale-Roberts path found no optimum at tau = {tau} "
+                              "(an unbounded direction)")
+    return BRFit(beta, basis, bool(unique), int(pivots))

@@ -43,7 +43,10 @@ def design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
         raise ValueError(f"column(s) {', '.join(missing)} not in the data; it has "
                          f"{', '.join(map(str, data.columns))}")
     numeric = [dependent, *regressors]
-    values = data.loc[:, numeric].apply(pd.to_numeric, errors="coerce").to_numpy(np.float64)
+    frame = data.loc[:, numeric]
+    if not all(pd.api.types.is_numeric_dtype(kind) for kind in frame.dtypes):
+        frame = frame.apply(pd.to_numeric, errors="coerce")  # text cells: NaN, refused below
+    values = frame.to_numpy(np.float64, na_value=np.nan)
     bad = ~np.isfinite(values)
     if bad.any():
         counts = ", ".join(f"{numeric[j]} {int(bad[:, j].sum())}"
