@@ -7,6 +7,8 @@ Public API::
     estimate(data, dependent, regressors, QregOptions.of(taus, se)) -> QuantRegResults
         # the same fit from an options record (an Estimator)
     solve(X, y, tau) -> Solution   # one exact regression quantile (the br vertex)
+    equal_slopes(data, y, x, taus, se="nid") -> DataFrame   # anova.rq across quantiles
+    drop_terms(results, terms) -> DataFrame   # anova.rq of nested models at each τ
 
 Modules, one job each: ``br`` (quantreg's Barrodale-Roberts path, for small fits),
 ``ipm`` (Frisch-Newton interior point), ``solver`` (the exact vertex and its
@@ -14,8 +16,8 @@ certificate), ``simplex`` (the HiGHS fallback), ``vcov`` (nid, iid, ker, and the
 warnings quantreg gives),
 ``boot`` (xy and cluster bootstraps), ``se`` (the registry of SE methods),
 ``options`` (the options record), ``estimator`` (the ``Estimator`` protocol),
-``results`` (the results object), ``model`` (``fit``, ``estimate``), ``formula``
-(``"y ~ a + b"``). docs/methods.md §7.
+``results`` (the results object), ``model`` (``fit``, ``estimate``), ``wald`` (the Wald
+tests of quantreg's ``anova.rq``), ``formula`` (``"y ~ a + b"``). docs/methods.md §7.
 """
 
 from .estimator import Estimator
@@ -24,6 +26,7 @@ from .options import QregOptions
 from .results import QuantRegResults, stars
 from .solver import Solution, solve
 from .vcov import QuantRegWarning
+from .wald import drop_terms, equal_slopes
 
 __all__ = ["Estimator", "QregOptions", "QuantRegResults", "QuantRegWarning", "Solution",
-           "estimate", "fit", "solve", "stars"]
+           "drop_terms", "equal_slopes", "estimate", "fit", "solve", "stars"]

@@ -140,13 +140,24 @@ def vcov_iid(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
     return sparsity**2 * tau * (1.0 - tau) * inverse_cross(X)
 
 
-def vcov_ker(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
-             hs: bool = True) -> np.ndarray:
-    """Covariance of β̂(τ) with Powell's kernel estimate (``se = "ker"``)."""
+def ker_density(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
+                hs: bool = True) -> np.ndarray:
+    """Powell's kernel density estimates f_i = φ(r_i/κ)/κ (module docstring)."""
     h = _inner_bandwidth(tau, len(y), hs)
     uhat = y - X @ beta
     q1, q3 = np.quantile(uhat, [0.25, 0.75])
     kappa = float((ndtri(tau + h) - ndtri(tau - h))
                   * min(float(np.std(uhat, ddof=1)), (q3 - q1) / 1.34))
-    f = np.asarray(_dnorm(uhat / kappa)) / kappa
-    return sandwich(X, f, tau)
+    return np.asarray(_dnorm(uhat / kappa)) / kappa
+
+
+def vcov_ker(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
+             hs: bool = True) -> np.ndarray:
+    """Covariance of β̂(τ) with Powell's kernel estimate (``se = "ker"``)."""
+    return sandwich(X, ker_density(X, y, tau, beta, hs), tau)
+
+
+def nid_weights(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
+                hs: bool = True) -> np.ndarray:
+    """The nid density estimates f_i alone (:func:`nid_density`)."""
+    return nid_density(X, y, tau, beta, hs)[0]
