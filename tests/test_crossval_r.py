@@ -42,6 +42,11 @@ def test_every_cell_of_both_backends_agrees(python_run):
     coef = cells.loc[cells["kind"] == "coef"]
     assert coef["rel_diff"].max() < 1e-9
     assert cells.loc[cells["kind"] == "S term", "abs_diff"].max() < 1e-8
+    # every equal-slopes test of the tables against R's anova.rq on the same sample
+    slopes = pd.read_csv(out / "tables" / "qreg_equal_slopes.csv")
+    assert len(slopes) > 0
+    assert kinds["equal slopes statistic"] == kinds["equal slopes p"] == len(slopes)
+    assert cells.loc[cells["kind"] == "equal slopes statistic", "rel_diff"].max() < 1e-9
     report = (out / "REPORT.md").read_text(encoding="utf-8")
     assert "compared cells agree within their tolerances" in report
     assert "All " in (out / "crossval.md").read_text(encoding="utf-8")

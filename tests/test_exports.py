@@ -244,6 +244,14 @@ def test_do_file_follows_the_configured_se():
     assert "Hagemann's (2017)" in text and "Stata has none built in" in text
     assert "qreg lnCO2 lnT lnP lnA lnI, quantile(0.5) vce(iid, residual hsheather)" in (
         replicate_do(specs, QregOptions.of((0.5,), "iid")))
+    # equal slopes across quantiles: sqreg at every tau, Stata's test of each technology
+    # coefficient at every tau and at the two ends (sqreg's equations are q<100 tau>)
+    lines = replicate_do(specs, QregOptions.of((0.2, 0.4, 0.8), "nid")).splitlines()
+    assert "quietly sqreg lnCO2 lnT lnP lnA lnI, quantiles(0.2 0.4 0.8) reps(200)" in lines
+    assert "quietly test [q20]lnT = [q40]lnT = [q80]lnT" in lines
+    assert "quietly test [q20]lnT = [q80]lnT" in lines
+    assert not any("sqreg" in line for line in replicate_do(
+        specs, QregOptions.of((0.125, 0.5), "nid")).splitlines() if "quietly" in line)
 
 
 def test_codebook_lists_every_variable(run):

@@ -163,6 +163,21 @@ def compare_dea(python: pd.DataFrame, r: pd.DataFrame,
     return pd.concat(frames, ignore_index=True).reindex(columns=list(COLUMNS))
 
 
+def compare_slopes(python: pd.DataFrame, r: pd.DataFrame,
+                   tolerances: Tolerances = Tolerances()) -> pd.DataFrame:
+    """The equal-slopes tests of Tables 1-8 (:data:`carbongap.tables.slopes.SLOPE_COLUMNS`)
+    against R's ``anova.rq`` on the same samples, in :data:`COLUMNS` (the quantiles tested
+    in ``column``): the statistic to ``rtol`` relative, the p-value to ``rtol`` absolute."""
+    keys = ["table", "part", "term", "taus"]
+    both = _paired(python, r, keys, "equal-slopes tests")
+    where = both.loc[:, ["table", "part", "term"]].assign(column=both["taus"])
+    frames = [_rows("equal slopes statistic", where, both["statistic_py"],
+                    both["statistic_r"], tolerances.rtol, relative=True),
+              _rows("equal slopes p", where, both["p_py"], both["p_r"], tolerances.rtol,
+                    relative=False)]
+    return pd.concat(frames, ignore_index=True).reindex(columns=list(COLUMNS))
+
+
 def summarise(cells: pd.DataFrame) -> pd.DataFrame:
     """Per kind: cells compared, passed, failed, not compared, worst absolute and
     relative difference among the compared cells."""

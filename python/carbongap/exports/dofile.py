@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from .._version import __version__
 from ..qreg.options import QregOptions
 from ..qreg.se import StataVce
+from ..tables.process import focus_terms
 from ..tables.specs import TableSpec
 from .datasets import CATEGORIES, FIRST_CODE
 
@@ -60,6 +61,22 @@ def _fit(spec: TableSpec, tau: float, vce: StataVce, reps: int, cluster: str) ->
             f"{spec.block} {tau:g}"]
 
 
+def _slope_tests(spec: TableSpec, taus: Sequence[float], reps: int) -> list[str]:
+    """sqreg at every τ and Stata's ``test`` that each technology coefficient is equal
+    across them and at the first and last τ, displayed in the log."""
+    names = [f"q{round(t * 100)}" for t in taus]
+    regress = f"{spec.dependent} {' '.join(spec.regressors)}{_condition(spec.sample)}"
+    lines = [f"quietly sqreg {regress}, quantiles({' '.join(f'{t:g}' for t in taus)}) "
+             f"reps({reps})"]
+    for term in focus_terms(spec):
+        for chosen in (names, [names[0], names[-1]]) if len(names) > 2 else ([*names],):
+            equal = " = ".join(f"[{n}]{term}" for n in chosen)
+            lines += [f"quietly test {equal}",
+                      f'display "table {spec.table} part {spec.part}: {term} equal at '
+                      f'{" ".join(chosen)}: F = " %9.4f r(F) ", p = " %6.4f r(p)']
+    return lines
+
+
 def replicate_do(specs: Sequence[TableSpec], options: QregOptions, *,
                  config_sha256: str = "",
                  skipped: Mapping[tuple[int, int], str] | None = None) -> str:
@@ -68,6 +85,9 @@ def replicate_do(specs: Sequence[TableSpec], options: QregOptions, *,
     such a part is a comment in the do-file, not a qreg."""
     skipped = skipped or {}
     se, cluster, reps = options.se.name, options.cluster or "", options.boot_reps
+    # sqreg names its equations q<100 τ>: the tests are written when those are whole
+    slopes = len(options.taus) > 1 and all(
+        abs(t * 100 - round(t * 100)) < 1e-9 for t in options.taus)
     vce = options.se.stata_vce(cluster)
     option, explanation = vce.option, vce.explanation
     groups = "; ".join(f"{FIRST_CODE['group'] + k} {g}"
@@ -87,6 +107,10 @@ def replicate_do(specs: Sequence[TableSpec], options: QregOptions, *,
         *[f"* {line}" for line in textwrap.wrap(explanation, 86)],
         "* p-values are two-sided normal and stars *** p<0.01, ** p<0.05, * p<0.1, as on",
         "* the Python side. Region groups (value label of group): " + groups + ".",
+        "* Equal slopes across quantiles (tables/qreg_equal_slopes.csv): sqreg and test,",
+        "* shown in the log. sqreg's covariance is a bootstrap, the Python and R tests use",
+        "* the nid (or ker) sandwich of quantreg's anova.rq, so the p-values differ by",
+        "* construction.",
         "",
         "version 14",
         "clear all",
@@ -123,6 +147,8 @@ def replicate_do(specs: Sequence[TableSpec], options: QregOptions, *,
                 continue
             for tau in options.taus:
                 lines += _fit(spec, tau, vce, reps, cluster)
+            if slopes:
+                lines += _slope_tests(spec, options.taus, reps)
     lines += ["", "postclose `results'", 'use "`estimates\'", clear',
               f"order {' '.join(COLUMNS)}",
               'export delimited using "stata_qreg_estimates.csv", replace', "log close", ""]

@@ -33,7 +33,7 @@ from scipy.stats import f as f_distribution
 from .formula import parse_formula
 from .model import design
 from .results import QuantRegResults
-from .se import se_rule
+from .se import SeRule, se_rule
 from .solver import solve
 from .vcov import inverse_cross
 
@@ -77,10 +77,21 @@ def stacked_covariance(X: np.ndarray, taus: Sequence[float], hinvs: Sequence[np.
     return W
 
 
+def densities(X: np.ndarray, y: np.ndarray, taus: Sequence[float],
+              betas: Sequence[np.ndarray], rule: SeRule, hs: bool = True) -> list[np.ndarray]:
+    """H_k = (X'F_kX)⁻¹ at each τ from the density estimates of ``rule`` (nid or ker)."""
+    if rule.density is None:
+        raise ValueError(f"tests of equal slopes need a sandwich covariance (se = 'nid' or "
+                         f"'ker'), as quantreg's anova.rq; got se = {rule.name!r}")
+    return [inverse_cross(X, rule.density(X, y, tau, beta, hs))
+            for tau, beta in zip(taus, betas, strict=True)]
+
+
 def slope_tests(X: np.ndarray, taus: Sequence[float], betas: Sequence[np.ndarray],
                 hinvs: Sequence[np.ndarray]) -> tuple[WaldTest, list[WaldTest]]:
     """(the joint test, one test per slope) of equal slopes across ``taus``; ``X`` has the
-    constant first, ``betas`` and ``hinvs`` are each τ's coefficients and (X'F_kX)⁻¹."""
+    constant first, ``betas`` and ``hinvs`` are each τ's coefficients and (X'F_kX)⁻¹
+    (:func:`densities`)."""
     n, p = X.shape
     m = len(taus)
     if m < 2 or p < 2:
@@ -107,16 +118,11 @@ def equal_slopes(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
     Returns :data:`TEST_COLUMNS`, test "equal slopes".
     """
     rule = se_rule(se)
-    if rule.density is None:
-        raise ValueError(f"tests of equal slopes need a sandwich covariance (se = 'nid' or "
-                         f"'ker'), as quantreg's anova.rq; got se = {se!r}")
     dependent, regressors = parse_formula(y) if x is None else (y, tuple(x))
     taus = sorted(float(t) for t in taus)
     X, yv, _ = design(data, dependent, regressors, None)
     betas = [solve(X, yv, tau).beta for tau in taus]
-    hinvs = [inverse_cross(X, rule.density(X, yv, tau, beta, hs))
-             for tau, beta in zip(taus, betas, strict=True)]
-    joint, each = slope_tests(X, taus, betas, hinvs)
+    joint, each = slope_tests(X, taus, betas, densities(X, yv, taus, betas, rule, hs))
     label = " ".join(f"{t:g}" for t in taus)
     return pd.DataFrame(
         [{"test": "equal slopes", "term": term, "taus": label, "ndf": t.ndf, "ddf": t.ddf,

@@ -21,6 +21,8 @@ from ..qreg.formula import parse_formula
 from ..qreg.model import design
 from ..qreg.options import DEFAULT_REPS, QregOptions
 from ..qreg.results import QuantRegResults, TauFit
+from ..tables.estimate import sample_of
+from ..tables.specs import TableSpec
 from .sbi import r_matrix
 from .session import require_r, robjects
 
@@ -62,6 +64,12 @@ carbongap_rq_fit <- function(x, y, tau, se, boot, hs, R, seed, cluster) {
   }
   list(coef = unname(coef(f)), cov = unname(s$cov),
        objective = sum(f$residuals * (tau - (f$residuals < 0))), unique = !nonunique)
+}
+carbongap_equal_slopes <- function(x, y, taus, se) {
+  d <- data.frame(y = y, x)
+  fits <- lapply(taus, function(t) rq(y ~ ., data = d, tau = t, method = "br"))
+  each <- do.call(anova, c(fits, list(joint = FALSE, se = se)))$table
+  list(Tn = each$Tn, p = each$pvalue, ndf = each$ndf, ddf = each$ddf)
 }
 """
 
@@ -161,3 +169,42 @@ def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
     dependent, regressors = parse_formula(y) if x is None else (y, tuple(x))
     options = QregOptions.of(taus, se, cluster, boot_reps=boot_reps, seed=seed, hs=hs)
     return estimate(data, dependent, regressors, options)
+
+
+def equal_slopes(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
+                 taus: Sequence[float], se: str = "nid") -> pd.DataFrame:
+    """quantreg's ``anova(rq(tau = τ_1), ..., joint = FALSE, se = se)``: the test that each
+    slope is equal at every τ (:func:`carbongap.qreg.wald.equal_slopes`, computed by R);
+    columns term, ndf, ddf, statistic, p."""
+    X, yv, _ = design(data, dependent, regressors, None)
+    ro = robjects()
+    _function()
+    x = r_matrix(X[:, 1:])  # without the constant: rq adds its own intercept
+    named = ro.r("function(x, names) { colnames(x) <- names; x }")(
+        x, ro.StrVector(list(regressors)))
+    out = ro.globalenv["carbongap_equal_slopes"](named, ro.FloatVector(yv),
+                                                 ro.FloatVector(list(taus)), se)
+    return pd.DataFrame({"term": list(regressors),
+                         "ndf": np.array(out.rx2("ndf"), dtype=np.int64),
+                         "ddf": np.array(out.rx2("ddf"), dtype=np.int64),
+                         "statistic": np.array(out.rx2("Tn"), dtype=np.float64),
+                         "p": np.array(out.rx2("p"), dtype=np.float64)})
+
+
+def equal_slope_table(panel: pd.DataFrame, specs: Sequence[TableSpec],
+                      tests: pd.DataFrame) -> pd.DataFrame:
+    """R's ``anova.rq`` for every row of a table of equal-slopes tests
+    (:func:`carbongap.tables.slopes.equal_slope_tests`: the same table parts, samples,
+    quantiles, terms and covariance); the same columns."""
+    by_part = {(s.table, s.part): s for s in specs}
+    frames = []
+    for (table, part, taus, se), rows in tests.groupby(["table", "part", "taus", "se"],
+                                                       sort=False):
+        spec = by_part[(table, part)]
+        found = equal_slopes(sample_of(panel, spec), spec.dependent, spec.regressors,
+                             [float(t) for t in taus.split()], se)
+        found = found.loc[found["term"].isin(rows["term"])]
+        frames.append(found.assign(table=table, part=part, sample=spec.sample,
+                                   dependent=spec.dependent, taus=taus, se=se))
+    return pd.concat(frames, ignore_index=True).reindex(columns=tests.columns)
+

@@ -22,6 +22,7 @@ from ..crossval import (
     Tolerances,
     compare_dea,
     compare_estimates,
+    compare_slopes,
     crossval_markdown,
     mean_boot_z,
     summarise,
@@ -30,6 +31,7 @@ from ..dea.models import productivity_models
 from ..dea.spec import LuenbergerSpec
 from ..dea.variables import dea_variables
 from ..parallel import Execution
+from ..r.quantreg import equal_slope_table
 from ..r.rerun import rerun_tables
 from ..stagekit.stage import Context, Stage, StageResult
 from ..tables.estimate import estimate_tables, regression_options
@@ -65,6 +67,12 @@ def compute(ctx: Context) -> StageResult:
     notes.append("R-only rerun: replication/R/replicate_tables.R (base R and quantreg) on "
                  "the exported panel and specifications, compared as 'Rscript' kinds (it "
                  "writes 15 significant digits)")
+    slopes = ctx.table("regressions", "equal_slopes")
+    if not slopes.empty:
+        frames.append(compare_slopes(slopes, equal_slope_table(
+            ctx.table("analysis_panel", "analysis"), specs, slopes), tolerances))
+        notes.append(f"equal-slopes tests: {len(slopes)} tests of Tables 1-8 against R "
+                     "quantreg's anova.rq on the same samples")
     if cfg.dea:
         frame = dea_variables(ctx.table("accounting", "accounting"),
                               ctx.table("validate", "panel"),

@@ -25,6 +25,7 @@ from ..tables.estimate import estimate_tables, regression_options, specs_table
 from ..tables.layout import table_latex, table_long, table_markdown
 from ..tables.process import quantile_process
 from ..tables.published import load_published, scorecard, scorecard_summary, stars_audit
+from ..tables.slopes import equal_slope_tests
 from ..tables.specs import load_table_specs, select_tables
 from ..tables.truth import dea_comparison, truth_recovery
 
@@ -93,9 +94,10 @@ def compute(ctx: Context) -> StageResult:
         published = load_published(cfg.published or None)
         card = scorecard(estimates, published)
         audit = stars_audit(published)
+        slopes = equal_slope_tests(panel, specs, results, options)
         tables = {"estimates": estimates, "specs": specs_table(all_specs, options),
                   "process": quantile_process(panel, specs, cfg.process_taus, estimator),
-                  "scorecard": card, "stars_audit": audit}
+                  "scorecard": card, "stars_audit": audit, "equal_slopes": slopes}
         truth = None
         validate = ctx.upstream["validate"].tables
         if "truth" in validate:
@@ -107,8 +109,8 @@ def compute(ctx: Context) -> StageResult:
     texts = {}
     for number in sorted({s.table for s in specs}):
         tables[f"table{number}"] = table_long(estimates, specs, number)
-        texts[f"table{number}.md"] = table_markdown(estimates, specs, number)
-        texts[f"table{number}.tex"] = table_latex(estimates, specs, number)
+        texts[f"table{number}.md"] = table_markdown(estimates, specs, number, slopes)
+        texts[f"table{number}.tex"] = table_latex(estimates, specs, number, slopes)
     notes = [*_notes(estimates, card, audit, "truth" in validate, truth),
              _warnings_note(results)]
     if not fitted.skipped.empty:
@@ -118,7 +120,8 @@ def compute(ctx: Context) -> StageResult:
 
 
 def write(result: StageResult, out: OutputWriter, config: Config) -> None:
-    """``tables/qreg_estimates.csv``; ``tables/table<N>.csv`` (long), ``.md`` and
+    """``tables/qreg_estimates.csv``, ``tables/qreg_equal_slopes.csv`` (+ .md);
+    ``tables/table<N>.csv`` (long), ``.md`` and
     ``.tex``; the scorecard, stars audit and known-truth tables (CSV + Markdown); the
     quantile-process figures ``figures/quantile_process_table<N>.png`` (+ CSV)."""
     from ..figure_notes import data_source
@@ -127,6 +130,7 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     tables = result.tables
     out.table("tables/qreg_estimates.csv", tables["estimates"])
     out.table("tables/qreg_specs.csv", tables["specs"])
+    out.table("tables/qreg_equal_slopes.csv", tables["equal_slopes"], markdown=True)
     source = data_source(config.data)
     for number in sorted(tables["estimates"]["table"].unique().tolist()):
         out.table(f"tables/table{number}.csv", tables[f"table{number}"])

@@ -23,6 +23,7 @@ from ..io.html_report import anchor, markdown_to_html
 from ..io.markdown import to_markdown
 from ..stagekit.stage import RESULT_SECTIONS, Context, Stage, StageResult
 from ..tables.published import scorecard_summary
+from ..tables.slopes import slope_summary
 
 if TYPE_CHECKING:
     from ..stagekit.writer import OutputWriter
@@ -60,6 +61,7 @@ def render(ctx: Context) -> str:
         ("Carbon gaps", _gap_lines(ctx)),
         ("Productivity", _lp_lines(ctx)),
         ("Tables 1-8", _tables_lines(ctx)),
+        ("Do the effects differ across quantiles?", _slopes_lines(ctx)),
         ("Published against reproduced", _scorecard_lines(ctx)),
         ("Robustness", _robustness_lines(ctx)),
         ("Cross-validation: Python against R", _crossval_lines(ctx)),
@@ -155,6 +157,26 @@ def _tables_lines(ctx: Context) -> list[str]:
               + ("; the known-truth check: `tables/known_truth.csv`."
                  if "known_truth" in result.tables else "."), ""]
     return lines
+
+
+def _slopes_lines(ctx: Context) -> list[str]:
+    """Where the paper's reading of technology effects rising or falling across τ is
+    supported by the equal-slopes tests (:mod:`carbongap.tables.slopes`)."""
+    slopes = _upstream_table(ctx, "regressions", "equal_slopes")
+    estimates = _upstream_table(ctx, "regressions", "estimates")
+    if slopes is None or slopes.empty or estimates is None:
+        return []
+    summary = slope_summary(slopes, estimates)
+    moved = summary.loc[summary["verdict"] != "no significant change"]
+    first, last = (c.removeprefix("coef_") for c in summary.columns[4:6])
+    return [f"The paper reads Tables 1-8 by how the technology coefficients change from "
+            f"τ = {first} to τ = {last}. Tested (Wald test of equal slopes, Koenker & Bassett "
+            f"1982, as quantreg's anova.rq; `{slopes['se'].iloc[0]}` covariance): "
+            f"{len(moved)} of {len(summary)} technology effects differ between τ = {first} "
+            f"and τ = {last} at the 5 % level; for the others the data do not distinguish "
+            "the effect at the two quantiles, so a reading of a rising or falling effect "
+            "is not supported there. `p_all` tests equality at every τ of the table; every "
+            "test: `tables/qreg_equal_slopes.csv`.", "", to_markdown(summary, 3), ""]
 
 
 def _upstream_table(ctx: Context, stage: str, name: str) -> pd.DataFrame | None:

@@ -48,10 +48,35 @@ def table_long(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: int
     return pd.DataFrame(rows)
 
 
-def table_grid(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: int
+def _slope_rows(slopes: pd.DataFrame, terms: Sequence[str],
+                columns: Sequence[tuple[TableSpec, float]]) -> list[list[str]]:
+    """One row per technology term: the p-value of equal slopes at every τ of a part under
+    its first τ, and of its first against its last τ under the last (module
+    :mod:`carbongap.tables.slopes`)."""
+    rows = []
+    for term in terms:
+        mine = slopes.loc[slopes["term"] == term]
+        if mine.empty:
+            continue
+        p = {(r.part, r.taus): r.p for r in mine.itertuples()}
+        row = [f"{term}: equal slopes, p"]
+        for spec, tau in columns:
+            taus = sorted(t for s, t in columns if s.part == spec.part)
+            every = " ".join(f"{t:g}" for t in taus)
+            ends = f"{taus[0]:g} {taus[-1]:g}"
+            key = ((spec.part, every) if tau == taus[0] and len(taus) > 2 else
+                   (spec.part, ends) if tau == taus[-1] else None)
+            row.append(f"{p[key]:.3f}" if key in p else "")
+        rows.append(row)
+    return rows
+
+
+def table_grid(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: int,
+               slopes: pd.DataFrame | None = None
                ) -> tuple[list[tuple[str, list[float]]], list[list[str]]]:
     """The grid of one table: the column groups [(heading, taus)] and the body rows
-    [label, cell, cell, ...] in the paper's order."""
+    [label, cell, cell, ...] in the paper's order; with ``slopes`` (the equal-slopes tests,
+    :func:`carbongap.tables.slopes.equal_slope_tests`) a p-value row per technology term."""
     parts = [s for s in specs if s.table == table]
     long = table_long(estimates, specs, table)
     groups = []
@@ -74,6 +99,9 @@ def table_grid(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: int
             coef_row.append(coef)
             se_row.append(se)
         body += [coef_row, se_row]
+    if slopes is not None:
+        body += _slope_rows(slopes.loc[slopes["table"] == table],
+                            [t for t in terms if BY_NAME[t].role == "technology"], columns)
     if any(spec.controls for spec in parts):
         body.append(["Controls", *("YES" if spec.controls else "NO" for spec, _ in columns)])
     sizes = {(r.part, r.tau): int(r.n) for r in long.itertuples()}
@@ -87,9 +115,18 @@ def _title(specs: Sequence[TableSpec], table: int) -> tuple[str, str]:
     return f"Table {table}. {first.title}", f"{first.title_zh}; dependent: {dependents}"
 
 
-def table_markdown(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: int) -> str:
-    """One table as a Markdown grid, with its title and the notes of the paper."""
-    groups, body = table_grid(estimates, specs, table)
+#: The note under a table with the equal-slopes rows.
+SLOPES_NOTE = ("Equal slopes, p: the Wald test that the coefficient is the same at every τ "
+               "of the column group (under its first τ) and at its first and last τ (under "
+               "the last), Koenker & Bassett (1982), as quantreg's anova.rq "
+               "(tables/qreg_equal_slopes.csv).")
+
+
+def table_markdown(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: int,
+                   slopes: pd.DataFrame | None = None) -> str:
+    """One table as a Markdown grid, with its title and the notes of the paper (and the
+    equal-slopes rows and their note with ``slopes``)."""
+    groups, body = table_grid(estimates, specs, table, slopes)
     title, subtitle = _title(specs, table)
     header = ["variable", *(f"{heading}, τ = {tau:g}" for heading, taus in groups
                             for tau in taus)]
@@ -97,13 +134,16 @@ def table_markdown(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: i
              "|" + "|".join(["---"] + [":---:"] * (len(header) - 1)) + "|"]
     lines += ["| " + " | ".join(cell.replace("*", "\\*") for cell in row) + " |"
               for row in body]
-    lines += ["", "Standard errors in parentheses; *** p < 0.01, ** p < 0.05, * p < 0.1.", ""]
+    lines += ["", "Standard errors in parentheses; *** p < 0.01, ** p < 0.05, * p < 0.1."
+              + (f" {SLOPES_NOTE}" if slopes is not None else ""), ""]
     return "\n".join(lines)
 
 
-def table_latex(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: int) -> str:
-    """One table as a LaTeX ``table`` with a booktabs ``tabular``."""
-    groups, body = table_grid(estimates, specs, table)
+def table_latex(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: int,
+                slopes: pd.DataFrame | None = None) -> str:
+    """One table as a LaTeX ``table`` with a booktabs ``tabular`` (and the equal-slopes
+    rows with ``slopes``)."""
+    groups, body = table_grid(estimates, specs, table, slopes)
     title, _ = _title(specs, table)
     ncol = sum(len(taus) for _, taus in groups)
     lines = [r"\begin{table}[htbp]", r"\centering", rf"\caption{{{latex_escape(title)}}}",
@@ -124,5 +164,7 @@ def table_latex(estimates: pd.DataFrame, specs: Sequence[TableSpec], table: int)
         lines.append(" & ".join(latex_escape(cell) for cell in row) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}",
               r"\par\footnotesize Standard errors in parentheses; *** $p<0.01$, "
-              r"** $p<0.05$, * $p<0.1$.", r"\end{table}", ""]
+              r"** $p<0.05$, * $p<0.1$."
+              + (f" {latex_escape(SLOPES_NOTE)}" if slopes is not None else ""),
+              r"\end{table}", ""]
     return "\n".join(lines)

@@ -28,8 +28,35 @@ cg_qreg <- function(data, y, x, taus = c(0.2, 0.4, 0.6, 0.8), se = "nid") {
   names(covs) <- format(taus)
   structure(list(coefficients = coefs, vcov = covs, taus = as.double(taus),
                  se = sqrt(vapply(covs, diag, numeric(length(terms)))),
-                 n = reticulate::py_to_r(fit$nobs), method = se, y = y, x = x),
+                 n = reticulate::py_to_r(fit$nobs), method = se, y = y, x = x,
+                 data = used),
             class = "cg_qreg")
+}
+
+#' Do the slopes differ across quantiles?
+#'
+#' The Wald tests of quantreg's \code{anova.rq} for one model fitted at several
+#' quantiles (Koenker & Bassett 1982; docs/methods.md section 7, "Tests"), computed by
+#' carbongap's \code{qreg.equal_slopes} with the fit's standard-error method (\code{"nid"}
+#' or \code{"ker"}, the two quantreg defines the test for).
+#'
+#' @param object A \code{cg_qreg} fit at two or more quantiles.
+#' @param ... Unused.
+#' @param joint \code{TRUE}: one test that every slope is equal across the quantiles;
+#'   \code{FALSE}: one test per slope.
+#' @return A data frame with \code{ndf}, \code{ddf}, \code{Tn} and \code{pvalue}, as
+#'   \code{anova.rq}'s table (one row, or one row per slope named by its term).
+#' @export
+anova.cg_qreg <- function(object, ..., joint = TRUE) {
+  qreg <- cg_module("carbongap.qreg")
+  tests <- from_pandas(qreg$equal_slopes(
+    to_pandas(object$data), object$y, as.list(object$x),
+    taus = as.list(object$taus), se = object$method))
+  rows <- if (joint) tests[1, , drop = FALSE] else tests[-1, , drop = FALSE]
+  table <- data.frame(ndf = as.integer(rows$ndf), ddf = as.integer(rows$ddf),
+                      Tn = as.double(rows$statistic), pvalue = as.double(rows$p))
+  rownames(table) <- if (joint) NULL else rows$term
+  table
 }
 
 #' @export

@@ -16,3 +16,24 @@ test_that("cg_qreg equals quantreg::rq and summary.rq (nid) to 1e-9", {
   expect_output(print(fit), "Coefficients")
   expect_output(print(summary(fit)), "tau: \\[1\\] 0.5")
 })
+
+test_that("anova(cg_qreg) equals quantreg's anova.rq across quantiles to 1e-9", {
+  need_python()
+  skip_if_not_installed("quantreg")
+  data(barro, package = "quantreg")
+  names(barro)[names(barro) == "y.net"] <- "ynet"
+  x <- c("lgdp2", "fse2", "gedy2", "Iy2", "gcony2")
+  taus <- c(0.25, 0.5, 0.75)
+  fit <- suppressWarnings(cg_qreg(barro, "ynet", x, taus = taus, se = "nid"))
+  theirs <- lapply(taus, function(t)
+    quantreg::rq(ynet ~ lgdp2 + fse2 + gedy2 + Iy2 + gcony2, tau = t, data = barro))
+  joint <- suppressWarnings(do.call(anova, c(theirs, list(joint = TRUE))))$table
+  each <- suppressWarnings(do.call(anova, c(theirs, list(joint = FALSE))))$table
+  ours <- suppressWarnings(anova(fit))
+  expect_equal(ours$Tn, joint$Tn, tolerance = 1e-9)
+  expect_equal(ours$pvalue, joint$pvalue, tolerance = 1e-9)
+  expect_equal(c(ours$ndf, ours$ddf), c(joint$ndf, joint$ddf))
+  per <- suppressWarnings(anova(fit, joint = FALSE))
+  expect_equal(per$Tn, each$Tn, tolerance = 1e-9)
+  expect_equal(rownames(per), x)
+})
