@@ -94,6 +94,40 @@ def _positive(name: str, array: np.ndarray) -> None:
                         rows=rows)
 
 
+def _reference(x_ref: object, y_ref: object, b_ref: object, xs: np.ndarray, ys: np.ndarray,
+               bs: np.ndarray, has_bad: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The reference technology's (K, N), (K, M), (K, J) arrays, checked against the
+    evaluated units' variables."""
+    if x_ref is None or y_ref is None or (b_ref is None) == has_bad:
+        raise ValueError("give x_ref and y_ref (and b_ref exactly when b is given), "
+                         "or no reference at all")
+    xr = _matrix("x_ref", x_ref, None)
+    yr = _matrix("y_ref", y_ref, xr.shape[0])
+    br = _matrix("b_ref", b_ref, xr.shape[0]) if b_ref is not None else np.empty(
+        (xr.shape[0], 0))
+    for name, ev, ref in (("x", xs, xr), ("y", ys, yr), ("b", bs, br)):
+        if ev.shape[1] != ref.shape[1]:
+            raise DataError(f"{name} has {ev.shape[1]} variables but {name}_ref has "
+                            f"{ref.shape[1]}", source=f"{name}_ref")
+    return xr, yr, br
+
+
+def _direction(direction: object, points: np.ndarray, n: int) -> np.ndarray | None:
+    """The (n, N + M + J) direction g, positive; None for the observed values (which must
+    then be positive themselves)."""
+    if direction is None:
+        _positive("direction (observed x, y, b)", points)
+        return None
+    gx, gy, gb = direction  # type: ignore[misc]
+    g = np.hstack([_matrix("direction g_x", gx, n), _matrix("direction g_y", gy, n),
+                   _matrix("direction g_b", gb, n) if gb is not None else np.empty((n, 0))])
+    if g.shape != points.shape:
+        raise DataError(f"direction has shape {g.shape}, expected {points.shape}",
+                        source="direction")
+    _positive("direction", g)
+    return g
+
+
 def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: object = None,
         b_ref: object = None, rts: Rts = "vrs", direction: object = None, *,
         return_solution: bool = False, prune: bool = False) -> SBIResult:
@@ -161,22 +195,9 @@ def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: obj
     n = xs.shape[0]
     ys = _matrix("y", y, n)
     bs = _matrix("b", b, n) if b is not None else np.empty((n, 0))
-    refs = (x_ref, y_ref, b_ref)
-    own_reference = all(r is None for r in refs)
-    if own_reference:
-        xr, yr, br = xs, ys, bs
-    else:
-        if x_ref is None or y_ref is None or (b_ref is None) != (b is None):
-            raise ValueError("give x_ref and y_ref (and b_ref exactly when b is given), "
-                             "or no reference at all")
-        xr = _matrix("x_ref", x_ref, None)
-        yr = _matrix("y_ref", y_ref, xr.shape[0])
-        br = _matrix("b_ref", b_ref, xr.shape[0]) if b_ref is not None else np.empty(
-            (xr.shape[0], 0))
-    for name, ev, ref in (("x", xs, xr), ("y", ys, yr), ("b", bs, br)):
-        if ev.shape[1] != ref.shape[1]:
-            raise DataError(f"{name} has {ev.shape[1]} variables but {name}_ref has "
-                            f"{ref.shape[1]}", source=f"{name}_ref")
+    own_reference = x_ref is None and y_ref is None and b_ref is None
+    xr, yr, br = ((xs, ys, bs) if own_reference
+                  else _reference(x_ref, y_ref, b_ref, xs, ys, bs, b is not None))
     if xs.shape[1] == 0 or ys.shape[1] == 0:
         raise DataError("the SBI needs at least one input and one good output", source="x")
     points = np.hstack([xs, ys, bs])
@@ -184,18 +205,7 @@ def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: obj
     names = [f"{part}[{i}]" for part, width in (("x", xs.shape[1]), ("y", ys.shape[1]),
                                                 ("b", bs.shape[1])) for i in range(width)]
     warn_wide_columns(np.vstack([points, reference]), names, "sbi")
-    if direction is None:
-        _positive("direction (observed x, y, b)", points)
-        g = None
-    else:
-        gx, gy, gb = direction  # type: ignore[misc]
-        parts = [_matrix("direction g_x", gx, n), _matrix("direction g_y", gy, n),
-                 _matrix("direction g_b", gb, n) if gb is not None else np.empty((n, 0))]
-        g = np.hstack(parts)
-        if g.shape != points.shape:
-            raise DataError(f"direction has shape {g.shape}, expected {points.shape}",
-                            source="direction")
-        _positive("direction", g)
+    g = _direction(direction, points, n)
     if prune:
         _positive("reference data (needed for prune=True)", reference)
     dims = (xs.shape[1], ys.shape[1], bs.shape[1])

@@ -65,6 +65,33 @@ def _weighted_sorted(x: np.ndarray, w: np.ndarray) -> float:
     return float(pair_sum / (2.0 * total**2 * mean))
 
 
+def _usable(values: np.ndarray | pd.Series | list[float],
+            weights: np.ndarray | pd.Series | list[float] | None, nan_policy: NanPolicy,
+            allow_negative: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """The values (and weights) a Gini is computed from: NaN dropped or refused as
+    ``nan_policy`` says, infinite and (unless allowed) negative values refused."""
+    check("nan_policy", nan_policy, NAN_POLICIES)
+    x = np.asarray(values, dtype="float64").ravel()
+    w = None if weights is None else np.asarray(weights, dtype="float64").ravel()
+    if w is not None and w.shape != x.shape:
+        raise ValueError(f"weights has {w.size} entries but values has {x.size}")
+    missing = np.isnan(x)
+    if missing.any():
+        if nan_policy == "error":
+            raise ValueError(f"{int(missing.sum())} of {x.size} values are NaN "
+                             "(use nan_policy='drop' to leave them out)")
+        x = x[~missing]
+        w = None if w is None else w[~missing]
+    if x.size == 0:
+        raise ValueError("the Gini of no values is undefined")
+    if not np.isfinite(x).all():
+        raise ValueError(f"{int((~np.isfinite(x)).sum())} values are infinite")
+    if not allow_negative and (x < 0).any():
+        raise ValueError(f"{int((x < 0).sum())} values are negative; the Gini is not bounded "
+                         "then (pass allow_negative=True to compute it anyway)")
+    return x, w
+
+
 def gini(
     values: np.ndarray | pd.Series | list[float],
     weights: np.ndarray | pd.Series | list[float] | None = None,
@@ -120,25 +147,7 @@ def gini(
         values without ``allow_negative``, a mean that is not positive, bad weights,
         ``correction`` with n = 1 or with weights.
     """
-    check("nan_policy", nan_policy, NAN_POLICIES)
-    x = np.asarray(values, dtype="float64").ravel()
-    w = None if weights is None else np.asarray(weights, dtype="float64").ravel()
-    if w is not None and w.shape != x.shape:
-        raise ValueError(f"weights has {w.size} entries but values has {x.size}")
-    missing = np.isnan(x)
-    if missing.any():
-        if nan_policy == "error":
-            raise ValueError(f"{int(missing.sum())} of {x.size} values are NaN "
-                             "(use nan_policy='drop' to leave them out)")
-        x = x[~missing]
-        w = None if w is None else w[~missing]
-    if x.size == 0:
-        raise ValueError("the Gini of no values is undefined")
-    if not np.isfinite(x).all():
-        raise ValueError(f"{int((~np.isfinite(x)).sum())} values are infinite")
-    if not allow_negative and (x < 0).any():
-        raise ValueError(f"{int((x < 0).sum())} values are negative; the Gini is not bounded "
-                         "then (pass allow_negative=True to compute it anyway)")
+    x, w = _usable(values, weights, nan_policy, allow_negative)
     if w is not None:
         if correction:
             raise ValueError("correction=True is not defined with weights (no sample size)")
