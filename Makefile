@@ -33,6 +33,7 @@ replicate: setup
 
 test: setup
 	@sh replication/install_system_deps.sh --test
+	@sh replication/install_benchmarking.sh
 	$(BOUNDED) "tox -e lint,unit,r,floors" "$(PYPI), or a test (see the slowest above)" 4800 \
 		"make test" $(TOX) -e lint,unit,r,floors
 

@@ -39,8 +39,9 @@ def _benchmarking_problem() -> str | None:
     from carbongap.r.session import has_r_package
 
     if not has_r_package("Benchmarking"):
-        return ("R package Benchmarking is not installed (CRAN is unreachable here and "
-                "Debian does not package it); install it with install.packages('Benchmarking')")
+        return ("R package Benchmarking is not installed: no registry reachable here has "
+                "it; make test builds it from ../shared/r-src when that folder is beside the "
+                "checkout (replication/install_benchmarking.sh), else these tests skip")
     return None
 
 
