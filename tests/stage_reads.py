@@ -15,11 +15,12 @@ from carbongap.pipeline.runner import RunSummary, run_pipeline
 from carbongap.stagekit.stage import RESULT_SECTIONS, DeclaredConfig, Stage
 
 SMALL = ["data.synthetic_cities=30", "inequality.bootstrap_draws=9", "regressions.boot_reps=9",
-         "regressions.tables=[1, 3]"]
+         "regressions.tables=[1, 3]", "inference.enabled=true", "inference.reps=2"]
 
 
 def recorded_run(out: Path) -> tuple[RunSummary, dict[str, set[str]]]:
-    """A full run of every stage (robustness off) without the cache, and the sections each
+    """A full run of every stage (robustness off; inference on, with two replications)
+    without the cache, and the sections each
     stage that ran read (stages that see the whole configuration are not recorded)."""
     reads: dict[str, set[str]] = {}
 

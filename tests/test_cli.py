@@ -96,12 +96,13 @@ def test_stages_lists_every_stage_with_its_needs_and_sections():
     assert result.exit_code == 0
     for name in ("validate", "accounting", "inequality", "productivity", "analysis_panel",
                  "regressions", "crossval", "exports", "exchange", "rds", "robustness",
-                 "report"):
+                 "inference", "report"):
         assert name in result.output
     lines = result.output.splitlines()
-    assert lines[-2].startswith("robustness") and lines[-2].endswith(
-        "(in a full run only with [robustness] enabled = true)")
-    assert len(lines) == 12 and lines[0].split()[:3] == ["validate", "needs", "-"]
+    for line, name in ((lines[-3], "robustness"), (lines[-2], "inference")):
+        assert line.startswith(name) and line.endswith(
+            f"(in a full run only with [{name}] enabled = true)")
+    assert len(lines) == 13 and lines[0].split()[:3] == ["validate", "needs", "-"]
     assert all("config [" in line for line in lines)
 
 
@@ -321,3 +322,29 @@ def test_portable_path_names_built_in_cwd_and_other_files(tmp_path, monkeypatch)
     assert portable_path(Path("a.csv")) == "a.csv"
     elsewhere = tmp_path.parent / "elsewhere.csv"
     assert portable_path(elsewhere) == str(elsewhere)
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["inference", "--reps", "7", "--seed", "3"],
+     {"inference": {"enabled": True, "reps": 7, "seed": 3}}),
+    (["inference"], {"inference": {"enabled": True, "reps": 999, "seed": 20240301}}),
+    (["robustness", "--design", "factorial"],
+     {"robustness": {"enabled": True, "design": "factorial", "grid": ""}}),
+])
+def test_the_off_by_default_stages_commands_switch_them_on_with_their_options(
+        monkeypatch, tmp_path, words, expected):
+    import carbongap.cli as cli
+
+    seen = {}
+
+    def execute(targets, configured, out, no_cache, quiet):
+        seen["config"], seen["targets"] = configured[0], targets
+        return 0
+
+    monkeypatch.setattr(cli, "_execute", execute)
+    result = runner.invoke(app, [*words, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert seen["targets"] is None  # a full run
+    for section, values in expected.items():
+        for key, value in values.items():
+            assert getattr(getattr(seen["config"], section), key) == value

@@ -40,10 +40,11 @@ def test_copy_hashes_like_the_installed_package(package):
 
 def test_editing_a_later_stage_module_leaves_earlier_keys(package):
     before = _hashes(package)
-    _append(package / "tables/regression_panel.py")  # used by analysis_panel only
+    # used by analysis_panel, and by inference, which rebuilds the panel per replication
+    _append(package / "tables/regression_panel.py")
     after = _hashes(package)
     changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"analysis_panel"}
+    assert changed == {"analysis_panel", "inference"}
 
 
 def test_editing_the_dea_changes_productivity_only(package):
@@ -52,8 +53,9 @@ def test_editing_the_dea_changes_productivity_only(package):
     after = _hashes(package)
     changed = {name for name in before if before[name] != after[name]}
     # analysis_panel reruns through productivity's key (upstream), not its own code;
-    # crossval solves the same LPs with the other backend, so its own code includes the DEA.
-    assert changed == {"productivity", "crossval"}
+    # crossval solves the same LPs with the other backend, and inference re-solves them in
+    # every replication, so their own code includes the DEA.
+    assert changed == {"productivity", "crossval", "inference"}
 
 
 def test_figure_code_used_only_by_write_is_not_part_of_the_key(package):

@@ -296,6 +296,24 @@ def crossval(config: ConfigOpt = None, data: DataOpt = None, provinces: Province
     raise typer.Exit(code)
 
 
+def _full_run_with(section: str, options: dict[str, object],
+                   common: tuple[Path | None, Path | None, Path | None, int | None,
+                                 str | None, list[str] | None, bool, bool],
+                   out: Path, no_cache: bool) -> NoReturn:
+    """A full run with the off-by-default stage of ``section`` switched on and the
+    command's own ``options`` (None: the configuration's) set in that section;
+    ``common``: config, data, provinces, jobs, dask, --set, quiet, strict."""
+    config, data, provinces, jobs, dask, set_, quiet, strict = common
+    extra = [f"{section}.enabled=true", *(f"{section}.{key}={json.dumps(value)}"
+                                          for key, value in options.items()
+                                          if value is not None)]
+    code = _guard(lambda: _execute(None, _config(config, data, provinces, jobs, dask,
+                                                 [*(set_ or ()), *extra], quiet, False,
+                                                 strict),
+                                   out, no_cache, quiet))
+    raise typer.Exit(code)
+
+
 @app.command()
 def robustness(
     grid: Annotated[Path | None, typer.Option(
@@ -310,16 +328,29 @@ def robustness(
     strict: StrictOpt = False) -> None:
     """Every stage, then Tables 1-8 under every method choice of a grid
     (tables/robustness*.csv, figures/specification_curve_*.png, a REPORT.md section)."""
-    extra = ["robustness.enabled=true"]
-    if grid is not None:
-        extra.append(f"robustness.grid={json.dumps(str(grid))}")
-    if design is not None:
-        extra.append(f"robustness.design={json.dumps(design)}")
-    code = _guard(lambda: _execute(None, _config(config, data, provinces, jobs, dask,
-                                                 [*(set_ or ()), *extra], quiet, False,
-                                                 strict),
-                                   out, no_cache, quiet))
-    raise typer.Exit(code)
+    _full_run_with("robustness", {"grid": None if grid is None else str(grid),
+                                  "design": design},
+                   (config, data, provinces, jobs, dask, set_, quiet, strict),
+                   out, no_cache)
+
+
+@app.command()
+def inference(
+    reps: Annotated[int | None, typer.Option(
+        "--reps", help="Replications of each scheme (pipeline bootstrap, subsampling; "
+        "default [inference] reps = 999).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", help="Seed of the city draws (default [inference] seed).")] = None,
+    config: ConfigOpt = None, data: DataOpt = None, provinces: ProvincesOpt = None,
+    out: OutOpt = Path("replication/output"), jobs: JobsOpt = None, dask: DaskOpt = None,
+    set_: SetOpt = None, no_cache: NoCacheOpt = False, quiet: QuietOpt = False,
+    strict: StrictOpt = False) -> None:
+    """Every stage, then Tables 1-8 and the yearly Luenberger means with intervals that
+    account for the DEA estimation: the pipeline bootstrap and m-out-of-n subsampling of
+    cities (tables/inference_*.csv, data/inference_replicates.*, a REPORT.md section)."""
+    _full_run_with("inference", {"reps": reps, "seed": seed},
+                   (config, data, provinces, jobs, dask, set_, quiet, strict),
+                   out, no_cache)
 
 
 @app.command()

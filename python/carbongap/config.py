@@ -165,6 +165,20 @@ class RobustnessConfig:
 
 
 @dataclass(frozen=True)
+class InferenceConfig:
+    """Intervals that account for the DEA estimation: the pipeline bootstrap and m-out-of-n
+    subsampling of cities (docs/methods.md §14)."""
+
+    enabled: bool = False  #: ``carbongap replicate`` runs it too (``carbongap inference``
+    #: always does)
+    reps: int = 999  #: replications of each scheme
+    seed: int = 20240301  #: seed of the city draws
+    power: float = 0.8  #: subsamples of m = ⌈n^power⌉ of the n cities
+    rate: float = 0.5  #: a in the convergence rate n^a that subsampling rescales by
+    level: float = 0.95  #: interval coverage
+
+
+@dataclass(frozen=True)
 class Config:
     """A complete, checked configuration."""
 
@@ -179,6 +193,7 @@ class Config:
     exports: ExportsConfig = field(default_factory=ExportsConfig)
     crossval: CrossvalConfig = field(default_factory=CrossvalConfig)
     robustness: RobustnessConfig = field(default_factory=RobustnessConfig)
+    inference: InferenceConfig = field(default_factory=InferenceConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict (tuples as lists), as written to TOML."""
@@ -304,6 +319,16 @@ def _check_ranges(config: Config) -> None:
         problems.append("[data] synthetic_years must be [first, last] with first <= last")
     if config.productivity.years[1] - config.productivity.years[0] < 1:
         problems.append("[productivity] years must span at least two years")
+    inference = config.inference
+    if inference.reps < 1:
+        problems.append("[inference] reps must be >= 1")
+    if not 0.0 < inference.power < 1.0:
+        problems.append("[inference] power must be in (0, 1): a subsample is m = n^power "
+                        "of the n cities, fewer than all")
+    if not 0.0 < inference.rate <= 1.0:
+        problems.append("[inference] rate must be in (0, 1]")
+    if not 0.0 < inference.level < 1.0:
+        problems.append("[inference] level must be in (0, 1)")
     if config.data.synthetic_cities < 1:
         problems.append("[data] synthetic_cities must be >= 1")
     if problems:

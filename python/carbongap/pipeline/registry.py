@@ -16,6 +16,7 @@ from ..stages import (
     exchange,
     exports,
     inequality,
+    inference,
     productivity,
     rds,
     regressions,
@@ -30,7 +31,7 @@ from .provenance import DefaultFile
 STAGES: tuple[Stage, ...] = (
     validate.STAGE, accounting.STAGE, inequality.STAGE, productivity.STAGE,
     analysis_panel.STAGE, regressions.STAGE, crossval.STAGE, exports.STAGE, exchange.STAGE,
-    rds.STAGE, robustness.STAGE, report.STAGE)
+    rds.STAGE, robustness.STAGE, inference.STAGE, report.STAGE)
 
 STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES)
 

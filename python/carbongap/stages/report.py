@@ -64,6 +64,7 @@ def render(ctx: Context) -> str:
         ("Do the effects differ across quantiles?", _slopes_lines(ctx)),
         ("Published against reproduced", _scorecard_lines(ctx)),
         ("Robustness", _robustness_lines(ctx)),
+        ("Inference with estimated productivity", _inference_lines(ctx)),
         ("Cross-validation: Python against R", _crossval_lines(ctx)),
         ("Stages", _stage_lines(ctx)),
         ("Input files", [*_input_lines(cfg, ctx.inputs), _r_line(ctx), ""]),
@@ -237,6 +238,38 @@ def _robustness_lines(ctx: Context) -> list[str]:
             _figures_marker(*(f"specification_curve_{t}" for t in
                               sorted(set(summary["term"])))) if "term" in summary else "",
             ""]
+
+
+def _inference_lines(ctx: Context) -> list[str]:
+    """The resampling SEs beside the conventional ones: per table the median ratio and
+    the stars that change; the productivity coefficients of Tables 1-2 cell by cell."""
+    table = _upstream_table(ctx, "inference", "coefficients")
+    if table is None:
+        return []
+    from ..robustness.summary import KEY_TERMS
+
+    notes = ctx.upstream["inference"].notes
+    ratios = (table.assign(boot=table["boot_se"] / table["se"], sub=table["sub_se"] / table["se"])
+              .groupby("table", sort=True)[["boot", "sub"]].median().reset_index()
+              .rename(columns={"boot": "median boot_se / se", "sub": "median sub_se / se"}))
+    changes = ctx.upstream["inference"].tables["star_changes"].pivot(
+        index="table", columns="scheme", values="stars_changed").reset_index()
+    changes.columns = ["table", *(f"stars changed ({c})" for c in changes.columns[1:])]
+    cells = table.loc[table["table"].isin([1, 2]) & table["term"].isin(KEY_TERMS),
+                      ["table", "term", "tau", "coef", "se", "stars", "boot_se", "boot_stars",
+                       "sub_se", "sub_stars"]]
+    return [f"{notes[0]}. {notes[1]}. Both schemes resample cities and recompute every DEA "
+            "frontier, the indices and the regressions, so their SEs include the "
+            "estimation of lnT ... lnGEC, which the conventional `"
+            f"{ctx.config.regressions.se}` SE treats as data (docs/methods.md §14). No "
+            "coverage study has been run for this design yet, so neither interval is "
+            "recommended over the other here. Per table, the median ratio of each "
+            "resampling SE to the conventional one and the cells whose stars change (every "
+            "cell: `tables/inference_coefficients.csv`; yearly means of the indices with "
+            "both intervals: `tables/inference_means.csv`):", "",
+            to_markdown(ratios.merge(changes, on="table"), 2), "",
+            "The productivity coefficients of Tables 1-2 (SEs and stars: conventional, "
+            "pipeline bootstrap, subsampling):", "", to_markdown(cells, 4), ""]
 
 
 def _gap_lines(ctx: Context) -> list[str]:

@@ -158,3 +158,33 @@ def estimate_tables(panel: pd.DataFrame, specs: Sequence[TableSpec],
              else pd.DataFrame(columns=list(ESTIMATE_COLUMNS)))
     return TableEstimates(frame, results,
                           pd.DataFrame(skipped, columns=list(SKIPPED_COLUMNS)))
+
+
+#: Columns of :func:`point_estimates`.
+POINT_COLUMNS: tuple[str, ...] = ("table", "part", "term", "tau", "coef", "n")
+
+
+def point_estimates(panel: pd.DataFrame, specs: Sequence[TableSpec],
+                    taus: Sequence[float]) -> pd.DataFrame:
+    """The coefficients alone of every specification at every τ (:data:`POINT_COLUMNS`),
+    the same exact fits as :func:`estimate_tables` without standard errors; a part whose
+    sample is too small or whose design is singular has NaN coefficients (its ``n`` says
+    how many rows it had). For resampling, where only the point estimates are kept."""
+    import numpy as np
+
+    from ..qreg.model import design
+    from ..qreg.solver import solve
+
+    rows: list[tuple[int, int, str, float, float, int]] = []
+    for spec in specs:
+        sample = sample_of(panel, spec)
+        terms = ("const", *spec.regressors)
+        try:
+            X, y, _ = design(sample, spec.dependent, spec.regressors, None)
+            betas = [solve(X, y, tau).beta for tau in taus]
+        except (ValueError, TooFewObservationsError, np.linalg.LinAlgError):
+            betas = [np.full(len(terms), np.nan) for _ in taus]
+        rows.extend((spec.table, spec.part, term, float(tau), float(value), len(sample))
+                    for tau, beta in zip(taus, betas, strict=True)
+                    for term, value in zip(terms, beta, strict=True))
+    return pd.DataFrame(rows, columns=list(POINT_COLUMNS))

@@ -1,0 +1,145 @@
+"""One replication of everything downstream of the accounting, on a drawn set of cities.
+
+docs/methods.md §14. A replication takes the validated panel and the accounting table of
+the drawn cities (:mod:`carbongap.inference.draws`), re-solves every SBI LP of both DEA
+models (eq. 6, :func:`carbongap.dea.models.productivity_models`, the compiled kernel),
+rebuilds the regression panel of eq. 2 and re-estimates the coefficients of every cell
+of Tables 1-8 (:func:`carbongap.tables.estimate.point_estimates`); it also keeps the
+yearly mean of each Luenberger index nationally and per region group (Figures 2-3).
+Replication 0 is the main run's computation on the data as they are, so its numbers are
+the main run's bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..backends.dea import solve_jobs
+from ..choices import DeaSolver, SampleRule
+from ..dea.indices import yearly_means
+from ..dea.models import INDEX_COLUMNS, productivity_models
+from ..dea.spec import LuenbergerSpec
+from ..dea.variables import dea_variables
+from ..errors import DataError
+from ..regions import group_of
+from ..tables.estimate import POINT_COLUMNS, point_estimates
+from ..tables.regression_panel import build_regression_panel
+from ..tables.specs import TableSpec
+from .draws import CityRows
+
+#: Columns of the replication coefficients and of the yearly means.
+COEF_COLUMNS: tuple[str, ...] = ("scheme", "rep", *POINT_COLUMNS)
+MEAN_COLUMNS: tuple[str, ...] = ("scheme", "rep", "variable", "year", "sample", "n", "mean")
+#: The samples of the yearly means: every city, and the two region groups of the paper.
+MEAN_SAMPLES: tuple[str, ...] = ("all", "developed", "underdeveloped")
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """What a replication recomputes, and from what: the validated panel and the
+    accounting table indexed by city, the DEA specification and years, the regression
+    window and sample rule, the table specifications and their τ."""
+
+    panel: CityRows
+    accounting: CityRows
+    luenberger: LuenbergerSpec
+    dea_years: tuple[int, int]
+    analysis_years: tuple[int, int]
+    sample: SampleRule
+    specs: tuple[TableSpec, ...]
+    taus: tuple[float, ...]
+    solver: DeaSolver = "kernel"
+
+    @property
+    def variables(self) -> list[str]:
+        """The DEA variables of both models."""
+        spec = self.luenberger
+        return [*spec.inputs, *spec.good, *spec.bad]
+
+
+@dataclass(frozen=True)
+class Replication:
+    """One replication's coefficients (:data:`COEF_COLUMNS` but scheme and rep) and yearly
+    means (:data:`MEAN_COLUMNS` but scheme and rep); ``failure`` says why a replication
+    has neither (its resampled panel left a model or the regression panel empty)."""
+
+    coefficients: pd.DataFrame
+    means: pd.DataFrame
+    failure: str = ""
+
+
+def group_means(indices: pd.DataFrame, panel: pd.DataFrame,
+                national: pd.DataFrame) -> pd.DataFrame:
+    """Yearly means of the indices for every sample of :data:`MEAN_SAMPLES`: "all" is
+    the productivity models' own table ``national`` (variable, year, n, n_dropped, mean);
+    the groups use the same (variable, year) cells (a cumulative index's base year is
+    left out there, docs/methods.md §6)."""
+    province = panel.drop_duplicates(["city_code", "year"]).loc[
+        :, ["city_code", "year", "province_code"]]
+    framed = indices.merge(province, on=["city_code", "year"], how="left")
+    framed["group"] = group_of(framed["province_code"], "paper").to_numpy()
+    cells = national.loc[:, ["variable", "year"]]
+    parts = [national.assign(sample="all")]
+    for group in MEAN_SAMPLES[1:]:
+        means = yearly_means(framed.loc[framed["group"] == group], list(INDEX_COLUMNS))
+        parts.append(cells.merge(means, on=["variable", "year"], how="left").assign(
+            sample=group))
+    out = pd.concat(parts, ignore_index=True)
+    out["n"] = out["n"].fillna(0).astype(np.int64)
+    return out.loc[:, ["variable", "year", "sample", "n", "mean"]]
+
+
+def replicate(pipeline: Pipeline, codes: np.ndarray | None) -> Replication:
+    """The replication on the cities ``codes`` (a draw; None: the data as they are)."""
+    relabel = codes is not None
+    chosen = codes if codes is not None else np.asarray(sorted(pipeline.panel.starts))
+    panel = pipeline.panel.take(chosen, relabel=relabel)
+    accounting = pipeline.accounting.take(chosen, relabel=relabel)
+    try:
+        frame = dea_variables(accounting, panel, pipeline.variables, pipeline.dea_years)
+        result = productivity_models(frame, pipeline.luenberger,
+                                     solve_jobs=solve_jobs("python", pipeline.solver))
+        indices = result.tables["indices"]
+        built = build_regression_panel(panel, accounting, indices, pipeline.analysis_years,
+                                       sample=pipeline.sample)
+    except DataError as exc:
+        return Replication(pd.DataFrame(columns=list(POINT_COLUMNS)),
+                           pd.DataFrame(columns=list(MEAN_COLUMNS[2:])), str(exc))
+    return Replication(point_estimates(built.frame, pipeline.specs, pipeline.taus),
+                       group_means(indices, panel, result.tables["yearly_means"]))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Replications ``reps`` of one scheme, as a task for a worker: the pipeline and each
+    replication's draw (None for replication 0)."""
+
+    pipeline: Pipeline
+    scheme: str
+    reps: tuple[int, ...]
+    draws: tuple[np.ndarray | None, ...]
+
+
+def run_chunk(chunk: Chunk) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The chunk's coefficients and means (:data:`COEF_COLUMNS`, :data:`MEAN_COLUMNS`)
+    and its failed replications (scheme, rep, reason)."""
+    coefs, means, failed = [], [], []
+    for rep, codes in zip(chunk.reps, chunk.draws, strict=True):
+        done = replicate(chunk.pipeline, codes)
+        if done.failure:
+            failed.append({"scheme": chunk.scheme, "rep": rep, "reason": done.failure})
+            continue
+        coefs.append(done.coefficients.assign(scheme=chunk.scheme, rep=rep))
+        means.append(done.means.assign(scheme=chunk.scheme, rep=rep))
+    return (_stack(coefs, COEF_COLUMNS), _stack(means, MEAN_COLUMNS),
+            pd.DataFrame(failed, columns=["scheme", "rep", "reason"]))
+
+
+def _stack(frames: Sequence[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame(columns=list(columns))
+    return pd.concat(frames, ignore_index=True).loc[:, list(columns)]

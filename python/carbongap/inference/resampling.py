@@ -1,0 +1,103 @@
+"""Every replication of both schemes, in chunks on the workers (docs/methods.md §14).
+
+:func:`resample_pipeline` draws the cities of each replication
+(:mod:`carbongap.inference.draws`), groups the replications into chunks of
+:data:`CHUNK` and runs them (:func:`carbongap.inference.replication.run_chunk`) on the
+execution's workers or Dask. Draws come from streams keyed by scheme and replication,
+and each chunk is computed whole by one worker, so the results do not depend on the
+number of workers; they are returned sorted by scheme, replication and cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..parallel import SERIAL, Execution, run_tasks
+from .draws import BOOTSTRAP, SUBSAMPLING, city_groups, draw, subsample_sizes
+from .replication import COEF_COLUMNS, MEAN_COLUMNS, Chunk, Pipeline, run_chunk
+
+#: Replications per task (a worker's unit of work, about ten seconds at the paper's size).
+CHUNK = 25
+
+
+@dataclass(frozen=True)
+class Design:
+    """How many replications of each scheme, their seed, and the subsample rule (κ):
+    ``sizes`` cities per region group, of ``cities`` in all."""
+
+    reps: int
+    seed: int
+    power: float
+    cities: int
+    sizes: dict[str, int]
+
+    @property
+    def subsample(self) -> int:
+        """m, the cities of a subsample."""
+        return sum(self.sizes.values())
+
+    @property
+    def ratio(self) -> float:
+        """m/n."""
+        return self.subsample / self.cities
+
+
+@dataclass(frozen=True)
+class Resampled:
+    """Every replication's coefficients and yearly means (replication 0: the data as they
+    are), and the replications that failed with the reason."""
+
+    coefficients: pd.DataFrame
+    means: pd.DataFrame
+    failed: pd.DataFrame
+
+
+def design_of(pipeline: Pipeline, reps: int, seed: int, power: float) -> Design:
+    """The design for the pipeline's cities."""
+    groups = city_groups(pipeline.panel.frame)
+    return Design(reps, seed, power, sum(len(c) for c in groups.values()),
+                  subsample_sizes(groups, power))
+
+
+def chunks(pipeline: Pipeline, design: Design) -> list[Chunk]:
+    """The tasks: replication 0 and bootstrap replications 1..reps, then subsamples
+    1..reps, :data:`CHUNK` at a time."""
+    groups = city_groups(pipeline.panel.frame)
+    tasks = []
+    for scheme, first in ((BOOTSTRAP, 0), (SUBSAMPLING, 1)):
+        reps = list(range(first, design.reps + 1))
+        for start in range(0, len(reps), CHUNK):
+            part = tuple(reps[start:start + CHUNK])
+            draws = tuple(None if r == 0 else draw(groups, scheme, design.seed, r,
+                                                   sizes=design.sizes) for r in part)
+            tasks.append(Chunk(pipeline, scheme, part, draws))
+    return tasks
+
+
+def resample_pipeline(pipeline: Pipeline, design: Design, *,
+                      execution: Execution = SERIAL) -> Resampled:
+    """Every chunk of :func:`chunks` on the execution (progress: replications done)."""
+    tasks = chunks(pipeline, design)
+    results = run_tasks(run_chunk, tasks, execution=execution,
+                        description="inference replications",
+                        weight=lambda task: len(task.reps))
+    coefs = pd.concat([r[0] for r in results], ignore_index=True)
+    means = pd.concat([r[1] for r in results], ignore_index=True)
+    failed = pd.concat([r[2] for r in results], ignore_index=True)
+    order = {BOOTSTRAP: 0, SUBSAMPLING: 1}
+    return Resampled(
+        _sorted(coefs, ["scheme", "rep", "table", "part", "tau"], order, COEF_COLUMNS),
+        _sorted(means, ["scheme", "rep", "sample", "variable", "year"], order,
+                MEAN_COLUMNS),
+        failed.reset_index(drop=True))
+
+
+def _sorted(frame: pd.DataFrame, keys: list[str], order: dict[str, int],
+            columns: tuple[str, ...]) -> pd.DataFrame:
+    """Stable sort by ``keys`` (the scheme in ``order``), the columns typed as stored."""
+    rank = frame["scheme"].map(order).to_numpy(np.int64)
+    frame = frame.assign(_rank=rank).sort_values(["_rank", *keys[1:]], kind="mergesort")
+    return frame.drop(columns="_rank").loc[:, list(columns)].reset_index(drop=True)

@@ -1,0 +1,125 @@
+"""Stage ``inference``: Tables 1-8 and the yearly Luenberger means with intervals that
+account for the DEA estimation (docs/methods.md §14).
+
+Wires the validated panel, the accounting table, the ``[productivity]``, ``[analysis]``
+and ``[regressions]`` choices into a :class:`~carbongap.inference.replication.Pipeline`,
+resamples it (:func:`carbongap.inference.resampling.resample_pipeline`: the pipeline
+bootstrap and m-out-of-n subsampling of cities, ``[inference]``), and summarises the
+replications next to the run's own estimates. Off in a default run, like robustness.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..dea.spec import LuenbergerSpec
+from ..inference.draws import CityRows
+from ..inference.intervals import summarise
+from ..inference.replication import Pipeline
+from ..inference.resampling import Design, Resampled, design_of, resample_pipeline
+from ..inference.tables import coefficient_table, star_changes
+from ..stagekit.stage import WARNING, Context, Stage, StageResult
+from ..tables.specs import load_table_specs, select_tables
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..stagekit.writer import OutputWriter
+
+
+def pipeline_of(ctx: Context) -> Pipeline:
+    """What each replication recomputes, from the run's tables and configuration."""
+    cfg = ctx.config
+    specs = select_tables(load_table_specs(cfg.regressions.specs or None),
+                          cfg.regressions.tables)
+    return Pipeline(CityRows.of(ctx.table("validate", "panel")),
+                    CityRows.of(ctx.table("accounting", "accounting")),
+                    LuenbergerSpec.from_config(cfg.productivity), cfg.productivity.years,
+                    cfg.analysis.years, cfg.analysis.sample, specs,
+                    tuple(cfg.regressions.taus), cfg.productivity.solver)
+
+
+def _replication_zero(done: Resampled, estimates: pd.DataFrame,
+                      means: pd.DataFrame) -> str:
+    """Whether replication 0 (no resampling) equals the run's estimates and yearly means
+    bit for bit."""
+    zero = done.coefficients.loc[(done.coefficients["scheme"] == "bootstrap")
+                                 & (done.coefficients["rep"] == 0)]
+    keys = ["table", "part", "term", "tau"]
+    ours = zero.sort_values(keys).reset_index(drop=True)
+    theirs = estimates.sort_values(keys).reset_index(drop=True)
+    same_coef = (len(ours) == len(theirs)
+                 and all(ours[c].equals(theirs[c]) for c in (*keys, "coef", "n")))
+    zero_means = done.means.loc[(done.means["scheme"] == "bootstrap")
+                                & (done.means["rep"] == 0) & (done.means["sample"] == "all")]
+    mkeys = ["variable", "year"]
+    a = zero_means.sort_values(mkeys).reset_index(drop=True)
+    b = means.sort_values(mkeys).reset_index(drop=True)
+    same_means = len(a) == len(b) and a["mean"].equals(b["mean"])
+    if same_coef and same_means:
+        return (f"replication 0 (no resampling) equals the run's Tables 1-8 ({len(ours)} "
+                f"cells) and yearly means ({len(a)}) bit for bit")
+    return (f"{WARNING}replication 0 (no resampling) differs from the run's "
+            f"{'Tables 1-8' if not same_coef else 'yearly means'}")
+
+
+def _design_note(design: Design, failed: pd.DataFrame) -> str:
+    sizes = ", ".join(f"{g} {m}" for g, m in design.sizes.items())
+    text = (f"{design.reps} pipeline-bootstrap replications and {design.reps} subsamples "
+            f"(seed {design.seed}); subsamples of m = {design.subsample} of the "
+            f"n = {design.cities} cities (m = ceil(n^{design.power:g}) shared over the "
+            f"groups: {sizes}), rescaled by (m/n)^a")
+    if len(failed):
+        text += (f"; {WARNING}{len(failed)} replication(s) failed and are left out "
+                 "(tables/inference_failed.csv)")
+    return text
+
+
+def compute(ctx: Context) -> StageResult:
+    """Tables ``coefficients``, ``means``, ``star_changes``, ``replicates`` (long
+    coefficients of every replication), ``replicate_means`` and ``failed``."""
+    cfg = ctx.config.inference
+    pipeline = pipeline_of(ctx)
+    design = design_of(pipeline, cfg.reps, cfg.seed, cfg.power)
+    done = resample_pipeline(pipeline, design, execution=ctx.execution)
+    options = {"level": cfg.level, "ratio": design.ratio, "rate": cfg.rate}
+    estimates = ctx.table("regressions", "estimates")
+    coefficients = coefficient_table(
+        summarise(done.coefficients, ["table", "part", "term", "tau"], "coef", **options),
+        estimates)
+    means = summarise(done.means, ["sample", "variable", "year"], "mean", **options)
+    notes = (_design_note(design, done.failed),
+             _replication_zero(done, estimates, ctx.table("productivity", "yearly_means")),
+             f"intervals at {cfg.level:g}: percentile (bootstrap) and "
+             f"subsampling with rate n^{cfg.rate:g} (docs/methods.md §14)")
+    return StageResult(tables={"coefficients": coefficients, "means": means,
+                               "star_changes": star_changes(coefficients),
+                               "replicates": done.coefficients,
+                               "replicate_means": done.means, "failed": done.failed},
+                       notes=notes)
+
+
+def write(result: StageResult, out: OutputWriter, config: Config) -> None:
+    """``tables/inference_coefficients.csv`` (+ .md), ``tables/inference_means.csv``,
+    ``tables/inference_star_changes.csv`` (+ .md), ``tables/inference_failed.csv`` and
+    the replications, long, as ``data/inference_replicates.parquet`` and ``.dta``."""
+    from ..exports.exchange import parquet_bytes
+    from ..io.dta import write_dta
+
+    tables = result.tables
+    out.table("tables/inference_coefficients.csv", tables["coefficients"], markdown=True)
+    out.table("tables/inference_means.csv", tables["means"])
+    out.table("tables/inference_star_changes.csv", tables["star_changes"], markdown=True)
+    out.table("tables/inference_failed.csv", tables["failed"])
+    long = tables["replicates"]
+    out.file("data/inference_replicates.parquet", parquet_bytes(long))
+    out.file("data/inference_replicates.dta",
+             lambda tmp: write_dta(long, tmp, version=config.exports.stata_version,
+                                   file_label="carbongap inference: coefficients of every "
+                                   "replication"))
+
+
+STAGE = Stage("inference", ("validate", "accounting", "productivity", "regressions"),
+              ("productivity", "analysis", "regressions", "inference"), compute,
+              write, switch=("inference", "enabled"), files=(("regressions", "specs"),))
