@@ -5,6 +5,13 @@ workers."""
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
 import zlib
 
 import numpy as np
@@ -116,9 +123,9 @@ def _dea_panel() -> pd.DataFrame:
 
 def test_a_bootstrap_replication_equals_the_pipeline_on_the_hand_drawn_panel():
     """Drawing Beijing twice and Hebei's city once (global frontier: no infeasible LP on so
-    small a panel): duplicating a unit leaves every DEA frontier as it is, so each copy's
-    indices are those of the panel of the two distinct cities, and the yearly mean weighs
-    Beijing twice."""
+    small a panel): duplicating a unit leaves every DEA frontier as it is (checked on the
+    duplicated panel itself), so each copy's indices are those of the panel of the two
+    distinct cities, and the yearly mean weighs Beijing twice."""
     spec = LuenbergerSpec.of(["capital", "employment"], ["gdp_real"], ["co2"], "global")
     panel = _dea_panel()
     pipeline = Pipeline(CityRows.of(panel), CityRows.of(panel), spec, (2006, 2008),
@@ -133,6 +140,18 @@ def test_a_bootstrap_replication_equals_the_pipeline_on_the_hand_drawn_panel():
     full = productivity_models(panel.loc[:, distinct.columns], spec).tables["indices"]
     assert not np.allclose(full.set_index(["city_code", "year"]).loc[indices.index, "GT"],
                            indices["GT"])
+    # the DEA on the duplicated panel itself (Beijing as cities 1 and 2, Hebei's as 3):
+    # the copies leave every frontier as it is, so the indices are the distinct panel's
+    duplicated = pd.concat([distinct.loc[distinct["city_code"] == 110100].assign(city_code=1),
+                            distinct.loc[distinct["city_code"] == 110100].assign(city_code=2),
+                            distinct.loc[distinct["city_code"] == 130100].assign(city_code=3)])
+    with_copies = productivity_models(duplicated, spec).tables["indices"].set_index(
+        ["city_code", "year"])
+    for copy, source in ((1, 110100), (2, 110100), (3, 130100)):
+        for year in (2007, 2008):
+            for variable in ("T", "PC", "EC", "GT", "GPC", "GEC"):
+                assert with_copies.loc[(copy, year), variable] == pytest.approx(
+                    indices.loc[(source, year), variable], rel=1e-9, abs=1e-12)
     rows = done.means.loc[done.means["sample"] == "all"].set_index(["variable", "year"])
     assert len(rows) == 12  # six indices, two years
     for variable in ("T", "PC", "EC", "GT", "GPC", "GEC"):
@@ -267,9 +286,77 @@ def test_the_stage_writes_its_tables_and_the_replications(tmp_path, monkeypatch)
 
     dta, _ = pyreadstat.read_dta(str(tmp_path / "data/inference_replicates.dta"))
     np.testing.assert_array_equal(dta["coef"].to_numpy(), long["coef"].to_numpy())
+    # what data/inference_se.do computes (Stata's collapse (sd) is ddof 1), in pandas
+    design = pd.read_csv(tmp_path / "tables/inference_design.csv").iloc[0]
+    assert design["scale"] == (design["subsample"] / design["cities"]) ** 0.5
+    dofile = (tmp_path / "data/inference_se.do").read_text(encoding="utf-8")
+    assert f"replace se = se * {float(design['scale'])!r} if scheme == \"subsampling\"" in dofile
+    assert "collapse (sd) se = coef (count) reps = coef, by(scheme table part term tau)" \
+        in dofile
+    drawn = long.loc[long["rep"] > 0]
+    sd = drawn.groupby(["scheme", "table", "part", "term", "tau"])["coef"].std(ddof=1)
+    keyed = table.set_index(["table", "part", "term", "tau"])
+    for (scheme, *cell), value in sd.items():
+        column, factor = (("boot_se", 1.0) if scheme == "bootstrap"
+                          else ("sub_se", design["scale"]))
+        assert keyed.loc[tuple(cell), column] == pytest.approx(value * factor, rel=1e-12)
     log = (tmp_path / "carbongap.log").read_text(encoding="utf-8")
     assert "equals the run's Tables 1-8" in log
     report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
     section = report.split("## Inference with estimated productivity", 1)[1]
     assert "3 pipeline-bootstrap replications and 3 subsamples" in section
     assert "median boot_se / se" in section and "lnT" in section
+
+
+# --- a killed run continues where it stopped -------------------------------------------
+
+RUN = ["run", "inference", "--set", "inference.reps=40", "--set", "data.synthetic_cities=30",
+       "--set", "regressions.tables=[1]", "--quiet"]
+#: Seconds a child run may take (this one takes about 15 s here).
+RUN_TIMEOUT = 400
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, NO_R_VARIABLE: "1", "MPLBACKEND": "Agg"}
+
+
+def _outputs(out) -> dict[str, str]:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+
+
+def test_a_killed_run_continues_where_it_stopped_and_ends_byte_identical(tmp_path):
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    child = subprocess.Popen([sys.executable, "-m", "carbongap", *RUN, "--out", str(killed)],
+                             env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    partial = killed / ".cache" / "partial"
+    try:
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while time.monotonic() < deadline and child.poll() is None:
+            if list(partial.glob("inference-*/*.pkl")):
+                break
+            time.sleep(0.01)
+        assert child.poll() is None, "the run ended before it kept a chunk"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=30)
+    kept = len(list(partial.glob("inference-*/*.pkl")))
+    assert 1 <= kept < 4  # of four chunks: 0-24 and 25-40, 1-25 and 26-40
+    again = subprocess.run([sys.executable, "-m", "carbongap", *RUN, "--out", str(killed)],
+                           env=_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                           check=False)
+    assert again.returncode == 0, again.stderr
+    log = (killed / "carbongap.log").read_text(encoding="utf-8")
+    assert re.search(rf"continued an interrupted run: {kept} of 4 chunks", log), log
+    assert not list(partial.glob("inference-*"))  # the stage's result is cached: cleared
+    fresh = subprocess.run([sys.executable, "-m", "carbongap", *RUN, "--out", str(clean)],
+                           env=_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                           check=False)
+    assert fresh.returncode == 0, fresh.stderr
+    assert "continued an interrupted run" not in (clean / "carbongap.log").read_text(
+        encoding="utf-8")
+    ours, theirs = _outputs(killed), _outputs(clean)
+    assert "data/inference_replicates.parquet" in ours
+    assert ours == theirs

@@ -602,6 +602,20 @@ def bench_qreg(
     typer.echo(format_qreg_benchmark(result))
 
 
+@bench_app.command("inference")
+def bench_inference(
+    reps: Annotated[int, typer.Option(help="Replications on the workers.")] = 999,
+    jobs: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    serial: Annotated[int, typer.Option(help="Replications timed in one process.")] = 20,
+) -> None:
+    """Pipeline-bootstrap replications at the paper's size: where the time goes, one
+    process, and --jobs workers against the goal of 999 in 5 minutes on 2."""
+    from .bench.inference import format_inference_benchmark, run_inference_benchmark
+
+    typer.echo(format_inference_benchmark(run_inference_benchmark(reps=reps, jobs=jobs,
+                                                                  serial=serial)))
+
+
 export_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                          help="Exports of a finished run.")
 app.add_typer(export_app, name="export")

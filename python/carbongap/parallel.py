@@ -87,7 +87,8 @@ def _dask_client(dask: Any, n_workers: int) -> Iterator[Any]:
 def run_tasks(func: Callable[[Task], Result], tasks: Sequence[Task], *,
               execution: Execution = SERIAL, description: str = "tasks",
               cost: Callable[[Task], float] | None = None,
-              weight: Callable[[Task], int] | None = None) -> list[Result]:
+              weight: Callable[[Task], int] | None = None,
+              on_result: Callable[[int, Result], None] | None = None) -> list[Result]:
     """``[func(t) for t in tasks]``, computed as ``execution`` says, in the order of ``tasks``.
 
     Parameters
@@ -101,6 +102,9 @@ def run_tasks(func: Callable[[Task], Result], tasks: Sequence[Task], *,
         task finishes.
     cost
         A work estimate per task, used only for the dispatch order (default: as given).
+    on_result
+        Called in this process with (the task's index, its result) as each task finishes,
+        e.g. to keep finished work of a long run (:mod:`carbongap.stagekit.checkpoints`).
     """
     n_jobs, dask, progress = execution.workers, execution.dask, execution.progress
     order = list(range(len(tasks)))
@@ -108,6 +112,13 @@ def run_tasks(func: Callable[[Task], Result], tasks: Sequence[Task], *,
         order.sort(key=lambda i: -cost(tasks[i]))
     size = weight or (lambda _task: 1)
     results: dict[int, Result] = {}
+
+    def finished(i: int, result: Result) -> None:
+        results[i] = result
+        if on_result is not None:
+            on_result(i, result)
+        bar.advance(size(tasks[i]))
+
     with progress(sum(size(t) for t in tasks), description) as bar:
         if dask not in ("", None):
             with _dask_client(dask, n_jobs) as client:
@@ -116,13 +127,10 @@ def run_tasks(func: Callable[[Task], Result], tasks: Sequence[Task], *,
                 futures = client.map(func, [tasks[i] for i in order], pure=False)
                 where = {f.key: i for f, i in zip(futures, order, strict=True)}
                 for future in as_completed(futures):
-                    i = where[future.key]
-                    results[i] = future.result()
-                    bar.advance(size(tasks[i]))
+                    finished(where[future.key], future.result())
         elif n_jobs == 1 or len(tasks) <= 1:
             for i in order:
-                results[i] = func(tasks[i])
-                bar.advance(size(tasks[i]))
+                finished(i, func(tasks[i]))
         else:
             from joblib import Parallel, delayed
 
@@ -130,6 +138,5 @@ def run_tasks(func: Callable[[Task], Result], tasks: Sequence[Task], *,
                               batch_size=1)
             outputs = runner(delayed(func)(tasks[i]) for i in order)
             for i, result in zip(order, outputs, strict=True):
-                results[i] = result
-                bar.advance(size(tasks[i]))
+                finished(i, result)
     return [results[i] for i in range(len(tasks))]

@@ -37,12 +37,14 @@ INDEX_NAMES: dict[str, dict[str, str]] = {
 INDEX_COLUMNS: tuple[str, ...] = ("T", "PC", "EC", "GT", "GPC", "GEC")
 
 
-def _yearly_summaries(indices: pd.DataFrame, bases: dict[str, int | None]
-                      ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+def _yearly_summaries(indices: pd.DataFrame, bases: dict[str, int | None], *,
+                      with_ginis: bool = True
+                      ) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str]]:
     """Yearly means and Ginis (eq. 4-5) of the indices, and notes.
 
     ``bases``: model -> base year of its cumulative index (None in the increment form),
     left out. Non-positive index values are left out of the Ginis (counted in a note).
+    ``with_ginis`` False: the means alone (no Gini table).
     """
     means, ginis, notes = [], [], []
     for model, names in INDEX_NAMES.items():
@@ -52,6 +54,8 @@ def _yearly_summaries(indices: pd.DataFrame, bases: dict[str, int | None]
         if base is not None:
             part = part.loc[part["year"] > base]
         means.append(yearly_means(part, columns))
+        if not with_ginis:
+            continue
         positive = part.copy()
         for column in columns:
             nonpositive = positive[column] <= 0
@@ -60,7 +64,8 @@ def _yearly_summaries(indices: pd.DataFrame, bases: dict[str, int | None]
                              "left out of the Ginis of Figures 4-6")
                 positive.loc[nonpositive, column] = np.nan
         ginis.append(yearly_ginis(positive, columns))
-    return pd.concat(means, ignore_index=True), pd.concat(ginis, ignore_index=True), notes
+    return (pd.concat(means, ignore_index=True),
+            pd.concat(ginis, ignore_index=True) if ginis else None, notes)
 
 
 def _nothing_usable(label: str, excluded: pd.DataFrame, rows: int) -> str:
@@ -88,7 +93,8 @@ def _thin_years(label: str, usable: pd.DataFrame, variables: int) -> list[str]:
 
 def productivity_models(frame: pd.DataFrame, spec: LuenbergerSpec, *,
                         execution: Execution = SERIAL, stage: str = "productivity",
-                        solve_jobs: SolveJobs = run_jobs) -> Computed:
+                        solve_jobs: SolveJobs = run_jobs, summaries: bool = True
+                        ) -> Computed:
     """Both models of ``spec`` on ``frame`` (city_code, year and every DEA variable, in
     its units): the production model on the inputs and good outputs, the green model with
     the bad outputs too, against the spec's frontier, its indices in the spec's index
@@ -98,7 +104,9 @@ def productivity_models(frame: pd.DataFrame, spec: LuenbergerSpec, *,
     Returns tables ``luenberger`` (city-year components, S terms, statuses, by model),
     ``indices`` (city_code, year, T, PC, EC, GT, GPC, GEC), ``lp_status``, ``infeasible``,
     ``yearly_means`` and ``yearly_gini``; the attrition rows are the unit-periods each
-    model's screening excluded.
+    model's screening excluded. ``summaries`` False leaves out ``lp_status``,
+    ``infeasible``, ``yearly_gini`` and the attrition rows (resampling keeps only the
+    indices and means).
     """
     inputs, good, bad, frontier = spec.inputs, spec.good, spec.bad, spec.frontier
     form = spec.index_form
@@ -110,7 +118,8 @@ def productivity_models(frame: pd.DataFrame, spec: LuenbergerSpec, *,
         result = luenberger(frame, inputs, good, bad if model == "green" else (),
                             frontier, prune=spec.prune, execution=execution, label=label,
                             solve_jobs=solve_jobs)
-        for reason, part in result.screened.excluded.groupby("reason", sort=False):
+        for reason, part in (result.screened.excluded.groupby("reason", sort=False)
+                             if summaries else ()):
             dropped.append(attrition.exclusions(stage, str(reason), part))
         notes.extend(f"warning: {message}" for message in result.warnings)
         if result.table.empty:
@@ -144,14 +153,14 @@ def productivity_models(frame: pd.DataFrame, spec: LuenbergerSpec, *,
     indices = forms[0].merge(forms[1], on=KEYS, how="outer")
     indices = indices.sort_values(KEYS, kind="mergesort").reset_index(drop=True)
     indices = indices.loc[:, [*KEYS, *INDEX_COLUMNS]]
-    means, ginis, summary_notes = _yearly_summaries(indices, bases)
+    means, ginis, summary_notes = _yearly_summaries(indices, bases, with_ginis=summaries)
     notes.extend(summary_notes)
     if not cumulative:
         notes.append(f"index form {form!r}: T = 1 + LTFP, PC = 1 + PC, "
                      "EC = 1 + EC (likewise GT, GPC, GEC)")
-    return Computed(
-        tables={"luenberger": luen, "indices": indices,
-                "lp_status": lp_status_rows(luen, frontier),
-                "infeasible": infeasible_counts(luen, frontier),
-                "yearly_means": means, "yearly_gini": ginis},
-        attrition=attrition.combine(dropped), notes=tuple(notes))
+    tables = {"luenberger": luen, "indices": indices, "yearly_means": means}
+    if summaries:
+        tables.update({"lp_status": lp_status_rows(luen, frontier),
+                       "infeasible": infeasible_counts(luen, frontier),
+                       "yearly_gini": ginis})
+    return Computed(tables=tables, attrition=attrition.combine(dropped), notes=tuple(notes))

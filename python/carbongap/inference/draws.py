@@ -87,6 +87,8 @@ class CityRows:
         """Index ``frame`` (sorted by city_code, year first)."""
         frame = frame.sort_values(["city_code", "year"], kind="mergesort").reset_index(
             drop=True)
+        text = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c])]
+        frame = frame.astype(dict.fromkeys(text, object))  # cheaper to take, same values
         codes = frame["city_code"].to_numpy()
         cut = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
         return cls(frame, {int(codes[a]): (int(a), int(b - a))

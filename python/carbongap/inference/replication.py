@@ -12,7 +12,9 @@ the main run's bit for bit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +22,6 @@ import pandas as pd
 
 from ..backends.dea import solve_jobs
 from ..choices import DeaSolver, SampleRule
-from ..dea.indices import yearly_means
 from ..dea.models import INDEX_COLUMNS, productivity_models
 from ..dea.spec import LuenbergerSpec
 from ..dea.variables import dea_variables
@@ -72,45 +73,100 @@ class Replication:
     failure: str = ""
 
 
-def group_means(indices: pd.DataFrame, panel: pd.DataFrame,
-                national: pd.DataFrame) -> pd.DataFrame:
-    """Yearly means of the indices for every sample of :data:`MEAN_SAMPLES`: "all" is
-    the productivity models' own table ``national`` (variable, year, n, n_dropped, mean);
-    the groups use the same (variable, year) cells (a cumulative index's base year is
-    left out there, docs/methods.md §6)."""
+def group_means(indices: pd.DataFrame, panel: pd.DataFrame, cells: pd.DataFrame, *,
+                national: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Yearly means of the indices for every sample of :data:`MEAN_SAMPLES`, in the
+    (variable, year) ``cells`` of the productivity models' own means (a cumulative
+    index's base year is left out there, docs/methods.md §6), NaN left out (n counts the
+    rest); ``national`` (variable, year, n, mean), when given, is taken for "all" as it
+    is (replication 0: the main run's table)."""
     province = panel.drop_duplicates(["city_code", "year"]).loc[
         :, ["city_code", "year", "province_code"]]
     framed = indices.merge(province, on=["city_code", "year"], how="left")
-    framed["group"] = group_of(framed["province_code"], "paper").to_numpy()
-    cells = national.loc[:, ["variable", "year"]]
-    parts = [national.assign(sample="all")]
-    for group in MEAN_SAMPLES[1:]:
-        means = yearly_means(framed.loc[framed["group"] == group], list(INDEX_COLUMNS))
-        parts.append(cells.merge(means, on=["variable", "year"], how="left").assign(
-            sample=group))
+    framed["sample"] = group_of(framed["province_code"], "paper").to_numpy()
+    frames = [framed.loc[framed["sample"].isin(MEAN_SAMPLES[1:])]]
+    if national is None:
+        frames.insert(0, framed.assign(sample="all"))
+    long = pd.concat(frames, ignore_index=True).melt(
+        id_vars=["sample", "year"], value_vars=list(INDEX_COLUMNS), var_name="variable",
+        value_name="value")
+    stats = long.groupby(["sample", "variable", "year"], sort=True)["value"].agg(
+        ["count", "mean"]).reset_index().rename(columns={"count": "n"})
+    cells = cells.loc[:, ["variable", "year"]]
+    parts = []
+    for sample in MEAN_SAMPLES:
+        if sample == "all" and national is not None:
+            parts.append(national.assign(sample="all"))
+            continue
+        mine = stats.loc[stats["sample"] == sample, ["variable", "year", "n", "mean"]]
+        parts.append(cells.merge(mine, on=["variable", "year"], how="left").assign(
+            sample=sample))
     out = pd.concat(parts, ignore_index=True)
     out["n"] = out["n"].fillna(0).astype(np.int64)
     return out.loc[:, ["variable", "year", "sample", "n", "mean"]]
 
 
-def replicate(pipeline: Pipeline, codes: np.ndarray | None) -> Replication:
-    """The replication on the cities ``codes`` (a draw; None: the data as they are)."""
-    relabel = codes is not None
-    chosen = codes if codes is not None else np.asarray(sorted(pipeline.panel.starts))
-    panel = pipeline.panel.take(chosen, relabel=relabel)
-    accounting = pipeline.accounting.take(chosen, relabel=relabel)
+@contextlib.contextmanager
+def _step(timings: dict[str, float] | None, name: str) -> Iterator[None]:
+    """Add the block's seconds to ``timings[name]`` (nothing when ``timings`` is None)."""
+    start = time.perf_counter()
+    yield
+    if timings is not None:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def copies(indices: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+    """The indices of the distinct drawn cities (original codes) for every drawn copy
+    (the codes of ``panel``, whose ``source_city_code`` names the original), sorted."""
+    keys = panel.loc[:, ["city_code", "source_city_code", "year"]]
+    found = keys.merge(indices.rename(columns={"city_code": "source_city_code"}),
+                       on=["source_city_code", "year"], how="inner")
+    found = found.drop(columns="source_city_code")
+    return found.sort_values(["city_code", "year"], kind="mergesort").reset_index(drop=True)
+
+
+def replicate(pipeline: Pipeline, codes: np.ndarray | None, *,
+              timings: dict[str, float] | None = None) -> Replication:
+    """The replication on the cities ``codes`` (a draw; None: the data as they are).
+
+    The DEA runs once on the distinct drawn cities: a copy of a city adds a column
+    identical to one already in every reference set, which leaves every frontier and so
+    every S term as it is (docs/methods.md §14), so each copy takes its original's
+    indices. ``timings``, when given, receives the seconds of each step (the bench).
+    """
+    with _step(timings, "draw and resampled frames"):
+        distinct = (np.unique(codes) if codes is not None
+                    else np.asarray(sorted(pipeline.panel.starts)))
+        panel_d = pipeline.panel.take(distinct, relabel=False)
+        accounting_d = pipeline.accounting.take(distinct, relabel=False)
+        if codes is None:
+            panel, accounting = panel_d, accounting_d
+        else:
+            panel = pipeline.panel.take(codes)
+            accounting = pipeline.accounting.take(codes)
     try:
-        frame = dea_variables(accounting, panel, pipeline.variables, pipeline.dea_years)
-        result = productivity_models(frame, pipeline.luenberger,
-                                     solve_jobs=solve_jobs("python", pipeline.solver))
-        indices = result.tables["indices"]
-        built = build_regression_panel(panel, accounting, indices, pipeline.analysis_years,
-                                       sample=pipeline.sample)
+        with _step(timings, "DEA, both models (SBI LPs, indices)"):
+            frame = dea_variables(accounting_d, panel_d, pipeline.variables,
+                                  pipeline.dea_years)
+            result = productivity_models(frame, pipeline.luenberger,
+                                         solve_jobs=solve_jobs("python", pipeline.solver),
+                                         summaries=False)
+            indices = result.tables["indices"]
+            if codes is not None:
+                indices = copies(indices, panel)
+        with _step(timings, "regression panel"):
+            built = build_regression_panel(panel, accounting, indices,
+                                           pipeline.analysis_years, sample=pipeline.sample)
     except DataError as exc:
         return Replication(pd.DataFrame(columns=list(POINT_COLUMNS)),
                            pd.DataFrame(columns=list(MEAN_COLUMNS[2:])), str(exc))
-    return Replication(point_estimates(built.frame, pipeline.specs, pipeline.taus),
-                       group_means(indices, panel, result.tables["yearly_means"]))
+    with _step(timings, f"regressions ({len(pipeline.specs) * len(pipeline.taus)} fits)"):
+        coefficients = point_estimates(built.frame, pipeline.specs, pipeline.taus)
+    with _step(timings, "yearly means"):
+        national = result.tables["yearly_means"]
+        means = group_means(indices, panel, national,
+                            national=national if codes is None else None)
+    return Replication(coefficients, means)
 
 
 @dataclass(frozen=True)

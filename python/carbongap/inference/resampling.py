@@ -3,9 +3,11 @@
 :func:`resample_pipeline` draws the cities of each replication
 (:mod:`carbongap.inference.draws`), groups the replications into chunks of
 :data:`CHUNK` and runs them (:func:`carbongap.inference.replication.run_chunk`) on the
-execution's workers or Dask. Draws come from streams keyed by scheme and replication,
-and each chunk is computed whole by one worker, so the results do not depend on the
-number of workers; they are returned sorted by scheme, replication and cell.
+execution's workers or Dask, keeping each finished chunk so that a killed run continues
+where it stopped (:mod:`carbongap.stagekit.checkpoints`). Draws come from streams keyed
+by scheme and replication, and each chunk is computed whole by one worker, so the results
+do not depend on the number of workers; they are returned sorted by scheme, replication
+and cell.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..parallel import SERIAL, Execution, run_tasks
+from ..stagekit.checkpoints import NO_CHECKPOINTS, Checkpoints
 from .draws import BOOTSTRAP, SUBSAMPLING, city_groups, draw, subsample_sizes
 from .replication import COEF_COLUMNS, MEAN_COLUMNS, Chunk, Pipeline, run_chunk
 
@@ -48,11 +51,14 @@ class Design:
 @dataclass(frozen=True)
 class Resampled:
     """Every replication's coefficients and yearly means (replication 0: the data as they
-    are), and the replications that failed with the reason."""
+    are), the replications that failed with the reason, and how many chunks were taken
+    from an interrupted run."""
 
     coefficients: pd.DataFrame
     means: pd.DataFrame
     failed: pd.DataFrame
+    resumed: int = 0  #: chunks found kept from an interrupted run
+    chunks: int = 0  #: chunks in all
 
 
 def design_of(pipeline: Pipeline, reps: int, seed: int, power: float) -> Design:
@@ -77,22 +83,40 @@ def chunks(pipeline: Pipeline, design: Design) -> list[Chunk]:
     return tasks
 
 
+def chunk_name(chunk: Chunk) -> str:
+    """The name a finished chunk is kept under: scheme and replications."""
+    return f"{chunk.scheme}-{chunk.reps[0]:06d}-{chunk.reps[-1]:06d}"
+
+
 def resample_pipeline(pipeline: Pipeline, design: Design, *,
-                      execution: Execution = SERIAL) -> Resampled:
-    """Every chunk of :func:`chunks` on the execution (progress: replications done)."""
+                      execution: Execution = SERIAL,
+                      checkpoints: Checkpoints = NO_CHECKPOINTS) -> Resampled:
+    """Every chunk of :func:`chunks` on the execution (progress: replications done).
+
+    Each chunk is kept in ``checkpoints`` as it finishes, and a chunk found there (a
+    killed run's, under the same stage key) is not computed again: the result is the
+    same as an uninterrupted run's, bit for bit.
+    """
     tasks = chunks(pipeline, design)
-    results = run_tasks(run_chunk, tasks, execution=execution,
+    found = {i: checkpoints.load(chunk_name(t)) for i, t in enumerate(tasks)}
+    kept = {i: r for i, r in found.items() if r is not None}
+    todo = [i for i in range(len(tasks)) if i not in kept]
+    results = run_tasks(run_chunk, [tasks[i] for i in todo], execution=execution,
                         description="inference replications",
-                        weight=lambda task: len(task.reps))
-    coefs = pd.concat([r[0] for r in results], ignore_index=True)
-    means = pd.concat([r[1] for r in results], ignore_index=True)
-    failed = pd.concat([r[2] for r in results], ignore_index=True)
+                        weight=lambda task: len(task.reps),
+                        on_result=lambda k, result: checkpoints.save(
+                            chunk_name(tasks[todo[k]]), result))
+    every = {**kept, **dict(zip(todo, results, strict=True))}
+    ordered = [every[i] for i in range(len(tasks))]
+    coefs = pd.concat([r[0] for r in ordered], ignore_index=True)
+    means = pd.concat([r[1] for r in ordered], ignore_index=True)
+    failed = pd.concat([r[2] for r in ordered], ignore_index=True)
     order = {BOOTSTRAP: 0, SUBSAMPLING: 1}
     return Resampled(
         _sorted(coefs, ["scheme", "rep", "table", "part", "tau"], order, COEF_COLUMNS),
         _sorted(means, ["scheme", "rep", "sample", "variable", "year"], order,
                 MEAN_COLUMNS),
-        failed.reset_index(drop=True))
+        failed.reset_index(drop=True), resumed=len(kept), chunks=len(tasks))
 
 
 def _sorted(frame: pd.DataFrame, keys: list[str], order: dict[str, int],

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..io import atomic
+from ..stagekit.checkpoints import Checkpoints
 from ..stagekit.stage import StageResult
 from .provenance import package_versions
 
@@ -53,6 +54,12 @@ class StageCache:
         except Exception:  # any unreadable cache entry is recomputed, never trusted
             return None
         return result if isinstance(result, StageResult) else None
+
+    def checkpoints(self, name: str, key: str) -> Checkpoints:
+        """Where the stage run ``key`` keeps its finished pieces (:mod:`carbongap.stagekit.
+        checkpoints`): ``partial/<name>-<key>`` under the cache; nothing when disabled."""
+        return Checkpoints(self.root / "partial" / f"{name}-{key[:24]}"
+                           if self.enabled else None)
 
     def save(self, name: str, key: str, result: StageResult) -> None:
         """Store a result atomically."""

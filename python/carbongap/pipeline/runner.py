@@ -25,6 +25,7 @@ from ..config import Config, load_config
 from ..errors import CarbongapError, StageError, StrictError
 from ..progress import ProgressFactory, null_progress
 from ..stagekit.capabilities import Capability, CapabilityState, probe
+from ..stagekit.checkpoints import NO_CHECKPOINTS
 from ..stagekit.stage import (
     CACHED,
     DONE,
@@ -240,13 +241,16 @@ def _run_stage(stage: Stage, run: _Run) -> StageRun:
         result = run.cache.load(stage.name, key) if stage.cache else None
         status = CACHED if result is not None else DONE
         if result is None:
+            checkpoints = run.cache.checkpoints(stage.name, key) if stage.cache \
+                else NO_CHECKPOINTS
             ctx = stage.context(run.config, {n: run.results[n] for n in upstream_names},
                                 progress=run.progress, runs=dict(run.runs),
                                 inputs=run.inputs, capabilities=dict(run.capabilities),
-                                stages=run.registry)
+                                stages=run.registry, checkpoints=checkpoints)
             result = stage.compute(ctx)
             if stage.cache:
                 run.cache.save(stage.name, key, result)
+                checkpoints.clear()
         warnings = (*_lock_warnings(stage, run), *warning_notes(result.notes))
         if warnings and run.config.run.strict:
             raise StrictError(f"{len(warnings)} warning(s) with --strict ([run] strict); the "

@@ -37,6 +37,7 @@ from ..config import Config
 from ..errors import UndeclaredSectionError
 from ..parallel import Execution
 from ..progress import ProgressFactory, null_progress
+from .checkpoints import NO_CHECKPOINTS, Checkpoints
 
 if TYPE_CHECKING:
     from .capabilities import CapabilityState
@@ -161,6 +162,8 @@ class Context:
     capabilities: Mapping[str, CapabilityState] = field(default_factory=dict)
     #: the stages of the run, in order (the registry the runner was given)
     stages: Sequence[Stage] = ()
+    #: where the stage keeps finished pieces of a long computation (resumable runs)
+    checkpoints: Checkpoints = NO_CHECKPOINTS
 
     @property
     def execution(self) -> Execution:

@@ -82,18 +82,27 @@ def compute(ctx: Context) -> StageResult:
     cfg = ctx.config.inference
     pipeline = pipeline_of(ctx)
     design = design_of(pipeline, cfg.reps, cfg.seed, cfg.power)
-    done = resample_pipeline(pipeline, design, execution=ctx.execution)
+    done = resample_pipeline(pipeline, design, execution=ctx.execution,
+                             checkpoints=ctx.checkpoints)
     options = {"level": cfg.level, "ratio": design.ratio, "rate": cfg.rate}
     estimates = ctx.table("regressions", "estimates")
     coefficients = coefficient_table(
         summarise(done.coefficients, ["table", "part", "term", "tau"], "coef", **options),
         estimates)
     means = summarise(done.means, ["sample", "variable", "year"], "mean", **options)
+    if done.resumed:  # logged, not noted: the outputs equal an uninterrupted run's
+        ctx.logger.info("inference: continued an interrupted run: %d of %d chunks of "
+                        "replications were kept from it", done.resumed, done.chunks)
     notes = (_design_note(design, done.failed),
              _replication_zero(done, estimates, ctx.table("productivity", "yearly_means")),
              f"intervals at {cfg.level:g}: percentile (bootstrap) and "
              f"subsampling with rate n^{cfg.rate:g} (docs/methods.md §14)")
+    design_row = pd.DataFrame([{
+        "reps": design.reps, "seed": design.seed, "cities": design.cities,
+        "subsample": design.subsample, "power": design.power, "rate": cfg.rate,
+        "level": cfg.level, "scale": design.ratio ** cfg.rate}])
     return StageResult(tables={"coefficients": coefficients, "means": means,
+                               "design": design_row,
                                "star_changes": star_changes(coefficients),
                                "replicates": done.coefficients,
                                "replicate_means": done.means, "failed": done.failed},
@@ -102,15 +111,19 @@ def compute(ctx: Context) -> StageResult:
 
 def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     """``tables/inference_coefficients.csv`` (+ .md), ``tables/inference_means.csv``,
-    ``tables/inference_star_changes.csv`` (+ .md), ``tables/inference_failed.csv`` and
-    the replications, long, as ``data/inference_replicates.parquet`` and ``.dta``."""
+    ``tables/inference_star_changes.csv`` (+ .md), ``tables/inference_design.csv``,
+    ``tables/inference_failed.csv``, the replications, long, as
+    ``data/inference_replicates.parquet`` and ``.dta``, and ``data/inference_se.do``
+    (the SEs recomputed in Stata from the ``.dta``)."""
     from ..exports.exchange import parquet_bytes
+    from ..inference.dofile import inference_do
     from ..io.dta import write_dta
 
     tables = result.tables
     out.table("tables/inference_coefficients.csv", tables["coefficients"], markdown=True)
     out.table("tables/inference_means.csv", tables["means"])
     out.table("tables/inference_star_changes.csv", tables["star_changes"], markdown=True)
+    out.table("tables/inference_design.csv", tables["design"])
     out.table("tables/inference_failed.csv", tables["failed"])
     long = tables["replicates"]
     out.file("data/inference_replicates.parquet", parquet_bytes(long))
@@ -118,6 +131,10 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
              lambda tmp: write_dta(long, tmp, version=config.exports.stata_version,
                                    file_label="carbongap inference: coefficients of every "
                                    "replication"))
+    row = tables["design"].iloc[0]
+    out.text("data/inference_se.do", inference_do(
+        float(row["scale"]), f"({int(row['subsample'])}/{int(row['cities'])})^"
+        f"{float(row['rate']):g}"))
 
 
 STAGE = Stage("inference", ("validate", "accounting", "productivity", "regressions"),

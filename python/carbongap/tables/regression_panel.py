@@ -87,10 +87,10 @@ def build_regression_panel(panel: pd.DataFrame, accounting: pd.DataFrame,
         values = frame[var.source]
         missing = keep & values.isna()
         nonpositive = keep & values.notna() & (values <= 0)
-        dropped.append(attrition.exclusions(stage, f"{var.source} missing ({var.name})",
-                                            frame.loc[missing]))
-        dropped.append(attrition.exclusions(
-            stage, f"{var.source} <= 0, no log ({var.name})", frame.loc[nonpositive]))
+        for mask, reason in ((missing, f"{var.source} missing ({var.name})"),
+                             (nonpositive, f"{var.source} <= 0, no log ({var.name})")):
+            if mask.any():
+                dropped.append(attrition.exclusions(stage, reason, frame.loc[mask]))
         keep &= ~(missing | nonpositive)
     if not keep.any() and sample == "common":
         raise DataError(_empty_panel_message(frame, dropped, years))
