@@ -8,10 +8,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-import time
 import zlib
 
 import numpy as np
@@ -40,6 +38,7 @@ from carbongap.stagekit.capabilities import NO_R_VARIABLE
 from carbongap.stagekit.evaluate import Evaluator
 from carbongap.stagekit.stage import Context, find_stage
 from carbongap.stages.inference import pipeline_of
+from child_runs import kill_when
 
 SMALL = ["data.synthetic_cities=40", "inequality.bootstrap_draws=9",
          "regressions.boot_reps=9", "inference.reps=3"]
@@ -302,10 +301,25 @@ def test_the_stage_writes_its_tables_and_the_replications(tmp_path, monkeypatch)
         assert keyed.loc[tuple(cell), column] == pytest.approx(value * factor, rel=1e-12)
     log = (tmp_path / "carbongap.log").read_text(encoding="utf-8")
     assert "equals the run's Tables 1-8" in log
+    means = pd.read_csv(tmp_path / "tables/inference_means.csv")
+    national = means.loc[means["sample"] == "all"]
+    assert (national["n"] > 0).all() and (national["boot_reps"] == 3).all()
+    for figure, variables in (("figure2", {"T", "GT"}), ("figure3", {"PC", "EC", "GPC",
+                                                                     "GEC"})):
+        for scheme in ("boot", "sub"):
+            assert (tmp_path / f"figures/inference_{figure}_{scheme}.png").is_file()
+            drawn = pd.read_csv(tmp_path / f"figures/inference_{figure}_{scheme}.csv")
+            assert set(drawn["variable"]) == variables
+            mine = national.loc[national["variable"].isin(variables)]
+            np.testing.assert_array_equal(np.sort(drawn[f"{scheme}_lo"].to_numpy()),
+                                          np.sort(mine[f"{scheme}_lo"].to_numpy()))
     report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
     section = report.split("## Inference with estimated productivity", 1)[1]
     assert "3 pipeline-bootstrap replications and 3 subsamples" in section
     assert "median boot_se / se" in section and "lnT" in section
+    assert "figures/inference_figure3_sub.png" in section
+    assert ("#### Figure 2. Productivity and green productivity change; bands: 95% pipeline "
+            "bootstrap intervals") in section
 
 
 # --- a killed run continues where it stopped -------------------------------------------
@@ -329,19 +343,8 @@ def test_a_killed_run_continues_where_it_stopped_and_ends_byte_identical(tmp_pat
     child = subprocess.Popen([sys.executable, "-m", "carbongap", *RUN, "--out", str(killed)],
                              env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     partial = killed / ".cache" / "partial"
-    try:
-        deadline = time.monotonic() + RUN_TIMEOUT
-        while time.monotonic() < deadline and child.poll() is None:
-            if list(partial.glob("inference-*/*.pkl")):
-                break
-            time.sleep(0.01)
-        assert child.poll() is None, "the run ended before it kept a chunk"
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait(timeout=30)
+    kill_when(child, lambda: bool(list(partial.glob("inference-*/*.pkl"))), RUN_TIMEOUT,
+              "it kept a chunk")
     kept = len(list(partial.glob("inference-*/*.pkl")))
     assert 1 <= kept < 4  # of four chunks: 0-24 and 25-40, 1-25 and 26-40
     again = subprocess.run([sys.executable, "-m", "carbongap", *RUN, "--out", str(killed)],

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from carbongap.errors import CarbongapError
 from carbongap.pipeline import transaction
 from carbongap.pipeline.provenance import file_sha256
 from carbongap.pipeline.transaction import MARKER, OutputBusyError
+from child_runs import kill_when
 
 SMALL = ["--set", "data.synthetic_cities=30", "--set", "inequality.bootstrap_draws=19",
          "--set", "regressions.boot_reps=19", "--quiet"]
@@ -47,19 +46,8 @@ def _kill_after(out: Path, line: str, *args: str) -> None:
     child = subprocess.Popen([sys.executable, "-m", "carbongap", "replicate", "--out", str(out),
                               "--no-cache", *SMALL, *args], env=_env(),
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + RUN_TIMEOUT
-        while time.monotonic() < deadline and child.poll() is None:
-            if log.is_file() and line in log.read_text(encoding="utf-8"):
-                break
-            time.sleep(0.005)
-        assert child.poll() is None, f"the run ended before its log said {line!r}"
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait(timeout=30)
+    kill_when(child, lambda: log.is_file() and line in log.read_text(encoding="utf-8"),
+              RUN_TIMEOUT, f"its log said {line!r}")
 
 
 def _manifest_files(out: Path) -> dict[str, str]:

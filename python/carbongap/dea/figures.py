@@ -30,13 +30,14 @@ INDEX_LABELS: dict[str, str] = {
 
 
 def mean_lines(means: pd.DataFrame, series: Mapping[str, str], title: str,
-               ylabel: str, *, source: DataSource,
-               time: str = "year") -> tuple[Figure, pd.DataFrame]:
+               ylabel: str, *, source: DataSource, time: str = "year",
+               band: tuple[str, str] | None = None) -> tuple[Figure, pd.DataFrame]:
     """One line per variable of ``means`` (columns variable, ``time``, n, mean, ...).
 
     ``source`` is the data behind the means, for the caption and the synthetic-data note
-    (:func:`carbongap.figure_notes.finish`); the legend is outside the axes. Returns the
-    figure and the rows drawn, in the order of ``series`` then ``time``.
+    (:func:`carbongap.figure_notes.finish`); the legend is outside the axes. ``band``
+    names the columns of each line's lower and upper interval bound, shaded around it.
+    Returns the figure and the rows drawn, in the order of ``series`` then ``time``.
     """
     present = [v for v in series if (means["variable"] == v).any()]
     if not present:
@@ -49,8 +50,11 @@ def mean_lines(means: pd.DataFrame, series: Mapping[str, str], title: str,
     axes = figure.add_subplot()
     for variable in present:
         part = data.loc[data["variable"] == variable]
-        axes.plot(part[time], part["mean"], marker="o", markersize=3.5,
-                  label=series[variable])
+        (line,) = axes.plot(part[time], part["mean"], marker="o", markersize=3.5,
+                            label=series[variable])
+        if band is not None:
+            axes.fill_between(part[time], part[band[0]], part[band[1]], alpha=0.2,
+                              linewidth=0, color=line.get_color())
     axes.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
     axes.set_xlabel(time)
     axes.set_ylabel(ylabel)

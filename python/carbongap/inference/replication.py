@@ -28,7 +28,7 @@ from ..dea.variables import dea_variables
 from ..errors import DataError
 from ..regions import group_of
 from ..tables.estimate import POINT_COLUMNS, point_estimates
-from ..tables.regression_panel import build_regression_panel
+from ..tables.regression_panel import CONTROL_LEVELS, build_regression_panel
 from ..tables.specs import TableSpec
 from .draws import CityRows
 
@@ -167,6 +167,23 @@ def replicate(pipeline: Pipeline, codes: np.ndarray | None, *,
         means = group_means(indices, panel, national,
                             national=national if codes is None else None)
     return Replication(coefficients, means)
+
+
+def replication_panel(pipeline: Pipeline, codes: np.ndarray) -> pd.DataFrame:
+    """The city-year data of the replication on ``codes`` in one frame, as another
+    language needs it to redo the replication: keys (the copies' codes, the original in
+    ``source_city_code``), city name, province, the DEA variables, the controls' levels,
+    co2 (t) and co2pgdp (t per 10^4 yuan), sorted by city and year."""
+    panel = pipeline.panel.take(codes)
+    accounting = pipeline.accounting.take(codes)
+    from_accounting = [c for c in dict.fromkeys([*pipeline.variables, "co2", "co2pgdp"])
+                       if c in accounting.columns]
+    from_panel = [c for c in dict.fromkeys([*pipeline.variables, *CONTROL_LEVELS])
+                  if c in panel.columns and c not in from_accounting]
+    frame = panel.loc[:, ["city_code", "source_city_code", "city_name", "province_code",
+                          "year", *from_panel]]
+    return frame.merge(accounting.loc[:, ["city_code", "year", *from_accounting]],
+                       on=["city_code", "year"], how="left", validate="one_to_one")
 
 
 @dataclass(frozen=True)

@@ -37,12 +37,11 @@ class Output:
 
 
 def figure_title(figure: object) -> str:
-    """A matplotlib figure's title: its suptitle, else the first axes title, else ''."""
-    title = figure.get_suptitle()  # type: ignore[attr-defined]
-    if title:
-        return str(title)
-    return next((str(a.get_title()) for a in figure.axes  # type: ignore[attr-defined]
-                 if a.get_title()), "")
+    """A matplotlib figure's title: its suptitle, else the first axes title, else ''; a
+    title of several lines on one (a heading in REPORT.md), the lines joined by "; "."""
+    title = figure.get_suptitle() or next(  # type: ignore[attr-defined]
+        (a.get_title() for a in figure.axes if a.get_title()), "")  # type: ignore[attr-defined]
+    return "; ".join(line.strip() for line in str(title).splitlines())
 
 
 class OutputWriter:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..dea.spec import LuenbergerSpec
-from ..inference.draws import CityRows
+from ..inference.draws import BOOTSTRAP, CityRows, city_groups, draw
 from ..inference.intervals import summarise
-from ..inference.replication import Pipeline
+from ..inference.replication import Pipeline, replication_panel
 from ..inference.resampling import Design, Resampled, design_of, resample_pipeline
 from ..inference.tables import coefficient_table, star_changes
 from ..stagekit.stage import WARNING, Context, Stage, StageResult
@@ -90,6 +90,10 @@ def compute(ctx: Context) -> StageResult:
         summarise(done.coefficients, ["table", "part", "term", "tau"], "coef", **options),
         estimates)
     means = summarise(done.means, ["sample", "variable", "year"], "mean", **options)
+    zero = done.means.loc[(done.means["scheme"] == "bootstrap") & (done.means["rep"] == 0),
+                          ["sample", "variable", "year", "n"]]
+    means = means.merge(zero, on=["sample", "variable", "year"], how="left")
+    means.insert(3, "n", means.pop("n"))
     if done.resumed:  # logged, not noted: the outputs equal an uninterrupted run's
         ctx.logger.info("inference: continued an interrupted run: %d of %d chunks of "
                         "replications were kept from it", done.resumed, done.chunks)
@@ -101,20 +105,53 @@ def compute(ctx: Context) -> StageResult:
         "reps": design.reps, "seed": design.seed, "cities": design.cities,
         "subsample": design.subsample, "power": design.power, "rate": cfg.rate,
         "level": cfg.level, "scale": design.ratio ** cfg.rate}])
+    first = draw(city_groups(pipeline.panel.frame), BOOTSTRAP, cfg.seed, 1)
     return StageResult(tables={"coefficients": coefficients, "means": means,
                                "design": design_row,
+                               "replication1": replication_panel(pipeline, first),
                                "star_changes": star_changes(coefficients),
                                "replicates": done.coefficients,
                                "replicate_means": done.means, "failed": done.failed},
                        notes=notes)
 
 
+#: Figures 2 and 3 (their variables) and the two schemes' interval columns.
+BAND_FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "figure2": ("Figure 2. Productivity and green productivity change", ("T", "GT")),
+    "figure3": ("Figure 3. Components of productivity and green productivity",
+                ("PC", "EC", "GPC", "GEC")),
+}
+SCHEMES: dict[str, str] = {"boot": "pipeline bootstrap", "sub": "subsampling"}
+
+
+def _band_figures(out: OutputWriter, means: pd.DataFrame, config: Config) -> None:
+    """``figures/inference_<figure>_<scheme>.png`` (+ CSV): Figures 2-3 (national
+    yearly means) with each scheme's intervals as bands."""
+    from ..dea.figures import INDEX_LABELS, mean_lines
+    from ..figure_notes import data_source
+
+    national = means.loc[means["sample"] == "all"]
+    level = config.inference.level
+    ylabel = ("mean index (1 + indicator)" if config.productivity.index_form == "increment"
+              else "mean cumulative index")
+    for name, (title, columns) in BAND_FIGURES.items():
+        for scheme, label in SCHEMES.items():
+            figure, data = mean_lines(
+                national, {c: INDEX_LABELS[c] for c in columns},
+                f"{title}\nbands: {level:.0%} {label} intervals", ylabel,
+                source=data_source(config.data), band=(f"{scheme}_lo", f"{scheme}_hi"))
+            out.figure(f"figures/inference_{name}_{scheme}.png", figure, data)
+
+
 def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     """``tables/inference_coefficients.csv`` (+ .md), ``tables/inference_means.csv``,
     ``tables/inference_star_changes.csv`` (+ .md), ``tables/inference_design.csv``,
-    ``tables/inference_failed.csv``, the replications, long, as
-    ``data/inference_replicates.parquet`` and ``.dta``, and ``data/inference_se.do``
-    (the SEs recomputed in Stata from the ``.dta``)."""
+    ``tables/inference_failed.csv``, ``data/inference_replication1.csv`` (the city-year
+    data of bootstrap replication 1, to redo it in another language), the replications,
+    long, as
+    ``data/inference_replicates.parquet`` and ``.dta``, ``data/inference_se.do`` (the
+    SEs recomputed in Stata from the ``.dta``) and Figures 2-3 with each scheme's bands,
+    ``figures/inference_figure{2,3}_{boot,sub}.png`` (+ CSV)."""
     from ..exports.exchange import parquet_bytes
     from ..inference.dofile import inference_do
     from ..io.dta import write_dta
@@ -125,12 +162,14 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     out.table("tables/inference_star_changes.csv", tables["star_changes"], markdown=True)
     out.table("tables/inference_design.csv", tables["design"])
     out.table("tables/inference_failed.csv", tables["failed"])
+    out.table("data/inference_replication1.csv", tables["replication1"])
     long = tables["replicates"]
     out.file("data/inference_replicates.parquet", parquet_bytes(long))
     out.file("data/inference_replicates.dta",
              lambda tmp: write_dta(long, tmp, version=config.exports.stata_version,
                                    file_label="carbongap inference: coefficients of every "
                                    "replication"))
+    _band_figures(out, tables["means"], config)
     row = tables["design"].iloc[0]
     out.text("data/inference_se.do", inference_do(
         float(row["scale"]), f"({int(row['subsample'])}/{int(row['cities'])})^"

@@ -258,10 +258,12 @@ def _inference_lines(ctx: Context) -> list[str]:
     cells = table.loc[table["table"].isin([1, 2]) & table["term"].isin(KEY_TERMS),
                       ["table", "term", "tau", "coef", "se", "stars", "boot_se", "boot_stars",
                        "sub_se", "sub_stars"]]
-    return [f"{notes[0]}. {notes[1]}. Both schemes resample cities and recompute every DEA "
-            "frontier, the indices and the regressions, so their SEs include the "
-            "estimation of lnT ... lnGEC, which the conventional `"
-            f"{ctx.config.regressions.se}` SE treats as data (docs/methods.md §14). No "
+    return [f"{notes[0]}. {notes[1][:1].upper()}{notes[1][1:]}. Both schemes resample "
+            "cities and recompute every DEA frontier, the indices and the regressions, so "
+            "their SEs include the estimation of lnT ... lnGEC, which the conventional `"
+            f"{ctx.config.regressions.se}` SE treats as data (docs/methods.md §14); "
+            "resampling whole cities also accounts for the dependence of a city's years, "
+            "which that SE ignores, so a ratio above 1 mixes the two. No "
             "coverage study has been run for this design yet, so neither interval is "
             "recommended over the other here. Per table, the median ratio of each "
             "resampling SE to the conventional one and the cells whose stars change (every "
@@ -269,7 +271,10 @@ def _inference_lines(ctx: Context) -> list[str]:
             "both intervals: `tables/inference_means.csv`):", "",
             to_markdown(ratios.merge(changes, on="table"), 2), "",
             "The productivity coefficients of Tables 1-2 (SEs and stars: conventional, "
-            "pipeline bootstrap, subsampling):", "", to_markdown(cells, 4), ""]
+            "pipeline bootstrap, subsampling):", "", to_markdown(cells, 4), "",
+            "Figures 2-3 with the intervals of each scheme as bands:", "",
+            _figures_marker(*(f"inference_figure{n}_{s}" for n in (2, 3)
+                              for s in ("boot", "sub"))), ""]
 
 
 def _gap_lines(ctx: Context) -> list[str]:
