@@ -16,8 +16,11 @@ def kill_when(child: subprocess.Popen, ready: Callable[[], bool], timeout: float
     try:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and child.poll() is None:
-            if ready():
-                break
+            try:
+                if ready():
+                    break
+            except FileNotFoundError:  # a file the check reads was just replaced
+                pass
             time.sleep(0.005)
         assert child.poll() is None, f"the run ended before {what}"
         child.send_signal(signal.SIGKILL)

@@ -19,7 +19,7 @@ import pytest
 from carbongap.config import Config, load_config
 from carbongap.dea.models import productivity_models
 from carbongap.dea.spec import LuenbergerSpec
-from carbongap.errors import ConfigError
+from carbongap.errors import ConfigError, DataError
 from carbongap.inference.draws import (
     BOOTSTRAP,
     SUBSAMPLING,
@@ -316,6 +316,11 @@ def test_the_stage_writes_its_tables_and_the_replications(tmp_path, monkeypatch)
     report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
     section = report.split("## Inference with estimated productivity", 1)[1]
     assert "3 pipeline-bootstrap replications and 3 subsamples" in section
+    # the committed coverage study names the interval (docs/methods.md §14)
+    assert ("Coverage study (coverage.csv, 1600 intervals per method): coverage of nominal "
+            "0.95 intervals for Table 1's coefficients: nid 0.579, regression bootstrap "
+            "0.932, pipeline bootstrap 0.950, subsampling 0.845; recommended: the pipeline "
+            "bootstrap interval") in section
     assert "median boot_se / se" in section and "lnT" in section
     assert "figures/inference_figure3_sub.png" in section
     assert ("#### Figure 2. Productivity and green productivity change; bands: 95% pipeline "
@@ -363,3 +368,20 @@ def test_a_killed_run_continues_where_it_stopped_and_ends_byte_identical(tmp_pat
     ours, theirs = _outputs(killed), _outputs(clean)
     assert "data/inference_replicates.parquet" in ours
     assert ours == theirs
+
+
+def test_the_recommendation_follows_the_coverage_file(tmp_path):
+    from carbongap.inference.coverage import read_coverage, recommended_interval
+    from carbongap.stages.inference import _recommendation
+
+    table = pd.DataFrame({"target": ["coefficient"] * 3, "method": [
+        "nid", "pipeline bootstrap", "subsampling"], "intervals": 10,
+        "coverage": [0.5, 0.99, 0.93], "mc_se": 0.01, "mean_width": 1.0})
+    assert recommended_interval(table, 0.95) == "subsampling"
+    path = tmp_path / "coverage.csv"
+    table.to_csv(path, index=False)
+    assert _recommendation(path, 0.95).endswith("recommended: the subsampling interval")
+    assert "neither interval is recommended" in _recommendation(None, 0.95)
+    table.drop(columns="mc_se").to_csv(path, index=False)
+    with pytest.raises(DataError, match=r"coverage\.csv: not a coverage table.*lacks mc_se"):
+        read_coverage(path)

@@ -176,6 +176,8 @@ class InferenceConfig:
     power: float = 0.8  #: subsamples of m = ⌈n^power⌉ of the n cities
     rate: float = 0.5  #: a in the convergence rate n^a that subsampling rescales by
     level: float = 0.95  #: interval coverage
+    coverage: str = ""  #: coverage study result (CSV) naming the recommended interval; ""
+    #: = the committed one (replication/studies/inference/coverage.csv)
 
 
 @dataclass(frozen=True)

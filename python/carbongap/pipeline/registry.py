@@ -7,6 +7,7 @@ requires); this module imports them and lists them in order.
 
 from __future__ import annotations
 
+from ..inference.coverage import default_coverage_path
 from ..robustness.grid import default_grid_path
 from ..stagekit.stage import Stage
 from ..stages import (
@@ -41,4 +42,5 @@ DEFAULT_FILES: dict[tuple[str, str], DefaultFile] = {
     ("regressions", "specs"): default_specs_path,
     ("regressions", "published"): default_published_path,
     ("robustness", "grid"): default_grid_path,
+    ("inference", "coverage"): default_coverage_path,
 }

@@ -10,11 +10,13 @@ replications next to the run's own estimates. Off in a default run, like robustn
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..dea.spec import LuenbergerSpec
+from ..inference.coverage import default_coverage_path, read_coverage, recommended_interval
 from ..inference.draws import BOOTSTRAP, CityRows, city_groups, draw
 from ..inference.intervals import summarise
 from ..inference.replication import Pipeline, replication_panel
@@ -76,6 +78,20 @@ def _design_note(design: Design, failed: pd.DataFrame) -> str:
     return text
 
 
+def _recommendation(path: str | Path | None, level: float) -> str:
+    """The coverage study's verdict (docs/methods.md §14) as a note."""
+    if path is None:
+        return ("no coverage study found ([inference] coverage): neither interval is "
+                "recommended")
+    table = read_coverage(path)
+    coefs = table.loc[table["target"] == "coefficient"].set_index("method")
+    shares = ", ".join(f"{m} {coefs.loc[m, 'coverage']:.3f}" for m in coefs.index)
+    return (f"coverage study ({Path(path).name}, {int(coefs['intervals'].iloc[0])} "
+            f"intervals per method): coverage of nominal {level:g} intervals for Table 1's "
+            f"coefficients: {shares}; recommended: the "
+            f"{recommended_interval(table, level)} interval")
+
+
 def compute(ctx: Context) -> StageResult:
     """Tables ``coefficients``, ``means``, ``star_changes``, ``replicates`` (long
     coefficients of every replication), ``replicate_means`` and ``failed``."""
@@ -100,7 +116,8 @@ def compute(ctx: Context) -> StageResult:
     notes = (_design_note(design, done.failed),
              _replication_zero(done, estimates, ctx.table("productivity", "yearly_means")),
              f"intervals at {cfg.level:g}: percentile (bootstrap) and "
-             f"subsampling with rate n^{cfg.rate:g} (docs/methods.md §14)")
+             f"subsampling with rate n^{cfg.rate:g} (docs/methods.md §14)",
+             _recommendation(cfg.coverage or default_coverage_path(), cfg.level))
     design_row = pd.DataFrame([{
         "reps": design.reps, "seed": design.seed, "cities": design.cities,
         "subsample": design.subsample, "power": design.power, "rate": cfg.rate,
@@ -124,25 +141,6 @@ BAND_FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
 SCHEMES: dict[str, str] = {"boot": "pipeline bootstrap", "sub": "subsampling"}
 
 
-def _band_figures(out: OutputWriter, means: pd.DataFrame, config: Config) -> None:
-    """``figures/inference_<figure>_<scheme>.png`` (+ CSV): Figures 2-3 (national
-    yearly means) with each scheme's intervals as bands."""
-    from ..dea.figures import INDEX_LABELS, mean_lines
-    from ..figure_notes import data_source
-
-    national = means.loc[means["sample"] == "all"]
-    level = config.inference.level
-    ylabel = ("mean index (1 + indicator)" if config.productivity.index_form == "increment"
-              else "mean cumulative index")
-    for name, (title, columns) in BAND_FIGURES.items():
-        for scheme, label in SCHEMES.items():
-            figure, data = mean_lines(
-                national, {c: INDEX_LABELS[c] for c in columns},
-                f"{title}\nbands: {level:.0%} {label} intervals", ylabel,
-                source=data_source(config.data), band=(f"{scheme}_lo", f"{scheme}_hi"))
-            out.figure(f"figures/inference_{name}_{scheme}.png", figure, data)
-
-
 def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     """``tables/inference_coefficients.csv`` (+ .md), ``tables/inference_means.csv``,
     ``tables/inference_star_changes.csv`` (+ .md), ``tables/inference_design.csv``,
@@ -152,7 +150,9 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     ``data/inference_replicates.parquet`` and ``.dta``, ``data/inference_se.do`` (the
     SEs recomputed in Stata from the ``.dta``) and Figures 2-3 with each scheme's bands,
     ``figures/inference_figure{2,3}_{boot,sub}.png`` (+ CSV)."""
+    from ..dea.figures import INDEX_LABELS, mean_lines
     from ..exports.exchange import parquet_bytes
+    from ..figure_notes import data_source
     from ..inference.dofile import inference_do
     from ..io.dta import write_dta
 
@@ -169,7 +169,17 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
              lambda tmp: write_dta(long, tmp, version=config.exports.stata_version,
                                    file_label="carbongap inference: coefficients of every "
                                    "replication"))
-    _band_figures(out, tables["means"], config)
+    means = tables["means"]
+    national = means.loc[means["sample"] == "all"]
+    ylabel = ("mean index (1 + indicator)" if config.productivity.index_form == "increment"
+              else "mean cumulative index")
+    for name, (title, columns) in BAND_FIGURES.items():
+        for scheme, label in SCHEMES.items():  # Figures 2-3 with each scheme's bands
+            figure, data = mean_lines(
+                national, {c: INDEX_LABELS[c] for c in columns},
+                f"{title}\nbands: {config.inference.level:.0%} {label} intervals", ylabel,
+                source=data_source(config.data), band=(f"{scheme}_lo", f"{scheme}_hi"))
+            out.figure(f"figures/inference_{name}_{scheme}.png", figure, data)
     row = tables["design"].iloc[0]
     out.text("data/inference_se.do", inference_do(
         float(row["scale"]), f"({int(row['subsample'])}/{int(row['cities'])})^"
@@ -178,4 +188,5 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
 
 STAGE = Stage("inference", ("validate", "accounting", "productivity", "regressions"),
               ("productivity", "analysis", "regressions", "inference"), compute,
-              write, switch=("inference", "enabled"), files=(("regressions", "specs"),))
+              write, switch=("inference", "enabled"),
+              files=(("regressions", "specs"), ("inference", "coverage")))

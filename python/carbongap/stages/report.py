@@ -249,6 +249,8 @@ def _inference_lines(ctx: Context) -> list[str]:
     from ..robustness.summary import KEY_TERMS
 
     notes = ctx.upstream["inference"].notes
+    verdict = next((n for n in notes if n.startswith(("coverage study", "no coverage"))), "")
+    verdict = verdict[:1].upper() + verdict[1:]
     ratios = (table.assign(boot=table["boot_se"] / table["se"], sub=table["sub_se"] / table["se"])
               .groupby("table", sort=True)[["boot", "sub"]].median().reset_index()
               .rename(columns={"boot": "median boot_se / se", "sub": "median sub_se / se"}))
@@ -263,9 +265,8 @@ def _inference_lines(ctx: Context) -> list[str]:
             "their SEs include the estimation of lnT ... lnGEC, which the conventional `"
             f"{ctx.config.regressions.se}` SE treats as data (docs/methods.md §14); "
             "resampling whole cities also accounts for the dependence of a city's years, "
-            "which that SE ignores, so a ratio above 1 mixes the two. No "
-            "coverage study has been run for this design yet, so neither interval is "
-            "recommended over the other here. Per table, the median ratio of each "
+            f"which that SE ignores, so a ratio above 1 mixes the two. {verdict}. "
+            "Per table, the median ratio of each "
             "resampling SE to the conventional one and the cells whose stars change (every "
             "cell: `tables/inference_coefficients.csv`; yearly means of the indices with "
             "both intervals: `tables/inference_means.csv`):", "",
