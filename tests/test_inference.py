@@ -317,7 +317,8 @@ def test_the_stage_writes_its_tables_and_the_replications(tmp_path, monkeypatch)
     section = report.split("## Inference with estimated productivity", 1)[1]
     assert "3 pipeline-bootstrap replications and 3 subsamples" in section
     # the committed coverage study names the interval (docs/methods.md §14)
-    assert ("Coverage study (coverage.csv, 1600 intervals per method): coverage of nominal "
+    assert ("Coverage study (1600 intervals per method; the file is input "
+            "inference.coverage of the manifest): coverage of nominal "
             "0.95 intervals for Table 1's coefficients: nid 0.579, regression bootstrap "
             "0.932, pipeline bootstrap 0.950, subsampling 0.845; recommended: the pipeline "
             "bootstrap interval") in section

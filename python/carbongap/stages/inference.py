@@ -86,9 +86,10 @@ def _recommendation(path: str | Path | None, level: float) -> str:
     table = read_coverage(path)
     coefs = table.loc[table["target"] == "coefficient"].set_index("method")
     shares = ", ".join(f"{m} {coefs.loc[m, 'coverage']:.3f}" for m in coefs.index)
-    return (f"coverage study ({Path(path).name}, {int(coefs['intervals'].iloc[0])} "
-            f"intervals per method): coverage of nominal {level:g} intervals for Table 1's "
-            f"coefficients: {shares}; recommended: the "
+    intervals = int(coefs["intervals"].iloc[0])
+    return (f"coverage study ({intervals} intervals per method; the file is input "
+            f"inference.coverage of the manifest): coverage of nominal {level:g} intervals "
+            f"for Table 1's coefficients: {shares}; recommended: the "
             f"{recommended_interval(table, level)} interval")
 
 
