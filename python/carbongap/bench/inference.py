@@ -22,10 +22,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from ..config import Config
+from ..config import Config, InferenceConfig
 from ..inference.draws import BOOTSTRAP, city_groups, draw
 from ..inference.replication import Chunk, Pipeline, replicate, run_chunk
-from ..inference.resampling import CHUNK
+from ..inference.resampling import design_of, scheme_chunks
 from ..parallel import Execution, run_tasks
 from .machine import machine, machine_line
 
@@ -72,11 +72,9 @@ def step_profile(pipeline: Pipeline, reps: int) -> dict[str, float]:
 
 
 def _bootstrap_chunks(pipeline: Pipeline, reps: int) -> list[Chunk]:
-    groups = city_groups(pipeline.panel.frame)
-    numbers = list(range(1, reps + 1))
-    return [Chunk(pipeline, BOOTSTRAP, tuple(part),
-                  tuple(draw(groups, BOOTSTRAP, SEED, r) for r in part))
-            for part in (numbers[i:i + CHUNK] for i in range(0, reps, CHUNK))]
+    """Bootstrap replications 1..reps, as the inference stage draws them."""
+    design = design_of(pipeline, reps, SEED, InferenceConfig().power)
+    return scheme_chunks(pipeline, design, BOOTSTRAP, 1)
 
 
 def run_inference_benchmark(*, reps: int = GOAL_REPS, jobs: int = 2, serial: int = 20,

@@ -97,7 +97,7 @@ def productivity_models(frame: pd.DataFrame, spec: LuenbergerSpec, *,
                         ) -> Computed:
     """Both models of ``spec`` on ``frame`` (city_code, year and every DEA variable, in
     its units): the production model on the inputs and good outputs, the green model with
-    the bad outputs too, against the spec's frontier, its indices in the spec's index
+    the bad outputs too, against ``spec``'s frontier, its indices in ``spec``'s index
     form. ``execution`` and ``solve_jobs`` as in :func:`carbongap.dea.luenberger`;
     ``stage`` labels the attrition rows.
 

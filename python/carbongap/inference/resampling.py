@@ -28,14 +28,20 @@ CHUNK = 25
 
 @dataclass(frozen=True)
 class Design:
-    """How many replications of each scheme, their seed, and the subsample rule (κ):
-    ``sizes`` cities per region group, of ``cities`` in all."""
+    """How many replications of each scheme, their seed, the cities of each region group
+    (:func:`carbongap.inference.draws.city_groups`) and the subsample rule (κ):
+    ``sizes`` cities per group."""
 
     reps: int
     seed: int
     power: float
-    cities: int
+    groups: dict[str, np.ndarray]
     sizes: dict[str, int]
+
+    @property
+    def cities(self) -> int:
+        """n, the cities of the data."""
+        return sum(len(codes) for codes in self.groups.values())
 
     @property
     def subsample(self) -> int:
@@ -64,23 +70,25 @@ class Resampled:
 def design_of(pipeline: Pipeline, reps: int, seed: int, power: float) -> Design:
     """The design for the pipeline's cities."""
     groups = city_groups(pipeline.panel.frame)
-    return Design(reps, seed, power, sum(len(c) for c in groups.values()),
-                  subsample_sizes(groups, power))
+    return Design(reps, seed, power, groups, subsample_sizes(groups, power))
+
+
+def scheme_chunks(pipeline: Pipeline, design: Design, scheme: str, first: int
+                  ) -> list[Chunk]:
+    """Replications ``first``..reps of ``scheme`` with their draws, :data:`CHUNK` at a
+    time (replication 0 has no draw: the data as they are)."""
+    reps = list(range(first, design.reps + 1))
+    return [Chunk(pipeline, scheme, part,
+                  tuple(None if r == 0 else draw(design.groups, scheme, design.seed, r,
+                                                 sizes=design.sizes) for r in part))
+            for part in (tuple(reps[i:i + CHUNK]) for i in range(0, len(reps), CHUNK))]
 
 
 def chunks(pipeline: Pipeline, design: Design) -> list[Chunk]:
     """The tasks: replication 0 and bootstrap replications 1..reps, then subsamples
-    1..reps, :data:`CHUNK` at a time."""
-    groups = city_groups(pipeline.panel.frame)
-    tasks = []
-    for scheme, first in ((BOOTSTRAP, 0), (SUBSAMPLING, 1)):
-        reps = list(range(first, design.reps + 1))
-        for start in range(0, len(reps), CHUNK):
-            part = tuple(reps[start:start + CHUNK])
-            draws = tuple(None if r == 0 else draw(groups, scheme, design.seed, r,
-                                                   sizes=design.sizes) for r in part)
-            tasks.append(Chunk(pipeline, scheme, part, draws))
-    return tasks
+    1..reps."""
+    return [*scheme_chunks(pipeline, design, BOOTSTRAP, 0),
+            *scheme_chunks(pipeline, design, SUBSAMPLING, 1)]
 
 
 def chunk_name(chunk: Chunk) -> str:

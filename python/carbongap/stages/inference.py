@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..dea.spec import LuenbergerSpec
 from ..inference.coverage import default_coverage_path, read_coverage, recommended_interval
-from ..inference.draws import BOOTSTRAP, CityRows, city_groups, draw
+from ..inference.draws import BOOTSTRAP, CityRows, draw
 from ..inference.intervals import summarise
 from ..inference.replication import Pipeline, replication_panel
 from ..inference.resampling import Design, Resampled, design_of, resample_pipeline
@@ -123,7 +123,7 @@ def compute(ctx: Context) -> StageResult:
         "reps": design.reps, "seed": design.seed, "cities": design.cities,
         "subsample": design.subsample, "power": design.power, "rate": cfg.rate,
         "level": cfg.level, "scale": design.ratio ** cfg.rate}])
-    first = draw(city_groups(pipeline.panel.frame), BOOTSTRAP, cfg.seed, 1)
+    first = draw(design.groups, BOOTSTRAP, cfg.seed, 1)
     return StageResult(tables={"coefficients": coefficients, "means": means,
                                "design": design_row,
                                "replication1": replication_panel(pipeline, first),
