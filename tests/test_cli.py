@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing
 from pathlib import Path
 
@@ -203,6 +204,25 @@ def test_progress_bar_prints_nothing_without_a_terminal(capfd):
         tracker.advance(10)
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_progress_bar_on_a_terminal_shows_units_per_second():
+    import io
+
+    from rich.console import Console
+
+    from carbongap.progress import rate_text, rich_progress
+
+    assert rate_text(None) == "?/s"
+    assert rate_text(2.5) == "2.5/s" and rate_text(1234.4) == "1,234/s"
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=120)
+    with rich_progress(4, "inference replications", console=console) as tracker:
+        for _ in range(4):
+            tracker.advance(1)
+    shown = screen.getvalue()
+    assert "inference replications" in shown and "4/4" in shown
+    assert re.search(r"(\?|[0-9.,]+)/s", shown)
 
 
 def test_missing_panel_is_not_reported_as_synthetic(tmp_path):

@@ -246,13 +246,28 @@ def test_replication_zero_is_the_main_run_bit_for_bit(small_pipeline):
     np.testing.assert_array_equal(national["mean"].to_numpy(), means["mean"].to_numpy())
 
 
-def test_one_and_two_workers_give_identical_replications(small_pipeline):
+@pytest.fixture(scope="module")
+def serial_replications(small_pipeline):
     pipeline, _ = small_pipeline
     design = design_of(pipeline, 3, 11, 0.8)
-    serial = resample_pipeline(pipeline, design)
-    parallel = resample_pipeline(pipeline, design, execution=Execution(workers=2))
-    pd.testing.assert_frame_equal(serial.coefficients, parallel.coefficients)
-    pd.testing.assert_frame_equal(serial.means, parallel.means)
+    return design, resample_pipeline(pipeline, design)
+
+
+@pytest.mark.parametrize("execution", [Execution(workers=2), Execution(2, "local")],
+                         ids=["two-workers", "dask-local"])
+def test_workers_and_dask_give_the_serial_replications(small_pipeline, serial_replications,
+                                                       execution):
+    pipeline, _ = small_pipeline
+    design, serial = serial_replications
+    parallel = resample_pipeline(pipeline, design, execution=execution)
+    pd.testing.assert_frame_equal(serial.coefficients, parallel.coefficients,
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(serial.means, parallel.means, check_exact=True)
+    pd.testing.assert_frame_equal(serial.failed, parallel.failed, check_exact=True)
+
+
+def test_replications_move_and_both_schemes_run(serial_replications):
+    _, serial = serial_replications
     # a bootstrap replication is not the data: some coefficient moved
     boot = serial.coefficients.loc[serial.coefficients["scheme"] == "bootstrap"]
     zero = boot.loc[boot["rep"] == 0, "coef"].to_numpy()

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .dea.decomposition import COMPONENTS
+from .tables.compare import CELL_KEYS
 
 if TYPE_CHECKING:
     from .qreg.options import QregOptions
@@ -101,7 +102,7 @@ def compare_estimates(python: pd.DataFrame, r: pd.DataFrame, options: QregOption
 
     ``r`` may lack ``unique`` (the R-only rerun script does not report it): Python's flag
     then decides. ``source`` prefixes every kind (e.g. ``"Rscript "``)."""
-    keys = ["table", "part", "term", "tau"]
+    keys = list(CELL_KEYS)
     if "unique" not in r.columns:
         r = r.assign(unique=True)
     both = _paired(python, r, keys, "cells")

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Task
 
 
 class Tracker(Protocol):
@@ -42,21 +46,40 @@ class _Rich:
         self._bar.advance(self._task, n)  # type: ignore[attr-defined]
 
 
+def rate_text(per_second: float | None) -> str:
+    """A progress bar's rate column: units of work (replications, LPs, draws) per second,
+    three significant digits below 100, whole units above; ``"?/s"`` before the first
+    units are done."""
+    if per_second is None:
+        return "?/s"
+    if per_second >= 100:
+        return f"{per_second:,.0f}/s"
+    return f"{per_second:.3g}/s"
+
+
 @contextlib.contextmanager
-def rich_progress(total: int, description: str) -> Iterator[Tracker]:
-    """A rich progress bar on standard error (used by the CLI); nothing when standard
-    error is not a terminal (a log file or CI gets no empty lines from the bar)."""
+def rich_progress(total: int, description: str,
+                  console: Console | None = None) -> Iterator[Tracker]:
+    """A rich progress bar on standard error (used by the CLI), with the units done per
+    second (:func:`rate_text`); nothing when the console (default: standard error) is not
+    a terminal (a log file or CI gets no empty lines from the bar)."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
+    from rich.text import Text
 
-    console = Console(stderr=True)
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(rate_text(task.speed), style="progress.data.speed")
+
+    console = console or Console(stderr=True)
     if not console.is_terminal:
         yield _Null()
         return
@@ -64,6 +87,7 @@ def rich_progress(total: int, description: str) -> Iterator[Tracker]:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,

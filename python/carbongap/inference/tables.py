@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from ..qreg.results import stars, two_sided_p
+from ..tables.compare import CELL_KEYS
 
-KEYS: list[str] = ["table", "part", "term", "tau"]
+KEYS: list[str] = list(CELL_KEYS)
 
 
 def coefficient_table(summary: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from ..inference.replication import Pipeline, replication_panel
 from ..inference.resampling import Design, Resampled, design_of, resample_pipeline
 from ..inference.tables import coefficient_table, star_changes
 from ..stagekit.stage import WARNING, Context, Stage, StageResult
+from ..tables.compare import CELL_KEYS, identical_rows
 from ..tables.specs import load_table_specs, select_tables
 
 if TYPE_CHECKING:
@@ -48,20 +49,13 @@ def _replication_zero(done: Resampled, estimates: pd.DataFrame,
     bit for bit."""
     zero = done.coefficients.loc[(done.coefficients["scheme"] == "bootstrap")
                                  & (done.coefficients["rep"] == 0)]
-    keys = ["table", "part", "term", "tau"]
-    ours = zero.sort_values(keys).reset_index(drop=True)
-    theirs = estimates.sort_values(keys).reset_index(drop=True)
-    same_coef = (len(ours) == len(theirs)
-                 and all(ours[c].equals(theirs[c]) for c in (*keys, "coef", "n")))
+    same_coef = identical_rows(zero, estimates, CELL_KEYS, ("coef", "n"))
     zero_means = done.means.loc[(done.means["scheme"] == "bootstrap")
                                 & (done.means["rep"] == 0) & (done.means["sample"] == "all")]
-    mkeys = ["variable", "year"]
-    a = zero_means.sort_values(mkeys).reset_index(drop=True)
-    b = means.sort_values(mkeys).reset_index(drop=True)
-    same_means = len(a) == len(b) and a["mean"].equals(b["mean"])
+    same_means = identical_rows(zero_means, means, ("variable", "year"), ("mean",))
     if same_coef and same_means:
-        return (f"replication 0 (no resampling) equals the run's Tables 1-8 ({len(ours)} "
-                f"cells) and yearly means ({len(a)}) bit for bit")
+        return (f"replication 0 (no resampling) equals the run's Tables 1-8 ({len(zero)} "
+                f"cells) and yearly means ({len(zero_means)}) bit for bit")
     return (f"{WARNING}replication 0 (no resampling) differs from the run's "
             f"{'Tables 1-8' if not same_coef else 'yearly means'}")
 
@@ -104,7 +98,7 @@ def compute(ctx: Context) -> StageResult:
     options = {"level": cfg.level, "ratio": design.ratio, "rate": cfg.rate}
     estimates = ctx.table("regressions", "estimates")
     coefficients = coefficient_table(
-        summarise(done.coefficients, ["table", "part", "term", "tau"], "coef", **options),
+        summarise(done.coefficients, list(CELL_KEYS), "coef", **options),
         estimates)
     means = summarise(done.means, ["sample", "variable", "year"], "mean", **options)
     zero = done.means.loc[(done.means["scheme"] == "bootstrap") & (done.means["rep"] == 0),

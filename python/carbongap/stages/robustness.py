@@ -21,6 +21,7 @@ from ..robustness.grid import default_grid_path, load_grid
 from ..robustness.summary import KEY_TERMS, summarise
 from ..stagekit.evaluate import Evaluator
 from ..stagekit.stage import RESULT_SECTIONS, WARNING, Context, Stage, StageResult
+from ..tables.compare import CELL_KEYS, identical_rows
 from ..tables.specs import load_table_specs, select_tables
 
 if TYPE_CHECKING:
@@ -33,12 +34,8 @@ UPSTREAM = ("validate", "accounting", "productivity", "analysis_panel")
 
 def _baseline_note(long: pd.DataFrame, main: pd.DataFrame) -> str:
     """Whether the baseline specification equals the run's Tables 1-8 bit for bit."""
-    keys = ["table", "part", "term", "tau"]
-    ours = long.loc[long["baseline"].astype(bool)].sort_values(keys).reset_index(drop=True)
-    theirs = main.sort_values(keys).reset_index(drop=True)
-    same = (len(ours) == len(theirs)
-            and all(ours[c].equals(theirs[c])
-                    for c in (*keys, "coef", "se", "p", "n")))
+    ours = long.loc[long["baseline"].astype(bool)]
+    same = identical_rows(ours, main, CELL_KEYS, ("coef", "se", "p", "n"))
     if same:
         return (f"the baseline specification equals the run's Tables 1-8 bit for bit "
                 f"({len(ours)} cells)")

@@ -34,9 +34,10 @@ from ..inference.replication import Pipeline, replicate
 from ..inference.resampling import design_of, resample_pipeline
 from ..parallel import SERIAL, Execution, run_tasks
 from ..qreg import QregOptions, QuantRegWarning
+from ..tables.compare import CELL_KEYS
 from ..tables.estimate import estimate_tables
 
-COEF_KEYS: list[str] = ["table", "part", "term", "tau"]
+COEF_KEYS: list[str] = list(CELL_KEYS)
 MEAN_KEYS: list[str] = ["sample", "variable", "year"]
 #: Interval columns of the resampling summaries, by method
 #: (:data:`carbongap.inference.coverage.RESAMPLING_METHODS`).
