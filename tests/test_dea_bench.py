@@ -45,6 +45,22 @@ def test_comparison_values_come_from_the_timed_single_process(monkeypatch, prune
     assert all(t.lps > 0 for t in result.by_type)
 
 
+def test_the_public_calls_answer_the_engines_lps():
+    # the bench times the public sbi() on the very LPs of each type: same answers
+    import numpy as np
+
+    from carbongap.dea.technology import run_jobs
+
+    plans = bench.plan_models(bench.simulate_panel(15, (2006, 2009)), "contemporaneous", True)
+    for period, rts in bench.LP_TYPES:
+        jobs = bench.jobs_of_type(plans, period, rts)
+        public = bench.public_calls(jobs)
+        for mine, job, theirs in zip(public, jobs, run_jobs(jobs), strict=True):
+            assert len(mine.values) == job.n_points
+            np.testing.assert_array_equal(mine.status == "optimal", ~np.isnan(theirs.values))
+            np.testing.assert_allclose(mine.values, theirs.values, rtol=0, atol=1e-10)
+
+
 def test_sizes_are_one_table():
     with pytest.raises(ValueError, match="size 'city' is not one of: paper, county"):
         bench.run_dea_benchmark("city")
@@ -73,6 +89,9 @@ def test_report_gives_single_process_ratios_and_parallel_time_apart(monkeypatch)
     assert "carbongap in one process is " in naive and "x faster per LP" in naive
     assert "timing the sample took " in naive
     assert "  " + bench.BENCHMARKING_SKIPPED in block
+    by_type = [line for line in block if line.startswith("    ") and "LPs alone" in line]
+    assert len(by_type) == 4
+    assert all("public sbi() " in line and "x the kernel's time" in line for line in by_type)
     assert "x the single process" in lines[parallel + 1]
 
 

@@ -216,3 +216,72 @@ def test_every_term_of_the_default_panel_equals_highs(default_panel_tables, fron
         a, b = mine[column].to_numpy(), theirs[column].to_numpy()
         np.testing.assert_array_equal(np.isnan(a), np.isnan(b), err_msg=column)
         np.testing.assert_allclose(a, b, rtol=0, atol=TOL, err_msg=column)
+
+
+# --- the public API -----------------------------------------------------------------------
+
+def test_public_sbi_solves_with_the_kernel_by_default(monkeypatch):
+    from carbongap.dea import sbi
+
+    rng = np.random.default_rng(3)
+    x, y, b = rng.lognormal(size=(50, 2)), rng.lognormal(size=(50, 1)), rng.lognormal(size=50)
+    used = []
+    original = KernelLP.solve
+
+    def spy(self, *args, **kwargs):
+        used.append(type(self).__name__)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(KernelLP, "solve", spy)
+    for rts in ("crs", "vrs"):
+        mine = sbi(x, y, b, rts=rts, return_solution=True)
+        assert used and set(used) == {"KernelLP"}
+        used.clear()
+        theirs = sbi(x, y, b, rts=rts, return_solution=True, solver="highs")
+        assert not used  # HiGHS alone: the kernel never ran
+        np.testing.assert_array_equal(mine.status, theirs.status)
+        np.testing.assert_allclose(mine.values, theirs.values, rtol=0, atol=TOL)
+        assert np.nanmax(mine.values) > 0.1 and (mine.values == 0).any()  # off and on
+        # the kernel's slacks are an optimum: they give its S (docs/methods.md §6 objective)
+        s = 0.5 * (mine.slacks_x / x).mean(axis=1) + 0.5 * (
+            (mine.slacks_y[:, 0] / y[:, 0] + mine.slacks_b[:, 0] / b) / 2)
+        np.testing.assert_allclose(s, mine.values, rtol=0, atol=1e-9)
+
+
+def test_public_sbi_prunes_positive_references_by_default_with_the_same_values(monkeypatch):
+    from carbongap.dea import prune, sbi
+
+    calls = []
+    original = prune.candidates
+    monkeypatch.setattr(prune, "candidates", lambda *a: calls.append(1) or original(*a))
+    rng = np.random.default_rng(5)
+    x, y = rng.lognormal(size=(80, 2)), rng.lognormal(size=(80, 1))
+    pruned = sbi(x, y, rts="vrs")
+    assert len(calls) == 1
+    whole = sbi(x, y, rts="vrs", prune=False)
+    assert len(calls) == 1
+    np.testing.assert_allclose(pruned.values, whole.values, rtol=0, atol=TOL)
+    ref = x.copy()
+    ref[3, 0] = 0.0  # a zero in the reference: no pruning by default, refused when asked
+    assert np.isfinite(sbi(x, y, x_ref=ref, y_ref=y, rts="vrs").values).all()
+    assert len(calls) == 1
+    with pytest.raises(ValueError, match="prune=True"):
+        sbi(x, y, x_ref=ref, y_ref=y, rts="vrs", prune=True)
+    with pytest.raises(ValueError, match="solver 'glpk' is not one of: kernel, highs"):
+        sbi(x, y, solver="glpk")
+
+
+def test_public_luenberger_solves_with_the_kernel_by_default():
+    from carbongap.dea import luenberger
+    from dea_panels import dea_panel
+
+    panel = dea_panel(9)
+    mine = luenberger(panel, ["capital", "employment"], ["gdp_real"], ["co2"]).table
+    theirs = luenberger(panel, ["capital", "employment"], ["gdp_real"], ["co2"],
+                        solver="highs").table
+    assert (mine.filter(regex="_status$") == "infeasible").any().any()
+    numbers = [c for c in mine.columns if not c.endswith("_status")]
+    pd.testing.assert_frame_equal(mine[numbers], theirs[numbers], check_exact=False,
+                                  rtol=0, atol=TOL)
+    status = [c for c in mine.columns if c.endswith("_status")]
+    pd.testing.assert_frame_equal(mine[status], theirs[status])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..choices import BACKENDS, DEA_SOLVERS, Backend, DeaSolver, check
-from ..dea.technology import JobResult, SolveJobs, TechnologyJob, run_jobs, run_jobs_kernel
+from ..choices import BACKENDS, Backend, DeaSolver, check
+from ..dea.technology import JobResult, SolveJobs, TechnologyJob, job_solver
 from ..parallel import SERIAL, Execution
 
 
@@ -21,7 +21,5 @@ def solve_jobs(name: Backend, solver: DeaSolver = "kernel") -> SolveJobs:
     """The DEA solver of backend ``name``: R (Benchmarking where installed, else
     lpSolve), or Python with ``solver``: the HiGHS engine or the compiled kernel."""
     check("backend", name, BACKENDS)
-    check("solver", solver, DEA_SOLVERS)
-    if name == "r":
-        return _solve_jobs_r
-    return run_jobs_kernel if solver == "kernel" else run_jobs
+    solve = job_solver(solver)
+    return _solve_jobs_r if name == "r" else solve

@@ -34,7 +34,9 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -44,7 +46,15 @@ from ..choices import Backend, Frontier
 from ..dea import screen
 from ..dea.frontiers import frontier_rule
 from ..dea.plan import LuenbergerPlan, plan_luenberger
-from ..dea.technology import JobResult, SolveJobs, TechnologyJob, run_jobs, run_jobs_kernel
+from ..dea.sbi import SBIResult, sbi
+from ..dea.technology import (
+    JobResult,
+    SolveJobs,
+    TechnologyJob,
+    run_jobs,
+    run_jobs_kernel,
+    split,
+)
 from ..parallel import Execution
 from ..progress import ProgressFactory, null_progress
 from .dea_peers import (
@@ -255,13 +265,16 @@ LP_TYPES: tuple[tuple[str, str], ...] = (("own", "crs"), ("own", "vrs"), ("cross
 
 @dataclass(frozen=True)
 class TypeTiming:
-    """One LP type timed alone in one process, by the HiGHS engine and by the kernel."""
+    """One LP type timed alone in one process: by the HiGHS engine, by the kernel, and
+    by the public :func:`carbongap.dea.sbi` (its defaults: kernel, pruning positive
+    references) called once per technology."""
 
     period: str  #: "own" (a unit against its own period's technology) or "cross"
     rts: str
     lps: int
     highs_seconds: float
     kernel_seconds: float
+    public_seconds: float = float("nan")
 
 
 def jobs_of_type(plans: dict[str, LuenbergerPlan], period: str, rts: str
@@ -281,22 +294,47 @@ def jobs_of_type(plans: dict[str, LuenbergerPlan], period: str, rts: str
     return jobs
 
 
+def public_calls(jobs: Sequence[TechnologyJob]) -> list[SBIResult]:
+    """The jobs' LPs as a user would solve them: one :func:`carbongap.dea.sbi` call per
+    technology with its defaults, against the evaluated units themselves when the points
+    are the reference set (own period), else against the given reference."""
+    found = []
+    for job in jobs:
+        x, y, b = split(job.points, job.dims)
+        bad = b if job.dims[2] else None
+        if np.array_equal(job.points, job.reference):
+            found.append(sbi(x, y, bad, rts=job.rts))
+        else:
+            rx, ry, rb = split(job.reference, job.dims)
+            found.append(sbi(x, y, bad, rx, ry, rb if job.dims[2] else None, rts=job.rts))
+    return found
+
+
+def _best(call: Callable[[], object], repeats: int) -> float:
+    """The fastest of ``repeats`` calls (s)."""
+    times = []
+    for _ in range(max(repeats, 1)):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
 def time_by_type(plans: dict[str, LuenbergerPlan], repeats: int) -> tuple[TypeTiming, ...]:
-    """Every LP type of :data:`LP_TYPES` alone, HiGHS and kernel, best of ``repeats``."""
+    """Every LP type of :data:`LP_TYPES` alone: HiGHS and kernel engines and the public
+    call (:func:`public_calls`), best of ``repeats``."""
     found = []
     for period, rts in LP_TYPES:
         jobs = jobs_of_type(plans, period, rts)
-        best = {}
-        for name, solve in (("highs", run_jobs), ("kernel", run_jobs_kernel)):
-            times = []
-            for _ in range(max(repeats, 1)):
-                started = time.perf_counter()
-                solve(jobs, execution=Execution(1),
-                      description=f"{period}-period {rts.upper()} LPs")
-                times.append(time.perf_counter() - started)
-            best[name] = min(times)
+        label = f"{period}-period {rts.upper()} LPs"
+        single = Execution(1)
+        best = {"highs": _best(partial(run_jobs, jobs, execution=single,
+                                       description=label), repeats),
+                "kernel": _best(partial(run_jobs_kernel, jobs, execution=single,
+                                        description=label), repeats),
+                "public": _best(partial(public_calls, jobs), repeats)}
         found.append(TypeTiming(period, rts, sum(j.n_points for j in jobs), best["highs"],
-                                best["kernel"]))
+                                best["kernel"], best["public"]))
     return tuple(found)
 
 
@@ -450,7 +488,9 @@ def format_benchmark(result: DEABenchmark) -> str:
                 f"    {t.period}-period {t.rts.upper()} LPs alone ({t.lps:,}, each "
                 f"technology's pruning included): kernel {rate * 1e3:.4f} ms/LP, HiGHS "
                 f"{t.highs_seconds / max(t.lps, 1) * 1e3:.4f} ms/LP "
-                f"({t.highs_seconds / t.kernel_seconds:.1f}x)"
+                f"({t.highs_seconds / t.kernel_seconds:.1f}x); public sbi() "
+                f"{t.public_seconds / max(t.lps, 1) * 1e3:.4f} ms/LP "
+                f"({t.public_seconds / t.kernel_seconds:.2f}x the kernel's time)"
                 + (f"; {naive.seconds_per_lp / rate:.0f}x the naive loop's rate over all "
                    "types" if naive is not None else ""))
     for c in result.comparisons:

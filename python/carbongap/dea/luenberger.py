@@ -2,8 +2,8 @@
 
 :func:`luenberger` screens the panel (:mod:`carbongap.dea.panel`), plans the S terms each
 year pair needs, one job per reference technology (:mod:`carbongap.dea.plan`,
-:mod:`carbongap.dea.frontiers`), solves the jobs (:func:`carbongap.dea.technology.run_jobs`, one
-warm-started HiGHS model each) and forms the components
+:mod:`carbongap.dea.frontiers`), solves the jobs (by default with the compiled kernel,
+:func:`carbongap.dea.technology.run_jobs_kernel`; or with HiGHS alone) and forms the components
 (:mod:`carbongap.dea.decomposition`). It returns a :class:`LuenbergerResult`: the table
 with the screening it used (exclusions, usable periods) and the warnings.
 """
@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..choices import Frontier
+from ..choices import DeaSolver, Frontier
 from ..parallel import SERIAL, Execution
 from .frontiers import FrontierRule, frontier_rule
 from .panel import Screened, screen
 from .plan import plan_luenberger
 from .reference import warn_wide_columns
-from .technology import SolveJobs, run_jobs
+from .technology import SolveJobs, job_solver
 
 logger = logging.getLogger("carbongap.dea")
 
@@ -80,7 +80,7 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
                unit: str = "city_code", time: str = "year",
                rts_decomposition: bool = True, prune: bool = True,
                execution: Execution = SERIAL, label: str = "DEA",
-               solve_jobs: SolveJobs = run_jobs
+               solver: DeaSolver = "kernel", solve_jobs: SolveJobs | None = None
                ) -> LuenbergerResult:
     """SBI Luenberger indicator and its decomposition for every unit and year pair.
 
@@ -111,8 +111,12 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
         advances per LP answered); never changes a number.
     label
         Start of every exclusion reason and log line, e.g. ``"green model"``.
+    solver
+        ``"kernel"`` (default): the compiled small-LP simplex, every answer certified and
+        HiGHS for any it cannot certify; ``"highs"``: HiGHS alone
+        (:func:`carbongap.dea.technology.job_solver`; docs/methods.md §6).
     solve_jobs
-        Solves the plan's LPs: the HiGHS engine by default; the stages pass the configured
+        Solves the plan's LPs in place of ``solver``'s: the stages pass the configured
         backend's solver (:mod:`carbongap.backends`, e.g. the R one).
 
     Returns
@@ -142,11 +146,12 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     plan = plan_luenberger(screened.panel, variables, (len(inputs), len(good), len(bad)),
                            rule, unit=unit, time=time,
                            rts_decomposition=rts_decomposition, prune=prune)
-    results = solve_jobs(plan.jobs, execution=execution, description=f"{label}: SBI LPs")
+    solve = solve_jobs or job_solver(solver)
+    results = solve(plan.jobs, execution=execution, description=f"{label}: SBI LPs")
     logger.info("%s: %d year pairs, %d technologies (%s frontier, solved by %s): %d distinct "
                 "evaluations (a unit-period against a technology, shared by every term that "
                 "needs it) took %d LP solves, the pruning LPs of the reference units included "
                 "(an evaluated reference unit reuses its own)", label, len(plan.pairs),
-                len(plan.jobs), rule.name, f"{solve_jobs.__module__}.{solve_jobs.__qualname__}",
+                len(plan.jobs), rule.name, f"{solve.__module__}.{solve.__qualname__}",
                 plan.n_lps, sum(r.lps for r in results))
     return LuenbergerResult(plan.assemble(results), screened, plan.periods, tuple(warnings))

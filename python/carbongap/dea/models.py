@@ -26,7 +26,7 @@ from .indices import broken_chains, index_form, yearly_means
 from .lp_tables import infeasible_counts, lp_status_rows
 from .luenberger import luenberger
 from .spec import LuenbergerSpec
-from .technology import SolveJobs, run_jobs
+from .technology import SolveJobs, run_jobs_kernel
 
 KEYS = ["city_code", "year"]
 #: model -> (indicator -> index name); Zhang & Liu (2024) section II.4.
@@ -93,7 +93,7 @@ def _thin_years(label: str, usable: pd.DataFrame, variables: int) -> list[str]:
 
 def productivity_models(frame: pd.DataFrame, spec: LuenbergerSpec, *,
                         execution: Execution = SERIAL, stage: str = "productivity",
-                        solve_jobs: SolveJobs = run_jobs, summaries: bool = True
+                        solve_jobs: SolveJobs = run_jobs_kernel, summaries: bool = True
                         ) -> Computed:
     """Both models of ``spec`` on ``frame`` (city_code, year and every DEA variable, in
     its units): the production model on the inputs and good outputs, the green model with

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..choices import Rts
+from ..choices import DeaSolver, Rts
 from ..errors import DataError, format_rows
 from .reference import check_rts, warn_wide_columns
 from .status import OPTIMAL, status_words
-from .technology import TechnologyJob, solve_job
+from .technology import TechnologyJob, solve_job, technology_model
 
 
 def _readonly(array: np.ndarray | None) -> np.ndarray | None:
@@ -130,7 +130,8 @@ def _direction(direction: object, points: np.ndarray, n: int) -> np.ndarray | No
 
 def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: object = None,
         b_ref: object = None, rts: Rts = "vrs", direction: object = None, *,
-        return_solution: bool = False, prune: bool = False) -> SBIResult:
+        return_solution: bool = False, prune: bool | None = None,
+        solver: DeaSolver = "kernel") -> SBIResult:
     """Directional slacks-based inefficiency S of each evaluated unit (docs/methods.md §6).
 
     .. math::
@@ -162,7 +163,13 @@ def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: obj
         Also return the optimal slacks and λ.
     prune
         Solve against the efficient reference units only (exact, see
-        :mod:`carbongap.dea.prune`; needs positive reference data).
+        :mod:`carbongap.dea.prune`; needs positive reference data). ``None`` (default):
+        prune when every reference value is positive, as the pipeline does.
+    solver
+        ``"kernel"`` (default): the compiled small-LP simplex of
+        :mod:`carbongap.dea.kernel`, every answer certified, HiGHS for any it cannot
+        certify; ``"highs"``: HiGHS alone (the reference). Values agree to the
+        certificate's tolerance (docs/methods.md §6).
 
     Returns
     -------
@@ -206,13 +213,15 @@ def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: obj
                                                 ("b", bs.shape[1])) for i in range(width)]
     warn_wide_columns(np.vstack([points, reference]), names, "sbi")
     g = _direction(direction, points, n)
-    if prune:
+    if prune is None:
+        prune = bool((reference > 0).all())
+    elif prune:
         _positive("reference data (needed for prune=True)", reference)
     dims = (xs.shape[1], ys.shape[1], bs.shape[1])
     job = TechnologyJob(key="sbi", rts=rts, reference=reference, dims=dims, points=points,
                         direction=g, same_as=np.arange(n) if own_reference else None,
                         prune=prune, solution=return_solution)
-    result = solve_job(job)
+    result = solve_job(job, technology_model(solver))
     status = status_words(result.status)
     slacks = result.slacks
     cut = np.cumsum(dims)[:2]

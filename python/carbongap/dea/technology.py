@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ..choices import Rts
+from ..choices import DEA_SOLVERS, DeaSolver, Rts, check
 from ..parallel import SERIAL, Execution, run_tasks
 from . import prune as pruning
 from .highs import LPBatch, TechnologyLP
@@ -200,3 +200,21 @@ def run_jobs_kernel(jobs: Sequence[TechnologyJob], *, execution: Execution = SER
     tolerance (docs/methods.md §6)."""
     return run_tasks(solve_job_kernel, jobs, execution=execution, description=description,
                      cost=lambda job: job.cost, weight=lambda job: job.n_points)
+
+
+def technology_model(solver: DeaSolver) -> type[TechnologyModel]:
+    """The LP model of ``solver``: the compiled kernel (HiGHS where it cannot certify an
+    answer) or HiGHS alone (docs/methods.md §6)."""
+    check("solver", solver, DEA_SOLVERS)
+    if solver == "highs":
+        return TechnologyLP
+    from .kernel import KernelLP
+
+    return KernelLP
+
+
+def job_solver(solver: DeaSolver) -> SolveJobs:
+    """The solver of a plan's jobs for ``solver``: :func:`run_jobs_kernel` or
+    :func:`run_jobs` (HiGHS)."""
+    check("solver", solver, DEA_SOLVERS)
+    return run_jobs_kernel if solver == "kernel" else run_jobs

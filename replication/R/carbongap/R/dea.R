@@ -20,10 +20,9 @@ cg_luenberger <- function(panel, inputs, good, bad = character(),
                           frontier = "contemporaneous", unit = "city_code",
                           time = "year", solver = "kernel") {
   dea <- cg_module("carbongap.dea")
-  backends <- cg_module("carbongap.backends.dea")
   result <- dea$luenberger(to_pandas(panel), as.list(inputs), as.list(good),
                            as.list(bad), frontier, unit = unit, time = time,
-                           solve_jobs = backends$solve_jobs("python", solver))
+                           solver = solver)
   from_pandas(result$table)
 }
 
@@ -35,10 +34,12 @@ cg_luenberger <- function(panel, inputs, good, bad = character(),
 #' @param b Bad outputs, or \code{NULL} for none.
 #' @param rts \code{"vrs"} or \code{"crs"}.
 #' @param x_ref,y_ref,b_ref The reference technology; default the evaluated units.
+#' @param solver \code{"kernel"} (the compiled simplex, every answer certified, HiGHS
+#'   for any it cannot certify; the default) or \code{"highs"} (HiGHS alone).
 #' @return A data frame: \code{value} (NA where the LP has no optimum) and \code{status}.
 #' @export
 cg_sbi <- function(x, y, b = NULL, rts = "vrs", x_ref = NULL, y_ref = NULL,
-                   b_ref = NULL) {
+                   b_ref = NULL, solver = "kernel") {
   dea <- cg_module("carbongap.dea")
   np <- reticulate::import("numpy", convert = FALSE)
   as_array <- function(m) {
@@ -48,7 +49,7 @@ cg_sbi <- function(x, y, b = NULL, rts = "vrs", x_ref = NULL, y_ref = NULL,
              dtype = "float64")
   }
   result <- dea$sbi(as_array(x), as_array(y), as_array(b), as_array(x_ref),
-                    as_array(y_ref), as_array(b_ref), rts = rts)
+                    as_array(y_ref), as_array(b_ref), rts = rts, solver = solver)
   values <- r_values(result$values$tolist(), NA_real_)
   values[is.nan(values)] <- NA_real_
   data.frame(value = values,

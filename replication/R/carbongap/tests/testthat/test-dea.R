@@ -61,3 +61,21 @@ test_that("cg_sbi gives NA and a status for an infeasible LP", {
   expect_identical(outside$status, "infeasible")
   expect_true(is.na(outside$value))
 })
+
+test_that("cg_sbi solves with the kernel by default, equal to HiGHS alone", {
+  need_python()
+  expect_identical(formals(cg_sbi)$solver, "kernel")
+  expect_identical(formals(cg_luenberger)$solver, "kernel")
+  set.seed(7)
+  x <- matrix(exp(rnorm(60)), ncol = 2)
+  y <- matrix(exp(rnorm(30)), ncol = 1)
+  b <- matrix(exp(rnorm(30)), ncol = 1)
+  for (rts in c("crs", "vrs")) {
+    kernel <- cg_sbi(x, y, b, rts = rts)
+    highs <- cg_sbi(x, y, b, rts = rts, solver = "highs")
+    expect_identical(kernel$status, rep("optimal", 30))
+    expect_identical(kernel$status, highs$status)
+    expect_lte(max(abs(kernel$value - highs$value)), 1e-9)
+    expect_gt(max(kernel$value), 0.05)  # some units lie off the frontier
+  }
+})
