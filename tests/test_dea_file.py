@@ -238,3 +238,31 @@ def test_out_naming_a_file_is_one_line(tmp_path):
     assert result.exit_code == 2
     assert f"--out {tmp_path / 'taken'} is a file" in " ".join(result.output.split())
     assert "Traceback" not in result.output
+
+
+def test_cli_computes_the_directional_distance_measures(tmp_path):
+    panel = _panel()
+    _write(panel, tmp_path / "codes.csv")
+    for measure, columns in (("ml", ["ML", "MLEFFCH", "MLTECH"]),
+                             ("gml", ["ML", "MLEFFCH", "MLTECH"]),
+                             ("ddf-luenberger", ["LTFP", "EC", "PC"])):
+        out = tmp_path / measure
+        result = _dea("--data", str(tmp_path / "codes.csv"), "--out", str(out), "--measure",
+                      measure, "--disposability", "strong")
+        assert result.exit_code == 0, result.output
+        table = _read(out, "luenberger.csv")
+        assert set(columns) <= set(table.columns)
+        assert not any(c.startswith("S_") for c in table.columns)
+        api = luenberger(panel, INPUTS, GOOD, BAD, measure=measure,
+                         disposability="strong").table
+        np.testing.assert_allclose(table[columns[0]], api[columns[0]], rtol=0, atol=CSV)
+        status = _read(out, "lp_status.csv")
+        assert status["term"].str.startswith("D_").all()
+        frontier = "global" if measure == "gml" else "contemporaneous"
+        assert set(status["frontier"]) <= {frontier}
+    # VRS cross-period LPs without a number
+    assert len(_read(tmp_path / "ddf-luenberger", "lp_status.csv")) > 0
+    refused = _dea("--data", str(tmp_path / "codes.csv"), "--out", str(tmp_path / "x"),
+                   "--measure", "gml", "--frontier", "biennial")
+    assert refused.exit_code != 0
+    assert "the gml measure is on the global frontier, not biennial" in refused.output

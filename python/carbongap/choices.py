@@ -35,6 +35,14 @@ Design = Literal["one-at-a-time", "factorial"]
 #: Which program solves the Python backend's SBI LPs: the compiled small-LP kernel
 #: (HiGHS where its answer is not certified) or HiGHS alone (docs/methods.md §6).
 DeaSolver = Literal["kernel", "highs"]
+#: How bad outputs may be disposed of in the directional distance function: only with a
+#: proportional cut of good outputs (weak: bad rows are equalities) or freely (strong:
+#: inequalities, bads treated like inputs) (docs/methods.md §15).
+Disposability = Literal["weak", "strong"]
+#: The productivity measure of the DEA: the paper's SBI Luenberger indicator, the
+#: Luenberger indicator on the directional distance function, the Malmquist-Luenberger
+#: index, or the global Malmquist-Luenberger index (docs/methods.md §15).
+MeasureName = Literal["sbi", "ddf-luenberger", "ml", "gml"]
 #: Which language computes the regressions or the DEA (docs/methods.md §9).
 Backend = Literal["python", "r"]
 
@@ -47,6 +55,8 @@ GROUPINGS: tuple[str, ...] = typing.get_args(GroupingName)
 SE_METHODS: tuple[str, ...] = typing.get_args(SeMethod)
 BACKENDS: tuple[str, ...] = typing.get_args(Backend)
 DEA_SOLVERS: tuple[str, ...] = typing.get_args(DeaSolver)
+DISPOSABILITIES: tuple[str, ...] = typing.get_args(Disposability)
+MEASURES: tuple[str, ...] = typing.get_args(MeasureName)
 SAMPLE_RULES: tuple[str, ...] = typing.get_args(SampleRule)
 DESIGNS: tuple[str, ...] = typing.get_args(Design)
 

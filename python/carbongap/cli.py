@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .choices import Backend, DeaSolver, Design, Frontier
+from .choices import Backend, DeaSolver, Design, Disposability, Frontier, MeasureName
 from .config import Config, default_config_path, load_config
 from .errors import CarbongapError, DataError, StrictError
 from .pipeline.provenance import ConfigOrigin
@@ -474,8 +474,9 @@ def dea(
     good: Annotated[str, typer.Option("--good", help="Good output columns, comma-separated.")],
     bad: Annotated[str, typer.Option("--bad", help="Bad output columns, comma-separated "
                                      "(none: the production model).")] = "",
-    frontier: Annotated[Frontier, typer.Option(
-        "--frontier", help="Reference technology (docs/methods.md §6).")] = "contemporaneous",
+    frontier: Annotated[Frontier | None, typer.Option(
+        "--frontier", help="Reference technology (docs/methods.md §6; default "
+        "contemporaneous, global for --measure gml).")] = None,
     out: Annotated[Path, typer.Option("--out", callback=FOLDER_TO_WRITE,
                                       help="Output folder.")] = Path("dea_output"),
     sheet: Annotated[str | None, typer.Option("--sheet", help="Excel sheet (default: the "
@@ -495,10 +496,16 @@ def dea(
     solver: Annotated[DeaSolver, typer.Option(
         "--solver", help="kernel (compiled simplex, HiGHS where an answer is not "
         "certified) or highs.")] = "kernel",
+    measure: Annotated[MeasureName, typer.Option(
+        "--measure", help="sbi (the paper's SBI Luenberger), ddf-luenberger, ml "
+        "(Malmquist-Luenberger) or gml (global ML); docs/methods.md §15.")] = "sbi",
+    disposability: Annotated[Disposability, typer.Option(
+        "--disposability", help="Bad outputs in the directional distance measures: weak "
+        "or strong.")] = "weak",
 ) -> None:
-    """SBI Luenberger productivity of any panel: writes luenberger.csv, lp_status.csv and
-    excluded.csv into --out and prints their paths; the excluded unit-periods are counted
-    by reason on stderr."""
+    """Luenberger productivity (or another measure, --measure) of any panel: writes
+    luenberger.csv, lp_status.csv and excluded.csv into --out and prints their paths; the
+    excluded unit-periods are counted by reason on stderr."""
     from .parallel import Execution
     from .tools.dea_file import column_list, run_dea_file
 
@@ -509,7 +516,8 @@ def dea(
             bad=column_list(bad, "--bad") if bad.strip() else (), frontier=frontier,
             rts_decomposition=rts_decomposition, prune=prune,
             execution=Execution(jobs, dask, null_progress if quiet else rich_progress),
-            sheet=sheet, strict=strict, solver=solver)
+            sheet=sheet, strict=strict, solver=solver, measure=measure,
+            disposability=disposability)
         if run.excluded:  # counted even with --quiet: rows left out change the results
             console.print(f"[yellow]warning[/yellow] {escape(run.exclusion_summary())} "
                           "(--strict makes this an error)", soft_wrap=True)

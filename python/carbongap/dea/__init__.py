@@ -24,9 +24,10 @@ tables), ``lp_tables`` (the tables of LPs without a number),
 ``luenberger`` (the public functions).
 """
 
+from .ddf import DDFResult, ddf
 from .luenberger import LuenbergerResult, luenberger
 from .panel import Screened, screen
 from .sbi import SBIResult, sbi
 
-__all__ = ["LuenbergerResult", "SBIResult", "Screened", "luenberger",
+__all__ = ["DDFResult", "LuenbergerResult", "SBIResult", "Screened", "ddf", "luenberger",
            "sbi", "screen"]

@@ -161,6 +161,25 @@ def redo_rows(model: UnitLP | TechnologyLP, data: np.ndarray, direction: np.ndar
     lambdas[rows] = redo.lambdas
 
 
+def run_attempt(h: Model, attempt: str) -> tuple[int, highspy.HighsSolution | None]:
+    """One HiGHS run of the model in ``h``: its status code and, when optimal, its
+    solution. ``attempt``: "warm" (dual simplex from the previous basis), "cold" (from
+    scratch) or "ipm" (interior point with crossover, from scratch; the last resort; the
+    options are restored afterwards)."""
+    if attempt != "warm":
+        h.clearSolver()
+    if attempt == "ipm":
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("run_crossover", "on")
+    h.run()
+    code = int(h.getModelStatus().value)
+    found = h.getSolution() if code == OPTIMAL else None
+    if attempt == "ipm":
+        h.setOptionValue("solver", HIGHS_OPTIONS["solver"])
+        h.clearSolver()
+    return code, found
+
+
 def _batch(verdict: Verdict, solution: bool) -> LPBatch:
     return LPBatch(verdict.values, verdict.status, verdict.slacks if solution else None,
                    verdict.lambdas if solution else None)
@@ -201,20 +220,10 @@ class UnitLP:
         n_var = rhs.size
         h.changeColsCost(n_var, self._slack_cols, cost)
         h.changeRowsBounds(n_var, self._rows, rhs, rhs)
-        if attempt != "warm":
-            h.clearSolver()
-        if attempt == "ipm":
-            h.setOptionValue("solver", "ipm")
-            h.setOptionValue("run_crossover", "on")
-        h.run()
-        code = int(h.getModelStatus().value)
-        if code == OPTIMAL:
-            found = h.getSolution()
+        code, found = run_attempt(h, attempt)
+        if found is not None:
             col[:] = found.col_value
             dual[:] = found.row_dual
-        if attempt == "ipm":
-            h.setOptionValue("solver", HIGHS_OPTIONS["solver"])
-            h.clearSolver()
         return code
 
     def solve(self, data: np.ndarray, direction: np.ndarray | None = None, *,

@@ -15,10 +15,17 @@ import pandas as pd
 from .frontiers import FrontierRule, Term
 
 
-def _status_columns(table: pd.DataFrame, frontier: FrontierRule) -> list[tuple[Term, str]]:
-    """The S terms of ``frontier`` with a status column in ``table``, and that column."""
-    return [(term, f"{term.name}_status") for term in frontier.terms()
-            if f"{term.name}_status" in table.columns]
+def _status_columns(table: pd.DataFrame, frontier: FrontierRule
+                    ) -> list[tuple[Term, str, str]]:
+    """The terms of ``frontier`` with a status column in ``table``: the term, its column
+    name (``S_...`` for the SBI, ``D_...`` for the directional distance measures) and
+    the status column."""
+    found = []
+    for term in frontier.terms():
+        for name in (term.name, "D" + term.name[1:]):
+            if f"{name}_status" in table.columns:
+                found.append((term, name, f"{name}_status"))
+    return found
 
 
 def _pair_labels(table: pd.DataFrame, time: str) -> np.ndarray:
@@ -31,11 +38,11 @@ def lp_status_rows(table: pd.DataFrame, frontier: FrontierRule, *, unit: str = "
     """One row per LP that is not optimal: model, frontier, rts, term, year_pair,
     ``unit`` (ids as in ``table``), status; sorted by model, year pair, term, unit."""
     rows = []
-    for term, column in _status_columns(table, frontier):
+    for term, name, column in _status_columns(table, frontier):
         bad = table.loc[table[column] != "optimal"]
         rows.append(pd.DataFrame({
             "model": bad["model"].to_numpy(), "frontier": frontier.name, "rts": term.rts,
-            "term": term.name, "year_pair": _pair_labels(bad, time),
+            "term": name, "year_pair": _pair_labels(bad, time),
             unit: bad[unit].reset_index(drop=True), "status": bad[column].to_numpy()}))
     out = pd.concat(rows, ignore_index=True)
     return out.sort_values(["model", "year_pair", "term", unit],
@@ -45,7 +52,7 @@ def lp_status_rows(table: pd.DataFrame, frontier: FrontierRule, *, unit: str = "
 def infeasible_counts(table: pd.DataFrame, frontier: FrontierRule) -> pd.DataFrame:
     """LPs and infeasible LPs per model, year pair, term and rts (zeros included)."""
     rows = []
-    for term, column in _status_columns(table, frontier):
+    for term, name, column in _status_columns(table, frontier):
         flags = table.assign(_inf=(table[column] == "infeasible").astype("int64"),
                              year_pair=_pair_labels(table, "year"))
         counts = flags.groupby(["model", "year_pair", "year"], sort=True)["_inf"].agg(
@@ -53,7 +60,7 @@ def infeasible_counts(table: pd.DataFrame, frontier: FrontierRule) -> pd.DataFra
         rows.append(pd.DataFrame({
             "model": counts["model"], "frontier": frontier.name,
             "year_pair": counts["year_pair"],
-            "year": counts["year"], "term": term.name, "rts": term.rts,
+            "year": counts["year"], "term": name, "rts": term.rts,
             "lps": counts["size"], "infeasible": counts["sum"]}))
     out = pd.concat(rows, ignore_index=True)
     return out.sort_values(["model", "year", "term"], kind="mergesort").reset_index(drop=True)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..choices import DeaSolver, Frontier
+from ..choices import DISPOSABILITIES, DeaSolver, Disposability, Frontier, MeasureName, check
 from ..parallel import SERIAL, Execution
-from .frontiers import FrontierRule, frontier_rule
+from .frontiers import FrontierRule
+from .measures import Measure, measure_frontier, measure_rule
 from .panel import Screened, screen
 from .plan import plan_luenberger
 from .reference import warn_wide_columns
@@ -76,13 +77,15 @@ class LuenbergerResult:
 
 
 def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
-               bad: Sequence[str] = (), frontier: Frontier | FrontierRule = "contemporaneous", *,
+               bad: Sequence[str] = (), frontier: Frontier | FrontierRule | None = None, *,
                unit: str = "city_code", time: str = "year",
                rts_decomposition: bool = True, prune: bool = True,
                execution: Execution = SERIAL, label: str = "DEA",
-               solver: DeaSolver = "kernel", solve_jobs: SolveJobs | None = None
-               ) -> LuenbergerResult:
-    """SBI Luenberger indicator and its decomposition for every unit and year pair.
+               solver: DeaSolver = "kernel", solve_jobs: SolveJobs | None = None,
+               measure: MeasureName | Measure = "sbi",
+               disposability: Disposability = "weak") -> LuenbergerResult:
+    """SBI Luenberger indicator and its decomposition (or another productivity measure,
+    ``measure``) for every unit and year pair.
 
     Parameters
     ----------
@@ -97,9 +100,10 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
         Column names of the inputs x, good outputs y and bad outputs b (``bad=()``: J = 0,
         the production model).
     frontier
-        ``"contemporaneous"`` (paper), ``"sequential"``, ``"global"`` or ``"biennial"``
-        (or a :class:`~carbongap.dea.frontiers.FrontierRule`); defined in
-        :mod:`carbongap.dea.frontiers`.
+        ``"contemporaneous"`` (paper; the default), ``"sequential"``, ``"global"`` or
+        ``"biennial"`` (or a :class:`~carbongap.dea.frontiers.FrontierRule`); defined in
+        :mod:`carbongap.dea.frontiers`. ``measure="gml"`` is on the global frontier
+        (default there; any other is refused).
     rts_decomposition
         True: LTFP, LPEC, LSEC, LPTP, LTPSC, EC, PC from eight CRS and VRS terms; False:
         LTFP, EC, PC from the four CRS terms (half the LPs).
@@ -118,6 +122,15 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     solve_jobs
         Solves the plan's LPs in place of ``solver``'s: the stages pass the configured
         backend's solver (:mod:`carbongap.backends`, e.g. the R one).
+    measure
+        ``"sbi"`` (the paper's), ``"ddf-luenberger"``, ``"ml"`` or ``"gml"``
+        (:mod:`carbongap.dea.measures`, docs/methods.md §15): the DDF measures' terms are
+        columns ``D_...`` instead of ``S_...``; ``ml`` and ``gml`` write ML, MLEFFCH and
+        MLTECH from the CRS terms (``rts_decomposition`` does not apply). DDF LPs are
+        solved by HiGHS and not pruned.
+    disposability
+        Of the bad outputs in the DDF measures: ``"weak"`` (the ML literature's) or
+        ``"strong"``.
 
     Returns
     -------
@@ -132,7 +145,9 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
     spanning more than a factor 1e6 is logged as a warning naming the unit-periods of its
     extremes (:func:`carbongap.dea.reference.warn_wide_columns`).
     """
-    rule = frontier_rule(frontier)
+    kind = measure_rule(measure)
+    check("disposability", disposability, DISPOSABILITIES)
+    rule = measure_frontier(kind, frontier)
     if not inputs or not good:
         raise ValueError("the SBI needs at least one input and one good output")
     variables = [*inputs, *good, *bad]
@@ -145,9 +160,11 @@ def luenberger(panel: pd.DataFrame, inputs: Sequence[str], good: Sequence[str],
         lambda i: f"{unit} {usable[unit].iat[i]} {time} {usable[time].iat[i]}")
     plan = plan_luenberger(screened.panel, variables, (len(inputs), len(good), len(bad)),
                            rule, unit=unit, time=time,
-                           rts_decomposition=rts_decomposition, prune=prune)
+                           rts_decomposition=rts_decomposition, prune=prune,
+                           measure=kind, disposability=disposability)
     solve = solve_jobs or job_solver(solver)
-    results = solve(plan.jobs, execution=execution, description=f"{label}: SBI LPs")
+    results = solve(plan.jobs, execution=execution,
+                    description=f"{label}: {kind.program.upper()} LPs")
     logger.info("%s: %d year pairs, %d technologies (%s frontier, solved by %s): %d distinct "
                 "evaluations (a unit-period against a technology, shared by every term that "
                 "needs it) took %d LP solves, the pruning LPs of the reference units included "

@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .decomposition import COMPONENTS, CRS_COMPONENTS
+from ..choices import Disposability
 from .frontiers import FrontierRule, Term, year_pairs
+from .measures import MEASURE_RULES, Measure, ratio_components
 from .status import status_words
-from .technology import JobResult, TechnologyJob
+from .technology import SBI, JobResult, Program, TechnologyJob
 
 TechKey = tuple[str, tuple[int, ...]]
 
@@ -44,6 +45,7 @@ class LuenbergerPlan:
     """
 
     frontier: FrontierRule
+    measure: Measure
     rts_decomposition: bool
     unit: str
     time: str
@@ -88,9 +90,10 @@ class LuenbergerPlan:
                 at = np.array([index[self.row_of[(u, when)]] for u in who], dtype=np.int64)
                 S[term.name] = results[job].values[at]
                 status[term.name] = results[job].status[at]
-            block.update(self.frontier.components(S, self.rts_decomposition))
-            block.update(S)
-            block.update({f"{name}_status": status_words(codes)
+            block.update(self._components(S))
+            prefix = self.measure.term_prefix()
+            block.update({prefix + name[1:]: values for name, values in S.items()})
+            block.update({f"{prefix}{name[1:]}_status": status_words(codes)
                           for name, codes in status.items()})
             blocks.append(pd.DataFrame(block))
         if not blocks:
@@ -98,11 +101,18 @@ class LuenbergerPlan:
         table = pd.concat(blocks, ignore_index=True)
         return table.sort_values([unit, time], kind="mergesort").reset_index(drop=True)
 
+    def _components(self, S: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The measure's components from the terms of one pair (docs/methods.md §6, §15)."""
+        if self.measure.ratio:
+            return ratio_components(S, self.frontier.pooled)
+        return self.frontier.components(S, self.rts_decomposition)
+
     def _empty(self) -> pd.DataFrame:
-        names = [t.name for t in self.term_list]
+        prefix = self.measure.term_prefix()
+        names = [prefix + t.name[1:] for t in self.term_list]
         columns: dict[str, Any] = {self.unit: self.ids.iloc[:0]}
         columns.update({c: np.empty(0, dtype=np.int64) for c in (self.time, f"{self.time}_from")})
-        parts = COMPONENTS if self.rts_decomposition else CRS_COMPONENTS
+        parts = self.measure.component_names(self.rts_decomposition)
         columns.update({c: np.empty(0) for c in (*parts, *names)})
         columns.update({f"{n}_status": np.empty(0, dtype=object) for n in names})
         return pd.DataFrame(columns)
@@ -110,12 +120,19 @@ class LuenbergerPlan:
 
 def plan_luenberger(data: pd.DataFrame, variables: Sequence[str], dims: tuple[int, int, int],
                     frontier: FrontierRule, *, unit: str, time: str, rts_decomposition: bool,
-                    prune: bool) -> LuenbergerPlan:
+                    prune: bool, measure: Measure = MEASURE_RULES["sbi"],
+                    disposability: Disposability = "weak") -> LuenbergerPlan:
     """Plan the LPs of a screened panel (:func:`carbongap.dea.panel.screen` output).
 
     ``variables`` are the columns [x..., y..., b...] with ``dims`` = (N, M, J). Each
-    technology is spanned by every observation of its periods.
+    technology is spanned by every observation of its periods. A ratio measure (ML) needs
+    the CRS terms only; a DDF measure's jobs solve the DDF with ``disposability`` and are
+    not pruned (docs/methods.md §15).
     """
+    if measure.ratio:
+        rts_decomposition = False
+    program = SBI if measure.program == "sbi" else Program("ddf", disposability)
+    prune = prune and program.kind == "sbi"
     units = data[unit].to_numpy()
     times = data[time].to_numpy()
     values = data.loc[:, list(variables)].to_numpy(dtype=np.float64)
@@ -142,9 +159,10 @@ def plan_luenberger(data: pd.DataFrame, variables: Sequence[str], dims: tuple[in
         position[ref] = np.arange(len(ref))
         jobs.append(TechnologyJob(key=(rts, tech), rts=rts, reference=values[ref], dims=dims,
                                   points=values[points], same_as=position[points],
-                                  blocks=times[ref], prune=prune))
+                                  blocks=times[ref], prune=prune, program=program))
         point_index.append({int(obs): i for i, obs in enumerate(points)})
-    return LuenbergerPlan(frontier=frontier, rts_decomposition=rts_decomposition, unit=unit,
+    return LuenbergerPlan(frontier=frontier, measure=measure,
+                          rts_decomposition=rts_decomposition, unit=unit,
                           time=time, periods=periods, pairs=pairs, members=members,
                           ids=data[unit].reset_index(drop=True),
                           term_list=term_list, jobs=tuple(jobs),

@@ -13,16 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..choices import DeaSolver, Rts
-from ..errors import DataError, format_rows
+from .arrays import direction_matrix, readonly, require_positive, units
 from .reference import check_rts, warn_wide_columns
 from .status import OPTIMAL, status_words
 from .technology import TechnologyJob, solve_job, technology_model
-
-
-def _readonly(array: np.ndarray | None) -> np.ndarray | None:
-    if array is not None:
-        array.flags.writeable = False
-    return array
 
 
 @dataclass(frozen=True)
@@ -64,67 +58,14 @@ class SBIResult:
         return self.status == "optimal"
 
 
-def _matrix(name: str, value: object, rows: int | None) -> np.ndarray:
-    """A finite, nonnegative float (units, variables) array; 1-D means one variable."""
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim == 1:
-        array = array[:, None]
-    if array.ndim != 2:
-        raise DataError(f"{name} must be a (units, variables) array, got shape {array.shape}",
-                        source=name)
-    if rows is not None and array.shape[0] != rows:
-        raise DataError(f"{name} has {array.shape[0]} rows, expected {rows}", source=name)
-    for test, what in ((~np.isfinite(array), "missing or infinite"), (array < 0, "negative")):
-        bad = np.flatnonzero(test.any(axis=1))
-        if bad.size:
-            column = int(np.flatnonzero(test.any(axis=0))[0])
-            raise DataError(f"{name}: {what} values in column {column}, rows "
-                            f"{format_rows(bad)}", source=name, column=str(column), rows=bad)
-    return array
-
-
-def _positive(name: str, array: np.ndarray) -> None:
-    """DataError naming the column and rows where ``array`` is not positive."""
-    bad = array <= 0
-    if bad.any():
-        rows = np.flatnonzero(bad.any(axis=1))
-        column = int(np.flatnonzero(bad.any(axis=0))[0])
-        raise DataError(f"{name}: directions must be positive; zero in column {column}, "
-                        f"rows {format_rows(rows)}", source=name, column=str(column),
-                        rows=rows)
-
-
-def _reference(x_ref: object, y_ref: object, b_ref: object, xs: np.ndarray, ys: np.ndarray,
-               bs: np.ndarray, has_bad: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The reference technology's (K, N), (K, M), (K, J) arrays, checked against the
-    evaluated units' variables."""
-    if x_ref is None or y_ref is None or (b_ref is None) == has_bad:
-        raise ValueError("give x_ref and y_ref (and b_ref exactly when b is given), "
-                         "or no reference at all")
-    xr = _matrix("x_ref", x_ref, None)
-    yr = _matrix("y_ref", y_ref, xr.shape[0])
-    br = _matrix("b_ref", b_ref, xr.shape[0]) if b_ref is not None else np.empty(
-        (xr.shape[0], 0))
-    for name, ev, ref in (("x", xs, xr), ("y", ys, yr), ("b", bs, br)):
-        if ev.shape[1] != ref.shape[1]:
-            raise DataError(f"{name} has {ev.shape[1]} variables but {name}_ref has "
-                            f"{ref.shape[1]}", source=f"{name}_ref")
-    return xr, yr, br
-
-
-def _direction(direction: object, points: np.ndarray, n: int) -> np.ndarray | None:
+def _direction(direction: object, points: np.ndarray) -> np.ndarray | None:
     """The (n, N + M + J) direction g, positive; None for the observed values (which must
     then be positive themselves)."""
     if direction is None:
-        _positive("direction (observed x, y, b)", points)
+        require_positive("direction (observed x, y, b)", points)
         return None
-    gx, gy, gb = direction  # type: ignore[misc]
-    g = np.hstack([_matrix("direction g_x", gx, n), _matrix("direction g_y", gy, n),
-                   _matrix("direction g_b", gb, n) if gb is not None else np.empty((n, 0))])
-    if g.shape != points.shape:
-        raise DataError(f"direction has shape {g.shape}, expected {points.shape}",
-                        source="direction")
-    _positive("direction", g)
+    g = direction_matrix(direction, points)
+    require_positive("direction", g)
     return g
 
 
@@ -198,28 +139,16 @@ def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: obj
     solver can fail; such LPs come back NaN with status "numerical", not as numbers.
     """
     check_rts(rts)
-    xs = _matrix("x", x, None)
-    n = xs.shape[0]
-    ys = _matrix("y", y, n)
-    bs = _matrix("b", b, n) if b is not None else np.empty((n, 0))
-    own_reference = x_ref is None and y_ref is None and b_ref is None
-    xr, yr, br = ((xs, ys, bs) if own_reference
-                  else _reference(x_ref, y_ref, b_ref, xs, ys, bs, b is not None))
-    if xs.shape[1] == 0 or ys.shape[1] == 0:
-        raise DataError("the SBI needs at least one input and one good output", source="x")
-    points = np.hstack([xs, ys, bs])
-    reference = np.hstack([xr, yr, br])
-    names = [f"{part}[{i}]" for part, width in (("x", xs.shape[1]), ("y", ys.shape[1]),
-                                                ("b", bs.shape[1])) for i in range(width)]
-    warn_wide_columns(np.vstack([points, reference]), names, "sbi")
-    g = _direction(direction, points, n)
+    data = units(x, y, b, x_ref, y_ref, b_ref, "SBI")
+    points, reference, dims = data.points, data.reference, data.dims
+    warn_wide_columns(np.vstack([points, reference]), data.names(), "sbi")
+    g = _direction(direction, points)
     if prune is None:
         prune = bool((reference > 0).all())
     elif prune:
-        _positive("reference data (needed for prune=True)", reference)
-    dims = (xs.shape[1], ys.shape[1], bs.shape[1])
+        require_positive("reference data (needed for prune=True)", reference)
     job = TechnologyJob(key="sbi", rts=rts, reference=reference, dims=dims, points=points,
-                        direction=g, same_as=np.arange(n) if own_reference else None,
+                        direction=g, same_as=np.arange(len(points)) if data.own else None,
                         prune=prune, solution=return_solution)
     result = solve_job(job, technology_model(solver))
     status = status_words(result.status)
@@ -227,6 +156,6 @@ def sbi(x: object, y: object, b: object = None, x_ref: object = None, y_ref: obj
     cut = np.cumsum(dims)[:2]
     sx, sy, sb = np.split(slacks, cut, axis=1) if slacks is not None else (None, None, None)
     values = np.where(result.status == OPTIMAL, result.values, np.nan)
-    return SBIResult(values=_readonly(values), status=_readonly(status), rts=rts,
-                     lps=result.lps, slacks_x=_readonly(sx), slacks_y=_readonly(sy),
-                     slacks_b=_readonly(sb), lambdas=_readonly(result.lambdas))
+    return SBIResult(values=readonly(values), status=readonly(status), rts=rts,
+                     lps=result.lps, slacks_x=readonly(sx), slacks_y=readonly(sy),
+                     slacks_b=readonly(sb), lambdas=readonly(result.lambdas))

@@ -16,11 +16,24 @@ from typing import Protocol
 
 import numpy as np
 
-from ..choices import DEA_SOLVERS, DeaSolver, Rts, check
+from ..choices import DEA_SOLVERS, DeaSolver, Disposability, Rts, check
 from ..parallel import SERIAL, Execution, run_tasks
 from . import prune as pruning
 from .highs import LPBatch, TechnologyLP
 from .status import OPTIMAL
+
+
+@dataclass(frozen=True)
+class Program:
+    """The LP each evaluation of a job solves: the SBI (docs/methods.md §6) or the radial
+    directional distance function with its bad-output disposability (§15)."""
+
+    kind: str = "sbi"
+    disposability: Disposability = "weak"
+
+
+#: The SBI LP: the default of every job.
+SBI = Program()
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,10 @@ class TechnologyJob:
         Apply the exact reduction (needs positive reference data).
     solution
         Also return slacks and λ (over all K reference units).
+    program
+        The LP (:class:`Program`): the SBI, or the DDF (solved by HiGHS,
+        :class:`carbongap.dea.ddf_lp.DdfLP`, whatever the model passed to
+        :func:`solve_job`; never pruned).
     """
 
     key: Hashable
@@ -62,6 +79,7 @@ class TechnologyJob:
     blocks: np.ndarray | None = None
     prune: bool = False
     solution: bool = False
+    program: Program = SBI
 
     @property
     def n_points(self) -> int:
@@ -110,9 +128,17 @@ class TechnologyModel(Protocol):
 
 
 def solve_job(job: TechnologyJob, model: type[TechnologyModel] = TechnologyLP) -> JobResult:
-    """Solve every evaluation of ``job`` (see the module docstring) with ``model``."""
+    """Solve every evaluation of ``job`` (see the module docstring) with ``model``
+    (a DDF job with :class:`carbongap.dea.ddf_lp.DdfLP`)."""
 
     n, k = job.n_points, job.reference.shape[0]
+    if job.program.kind == "ddf":
+        from .ddf_lp import DdfLP
+
+        batch = DdfLP(*split(job.reference, job.dims), job.rts,
+                      job.program.disposability).solve(job.points, job.direction,
+                                                       solution=job.solution)
+        return JobResult(job.key, batch.values, batch.status, n, k, None, batch.lambdas)
     if not job.prune:
         batch = model(*split(job.reference, job.dims), job.rts).solve(
             job.points, job.direction, solution=job.solution)

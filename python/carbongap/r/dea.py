@@ -69,7 +69,12 @@ def solve_job_r(job: TechnologyJob, solver: RSolver | None = None) -> JobResult:
 
 def run_jobs_r(jobs: Sequence[TechnologyJob], *, progress: ProgressFactory = null_progress,
                description: str = "SBI linear programmes (R)") -> list[JobResult]:
-    """Every job in one R session, in input order; progress advances by LPs answered."""
+    """Every job in one R session, in input order; progress advances by LPs answered.
+    SBI jobs only: ValueError for a directional-distance job (docs/methods.md §15)."""
+    if any(job.program.kind != "sbi" for job in jobs):
+        raise ValueError("the R backend of the DEA solves the SBI only; the directional "
+                         "distance measures (ddf-luenberger, ml, gml) run on the Python "
+                         "backend ([productivity] backend = \"python\")")
     solver = r_dea_solver()
     logger.info("R backend of the DEA: %s", "Benchmarking dea.add" if solver == "Benchmarking"
                 else "the R SBI on lpSolve (R Benchmarking is not installed)")

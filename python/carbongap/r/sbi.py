@@ -34,15 +34,15 @@ def r_matrix(array: np.ndarray | None) -> Any:
 
 
 @cache
-def _function() -> Any:
-    """``sbi_lpsolve`` sourced into R once per process."""
+def r_function(script: str, name: str) -> Any:
+    """The R function ``name`` of the package script ``script`` (beside this module),
+    sourced into R once per process with lpSolve loaded."""
     require_r()
     ro = robjects()
 
     ro.r("suppressPackageStartupMessages(library(lpSolve))")
-    script = resources.files("carbongap.r").joinpath(SCRIPT).read_text(encoding="utf-8")
-    ro.r(script)
-    return ro.globalenv["sbi_lpsolve"]
+    ro.r(resources.files("carbongap.r").joinpath(script).read_text(encoding="utf-8"))
+    return ro.globalenv[name]
 
 
 def sbi_lpsolve(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
@@ -57,7 +57,7 @@ def sbi_lpsolve(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
     Returns (values, statuses): NaN values unless lpSolve succeeded; statuses
     "optimal", "infeasible", "unbounded" or "lpSolve status <code>".
     """
-    fn = _function()
+    fn = r_function(SCRIPT, "sbi_lpsolve")
     if x_ref is None:
         x_ref, y_ref, b_ref = x, y, b
     gx, gy, gb = direction if direction is not None else (x, y, b)

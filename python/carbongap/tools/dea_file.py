@@ -33,10 +33,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..backends.dea import solve_jobs
-from ..choices import DeaSolver, Frontier
+from ..choices import DeaSolver, Disposability, Frontier, MeasureName
 from ..dea import luenberger
-from ..dea.frontiers import frontier_rule
 from ..dea.lp_tables import lp_status_rows
+from ..dea.measures import measure_frontier, measure_rule
 from ..errors import ConfigError, DataError, format_rows
 from ..ingest.cells import parse_numeric, parse_whole_numbers
 from ..ingest.checks import require_unique
@@ -143,27 +143,30 @@ def by_reason(counts: dict[str, int]) -> str:
 
 def run_dea_file(path: str | Path, out: str | Path, *, unit: str, time: str,
                  inputs: Sequence[str], good: Sequence[str], bad: Sequence[str] = (),
-                 frontier: Frontier = "contemporaneous", rts_decomposition: bool = True,
+                 frontier: Frontier | None = None, rts_decomposition: bool = True,
                  prune: bool = True, execution: Execution = SERIAL,
                  sheet: str | None = None, strict: bool = False,
-                 solver: DeaSolver = "kernel") -> DeaFileRun:
+                 solver: DeaSolver = "kernel", measure: MeasureName = "sbi",
+                 disposability: Disposability = "weak") -> DeaFileRun:
     """Run the Luenberger engine on the panel file ``path``; write its tables into ``out``.
 
     Arguments as :func:`carbongap.dea.luenberger` (``frontier``, ``rts_decomposition``,
-    ``prune``, ``execution``) and :func:`read_dea_panel` (``sheet``:
+    ``prune``, ``execution``, ``measure``, ``disposability``) and :func:`read_dea_panel` (``sheet``:
     the Excel sheet, default the first); ``solver`` as ``[productivity] solver``. With
     ``strict`` an excluded unit-period is a DataError (nothing is written). Returns the
     paths of ``luenberger.csv``, ``lp_status.csv`` and ``excluded.csv`` (module
     docstring), in that order, and the exclusion counts by reason.
     """
     require_folder(Path(out))  # before the work, not after it
-    rule = frontier_rule(frontier)
+    kind = measure_rule(measure)
+    rule = measure_frontier(kind, frontier)
     frame = read_dea_panel(path, unit, time, [*inputs, *good, *bad], sheet=sheet)
     model = "green" if bad else "production"
     result = luenberger(frame, inputs, good, bad, rule, unit=unit, time=time,
                         rts_decomposition=rts_decomposition, prune=prune,
                         execution=execution, label=f"{model} model",
-                        solve_jobs=solve_jobs("python", solver))
+                        solve_jobs=solve_jobs("python", solver), measure=kind,
+                        disposability=disposability)
     excluded = result.screened.excluded
     counts = {str(k): int(n) for k, n in
               excluded["reason"].value_counts().sort_index().items()}
