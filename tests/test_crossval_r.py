@@ -119,3 +119,21 @@ def test_the_r_only_rerun_script_reproduces_every_cell(python_run, tmp_path):
     rscript = cells.loc[cells["kind"].str.startswith("Rscript")]
     assert len(rscript) == 2 * len(mine) + len(mine.drop_duplicates(["table", "part", "tau"]))
     assert (rscript["result"] == "pass").all()
+
+
+def test_a_directional_distance_measure_is_cross_validated_term_by_term(tmp_path):
+    # [productivity] measure = "ml": every D term of both models solved again by the R DDF
+    # on lpSolve (ddf_lpsolve.R), and the ML components compared
+    config = load_config(overrides=[*SMALL, 'productivity.measure="ml"'])
+    summary = run_pipeline(config, targets=["crossval"], out=tmp_path)
+    assert summary.ok, [(s.name, s.reason) for s in summary.stages]
+    cells = pd.read_csv(tmp_path / "tables" / "crossval.csv")
+    assert set(cells["result"]) <= {"pass", "not compared"}
+    luenberger = pd.read_csv(tmp_path / "tables" / "luenberger.csv")
+    terms = [c for c in luenberger.columns if c.endswith("_status")]
+    assert terms and all(c.startswith("D_C_") for c in terms)
+    kinds = cells["kind"].value_counts()
+    assert kinds["D term"] == len(luenberger) * len(terms)
+    assert cells.loc[cells["kind"] == "D term", "abs_diff"].max() < 1e-8
+    components = cells.loc[cells["kind"] == "component", "column"]
+    assert set(components) == {"ML", "MLEFFCH", "MLTECH"}

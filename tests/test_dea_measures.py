@@ -108,3 +108,17 @@ def test_measures_are_refused_where_they_do_not_apply(panel):
         luenberger(panel, INPUTS, GOOD, BAD, "sequential", measure="gml")
     with pytest.raises(ValueError, match="disposability 'free' is not one of"):
         luenberger(panel, INPUTS, GOOD, BAD, measure="ml", disposability="free")
+
+
+def test_the_configuration_names_the_frontier_gml_needs():
+    from carbongap.config import load_config
+    from carbongap.errors import ConfigError
+
+    with pytest.raises(ConfigError, match='measure = "gml" is the Malmquist-Luenberger index '
+                                          'on the global frontier: set frontier = "global"'):
+        load_config(overrides=['productivity.measure="gml"'])
+    config = load_config(overrides=['productivity.measure="gml"',
+                                    'productivity.frontier="global"'])
+    assert config.productivity.measure == "gml"
+    with pytest.raises(ConfigError, match="disposability"):
+        load_config(overrides=['productivity.disposability="free"'])

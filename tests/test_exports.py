@@ -334,3 +334,20 @@ def test_an_all_missing_column_and_an_empty_table_export_as_missing_values(tmp_p
     # still describes it).
     empty = stata_dataset(frame.iloc[:0], "y", "test", config_sha256="0" * 64)
     assert storage_type(empty.frame["city_name"]) == "str1"
+
+
+def test_the_malmquist_luenberger_measures_have_their_labels():
+    from carbongap.exports.labels import index_variant, raw_label
+
+    assert [index_variant(f, r) for f in ("increment", "cumulative") for r in (False, True)] \
+        == ["indices", "ratio", "cumulative", "ratio-cumulative"]
+    assert raw_label("T", "ratio")[0] == ("productivity index: Malmquist-Luenberger ML "
+                                          "(production model)")
+    assert raw_label("lnGEC", "ratio-cumulative")[0] == (
+        "ln green efficiency change index chained from the base year: prod of MLEFFCH "
+        "(green model)")
+    assert raw_label("T", "indices")[0] == "productivity index, 1 + LTFP (production model)"
+    assert raw_label("ML")[0].startswith("Malmquist-Luenberger index")
+    assert raw_label("D_C_t_t1")[0] == "DDF CRS, technology of t, data of t+1"
+    assert raw_label("D_V_P_t_status")[0] == ("LP status of the DDF VRS, technology of the "
+                                              "pooled periods, data of t")

@@ -18,7 +18,7 @@ from carbongap.io.markdown import to_latex
 from carbongap.pipeline.registry import STAGES
 from carbongap.pipeline.runner import run_pipeline
 from carbongap.robustness.grid import default_grid_path, load_grid, parse_grid
-from carbongap.robustness.summary import curve_data, summarise
+from carbongap.robustness.summary import curve_data, option_summary, summarise
 from carbongap.stagekit.capabilities import NO_R_VARIABLE
 from carbongap.stagekit.evaluate import Evaluator
 from carbongap.stagekit.stage import Context, find_stage
@@ -118,11 +118,13 @@ def test_the_baseline_follows_the_runs_configuration():
 def test_the_default_grid_is_valid_and_has_the_papers_choices_as_baseline():
     grid = load_grid(default_grid_path(), Config())
     assert [a.name for a in grid.axes] == ["frontier", "factors", "delta", "index_form",
-                                           "regression_sample", "se_method"]
+                                           "measure", "regression_sample", "se_method"]
     assert [a.baseline_label for a in grid.axes] == ["contemporaneous", "paper", "0.05",
-                                                     "increment", "common", "nid"]
+                                                     "increment", "sbi", "common", "nid"]
     specs = grid.specifications("one-at-a-time")
-    assert len(specs) == 1 + 3 + 1 + 2 + 1 + 1 + 3
+    assert len(specs) == 1 + 3 + 1 + 2 + 1 + 3 + 1 + 3
+    gml = next(s for s in specs if s.changed == "measure=gml").config
+    assert (gml.productivity.measure, gml.productivity.frontier) == ("gml", "global")
     boot = next(s for s in specs if s.changed == "se_method=city_bootstrap").config
     assert (boot.regressions.se, boot.regressions.cluster) == ("boot", "city_code")
 
@@ -228,6 +230,23 @@ def test_summary_counts_signs_significance_and_range_by_hand():
     assert list(summary.index) == ["lnT", "lnGT"]
 
 
+def test_option_summary_counts_kept_signs_and_stars_by_hand():
+    long = _long()
+    # stars: baseline lnT (***, none), lnGT **; spec 1 lnT (*, **), lnGT none
+    long["stars"] = ["***", "", "**", "*", "**", ""]
+    long.loc[long["spec"] == 1, "coef"] = [0.5, -0.3, -1.0]
+    specs = pd.DataFrame({"spec": [0, 1], "changed": ["baseline", "x=y"],
+                          "baseline": [True, False], "x": ["a", "y"]})
+    options = option_summary(long, specs).set_index("term")
+    assert list(options.index) == ["lnT", "lnGT"]
+    assert (options["axis"] == "x").all() and (options["option"] == "y").all()
+    t, g = options.loc["lnT"], options.loc["lnGT"]
+    assert (t["cells"], t["same_sign"], t["same_stars"]) == (2, 1.0, 0.0)
+    assert (g["cells"], g["same_sign"], g["same_stars"]) == (1, 0.0, 0.0)
+    long.loc[long["spec"] == 1, "stars"] = ["***", "", "*"]  # both lnT cells keep theirs
+    assert option_summary(long, specs).set_index("term").loc["lnT", "same_stars"] == 1.0
+
+
 def test_curve_data_sorts_with_intervals_and_choices():
     specs = pd.DataFrame({"spec": [0, 1], "changed": ["baseline", "x=y"],
                           "baseline": [True, False], "x": ["a", "y"]})
@@ -254,13 +273,13 @@ def test_robustness_is_not_part_of_a_default_run():
     assert STAGES[-1].name == "report"
 
 
-@pytest.fixture(scope="module")
-def grid_run(tmp_path_factory):
+def _run_grid(tmp_path_factory, text: str, name: str) -> Path:
+    """A run of the robustness stage and the report on the small panel over ``text``."""
     before = os.environ.get(NO_R_VARIABLE)
     os.environ[NO_R_VARIABLE] = "1"
-    out = tmp_path_factory.mktemp("robustness")
-    grid = out.parent / "grid.toml"
-    grid.write_text(GRID, encoding="utf-8")
+    out = tmp_path_factory.mktemp(name)
+    grid = out.parent / f"{name}.toml"
+    grid.write_text(text, encoding="utf-8")
     config = load_config(overrides=[*SMALL, "robustness.enabled=true",
                                     f"robustness.grid=\"{grid.as_posix()}\""])
     try:
@@ -272,6 +291,39 @@ def grid_run(tmp_path_factory):
             os.environ[NO_R_VARIABLE] = before
     assert summary.ok, [(s.name, s.reason) for s in summary.stages]
     return out
+
+
+@pytest.fixture(scope="module")
+def grid_run(tmp_path_factory):
+    return _run_grid(tmp_path_factory, GRID, "robustness")
+
+
+MEASURE_GRID = """
+[axes.measure]
+sbi = { "productivity.measure" = "sbi" }
+ddf-luenberger = { "productivity.measure" = "ddf-luenberger" }
+ml = { "productivity.measure" = "ml" }
+gml = { "productivity.measure" = "gml", "productivity.frontier" = "global" }
+"""
+
+
+def test_the_measure_axis_reestimates_the_tables_and_the_report_says_what_holds(
+        tmp_path_factory):
+    out = _run_grid(tmp_path_factory, MEASURE_GRID, "measures")
+    specs = pd.read_csv(out / "tables/robustness_specs.csv")
+    assert specs["changed"].tolist() == ["baseline", "measure=ddf-luenberger", "measure=ml",
+                                         "measure=gml"]
+    long = pd.read_csv(out / "tables/robustness.csv")
+    cell = long.loc[(long["term"] == "lnT") & (long["table"] == 1) & (long["tau"] == 0.2)]
+    coefs = cell.set_index("changed")["coef"]
+    assert coefs.notna().all() and coefs.nunique() == 4  # each measure its own regressor
+    options = pd.read_csv(out / "tables/robustness_options.csv")
+    assert set(options["option"]) == {"ddf-luenberger", "ml", "gml"}
+    assert set(options["term"]) == {"lnT", "lnGT", "lnPC", "lnEC", "lnGPC", "lnGEC"}
+    assert options["same_sign"].between(0, 1).all() and (options["cells"] > 0).all()
+    report = (out / "REPORT.md").read_text(encoding="utf-8")
+    assert "keep its sign / its stars under each option" in report
+    assert "| measure=gml |" in report
 
 
 def test_the_baseline_equals_the_runs_tables_bit_for_bit(grid_run):

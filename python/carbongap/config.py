@@ -24,10 +24,12 @@ from .choices import (
     Backend,
     DeaSolver,
     Design,
+    Disposability,
     Frontier,
     GapPolicy,
     GroupingName,
     IndexForm,
+    MeasureName,
     NanPolicy,
     SampleRule,
     SeMethod,
@@ -106,6 +108,12 @@ class ProductivityConfig:
     #: the Python backend's LP solver: "kernel" (the compiled small-LP simplex, HiGHS
     #: where an answer is not certified) or "highs" (warm-started HiGHS alone)
     solver: DeaSolver = "kernel"
+    #: productivity measure: "sbi" (the paper's SBI Luenberger), "ddf-luenberger", "ml"
+    #: (Malmquist-Luenberger) or "gml" (global ML, with frontier = "global");
+    #: docs/methods.md §15
+    measure: MeasureName = "sbi"
+    #: bad outputs in the directional distance measures: "weak" or "strong"
+    disposability: Disposability = "weak"
 
 
 @dataclass(frozen=True)
@@ -319,8 +327,13 @@ def _check_ranges(config: Config) -> None:
     first, last = config.data.synthetic_years
     if first > last:
         problems.append("[data] synthetic_years must be [first, last] with first <= last")
-    if config.productivity.years[1] - config.productivity.years[0] < 1:
+    productivity = config.productivity
+    if productivity.years[1] - productivity.years[0] < 1:
         problems.append("[productivity] years must span at least two years")
+    if productivity.measure == "gml" and productivity.frontier != "global":
+        problems.append("[productivity] measure = \"gml\" is the Malmquist-Luenberger index "
+                        "on the global frontier: set frontier = \"global\" too (or measure "
+                        f"= \"ml\" on the {productivity.frontier} frontier)")
     inference = config.inference
     if inference.reps < 1:
         problems.append("[inference] reps must be >= 1")

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .dea.decomposition import COMPONENTS
+from .dea.measures import RATIO_COMPONENTS
 from .tables.compare import CELL_KEYS
 
 if TYPE_CHECKING:
@@ -140,11 +141,11 @@ def compare_dea(python: pd.DataFrame, r: pd.DataFrame,
     keys = ["model", "city_code", "year"]
     both = _paired(python, r, keys, "city-years")
     terms = [c.removesuffix("_status") for c in python.columns if c.endswith("_status")]
-    components = [c for c in COMPONENTS if c in python.columns]
+    components = [c for c in (*COMPONENTS, *RATIO_COMPONENTS) if c in python.columns]
     frames = []
     for column in [*terms, *components]:
         where = both.loc[:, keys].assign(column=column)
-        kind = "S term" if column in terms else "component"
+        kind = f"{column[0]} term" if column in terms else "component"  # S or D (DDF)
         frame = _rows(kind, where, both[f"{column}_py"], both[f"{column}_r"],
                       tolerances.dea_atol, relative=False)
         py_nan = both[f"{column}_py"].isna().to_numpy()

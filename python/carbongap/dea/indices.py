@@ -5,6 +5,8 @@ The paper takes logs and Ginis of *positive* indices built from the additive ind
 * ``increment`` (paper default): for the pair (t−1, t), labelled t,
   T_t = 1 + LTFP_t, PC_t = 1 + PC_t, EC_t = 1 + EC_t (likewise GT, GPC, GEC from the
   green model).
+* Ratio measures (ML, GML; docs/methods.md §15): the index is the component itself,
+  T_t = ML_t, PC_t = MLTECH_t, EC_t = MLEFFCH_t.
 * ``cumulative``: the chain of the increments from the base year b (the first year
   with usable DEA data, given by the caller), I_b = 1 and
   I_t = I_{t−1} · (1 + indicator_t) = Π_{s=b+1..t} (1 + indicator_s). A city's chain
@@ -25,7 +27,7 @@ from ..choices import INDEX_FORMS, check
 
 def index_form(table: pd.DataFrame, names: Mapping[str, str], form: str, *,
                unit: str = "city_code", time: str = "year",
-               periods: Sequence[int] | None = None) -> pd.DataFrame:
+               periods: Sequence[int] | None = None, ratio: bool = False) -> pd.DataFrame:
     """Indices from one model's indicator table (formulas in the module docstring).
 
     Parameters
@@ -39,6 +41,9 @@ def index_form(table: pd.DataFrame, names: Mapping[str, str], form: str, *,
     periods
         All periods of the DEA, first = base year (cumulative form only; default: the
         base is the year before the first later-year in ``table``).
+    ratio
+        The components are ratio indices already (the Malmquist-Luenberger measures,
+        docs/methods.md §15): the increment is the component itself, not 1 + it.
 
     Returns
     -------
@@ -49,7 +54,7 @@ def index_form(table: pd.DataFrame, names: Mapping[str, str], form: str, *,
     check("index form", form, INDEX_FORMS)
     out = table.loc[:, [unit, time]].copy()
     for indicator, name in names.items():
-        out[name] = 1.0 + table[indicator].to_numpy(dtype=np.float64)
+        out[name] = (0.0 if ratio else 1.0) + table[indicator].to_numpy(dtype=np.float64)
     if form == "increment" or out.empty:
         return out
     if periods is None:

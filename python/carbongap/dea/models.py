@@ -25,16 +25,23 @@ from ..parallel import SERIAL, Execution
 from .indices import broken_chains, index_form, yearly_means
 from .lp_tables import infeasible_counts, lp_status_rows
 from .luenberger import luenberger
+from .measures import Measure
 from .spec import LuenbergerSpec
 from .technology import SolveJobs, run_jobs_kernel
 
 KEYS = ["city_code", "year"]
 #: model -> (indicator -> index name); Zhang & Liu (2024) section II.4.
-INDEX_NAMES: dict[str, dict[str, str]] = {
-    "production": {"LTFP": "T", "PC": "PC", "EC": "EC"},
-    "green": {"LTFP": "GT", "PC": "GPC", "EC": "GEC"},
-}
+def index_names(measure: Measure, model: str) -> dict[str, str]:
+    """Component -> index column of ``model``: T, PC, EC from the production model, GT,
+    GPC, GEC from the green one (from LTFP, PC, EC, or ML, MLTECH, MLEFFCH)."""
+    prefix = "G" if model == "green" else ""
+    return {part: prefix + name for part, name in measure.index_columns().items()}
+
+
 INDEX_COLUMNS: tuple[str, ...] = ("T", "PC", "EC", "GT", "GPC", "GEC")
+#: The index columns of each model.
+MODEL_COLUMNS: dict[str, tuple[str, ...]] = {"production": INDEX_COLUMNS[:3],
+                                             "green": INDEX_COLUMNS[3:]}
 
 
 def _yearly_summaries(indices: pd.DataFrame, bases: dict[str, int | None], *,
@@ -47,8 +54,8 @@ def _yearly_summaries(indices: pd.DataFrame, bases: dict[str, int | None], *,
     ``with_ginis`` False: the means alone (no Gini table).
     """
     means, ginis, notes = [], [], []
-    for model, names in INDEX_NAMES.items():
-        columns = list(names.values())
+    for model, found in MODEL_COLUMNS.items():
+        columns = list(found)
         base = bases[model]
         part = indices.loc[:, [*KEYS, *columns]]
         if base is not None:
@@ -117,7 +124,8 @@ def productivity_models(frame: pd.DataFrame, spec: LuenbergerSpec, *,
         label = f"{model} model"
         result = luenberger(frame, inputs, good, bad if model == "green" else (),
                             frontier, prune=spec.prune, execution=execution, label=label,
-                            solve_jobs=solve_jobs)
+                            solve_jobs=solve_jobs, measure=spec.measure,
+                            disposability=spec.disposability)
         for reason, part in (result.screened.excluded.groupby("reason", sort=False)
                              if summaries else ()):
             dropped.append(attrition.exclusions(stage, str(reason), part))
@@ -132,7 +140,8 @@ def productivity_models(frame: pd.DataFrame, spec: LuenbergerSpec, *,
         tables.append(table)
         periods = (list(range(result.periods[0], result.periods[-1] + 1))
                    if result.periods else None)
-        indexed = index_form(table, INDEX_NAMES[model], form, periods=periods)
+        names = index_names(spec.measure, model)
+        indexed = index_form(table, names, form, periods=periods, ratio=spec.measure.ratio)
         forms.append(indexed)
         counts = result.lp_counts()
         n_lps, n_inf = sum(counts.values()), counts.get("infeasible", 0)
@@ -142,7 +151,7 @@ def productivity_models(frame: pd.DataFrame, spec: LuenbergerSpec, *,
                      f"{n_bad - n_inf} otherwise not optimal (NaN, listed in lp_status)")
         bases[model] = periods[0] if cumulative and periods else None
         if cumulative and periods:
-            broken = broken_chains(table, INDEX_NAMES[model], indexed)
+            broken = broken_chains(table, names, indexed)
             notes.append(
                 f"{label}: cumulative index, base year {periods[0]} = 1 (the first year "
                 f"with usable data), not drawn in Figures 2-6; of {len(table)} city-year "
@@ -155,9 +164,15 @@ def productivity_models(frame: pd.DataFrame, spec: LuenbergerSpec, *,
     indices = indices.loc[:, [*KEYS, *INDEX_COLUMNS]]
     means, ginis, summary_notes = _yearly_summaries(indices, bases, with_ginis=summaries)
     notes.extend(summary_notes)
+    if spec.measure.name != "sbi":
+        notes.append(f"productivity measure {spec.measure.name!r} on the directional "
+                     f"distance function, {spec.disposability} disposability of the bad "
+                     "outputs (docs/methods.md §15)")
     if not cumulative:
-        notes.append(f"index form {form!r}: T = 1 + LTFP, PC = 1 + PC, "
-                     "EC = 1 + EC (likewise GT, GPC, GEC)")
+        notes.append(f"index form {form!r}: "
+                     + ("T = ML, PC = MLTECH, EC = MLEFFCH" if spec.measure.ratio
+                        else "T = 1 + LTFP, PC = 1 + PC, EC = 1 + EC")
+                     + " (likewise GT, GPC, GEC)")
     tables = {"luenberger": luen, "indices": indices, "yearly_means": means}
     if summaries:
         tables.update({"lp_status": lp_status_rows(luen, frontier),

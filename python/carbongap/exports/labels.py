@@ -39,6 +39,9 @@ DERIVED: dict[str, tuple[str, str]] = {
     "LTPSC": ("scale change of technology", "技术规模变化"),
     "EC": ("efficiency change, LPEC + LSEC", "效率变化"),
     "PC": ("technical change, LPTP + LTPSC", "技术进步"),
+    "ML": ("Malmquist-Luenberger index (docs/methods.md §15)", "马姆奎斯特-卢恩伯格指数"),
+    "MLEFFCH": ("Malmquist-Luenberger efficiency change", "效率变化"),
+    "MLTECH": ("Malmquist-Luenberger technical change", "技术进步"),
     "T": ("productivity index, 1 + LTFP (production model)", "生产率"),
     "GT": ("green productivity index, 1 + LTFP (green model)", "绿色生产率"),
     "GPC": ("green technical change index, 1 + PC", "纯绿色技术进步"),
@@ -80,9 +83,37 @@ CUMULATIVE_LABELS: dict[str, tuple[str, str]] = {
     "GEC": ("green efficiency change index chained from base year: prod of 1 + EC",
             "绿色效率提高"),
 }
-CUMULATIVE_LABELS.update({f"ln{name}": (f"ln {english}", f"{chinese}(对数)")
-                          for name, (english, chinese) in list(CUMULATIVE_LABELS.items())})
-_TERM = re.compile(r"^S_(C|V)_(t1|t|P)_(t1|t)(_status)?$")
+#: Under a ratio measure (``[productivity] measure`` ml or gml, docs/methods.md §15) the
+#: indices are the Malmquist-Luenberger components themselves: label variant "ratio"
+#: ("ratio-cumulative" for their chains).
+RATIO_LABELS: dict[str, tuple[str, str]] = {
+    "T": ("productivity index: Malmquist-Luenberger ML (production model)", "生产率"),
+    "GT": ("green productivity index: Malmquist-Luenberger ML (green model)", "绿色生产率"),
+    "PC": ("technical change index: MLTECH (production model)", "纯生产技术进步"),
+    "EC": ("efficiency change index: MLEFFCH (production model)", "生产效率提高"),
+    "GPC": ("green technical change index: MLTECH (green model)", "纯绿色技术进步"),
+    "GEC": ("green efficiency change index: MLEFFCH (green model)", "绿色效率提高"),
+}
+RATIO_CUMULATIVE_LABELS: dict[str, tuple[str, str]] = {
+    name: (english.split(":")[0] + " chained from the base year: prod of"
+           + english.split(":")[1], chinese)
+    for name, (english, chinese) in RATIO_LABELS.items()}
+for _labels in (CUMULATIVE_LABELS, RATIO_LABELS, RATIO_CUMULATIVE_LABELS):
+    _labels.update({f"ln{name}": (f"ln {english}", f"{chinese}(对数)")
+                    for name, (english, chinese) in list(_labels.items())})
+#: Label variant of the index tables -> the labels it reads first.
+VARIANTS: dict[str, dict[str, tuple[str, str]]] = {
+    "cumulative": CUMULATIVE_LABELS, "ratio": RATIO_LABELS,
+    "ratio-cumulative": RATIO_CUMULATIVE_LABELS}
+_TERM = re.compile(r"^(S|D)_(C|V)_(t1|t|P)_(t1|t)(_status)?$")
+
+
+def index_variant(index_form: str, ratio: bool) -> str:
+    """The label variant of the index tables: "indices", "cumulative", "ratio" or
+    "ratio-cumulative" (the index form and whether the measure is a ratio index)."""
+    if ratio:
+        return "ratio-cumulative" if index_form == "cumulative" else "ratio"
+    return "cumulative" if index_form == "cumulative" else "indices"
 
 
 def _chinese(aliases: tuple[str, ...]) -> str:
@@ -121,19 +152,20 @@ def _term_label(name: str) -> tuple[str, str] | None:
     match = _TERM.match(name)
     if match is None:
         return None
-    rts, tech, data, status = match.groups()
+    kind, rts, tech, data, status = match.groups()
     period = {"t": "t", "t1": "t+1", "P": "the pooled periods"}
-    text = (f"SBI {'CRS' if rts == 'C' else 'VRS'}, technology of {period[tech]}, data of "
-            f"{period[data]}")
+    text = (f"{'SBI' if kind == 'S' else 'DDF'} {'CRS' if rts == 'C' else 'VRS'}, technology "
+            f"of {period[tech]}, data of {period[data]}")
     return (f"LP status of the {text}" if status else text), ""
 
 
 def raw_label(column: str, table: str = "") -> tuple[str, str]:
     """(English, Chinese) of ``column``; KeyError naming the column if it has none.
     ``table`` = "indices" reads PC and EC as the indices 1 + PC, 1 + EC; "cumulative" reads
-    every index (and its log) as chained from the base year."""
-    if table == "cumulative" and column in CUMULATIVE_LABELS:
-        return CUMULATIVE_LABELS[column]
+    every index (and its log) as chained from the base year; "ratio" and
+    "ratio-cumulative" as the Malmquist-Luenberger components (:func:`index_variant`)."""
+    if column in VARIANTS.get(table, {}):
+        return VARIANTS[table][column]
     if table in ("indices", "cumulative") and column in INDEX_LABELS:
         return INDEX_LABELS[column]
     if column in BY_NAME:

@@ -23,6 +23,7 @@ from ..tables.specs import TableSpec
 from .codebook import codebook_markdown
 from .datasets import StataDataset, stata_dataset
 from .dofile import replicate_do
+from .labels import index_variant
 
 #: Exported datasets: file stem -> (table of the run, what it holds, label variant). The
 #: description fits the dataset label beside the version and configuration hash (at most
@@ -30,7 +31,7 @@ from .dofile import replicate_do
 DATASETS: dict[str, tuple[str, str, str]] = {
     "panel_validated": ("panel", "Validated city panel (yearbook units)", ""),
     "accounting": ("accounting", "CO2 (eq. 3), real GDP, capital (eq. 7)", ""),
-    "luenberger": ("luenberger", "SBI Luenberger indicators, terms, statuses", ""),
+    "luenberger": ("luenberger", "Productivity indicators, LP terms, statuses", ""),
     "productivity_indices": ("indices", "Indices T, PC, EC, GT, GPC, GEC",
                              "indices"),
     "gini": ("gini", "Yearly Ginis of CO2, intensity, with CIs", ""),
@@ -70,13 +71,14 @@ def _dta_bytes(data: StataDataset, version: int) -> bytes:
 
 def stata_exports(tables: Mapping[str, pd.DataFrame], specs: Sequence[TableSpec],
                   options: QregOptions, *, config_sha256: str, version: int = 14,
-                  index_form: IndexForm = "increment") -> StataExport:
+                  index_form: IndexForm = "increment", ratio: bool = False) -> StataExport:
     """The ``.dta`` file of every table of :data:`DATASETS` present in ``tables``,
     ``replicate_tables.do``, ``CODEBOOK.md`` and ``variable_names.csv``; the do-file leaves
     out the table parts whose sample in the regression panel (``tables["analysis"]``) is
     too small to fit (:func:`carbongap.tables.estimate.too_small`), as the run does;
-    ``index_form`` (``[productivity] index_form``) chooses the labels of the indices."""
-    forms = {"indices": "cumulative" if index_form == "cumulative" else "indices", "": ""}
+    ``index_form`` (``[productivity] index_form``) and ``ratio`` (a Malmquist-Luenberger
+    measure, ``[productivity] measure``) choose the labels of the indices."""
+    forms = {"indices": index_variant(index_form, ratio), "": ""}
     datasets = tuple(stata_dataset(tables[table], name, description,
                                    config_sha256=config_sha256, table=forms[variant])
                      for name, (table, description, variant) in DATASETS.items()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import load_config
+from ..dea.measures import measure_rule
 from ..errors import ConfigError
 from ..exports.stata import SOURCES, stata_exports
 from ..io import atomic
@@ -54,7 +55,8 @@ def export_run_folder(out: str | Path) -> list[Path]:
     export = stata_exports(read_run_tables(out), specs, regression_options(cfg),
                            config_sha256=config.results_sha256(),
                            version=config.exports.stata_version,
-                           index_form=config.productivity.index_form)
+                           index_form=config.productivity.index_form,
+                           ratio=measure_rule(config.productivity.measure).ratio)
     with output_lock(out):
         written = [atomic.write_bytes(out / STATA / name, content)
                    for name, content in export.files.items()]

@@ -1,4 +1,4 @@
-"""The R backend of the DEA: every SBI LP of a Luenberger plan solved in R.
+"""The R backend of the DEA: every LP of a Luenberger plan solved in R.
 
 docs/methods.md §6 and §9. The plan (:mod:`carbongap.dea.plan`) is the same as the Python
 engine's; only :func:`carbongap.dea.technology.solve_job` is replaced. Each technology job
@@ -8,7 +8,8 @@ rescaled data where that package is installed (observed directions; feasibility 
 separately, :mod:`carbongap.r.benchmarking`), else by the R SBI on lpSolve
 (``sbi_lpsolve.R``, written from the formula, not from the Python engine). Every point
 is solved against the whole reference set (no pruning; the pruning of the Python engine
-is exact, so the values are the same).
+is exact, so the values are the same). The directional distance measures' LPs
+(docs/methods.md §15) are solved by the R DDF on lpSolve (``ddf_lpsolve.R``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 from ..dea.status import INFEASIBLE, NUMERICAL, OPTIMAL, UNBOUNDED
 from ..dea.technology import JobResult, TechnologyJob, split
 from ..progress import ProgressFactory, null_progress
+from .ddf import ddf_lpsolve
 from .sbi import sbi_lpsolve
 from .session import has_r_package
 
@@ -47,10 +49,16 @@ def r_dea_solver() -> RSolver:
 def solve_job_r(job: TechnologyJob, solver: RSolver | None = None) -> JobResult:
     """One technology job solved in R (by ``solver``, default :func:`r_dea_solver`; a job
     with its own directions always by lpSolve); the same result fields as the Python
-    engine's (no slacks or λ: the R backend returns values and statuses)."""
+    engine's (no slacks or λ: the R backend returns values and statuses). A directional
+    distance job (docs/methods.md §15) is solved by the R DDF on lpSolve
+    (``ddf_lpsolve.R``), direction (0, y, b)."""
     x, y, b = split(job.points, job.dims)
     x_ref, y_ref, b_ref = split(job.reference, job.dims)
-    if (solver or r_dea_solver()) == "Benchmarking" and job.direction is None:
+    if job.program.kind == "ddf":
+        values, words = ddf_lpsolve(x, y, _none_if_empty(b), x_ref, y_ref,
+                                    _none_if_empty(b_ref), rts=job.rts,
+                                    disposability=job.program.disposability)
+    elif (solver or r_dea_solver()) == "Benchmarking" and job.direction is None:
         from .benchmarking import sbi_dea_add
 
         values, words, _ = sbi_dea_add(x, y, _none_if_empty(b), x_ref, y_ref,
@@ -69,12 +77,7 @@ def solve_job_r(job: TechnologyJob, solver: RSolver | None = None) -> JobResult:
 
 def run_jobs_r(jobs: Sequence[TechnologyJob], *, progress: ProgressFactory = null_progress,
                description: str = "SBI linear programmes (R)") -> list[JobResult]:
-    """Every job in one R session, in input order; progress advances by LPs answered.
-    SBI jobs only: ValueError for a directional-distance job (docs/methods.md §15)."""
-    if any(job.program.kind != "sbi" for job in jobs):
-        raise ValueError("the R backend of the DEA solves the SBI only; the directional "
-                         "distance measures (ddf-luenberger, ml, gml) run on the Python "
-                         "backend ([productivity] backend = \"python\")")
+    """Every job in one R session, in input order; progress advances by LPs answered."""
     solver = r_dea_solver()
     logger.info("R backend of the DEA: %s", "Benchmarking dea.add" if solver == "Benchmarking"
                 else "the R SBI on lpSolve (R Benchmarking is not installed)")

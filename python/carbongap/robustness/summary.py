@@ -69,3 +69,39 @@ def curve_data(long: pd.DataFrame, specs: pd.DataFrame, term: str) -> pd.DataFra
     out["upper"] = out["coef"] + Z95 * out["se"]
     out["significant_5pct"] = out["p"] < ALPHA
     return out.merge(axes, on="spec", how="left", validate="many_to_one")
+
+
+def option_summary(long: pd.DataFrame, specs: pd.DataFrame,
+                   terms: tuple[str, ...] = KEY_TERMS) -> pd.DataFrame:
+    """Per axis option and key term, against the baseline cell by cell (same table part,
+    τ): the cells both have, the share keeping the baseline's sign and the share keeping
+    its stars (the significance level). An option's cells are those of the
+    specifications choosing it; in a one-at-a-time design, exactly the specification that
+    moves that one axis. Rows: axis and option in the grid's order (baseline options left
+    out), then terms in ``terms`` order."""
+    axes = [c for c in specs.columns if c not in ("spec", "changed", "baseline")]
+    data = long.loc[long["term"].isin(terms) & long["coef"].notna()]
+    base = (data.loc[data["baseline"].astype(bool), [*CELL, "term", "coef", "stars"]]
+            .rename(columns={"coef": "baseline_coef", "stars": "baseline_stars"}))
+    data = data.loc[~data["baseline"].astype(bool)].merge(
+        base, on=[*CELL, "term"], how="inner", validate="many_to_one")
+    baseline_choice = specs.loc[specs["baseline"].astype(bool)].iloc[0]
+    rows = []
+    for axis in axes:
+        for option in specs[axis].drop_duplicates():
+            if option == baseline_choice[axis]:
+                continue
+            chosen = specs.loc[specs[axis] == option, "spec"]
+            part = data.loc[data["spec"].isin(chosen)]
+            for term in terms:
+                cells = part.loc[part["term"] == term]
+                if cells.empty:
+                    continue
+                rows.append({
+                    "axis": axis, "option": option, "term": term, "cells": len(cells),
+                    "same_sign": float((np.sign(cells["coef"])
+                                        == np.sign(cells["baseline_coef"])).mean()),
+                    "same_stars": float((cells["stars"].fillna("")
+                                         == cells["baseline_stars"].fillna("")).mean())})
+    return pd.DataFrame(rows, columns=["axis", "option", "term", "cells", "same_sign",
+                                       "same_stars"])

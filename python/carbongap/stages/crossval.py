@@ -83,7 +83,8 @@ def compute(ctx: Context) -> StageResult:
         python, r = _by_backend(ctx.table("productivity", "luenberger"),
                                 computed.tables["luenberger"], dea.backend)
         frames.append(compare_dea(python, r, tolerances))
-        notes.append(f"DEA: every SBI LP of both models solved by the {OTHER[dea.backend]} "
+        lp = "SBI" if dea.measure == "sbi" else f"DDF ({dea.measure}, {dea.disposability})"
+        notes.append(f"DEA: every {lp} LP of both models solved by the {OTHER[dea.backend]} "
                      f"backend too ({dea.frontier} frontier)")
     else:
         notes.append("DEA: not compared ([crossval] dea = false)")

@@ -235,9 +235,32 @@ def _robustness_lines(ctx: Context) -> list[str]:
             "specifications: `tables/robustness_specs.csv`; specification curves: "
             "`figures/specification_curve_<term>.png`).", "",
             to_markdown(summary, 3), "",
+            *_option_lines(ctx.upstream["robustness"].tables.get("options")),
             _figures_marker(*(f"specification_curve_{t}" for t in
                               sorted(set(summary["term"])))) if "term" in summary else "",
             ""]
+
+
+def _option_lines(options: pd.DataFrame | None) -> list[str]:
+    """Per axis option, the share of each key coefficient's cells that keep the
+    baseline's sign and stars, as "sign / stars" (the productivity measures first)."""
+    if options is None or options.empty:
+        return []
+    shown = options.assign(
+        option=options["axis"] + "=" + options["option"].astype(str),
+        kept=[f"{a:.2f} / {b:.2f}" for a, b in zip(options["same_sign"],
+                                                   options["same_stars"], strict=True)])
+    wide = shown.pivot(index="option", columns="term", values="kept")
+    order = list(dict.fromkeys(shown["option"]))
+    wide = wide.reindex(sorted(order, key=lambda o: (not o.startswith("measure="),
+                                                     order.index(o))))
+    wide = wide.loc[:, list(dict.fromkeys(shown["term"]))].reset_index()
+    return ["Against the baseline, cell by cell (table part, τ): the share of each key "
+            "coefficient's estimates that keep its sign / its stars under each option "
+            "(`tables/robustness_options.csv`). The `measure` rows replace the paper's SBI "
+            "Luenberger indices by the Luenberger indicator on the directional distance "
+            "function, the Malmquist-Luenberger index and the global ML index "
+            "(docs/methods.md §15).", "", to_markdown(wide), ""]
 
 
 def _inference_lines(ctx: Context) -> list[str]:
@@ -305,16 +328,22 @@ def _gap_lines(ctx: Context) -> list[str]:
 
 
 def _lp_lines(ctx: Context) -> list[str]:
-    """How many SBI LPs were solved and how many were infeasible, by model and RTS."""
+    """How many LPs were solved and how many were infeasible, by model and RTS."""
     infeasible = _upstream_table(ctx, "productivity", "infeasible")
     if infeasible is None or infeasible.empty:
         return []
     summary = (infeasible.groupby(["model", "rts"], sort=True)[["lps", "infeasible"]].sum()
                .reset_index())
+    measure = ctx.config.productivity.measure
+    lp = "SBI" if measure == "sbi" else "directional distance function (DDF)"
+    which = ("" if measure == "sbi" else
+             f" Productivity measure `{measure}` instead of the paper's SBI Luenberger "
+             "indicator (docs/methods.md §15).")
     return ["Figures 2-6: the yearly means and Ginis of the productivity indices (eq. 6; "
-            "every city-year: `tables/productivity_indices.csv`, `tables/luenberger.csv`).",
-            "", _figures_marker("figure2", "figure3", "figure4", "figure5", "figure6"), "",
-            "### DEA linear programs", "", "SBI LPs by model and returns to scale; an "
+            "every city-year: `tables/productivity_indices.csv`, `tables/luenberger.csv`)."
+            + which, "",
+            _figures_marker("figure2", "figure3", "figure4", "figure5", "figure6"), "",
+            "### DEA linear programs", "", f"{lp} LPs by model and returns to scale; an "
             "infeasible LP (a cross-period term outside the other period's technology) has no "
             "number, and the components that need it are missing (by year pair and term: "
             "`tables/lp_infeasible.csv`; every LP without a number: `tables/lp_status.csv`):",

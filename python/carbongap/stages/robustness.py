@@ -18,7 +18,7 @@ import pandas as pd
 from ..backends.qreg import estimator as backend_estimator
 from ..robustness.estimates import grid_estimates, specifications_frame
 from ..robustness.grid import default_grid_path, load_grid
-from ..robustness.summary import KEY_TERMS, summarise
+from ..robustness.summary import KEY_TERMS, option_summary, summarise
 from ..stagekit.evaluate import Evaluator
 from ..stagekit.stage import RESULT_SECTIONS, WARNING, Context, Stage, StageResult
 from ..tables.compare import CELL_KEYS, identical_rows
@@ -72,16 +72,19 @@ def compute(ctx: Context) -> StageResult:
                     for r in computations.itertuples()),
         _baseline_note(long, ctx.table("regressions", "estimates")),
     )
-    return StageResult(tables={"robustness": long,
-                               "specifications": specifications_frame(specifications),
+    specs = specifications_frame(specifications)
+    return StageResult(tables={"robustness": long, "specifications": specs,
                                "summary": summarise(long),
+                               "options": option_summary(long, specs),
                                "computations": computations},
                        notes=notes)
 
 
 def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     """``tables/robustness.csv``, ``tables/robustness_specs.csv`` (+ .md),
-    ``tables/robustness_summary.csv`` (+ .md, .tex), ``tables/robustness_computations.csv``
+    ``tables/robustness_summary.csv`` (+ .md, .tex), ``tables/robustness_options.csv``
+    (+ .md: per axis option, the key coefficients keeping the baseline's sign and stars),
+    ``tables/robustness_computations.csv``
     (+ .md: upstream stage executions and reuses) and
     ``figures/specification_curve_<term>.png`` (+ CSV) per key coefficient present."""
     from ..figure_notes import data_source
@@ -94,6 +97,7 @@ def write(result: StageResult, out: OutputWriter, config: Config) -> None:
     out.table("tables/robustness.csv", long)
     out.table("tables/robustness_specs.csv", specs, markdown=True)
     out.table("tables/robustness_summary.csv", tables["summary"], markdown=True)
+    out.table("tables/robustness_options.csv", tables["options"], markdown=True)
     out.table("tables/robustness_computations.csv", tables["computations"], markdown=True)
     out.text("tables/robustness_summary.tex",
              to_latex(tables["summary"], caption="Key coefficients across the robustness grid"))
