@@ -92,3 +92,21 @@ from_series <- function(series) {
     if (missing[i]) NA_character_ else enc2utf8(as.character(values[[i]]))
   }, NA_character_)
 }
+
+# A numeric matrix (or data frame, or NULL) as a float64 numpy array, units in rows.
+np_matrix <- function(m) {
+  if (is.null(m)) return(NULL)
+  np <- reticulate::import("numpy", convert = FALSE)
+  m <- as.matrix(m) * 1.0
+  np$array(reticulate::r_to_py(lapply(seq_len(nrow(m)), function(i) as.list(m[i, ]))),
+           dtype = "float64")
+}
+
+# The values (NaN as NA) and statuses of a carbongap SBI or DDF result, as a data frame.
+values_and_status <- function(result) {
+  values <- r_values(result$values$tolist(), NA_real_)
+  values[is.nan(values)] <- NA_real_
+  data.frame(value = values,
+             status = r_values(result$status$tolist(), NA_character_),
+             stringsAsFactors = FALSE)
+}

@@ -41,18 +41,56 @@ cg_luenberger <- function(panel, inputs, good, bad = character(),
 cg_sbi <- function(x, y, b = NULL, rts = "vrs", x_ref = NULL, y_ref = NULL,
                    b_ref = NULL, solver = "kernel") {
   dea <- cg_module("carbongap.dea")
-  np <- reticulate::import("numpy", convert = FALSE)
-  as_array <- function(m) {
-    if (is.null(m)) return(NULL)
-    m <- as.matrix(m) * 1.0
-    np$array(reticulate::r_to_py(lapply(seq_len(nrow(m)), function(i) as.list(m[i, ]))),
-             dtype = "float64")
-  }
-  result <- dea$sbi(as_array(x), as_array(y), as_array(b), as_array(x_ref),
-                    as_array(y_ref), as_array(b_ref), rts = rts, solver = solver)
-  values <- r_values(result$values$tolist(), NA_real_)
-  values[is.nan(values)] <- NA_real_
-  data.frame(value = values,
-             status = r_values(result$status$tolist(), NA_character_),
-             stringsAsFactors = FALSE)
+  result <- dea$sbi(np_matrix(x), np_matrix(y), np_matrix(b), np_matrix(x_ref),
+                    np_matrix(y_ref), np_matrix(b_ref), rts = rts, solver = solver)
+  values_and_status(result)
+}
+
+#' Directional distance function of each unit
+#'
+#' The radial directional distance function with bad outputs, direction (0, y, b), of each
+#' evaluated unit against a reference technology (docs/methods.md section 15 of the
+#' carbongap repository), computed by the carbongap Python engine.
+#'
+#' @inheritParams cg_sbi
+#' @param disposability \code{"weak"} (bad outputs only with goods: the bad row an
+#'   equality, the Malmquist-Luenberger literature's) or \code{"strong"} (equal to R
+#'   Benchmarking's \code{dea.direct} with the bads entered as inputs).
+#' @return A data frame: \code{value} (beta; negative outside the technology, NA where
+#'   the LP has no optimum) and \code{status}.
+#' @export
+cg_ddf <- function(x, y, b = NULL, rts = "vrs", x_ref = NULL, y_ref = NULL,
+                   b_ref = NULL, disposability = "weak") {
+  dea <- cg_module("carbongap.dea")
+  result <- dea$ddf(np_matrix(x), np_matrix(y), np_matrix(b), np_matrix(x_ref),
+                    np_matrix(y_ref), np_matrix(b_ref), rts = rts,
+                    disposability = disposability)
+  values_and_status(result)
+}
+
+#' Malmquist-Luenberger productivity index and its decomposition
+#'
+#' The Malmquist-Luenberger index of every unit and pair of consecutive periods (Chung,
+#' Fare and Grosskopf 1997), ML = MLEFFCH x MLTECH, on the directional distance function,
+#' or with \code{global = TRUE} the global Malmquist-Luenberger index (Oh 2010) on the
+#' technology of all periods (docs/methods.md section 15 of the carbongap repository).
+#'
+#' @inheritParams cg_luenberger
+#' @param frontier \code{"contemporaneous"}, \code{"sequential"}, \code{"global"} or
+#'   \code{"biennial"} (ignored when \code{global = TRUE}, which is on the global one).
+#' @param disposability \code{"weak"} or \code{"strong"} (see \code{cg_ddf}).
+#' @param global The global Malmquist-Luenberger index.
+#' @return A data frame with one row per unit and pair: ML, MLEFFCH, MLTECH, every
+#'   directional distance term (D_C_...) and its status.
+#' @export
+cg_malmquist_luenberger <- function(panel, inputs, good, bad = character(),
+                                    frontier = "contemporaneous", unit = "city_code",
+                                    time = "year", disposability = "weak",
+                                    global = FALSE) {
+  dea <- cg_module("carbongap.dea")
+  result <- dea$luenberger(to_pandas(panel), as.list(inputs), as.list(good),
+                           as.list(bad), if (global) "global" else frontier, unit = unit,
+                           time = time, measure = if (global) "gml" else "ml",
+                           disposability = disposability)
+  from_pandas(result$table)
 }

@@ -79,3 +79,45 @@ test_that("cg_sbi solves with the kernel by default, equal to HiGHS alone", {
     expect_gt(max(kernel$value), 0.05)  # some units lie off the frontier
   }
 })
+
+test_that("cg_ddf gives the hand-solved directional distances (docs/methods.md 15)", {
+  need_python()
+  # F = (x 1, y 1, b 2) against G = (1, 1.5, 0.1) and F: strong 0.5, weak 0
+  x <- matrix(c(1, 1), ncol = 1); y <- matrix(c(1.5, 1), ncol = 1)
+  b <- matrix(c(0.1, 2), ncol = 1)
+  for (rts in c("crs", "vrs")) {
+    strong <- cg_ddf(x[2, , drop = FALSE], y[2, , drop = FALSE], b[2, , drop = FALSE],
+                     rts = rts, x_ref = x, y_ref = y, b_ref = b, disposability = "strong")
+    weak <- cg_ddf(x[2, , drop = FALSE], y[2, , drop = FALSE], b[2, , drop = FALSE],
+                   rts = rts, x_ref = x, y_ref = y, b_ref = b)
+    expect_equal(strong$value, 0.5, tolerance = 1e-12)
+    expect_equal(weak$value, 0, tolerance = 1e-12)
+    expect_identical(c(strong$status, weak$status), c("optimal", "optimal"))
+  }
+  # weak, VRS, against G alone: infeasible, NA with its status
+  alone <- cg_ddf(x[2, , drop = FALSE], y[2, , drop = FALSE], b[2, , drop = FALSE],
+                  rts = "vrs", x_ref = x[1, , drop = FALSE], y_ref = y[1, , drop = FALSE],
+                  b_ref = b[1, , drop = FALSE])
+  expect_identical(alone$status, "infeasible")
+  expect_true(is.na(alone$value))
+})
+
+test_that("cg_malmquist_luenberger: ML = MLEFFCH x MLTECH, the global index has no gaps", {
+  need_python()
+  panel <- panel_with_gaps()
+  ml <- cg_malmquist_luenberger(panel, c("capital", "employment"), "gdp", "co2",
+                                unit = "city")
+  gml <- cg_malmquist_luenberger(panel, c("capital", "employment"), "gdp", "co2",
+                                 unit = "city", global = TRUE)
+  for (table in list(ml, gml)) {
+    expect_true(all(c("ML", "MLEFFCH", "MLTECH", "D_C_t_t") %in% names(table)))
+    ok <- !is.na(table$ML)
+    expect_gt(sum(ok), 20)
+    expect_lte(max(abs(table$ML[ok] - table$MLEFFCH[ok] * table$MLTECH[ok])), 1e-14)
+  }
+  expect_true(all(!is.na(gml$ML)))  # every pooled LP is feasible
+  expect_true(all(c("D_C_P_t", "D_C_P_t1") %in% names(gml)))
+  # the efficiency change is measured on the period technologies by both
+  both <- merge(ml, gml, by = c("city", "year"))
+  expect_lte(max(abs(both$MLEFFCH.x - both$MLEFFCH.y), na.rm = TRUE), 1e-12)
+})
