@@ -89,3 +89,21 @@ def test_regenerated_ddf_values_equal_the_stored_ones(tmp_path):
     pd.testing.assert_frame_equal(got[keys], stored[keys])
     np.testing.assert_allclose(got["ddf"], stored["ddf"], rtol=0, atol=1e-12,
                                equal_nan=True)
+
+
+@pytest.mark.benchmarking
+def test_the_bench_peer_dea_direct_equals_the_engine_live():
+    # the peer of `carbongap bench dea --measure ml`: one dea.direct call per unit
+    from carbongap.r.benchmarking import ddf_dea_direct
+
+    rng = np.random.default_rng(8)
+    reference = rng.lognormal(size=(30, 4))
+    later = reference * np.array([0.8, 0.9, 1.3, 0.8])
+    for rts in ("crs", "vrs"):
+        parts = (later[:, :2], later[:, 2:3], later[:, 3:], reference[:, :2],
+                 reference[:, 2:3], reference[:, 3:])
+        values, status, seconds = ddf_dea_direct(*parts, rts=rts)
+        ours = ddf(*parts, rts, disposability="strong")
+        assert list(status) == list(ours.status) and seconds > 0
+        np.testing.assert_allclose(values, ours.values, rtol=0, atol=DDF_TOL)
+        assert (ours.status == "infeasible").any() == (rts == "vrs")

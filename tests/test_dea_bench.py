@@ -45,20 +45,49 @@ def test_comparison_values_come_from_the_timed_single_process(monkeypatch, prune
     assert all(t.lps > 0 for t in result.by_type)
 
 
-def test_the_public_calls_answer_the_engines_lps():
-    # the bench times the public sbi() on the very LPs of each type: same answers
+@pytest.mark.parametrize("measure", ["sbi", "ddf-luenberger"])
+def test_the_public_calls_answer_the_engines_lps(measure):
+    # the bench times the public sbi() (ddf()) on the very LPs of each type: same answers
     import numpy as np
 
     from carbongap.dea.technology import run_jobs
 
-    plans = bench.plan_models(bench.simulate_panel(15, (2006, 2009)), "contemporaneous", True)
+    plans = bench.plan_models(bench.simulate_panel(15, (2006, 2009)), "contemporaneous", True,
+                              measure)
     for period, rts in bench.LP_TYPES:
         jobs = bench.jobs_of_type(plans, period, rts)
+        assert jobs and all(j.program.kind == ("sbi" if measure == "sbi" else "ddf")
+                            for j in jobs)
         public = bench.public_calls(jobs)
         for mine, job, theirs in zip(public, jobs, run_jobs(jobs), strict=True):
             assert len(mine.values) == job.n_points
             np.testing.assert_array_equal(mine.status == "optimal", ~np.isnan(theirs.values))
             np.testing.assert_allclose(mine.values, theirs.values, rtol=0, atol=1e-10)
+
+
+def test_the_ml_bench_times_the_ddf_kernel_against_the_sbi_kernel(monkeypatch):
+    import carbongap.r.benchmarking as benchmarking
+
+    monkeypatch.setattr(benchmarking, "available", lambda: False)
+    result = CliRunner().invoke(app, ["bench", "dea", "--units", "8", "--jobs", "1",
+                                      "--repeats", "1", "--naive-sample", "10", "--measure",
+                                      "ml", "--quiet"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("ml (directional distance function, strong disposability")
+    assert "CRS, contemporaneous frontier" in lines[0]
+    assert any("x the SBI kernel's time per LP" in line for line in lines)
+    by_type = [line for line in lines if "LPs alone" in line]
+    assert len(by_type) == 2 and all("CRS" in line and "public ddf()" in line
+                                     for line in by_type)
+    naive = next(line for line in lines if line.startswith("  scipy linprog loop"))
+    assert "0 status mismatches" in naive
+    weak = CliRunner().invoke(app, ["bench", "dea", "--units", "6", "--jobs", "1",
+                                    "--repeats", "1", "--naive-sample", "0", "--measure", "gml",
+                                    "--disposability", "weak", "--quiet"])
+    assert weak.exit_code == 0, weak.output
+    assert "global frontier" in weak.output.splitlines()[0]
+    assert "its dea.direct solves strong disposability only" in weak.output
 
 
 def test_sizes_are_one_table():

@@ -16,10 +16,10 @@ G = np.array([[1.0, 1.5, 0.1]])
 G2 = np.array([[1.0, 2.0, 0.1]])
 
 
-def _solve(point, reference, rts, disposability, direction=None):
+def _solve(point, reference, rts, disposability, direction=None, solver="kernel"):
     result = ddf(point[:, :1], point[:, 1:2], point[:, 2:], reference[:, :1],
                  reference[:, 1:2], reference[:, 2:], rts, direction,
-                 disposability=disposability)
+                 disposability=disposability, solver=solver)
     return float(result.values[0]), str(result.status[0])
 
 
@@ -27,6 +27,7 @@ def _solve(point, reference, rts, disposability, direction=None):
 # model expands y by half along g = (0, y, b) using G alone with the bad row slack,
 # while under weak disposability every λ on G must be paid for in the bad row, so F
 # stays on the frontier; against {G2} alone both agree (39/41 under CRS, 0.95 under VRS).
+@pytest.mark.parametrize("solver", ["kernel", "highs"])
 @pytest.mark.parametrize(("reference", "rts", "disposability", "expected"), [
     (np.vstack([G, F]), "crs", "strong", 0.5),
     (np.vstack([G, F]), "vrs", "strong", 0.5),
@@ -37,20 +38,22 @@ def _solve(point, reference, rts, disposability, direction=None):
     (G2, "vrs", "strong", 0.95),
     (G2, "vrs", "weak", 0.95),
 ])
-def test_hand_solved_cases(reference, rts, disposability, expected):
-    value, status = _solve(F, reference, rts, disposability)
+def test_hand_solved_cases(reference, rts, disposability, expected, solver):
+    value, status = _solve(F, reference, rts, disposability, solver=solver)
     assert status == "optimal"
     assert value == pytest.approx(expected, abs=1e-12)
 
 
-def test_outside_the_technology_negative_or_infeasible_never_zero():
+@pytest.mark.parametrize("solver", ["kernel", "highs"])
+def test_outside_the_technology_negative_or_infeasible_never_zero(solver):
     small = np.array([[0.5, 1.0, 2.0]])  # uses half G's input
-    assert _solve(small, G, "crs", "strong") == (pytest.approx(-0.25, abs=1e-12), "optimal")
+    assert _solve(small, G, "crs", "strong", solver=solver) == (
+        pytest.approx(-0.25, abs=1e-12), "optimal")
     for rts, disposability in (("vrs", "strong"), ("crs", "weak"), ("vrs", "weak")):
-        value, status = _solve(small, G, rts, disposability)
+        value, status = _solve(small, G, rts, disposability, solver=solver)
         assert status == "infeasible" and np.isnan(value)
     # weak, VRS: G alone cannot cut F's bad to its own level while raising y enough
-    value, status = _solve(F, G, "vrs", "weak")
+    value, status = _solve(F, G, "vrs", "weak", solver=solver)
     assert status == "infeasible" and np.isnan(value)
 
 
@@ -97,18 +100,78 @@ def _linprog_ddf(point, reference, dims, rts, disposability):
     return -result.fun if result.status == 0 else np.nan
 
 
+@pytest.mark.parametrize("solver", ["kernel", "highs"])
 @pytest.mark.parametrize("disposability", ["weak", "strong"])
 @pytest.mark.parametrize("rts", ["crs", "vrs"])
-def test_random_cases_equal_an_independent_formulation(rts, disposability):
+def test_random_cases_equal_an_independent_formulation(rts, disposability, solver):
     rng = np.random.default_rng(4)
     reference = rng.lognormal(size=(30, 4)) * np.array([1e5, 50.0, 1e6, 2e3])
     outside = reference[:8] * np.array([0.6, 0.7, 1.8, 0.5])  # beyond the frontier
     points = np.vstack([reference, outside])
     mine = ddf(points[:, :2], points[:, 2:3], points[:, 3:], reference[:, :2],
-               reference[:, 2:3], reference[:, 3:], rts, disposability=disposability)
+               reference[:, 2:3], reference[:, 3:], rts, disposability=disposability,
+               solver=solver)
     theirs = np.array([_linprog_ddf(p, reference, (2, 1, 1), rts, disposability)
                        for p in points])
     np.testing.assert_array_equal(np.isnan(mine.values), np.isnan(theirs))
     np.testing.assert_allclose(mine.values, theirs, rtol=1e-7, atol=1e-9)
     assert (mine.values[:30] >= -1e-12).all() and np.nanmax(mine.values) > 0.1
     assert np.nanmin(mine.values[30:]) < 0 or np.isnan(mine.values[30:]).any()
+
+
+def _kernel_problem(seed: int, n_bad: int):
+    rng = np.random.default_rng(seed)
+    reference = rng.lognormal(size=(60, 3 + n_bad))
+    later = rng.lognormal(size=(40, 3 + n_bad)) * np.r_[0.8, 0.8, 1.4, np.full(n_bad, 0.7)]
+    return reference, np.vstack([reference, later])
+
+
+@pytest.mark.parametrize("n_bad", [0, 1, 2])
+@pytest.mark.parametrize("disposability", ["weak", "strong"])
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+def test_the_kernel_equals_highs_on_every_shape(rts, disposability, n_bad):
+    from carbongap.dea.ddf_lp import DdfLP
+    from carbongap.dea.kernel import KernelDdfLP
+
+    reference, points = _kernel_problem(11 + n_bad, n_bad)
+    parts = (reference[:, :2], reference[:, 2:3], reference[:, 3:])
+    kernel = KernelDdfLP(*parts, rts, disposability)
+    mine = kernel.solve(points, solution=True)
+    theirs = DdfLP(*parts, rts, disposability).solve(points, solution=True)
+    np.testing.assert_array_equal(mine.status, theirs.status)
+    np.testing.assert_allclose(mine.values, theirs.values, rtol=0, atol=1e-10)
+    # λ meets the rows at β: the kernel's answers are real solutions (docs/methods.md §15)
+    ok = ~np.isnan(mine.values)
+    beta = mine.values[ok]
+    made = mine.lambdas[ok] @ reference
+    assert (made[:, :2] <= points[ok, :2] * (1 + 1e-9)).all()
+    assert (made[:, 2] >= points[ok, 2] * (1 + beta) * (1 - 1e-9)).all()
+    bads = points[ok, 3:] * (1 - beta)[:, None]
+    if disposability == "weak":
+        np.testing.assert_allclose(made[:, 3:], bads, rtol=1e-9, atol=1e-12)
+    else:
+        assert (made[:, 3:] <= bads * (1 + 1e-9) + 1e-12).all()
+    from carbongap.dea.status import INFEASIBLE
+
+    if rts == "vrs":  # the later units use less input than any reference unit: infeasible
+        assert (mine.status == INFEASIBLE).any()
+    assert kernel.handed_over == 0  # no answer needed HiGHS: optima and Farkas rays held
+
+
+def test_a_kernel_answer_failing_its_checks_goes_to_highs(monkeypatch):
+    from carbongap.dea import kernel as kernel_module
+
+    reference, points = _kernel_problem(3, 1)
+    parts = (reference[:, :2], reference[:, 2:3], reference[:, 3:])
+    honest = kernel_module.KernelDdfLP(*parts, "vrs", "weak")
+    expected = honest.solve(points)
+    infeasible = int((expected.status == kernel_module.INFEASIBLE).sum())
+    assert infeasible > 0 and honest.handed_over == 0
+    # rays that do not prove anything: every infeasible LP is decided by HiGHS instead
+    monkeypatch.setattr(kernel_module, "ddf_farkas",
+                        lambda *args: np.zeros(args[-2].size, dtype=bool))
+    doubting = kernel_module.KernelDdfLP(*parts, "vrs", "weak")
+    again = doubting.solve(points)
+    assert doubting.handed_over == infeasible
+    np.testing.assert_array_equal(again.status, expected.status)
+    np.testing.assert_array_equal(again.values, expected.values)

@@ -57,6 +57,9 @@ BACKENDS: tuple[str, ...] = typing.get_args(Backend)
 DEA_SOLVERS: tuple[str, ...] = typing.get_args(DeaSolver)
 DISPOSABILITIES: tuple[str, ...] = typing.get_args(Disposability)
 MEASURES: tuple[str, ...] = typing.get_args(MeasureName)
+#: The measures in ratio form (Malmquist-Luenberger): their indices are the components
+#: themselves, not 1 + the indicator (docs/methods.md §15).
+RATIO_MEASURES: tuple[str, ...] = ("ml", "gml")
 SAMPLE_RULES: tuple[str, ...] = typing.get_args(SampleRule)
 DESIGNS: tuple[str, ...] = typing.get_args(Design)
 

@@ -551,6 +551,12 @@ def bench_dea(
     r_sample: Annotated[int | None, typer.Option(
         help="With --backend r: LPs timed for the R backend (default 2000, county 500).")
     ] = None,
+    measure: Annotated[MeasureName, typer.Option(
+        "--measure", help="The LPs of another productivity measure (docs/methods.md §15): "
+        "ddf-luenberger, ml or gml (directional distance function).")] = "sbi",
+    disposability: Annotated[Disposability, typer.Option(
+        "--disposability", help="Of the bads in the DDF measures; strong by default here, "
+        "the LPs R Benchmarking's dea.direct solves.")] = "strong",
     scale: Annotated[bool, typer.Option(
         "--scale", help="Instead, the scaling series: time and memory at 282, 1,000, 2,800 "
         "and 10,000 units (the years of the size).")] = False,
@@ -563,6 +569,8 @@ def bench_dea(
     process against the peers, the parallel wall time separately; or a scaling series."""
     progress = null_progress if quiet else rich_progress
     size = "county" if county else "paper"
+    if (scale or scale_units) and measure != "sbi":
+        raise typer.BadParameter("the scaling series times the SBI only", param_hint="--measure")
     if scale or scale_units:
         from .bench.dea import SIZES
         from .bench.dea_scale import SCALE_UNITS, format_scale_series, run_scale_series
@@ -579,7 +587,8 @@ def bench_dea(
                                naive_sample=naive_sample,
                                benchmarking_sample=benchmarking_sample,
                                backend=backend, r_sample=r_sample,
-                               progress=progress)
+                               progress=progress, measure=measure,
+                               disposability=disposability)
     typer.echo(format_benchmark(result))
 
 

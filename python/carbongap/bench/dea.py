@@ -42,9 +42,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..choices import Backend, Frontier
+from ..choices import Backend, Disposability, Frontier, MeasureName
 from ..dea import screen
-from ..dea.frontiers import frontier_rule
+from ..dea.ddf import DDFResult, ddf
+from ..dea.measures import measure_frontier, measure_rule
 from ..dea.plan import LuenbergerPlan, plan_luenberger
 from ..dea.sbi import SBIResult, sbi
 from ..dea.technology import (
@@ -196,17 +197,27 @@ class DEABenchmark:
     kernel_status_mismatches: int = 0
     by_type: tuple[TypeTiming, ...] = ()  #: each LP type alone (:func:`time_by_type`)
     kernel_parallel: EngineRun | None = None  #: the kernel on the parallel executor
+    measure: str = "sbi"  #: the productivity measure whose LPs were timed (§15)
+    disposability: str = "strong"  #: of the bads, for the DDF measures
+    #: for a DDF measure: the SBI kernel's best time per LP on the same panel (s)
+    sbi_kernel_per_lp: float | None = None
 
 
-def plan_models(panel: pd.DataFrame, frontier: Frontier, prune: bool) -> dict[str, LuenbergerPlan]:
-    """The jobs of both models of :data:`MODELS` on ``panel`` (as the stage plans them)."""
+def plan_models(panel: pd.DataFrame, frontier: Frontier, prune: bool,
+                measure: MeasureName = "sbi", disposability: Disposability = "strong"
+                ) -> dict[str, LuenbergerPlan]:
+    """The jobs of both models of :data:`MODELS` on ``panel`` (as the stage plans them),
+    for ``measure`` (docs/methods.md §15; ``disposability`` for the DDF measures)."""
     plans = {}
+    kind = measure_rule(measure)
+    rule = measure_frontier(kind, frontier)
     for model, (inputs, good, bad) in MODELS.items():
         variables = [*inputs, *good, *bad]
         data = screen(panel, variables, label=f"{model} model").panel
         plans[model] = plan_luenberger(data, variables, (len(inputs), len(good), len(bad)),
-                                       frontier_rule(frontier), unit="city_code", time="year",
-                                       rts_decomposition=True, prune=prune)
+                                       rule, unit="city_code", time="year",
+                                       rts_decomposition=True, prune=prune, measure=kind,
+                                       disposability=disposability)
     return plans
 
 
@@ -237,13 +248,14 @@ def _engine(plans: dict[str, LuenbergerPlan], jobs: int, dask: Any, repeats: int
 
 def measure_engine(panel: pd.DataFrame, *, frontier: Frontier = "contemporaneous",
                    prune: bool = True, jobs: int = 2, dask: Any = "", repeats: int = 1,
-                   progress: ProgressFactory = null_progress) -> Measured:
+                   progress: ProgressFactory = null_progress, measure: MeasureName = "sbi",
+                   disposability: Disposability = "strong") -> Measured:
     """Plan both models on ``panel``, then time the single process and, when ``jobs`` > 1
     or ``dask`` is set, the parallel executor (``repeats`` runs each; the first parallel
     run includes starting the workers). Single-process memory counts this process alone,
     parallel memory this process and its workers."""
     started = time.perf_counter()
-    plans = plan_models(panel, frontier, prune)
+    plans = plan_models(panel, frontier, prune, measure, disposability)
     setup = time.perf_counter() - started
     single, results = _engine(plans, 1, "", repeats, progress, run_jobs)
     parallel = (_engine(plans, jobs, dask, repeats, progress, run_jobs)[0]
@@ -294,20 +306,30 @@ def jobs_of_type(plans: dict[str, LuenbergerPlan], period: str, rts: str
     return jobs
 
 
-def public_calls(jobs: Sequence[TechnologyJob]) -> list[SBIResult]:
-    """The jobs' LPs as a user would solve them: one :func:`carbongap.dea.sbi` call per
-    technology with its defaults, against the evaluated units themselves when the points
-    are the reference set (own period), else against the given reference."""
-    found = []
+def public_calls(jobs: Sequence[TechnologyJob]) -> list[SBIResult | DDFResult]:
+    """The jobs' LPs as a user would solve them: one :func:`carbongap.dea.sbi` (or, for
+    DDF jobs, :func:`carbongap.dea.ddf`) call per technology with its defaults, against
+    the evaluated units themselves when the points are the reference set (own period),
+    else against the given reference."""
+    found: list[SBIResult | DDFResult] = []
     for job in jobs:
         x, y, b = split(job.points, job.dims)
         bad = b if job.dims[2] else None
-        if np.array_equal(job.points, job.reference):
-            found.append(sbi(x, y, bad, rts=job.rts))
+        rx, ry, rb = split(job.reference, job.dims)
+        own = np.array_equal(job.points, job.reference)
+        reference = (None, None, None) if own else (rx, ry, rb if job.dims[2] else None)
+        if job.program.kind == "ddf":
+            found.append(ddf(x, y, bad, *reference, rts=job.rts,
+                             disposability=job.program.disposability))
         else:
-            rx, ry, rb = split(job.reference, job.dims)
-            found.append(sbi(x, y, bad, rx, ry, rb if job.dims[2] else None, rts=job.rts))
+            found.append(sbi(x, y, bad, *reference, rts=job.rts))
     return found
+
+
+def _solve_all(plans: dict[str, LuenbergerPlan], solve: SolveJobs) -> None:
+    """Every planned job of every model, in one process."""
+    for model, plan in plans.items():
+        solve(plan.jobs, execution=Execution(1), description=f"{model} model")
 
 
 def _best(call: Callable[[], object], repeats: int) -> float:
@@ -367,7 +389,9 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
                       repeats: int | None = None, naive_sample: int | None = None,
                       benchmarking_sample: int | None = None, backend: Backend = "python",
                       r_sample: int | None = None,
-                      progress: ProgressFactory = null_progress) -> DEABenchmark:
+                      progress: ProgressFactory = null_progress,
+                      measure: MeasureName = "sbi",
+                      disposability: Disposability = "strong") -> DEABenchmark:
     """Time the DEA stage (both models, CRS and VRS, every LP) on a simulated panel.
 
     Parameters
@@ -389,6 +413,11 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
     backend, r_sample
         ``backend = "r"`` also times the R backend of the DEA (``[productivity] backend =
         "r"``) on ``r_sample`` of the same LPs (R needed; skipped with the reason).
+    measure, disposability
+        The productivity measure whose LPs are timed (docs/methods.md §15): the SBI's, or
+        the directional distance function's (ddf-luenberger, ml, gml; gml on the global
+        frontier). Benchmarking's counterpart of the DDF, ``dea.direct``, solves strong
+        disposability only, hence the default "strong"; with "weak" its line is skipped.
     progress
         Progress factory for the engine runs.
     """
@@ -399,21 +428,28 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
     setting = {name: SIZES[size][name] if value is None else value
                for name, value in given.items()}
     panel = simulate_panel(setting["units"], setting["years"], seed)
+    frontier = measure_rule(measure).frontier or frontier
     measured = measure_engine(panel, frontier=frontier, prune=prune, jobs=jobs, dask=dask,
-                              repeats=setting["repeats"], progress=progress)
+                              repeats=setting["repeats"], progress=progress, measure=measure,
+                              disposability=disposability)
+    ddf_lps = measure != "sbi"
     comparisons, skipped = [], []
     answers = measured.answers()
     if setting["naive_sample"] > 0:
         comparisons.append(compare("scipy linprog loop (naive: each LP built from scratch "
                                     "against the full reference set)", scipy_loop, answers,
                                     setting["naive_sample"], seed))
-    if setting["benchmarking_sample"] > 0:
+    if setting["benchmarking_sample"] > 0 and ddf_lps and disposability == "weak":
+        skipped.append("R Benchmarking: not timed (its dea.direct solves strong "
+                       "disposability only; --disposability strong compares it)")
+    elif setting["benchmarking_sample"] > 0:
         from ..r.benchmarking import available
 
         if available():
-            comparisons.append(compare("R Benchmarking dea.add loop (one call per unit)",
+            name = "dea.direct" if ddf_lps else "dea.add"
+            comparisons.append(compare(f"R Benchmarking {name} loop (one call per unit)",
                                        benchmarking_loop, answers,
-                                        setting["benchmarking_sample"], seed))
+                                       setting["benchmarking_sample"], seed))
         else:
             skipped.append(BENCHMARKING_SKIPPED)
     else:
@@ -428,6 +464,11 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
                                        setting["r_sample"], seed))
         else:
             skipped.append(f"R backend: not timed ({problem or 'sample of 0 LPs'})")
+    sbi_per_lp = None
+    if ddf_lps:  # the SBI kernel on the same panel, the yardstick of the DDF kernel
+        sbi_plans = plan_models(panel, frontier, prune)
+        sbi_per_lp = _best(partial(_solve_all, sbi_plans, run_jobs_kernel),
+                           setting["repeats"]) / sum(p.n_lps for p in sbi_plans.values())
     difference, mismatches = kernel_agreement(measured)
     by_type = time_by_type(measured.plans, setting["repeats"])
     return DEABenchmark(units=setting["units"], years=setting["years"], frontier=frontier,
@@ -436,6 +477,8 @@ def run_dea_benchmark(size: str = "paper", *, units: int | None = None,
                         kernel_compile_seconds=measured.kernel_compile_seconds,
                         kernel_max_difference=difference,
                         kernel_status_mismatches=mismatches, by_type=by_type,
+                        measure=measure, disposability=disposability,
+                        sbi_kernel_per_lp=sbi_per_lp,
                         kernel_parallel=measured.kernel_parallel,
                         lps_by_model={m: p.n_lps for m, p in measured.plans.items()},
                         lps_solved=measured.lps_solved, setup_seconds=measured.setup_seconds,
@@ -447,20 +490,30 @@ def _seconds(values: tuple[float, ...]) -> str:
     return ", ".join(f"{s:.2f}" for s in values) + " s"
 
 
+def _measure_title(result: DEABenchmark) -> str:
+    """'SBI Luenberger', or the DDF measure with its disposability."""
+    if result.measure == "sbi":
+        return "SBI Luenberger"
+    return (f"{result.measure} (directional distance function, {result.disposability} "
+            "disposability; DDF LPs are never pruned)")
+
+
 def format_benchmark(result: DEABenchmark) -> str:
     """A plain-text report of a :class:`DEABenchmark`: the single process with its
     per-LP ratios to each peer, then the parallel wall time on its own."""
     single, parallel = result.single, result.parallel
     per_lp = single.per_lp(result.lps)
     lines = [
-        f"SBI Luenberger DEA benchmark: {result.units:,} units x {result.years[0]}-"
-        f"{result.years[1]}, production and green models, CRS and VRS, {result.frontier} "
+        f"{_measure_title(result)} DEA benchmark: {result.units:,} units x "
+        f"{result.years[0]}-{result.years[1]}, production and green models, "
+        f"{'CRS' if result.measure in ('ml', 'gml') else 'CRS and VRS'}, {result.frontier} "
         f"frontier, prune={result.prune}",
         f"LPs: {result.lps:,} distinct evaluations ("
         + ", ".join(f"{m} {n:,}" for m, n in result.lps_by_model.items())
         + f"), answered by {result.lps_solved:,} LP solves ("
         + ("the pruning LPs of each technology included, its blocks' too; an evaluation of "
-           "a reference unit left for the last pruning step reuses that LP)" if result.prune
+           "a reference unit left for the last pruning step reuses that LP)"
+           if result.prune and result.measure == "sbi"
            else "no pruning: one per evaluation)"),
         f"screening and planning: {result.setup_seconds:.2f} s (not in the times below)",
         "Single process (HiGHS on one thread, as in each peer below; CPU / wall above 1 is "
@@ -481,14 +534,21 @@ def format_benchmark(result: DEABenchmark) -> str:
             f"max |kernel - HiGHS| {result.kernel_max_difference:.1e}, "
             f"{result.kernel_status_mismatches} status mismatches; compiling or loading "
             f"the kernel {result.kernel_compile_seconds:.2f} s (not in the times)")
+        if result.sbi_kernel_per_lp is not None:
+            lines.append(
+                f"    the SBI kernel on the same panel and frontier (prune={result.prune}): "
+                f"{result.sbi_kernel_per_lp * 1e3:.4f} ms/LP; this measure's kernel "
+                f"{kernel_lp * 1e3:.4f} ms/LP = {kernel_lp / result.sbi_kernel_per_lp:.2f}x "
+                "the SBI kernel's time per LP")
         naive = next((c for c in result.comparisons if c.name.startswith("scipy")), None)
-        for t in result.by_type:
+        public = "sbi()" if result.measure == "sbi" else "ddf()"
+        for t in (t for t in result.by_type if t.lps):
             rate = t.kernel_seconds / max(t.lps, 1)
             lines.append(
                 f"    {t.period}-period {t.rts.upper()} LPs alone ({t.lps:,}, each "
                 f"technology's pruning included): kernel {rate * 1e3:.4f} ms/LP, HiGHS "
                 f"{t.highs_seconds / max(t.lps, 1) * 1e3:.4f} ms/LP "
-                f"({t.highs_seconds / t.kernel_seconds:.1f}x); public sbi() "
+                f"({t.highs_seconds / t.kernel_seconds:.1f}x); public {public} "
                 f"{t.public_seconds / max(t.lps, 1) * 1e3:.4f} ms/LP "
                 f"({t.public_seconds / t.kernel_seconds:.2f}x the kernel's time)"
                 + (f"; {naive.seconds_per_lp / rate:.0f}x the naive loop's rate over all "

@@ -108,14 +108,56 @@ Answers = tuple[np.ndarray, np.ndarray, int, float]
 Peer = Callable[[TechnologyJob, np.ndarray], Answers]
 
 
+def naive_ddf_linprog(reference: np.ndarray, point: np.ndarray, dims: tuple[int, int, int],
+                      rts: Rts, disposability: str) -> tuple[float, int]:
+    """One DDF LP (docs/methods.md §15, direction (0, y, b)) built from scratch, each
+    variable scaled by its reference mean, and solved by ``scipy.optimize.linprog``
+    (HiGHS): variables λ, β (free).
+
+    Returns (β or NaN, scipy status)."""
+    from scipy.optimize import linprog
+
+    n_in, n_good, _ = dims
+    k, n_var = reference.shape
+    # each variable divided by its reference mean (β is unchanged): on the raw panel
+    # (capital near 1e7, employment near 1e2) scipy's HiGHS answered 1e-3 off
+    scale = np.where(reference.mean(axis=0) > 0, reference.mean(axis=0), 1.0)
+    reference, point = reference / scale, point / scale
+    signs = np.ones(n_var)
+    signs[n_in:n_in + n_good] = -1.0
+    g = point.copy()
+    g[:n_in] = 0.0
+    rows = np.hstack([signs[:, None] * reference.T, g[:, None]])  # the "≤ form"
+    rhs = signs * point
+    equal = np.zeros(n_var, dtype=bool)
+    if disposability == "weak":
+        equal[n_in + n_good:] = True
+    a_eq, b_eq = rows[equal], rhs[equal]
+    if rts == "vrs":
+        a_eq = np.vstack([a_eq, np.append(np.ones(k), 0.0)])
+        b_eq = np.append(b_eq, 1.0)
+    cost = np.append(np.zeros(k), -1.0)
+    result = linprog(cost, A_ub=rows[~equal], b_ub=rhs[~equal],
+                     A_eq=a_eq if len(b_eq) else None, b_eq=b_eq if len(b_eq) else None,
+                     bounds=[(0, None)] * k + [(None, None)], method="highs")
+    return (-result.fun if result.status == 0 else np.nan), int(result.status)
+
+
 def scipy_loop(job: TechnologyJob, points: np.ndarray) -> Answers:
-    """One :func:`naive_linprog` per sampled point, each timed."""
+    """One :func:`naive_linprog` (or :func:`naive_ddf_linprog` for a DDF job) per sampled
+    point, each timed."""
     values = np.full(len(points), np.nan)
     status = np.empty(len(points), dtype=object)
     seconds, failures = 0.0, 0
+    ddf = job.program.kind == "ddf"
     for i, p in enumerate(points):
         started = time.perf_counter()
-        values[i], code = naive_linprog(job.reference, job.points[p], job.dims, job.rts)
+        if ddf:
+            values[i], code = naive_ddf_linprog(job.reference, job.points[p], job.dims,
+                                                job.rts, job.program.disposability)
+        else:
+            values[i], code = naive_linprog(job.reference, job.points[p], job.dims,
+                                            job.rts)
         seconds += time.perf_counter() - started
         status[i] = _SCIPY_STATUS.get(code, f"scipy status {code}")
         failures += code not in _SCIPY_STATUS
@@ -123,12 +165,14 @@ def scipy_loop(job: TechnologyJob, points: np.ndarray) -> Answers:
 
 
 def benchmarking_loop(job: TechnologyJob, points: np.ndarray) -> Answers:
-    """Benchmarking's ``dea.add``, one call per sampled point, timed inside R."""
-    from ..r.benchmarking import sbi_dea_add
+    """Benchmarking's ``dea.add`` (SBI jobs) or ``dea.direct`` (strong-disposability DDF
+    jobs), one call per sampled point, timed inside R."""
+    from ..r.benchmarking import ddf_dea_direct, sbi_dea_add
 
     evaluated = [p if p.shape[1] else None for p in split(job.points[points], job.dims)]
     reference = [p if p.shape[1] else None for p in split(job.reference, job.dims)]
-    values, status, seconds = sbi_dea_add(*evaluated, *reference, rts=job.rts)
+    solve = ddf_dea_direct if job.program.kind == "ddf" else sbi_dea_add
+    values, status, seconds = solve(*evaluated, *reference, rts=job.rts)
     return values, status, 0, seconds
 
 

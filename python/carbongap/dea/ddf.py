@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..choices import DISPOSABILITIES, Disposability, Rts, check
+from ..choices import DEA_SOLVERS, DISPOSABILITIES, DeaSolver, Disposability, Rts, check
 from ..errors import DataError, format_rows
 from .arrays import direction_matrix, readonly, units
 from .ddf_lp import DdfLP, default_direction
@@ -51,7 +51,8 @@ class DDFResult:
 
 def ddf(x: object, y: object, b: object = None, x_ref: object = None, y_ref: object = None,
         b_ref: object = None, rts: Rts = "vrs", direction: object = None, *,
-        disposability: Disposability = "weak", return_solution: bool = False) -> DDFResult:
+        disposability: Disposability = "weak", return_solution: bool = False,
+        solver: DeaSolver = "kernel") -> DDFResult:
     """Radial directional distance function β of each evaluated unit (docs/methods.md §15).
 
     .. math::
@@ -80,6 +81,11 @@ def ddf(x: object, y: object, b: object = None, x_ref: object = None, y_ref: obj
         Benchmarking's ``dea.direct`` with the bads entered as inputs).
     return_solution
         Also return λ.
+    solver
+        ``"kernel"`` (default): the compiled dense simplex
+        (:class:`carbongap.dea.kernel.KernelDdfLP`: every optimum certified, every
+        infeasible answer with its Farkas ray, HiGHS for any other); ``"highs"``: HiGHS
+        alone (:class:`carbongap.dea.ddf_lp.DdfLP`, the reference).
 
     Returns
     -------
@@ -98,7 +104,14 @@ def ddf(x: object, y: object, b: object = None, x_ref: object = None, y_ref: obj
         raise DataError(f"direction: all zero for rows {format_rows(empty)} (with the "
                         "default direction (0, y, b): no good or bad output)",
                         source="direction", rows=empty)
-    model = DdfLP(data.x_ref, data.y_ref, data.b_ref, rts, disposability)
+    check("solver", solver, DEA_SOLVERS)
+    if solver == "kernel":
+        from .kernel import KernelDdfLP
+
+        model: DdfLP | KernelDdfLP = KernelDdfLP(data.x_ref, data.y_ref, data.b_ref, rts,
+                                                 disposability)
+    else:
+        model = DdfLP(data.x_ref, data.y_ref, data.b_ref, rts, disposability)
     batch = model.solve(points, g, solution=return_solution)
     values = np.where(batch.status == OPTIMAL, batch.values, np.nan)
     return DDFResult(values=readonly(values), status=readonly(status_words(batch.status)),

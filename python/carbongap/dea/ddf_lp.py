@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import highspy
 import numpy as np
+from numba import njit
 
 from ..choices import Disposability, Rts
 from ..lp import new_highs
@@ -60,53 +61,90 @@ from .verify import signs
 DDF_TOLERANCE: float = 1e-9
 
 
-def certify(reference: np.ndarray, dims: tuple[int, int, int], rts: Rts,
-            disposability: Disposability, point: np.ndarray, g: np.ndarray,
-            lam: np.ndarray, beta: float, dual: np.ndarray) -> bool:
+@njit(cache=True)
+def certify(reference, sign, n_in, has_slack, vrs, point, g, lam, columns, beta, dual):
     """Whether (λ, β) with row duals ``dual`` is an optimum of the DDF LP of ``point``
-    against ``reference`` (K, N + M + J), direction ``g`` (module docstring)."""
-    sign = signs(dims)  # the "≤ form": +1 on input and bad rows, −1 on good rows
-    n_var = sign.size
-    lam = np.maximum(lam, 0.0)
-    made = reference.T @ lam
-    size = np.maximum.reduce([np.abs(point), np.abs(beta) * g, reference.max(axis=0,
-                                                                               initial=0.0)])
-    size = np.where(size > 0, size, 1.0)
-    excess = sign * (made + sign * beta * g - point)  # ≤ 0 when the row holds
-    bad = slice(dims[0] + dims[1], n_var)
+    against ``reference`` (K, N + M + J) in direction ``g`` (module docstring).
+
+    ``lam`` holds λ on the reference units ``columns`` (zero on the others); the dual is
+    checked on every reference unit. ``sign``: +1 on input and bad rows, −1 on good rows
+    (the "≤ form"); ``n_in``: N; ``has_slack``: per row, whether it is an inequality
+    (False on the bad rows under weak disposability); ``vrs``: Σλ = 1 with its dual last
+    in ``dual``.
+    """
+    k, n_var = reference.shape
+    for v in range(n_var):
+        made = 0.0
+        size = max(abs(point[v]), abs(beta) * g[v])
+        for t in range(columns.size):
+            made += reference[columns[t], v] * max(lam[t], 0.0)
+        for j in range(k):
+            size = max(size, reference[j, v])
+        size = size if size > 0.0 else 1.0
+        excess = sign[v] * (made - point[v]) + beta * g[v]  # ≤ 0 when the row holds
+        if not has_slack[v]:
+            excess = abs(excess)
+        if excess > DDF_TOLERANCE * size:
+            return False
+    if vrs:
+        total = 0.0
+        for t in range(columns.size):
+            total += max(lam[t], 0.0)
+        if abs(total - 1.0) > DDF_TOLERANCE:
+            return False
+    u = np.empty(n_var)
+    for v in range(n_var):
+        u[v] = sign[v] * dual[v]
+        if has_slack[v] and u[v] < 0.0:
+            u[v] = 0.0
+    u0 = dual[n_var] if vrs else 0.0
+    for j in range(k):  # cover each reference unit's shortfall (module docstring)
+        slack = u0
+        for v in range(n_var):
+            slack += sign[v] * reference[j, v] * u[v]
+        if slack >= 0.0:
+            continue
+        if vrs:
+            u0 -= slack
+            continue
+        pick = 0
+        for v in range(1, n_in):
+            if reference[j, v] > reference[j, pick]:
+                pick = v
+        if reference[j, pick] <= 0.0:
+            return False
+        u[pick] -= slack / reference[j, pick]
+    scale = 0.0
+    bound = u0
+    for v in range(n_var):
+        scale += u[v] * g[v]  # β's column in the ≤ form is g itself
+        bound += u[v] * sign[v] * point[v]
+    if scale <= 0.0:
+        return False
+    return bound / scale - beta <= DDF_TOLERANCE * max(1.0, abs(beta))
+
+
+@njit(cache=True)
+def certify_all(reference, sign, n_in, has_slack, vrs, points, g, solved, columns, duals,
+                codes, optimal):
+    """:func:`certify` for every unit whose code is ``optimal``: a boolean per unit
+    (``solved``: (n, columns + 1) λ on ``columns`` and β per unit)."""
+    n, width = solved.shape
+    ok = np.zeros(n, dtype=np.bool_)
+    for u in range(n):
+        if codes[u] == optimal:
+            ok[u] = certify(reference, sign, n_in, has_slack, vrs, points[u], g[u],
+                            solved[u, :width - 1], columns, solved[u, width - 1], duals[u])
+    return ok
+
+
+def slack_rows(dims: tuple[int, int, int], disposability: Disposability) -> np.ndarray:
+    """Per data row, whether it is an inequality: all but the bad rows under weak
+    disposability."""
+    rows = np.ones(sum(dims), dtype=np.bool_)
     if disposability == "weak":
-        excess[bad] = np.abs(excess[bad])
-    if (excess > DDF_TOLERANCE * size).any():
-        return False
-    if rts == "vrs" and abs(lam.sum() - 1.0) > DDF_TOLERANCE:
-        return False
-    u = sign * dual[:n_var]
-    free = np.zeros(n_var, dtype=bool)
-    if disposability == "weak":
-        free[bad] = True
-    u = np.where(free, u, np.maximum(u, 0.0))
-    u0 = float(dual[n_var]) if rts == "vrs" else 0.0
-    columns = reference * sign  # a_k in the ≤ form
-    slack = columns @ u + u0
-    short = np.flatnonzero(slack < 0)
-    if short.size:
-        if rts == "vrs":
-            u0 -= float(slack[short].min())
-        else:
-            inputs = columns[:, :dims[0]]
-            for k in short:
-                deficit = -(columns[k] @ u)
-                if deficit <= 0:
-                    continue
-                v = int(np.argmax(inputs[k]))
-                if inputs[k, v] <= 0:
-                    return False
-                u[v] += deficit / inputs[k, v]
-    scale = float(u @ g)  # β's column in the ≤ form is g itself
-    if scale <= 0:
-        return False
-    bound = (u @ (sign * point) + u0) / scale
-    return bool(bound - beta <= DDF_TOLERANCE * max(1.0, abs(beta)))
+        rows[dims[0] + dims[1]:] = False
+    return rows
 
 
 class DdfLP:
@@ -130,6 +168,8 @@ class DdfLP:
         vrs = rts == "vrs"
         self._n_row = n_var + int(vrs)
         self._sign = signs(self.ref.dims)
+        self._slack_rows = slack_rows(self.ref.dims, disposability)
+        self._columns = np.arange(k)
         column = np.hstack([self.ref.scaled, np.ones((k, 1))]) if vrs else self.ref.scaled
         inf = highspy.kHighsInf
         lp = highspy.HighsLp()
@@ -186,8 +226,8 @@ class DdfLP:
         if code != OPTIMAL:
             return code
         k = self.ref.n_ref
-        ok = certify(self.ref.scaled, self.ref.dims, self.rts, self.disposability, p, g,
-                     cols[:k], float(cols[k]), duals)
+        ok = certify(self.ref.scaled, self._sign, self.ref.dims[0], self._slack_rows,
+                     self.rts == "vrs", p, g, cols[:k], self._columns, float(cols[k]), duals)
         return OPTIMAL if ok else NUMERICAL
 
     def solve(self, data: np.ndarray, direction: np.ndarray | None = None, *,

@@ -37,11 +37,13 @@ import time
 import numpy as np
 from numba import njit
 
-from ..choices import Rts
+from ..choices import Disposability, Rts
+from . import prune as pruning
+from .ddf_lp import DdfLP, certify_all, default_direction, slack_rows
 from .highs import LPBatch, TechnologyLP, redo_rows
 from .reference import Reference
-from .status import INFEASIBLE, OPTIMAL, UNBOUNDED
-from .verify import infeasibility_certified, signs
+from .status import INFEASIBLE, NUMERICAL, OPTIMAL, UNBOUNDED
+from .verify import FARKAS_MARGIN, FARKAS_TOLERANCE, infeasibility_certified, signs
 
 #: Status codes of :func:`solve_units`: HiGHS's model statuses (:mod:`carbongap.dea.status`),
 #: kIterationLimit for the iteration cap.
@@ -138,8 +140,9 @@ def _phase2_costs(tab, basis, costs, cost_u, k):
 
 
 @njit(cache=True)
-def _cold(tab, basis, costs, a_ref, sign, rhs_u, cost_u, max_iter):
-    """Both phases from the slack/artificial basis; returns a code of :func:`solve_units`."""
+def _cold(tab, basis, costs, starts, a_ref, sign, rhs_u, cost_u, max_iter):
+    """Both phases from the slack/artificial basis; returns a code of :func:`solve_units`
+    (``starts``: a (rows,) work array)."""
     rows, k = a_ref.shape
     n_var = sign.size
     n_cols = k + n_var
@@ -156,13 +159,27 @@ def _cold(tab, basis, costs, a_ref, sign, rhs_u, cost_u, max_iter):
             for j in range(width):
                 tab[i, j] = -tab[i, j]
             tab[i, n_cols + i] = 1.0  # its artificial stays +e_i
-    # phase 1: basis of slacks where they are feasible, artificials elsewhere
+    for i in range(rows):
+        starts[i] = i < n_var and tab[i, k + i] > 0.0
+    return _two_phases(tab, basis, costs, starts, k, rhs_u, cost_u, k, max_iter)
+
+
+@njit(cache=True)
+def _two_phases(tab, basis, costs, starts, first_slack, rhs_u, cost_u, cost_at, max_iter):
+    """Both phases on a filled tableau (columns, then one artificial per row, then the
+    right-hand side): phase 1 from the slack ``first_slack + i`` of each row i that
+    ``starts`` and the artificial of every other row, then phase 2 maximising ``cost_u``
+    on the columns from ``cost_at``. Returns a code of :func:`solve_units`; after
+    KERNEL_INFEASIBLE ``costs`` still hold phase 1's (the Farkas ray)."""
+    rows = basis.size
+    width = tab.shape[1]
+    n_cols = width - 1 - rows
     total = 0.0
     for j in range(n_cols + rows):
         costs[j] = 0.0
     for i in range(rows):
-        if i < n_var and tab[i, k + i] > 0.0:
-            basis[i] = k + i
+        if starts[i]:
+            basis[i] = first_slack + i
         else:
             basis[i] = n_cols + i
             costs[n_cols + i] = -1.0
@@ -180,7 +197,7 @@ def _cold(tab, basis, costs, a_ref, sign, rhs_u, cost_u, max_iter):
     if state == 2:
         return KERNEL_LIMIT
     if residual > FEASIBILITY_TOLERANCE * max(1.0, total):
-        return KERNEL_INFEASIBLE  # costs still hold phase 1's: the Farkas ray
+        return KERNEL_INFEASIBLE
     # drive zero-level artificials out of the basis (a redundant row keeps its own)
     for i in range(rows):
         if basis[i] >= n_cols:
@@ -192,7 +209,7 @@ def _cold(tab, basis, costs, a_ref, sign, rhs_u, cost_u, max_iter):
                     pick = j
             if pick >= 0:
                 _pivot(tab, basis, i, pick)
-    _phase2_costs(tab, basis, costs, cost_u, k)
+    _phase2_costs(tab, basis, costs, cost_u, cost_at)
     return _phase2_code(_simplex(tab, basis, n_cols, max_iter))
 
 
@@ -340,6 +357,7 @@ def solve_units(a_ref, sign, rhs, cost, max_iter, refresh):
     warm = False
     started = np.zeros(2, dtype=np.int64)  # primal, dual warm starts
     x = np.empty(rows)
+    starts = np.zeros(rows, dtype=np.bool_)
     for u in range(n):
         code = -1
         if warm and u % refresh != 0:
@@ -350,7 +368,7 @@ def solve_units(a_ref, sign, rhs, cost, max_iter, refresh):
             elif code >= 0:
                 started[0] += 1
         if code < 0:
-            code = _cold(tab, basis, costs, a_ref, sign, rhs[u], cost[u], max_iter)
+            code = _cold(tab, basis, costs, starts, a_ref, sign, rhs[u], cost[u], max_iter)
         codes[u] = code
         warm = code == KERNEL_OPTIMAL and rhs[u].min() >= 0.0  # no negated rows
         if code != KERNEL_OPTIMAL and code != KERNEL_INFEASIBLE:
@@ -400,6 +418,9 @@ class KernelLP:
     counts those LPs; ``warm_starts`` the units that started from the previous unit's
     basis, by the primal and by the dual simplex.
     """
+
+    #: Marks the compiled solver: a DDF job of this solver goes to :class:`KernelDdfLP`.
+    compiled = True
 
     def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, b_ref: np.ndarray,
                  rts: Rts) -> None:
@@ -461,3 +482,203 @@ def warm_up() -> float:
     started = time.perf_counter()
     solve_units(np.ones((1, 1)), np.ones(1), np.ones((1, 1)), np.ones((1, 1)), 10, 1)
     return time.perf_counter() - started
+
+
+@njit(cache=True)
+def solve_ddf_units(a_ref, sign, has_slack, rhs, g, max_iter):
+    """The directional distance LP of each row of ``rhs`` (docs/methods.md §15), cold,
+    by both phases of the dense simplex above.
+
+    Columns: λ (K, the columns of ``a_ref``: (rows, K), VRS last row ones), β⁺ and β⁻
+    (β = β⁺ − β⁻ is free; its column is σ g: +g on input and bad rows, −g on good rows),
+    one slack per data row (σ on inequality rows, ``has_slack``; an empty column on the
+    bad rows under weak disposability), then one artificial per row. Phase 1 starts from
+    the slacks with coefficient +1 and artificials elsewhere; phase 2 maximises β.
+    Returns codes (n,), solutions (n, K + 1): λ and β, and per row (n, rows) the duals
+    of an optimum (y = c_B B⁻¹, the change of β per unit of a row's right-hand side) or
+    the Farkas ray z = −c1_B B⁻¹ of an LP phase 1 finds infeasible (:func:`ddf_farkas`).
+    """
+    rows, k = a_ref.shape
+    n_var = sign.size
+    n = rhs.shape[0]
+    n_cols = k + 2 + n_var
+    width = n_cols + rows + 1
+    codes = np.empty(n, dtype=np.int16)
+    cols = np.zeros((n, k + 1))
+    duals = np.zeros((n, rows))
+    tab = np.empty((rows + 1, width))
+    basis = np.empty(rows, dtype=np.int64)
+    costs = np.zeros(n_cols + rows)
+    beta_cost = np.array([1.0, -1.0])
+    starts = np.zeros(rows, dtype=np.bool_)
+    for u in range(n):
+        tab[:, :] = 0.0
+        for i in range(rows):
+            for j in range(k):
+                tab[i, j] = a_ref[i, j]
+            if i < n_var:
+                tab[i, k] = sign[i] * g[u, i]
+                tab[i, k + 1] = -sign[i] * g[u, i]
+                if has_slack[i]:
+                    tab[i, k + 2 + i] = sign[i]
+            tab[i, n_cols + i] = 1.0
+            tab[i, width - 1] = rhs[u, i]
+        for i in range(rows):
+            starts[i] = i < n_var and has_slack[i] and sign[i] > 0.0
+        code = _two_phases(tab, basis, costs, starts, k + 2, rhs[u], beta_cost, k, max_iter)
+        codes[u] = code
+        if code != KERNEL_OPTIMAL and code != KERNEL_INFEASIBLE:
+            continue
+        # optimum: y = c_B B^-1; infeasible: the Farkas ray z = -c1_B B^-1 of phase 1
+        flip = -1.0 if code == KERNEL_INFEASIBLE else 1.0
+        for r in range(rows):
+            y = 0.0
+            for i in range(rows):
+                y += costs[basis[i]] * tab[i, n_cols + r]
+            duals[u, r] = flip * y
+        if code == KERNEL_INFEASIBLE:
+            continue
+        for i in range(rows):
+            b = basis[i]
+            if b < k:
+                cols[u, b] = tab[i, width - 1]
+            elif b == k:
+                cols[u, k] += tab[i, width - 1]
+            elif b == k + 1:
+                cols[u, k] -= tab[i, width - 1]
+    return codes, cols, duals
+
+
+@njit(cache=True)
+def ddf_farkas(a_full, sign, has_slack, rhs, g, rays, codes, infeasible):
+    """Per unit whose code is ``infeasible``, whether its ray z proves the DDF LP against
+    *every* reference unit infeasible (docs/methods.md §15): z'a_k ≤ 0 on each reference
+    column (``a_full``: (rows, K)), z'(σ g) = 0 (β is free, so both signs of its column;
+    relative to max|z| Σ|g|), σ_v z_v ≤ 0 on each inequality row's slack, and z'r > 0;
+    relative to the products' sizes, with the tolerance and margin of the SBI's check
+    (:func:`carbongap.dea.verify.infeasibility_certified`). Then no λ ≥ 0, β can meet
+    the rows: z'r = Σλ_k z'a_k + β z'(σg) + Σ s_v σ_v z_v ≤ 0."""
+    rows, k = a_full.shape
+    n_var = sign.size
+    n = codes.size
+    ok = np.zeros(n, dtype=np.bool_)
+    for u in range(n):
+        if codes[u] != infeasible:
+            continue
+        z = rays[u]
+        good = True
+        largest = 0.0
+        for r in range(rows):
+            largest = max(largest, abs(z[r]))
+        for j in range(k):
+            dot, size = 0.0, 0.0
+            for r in range(rows):
+                dot += z[r] * a_full[r, j]
+                size += abs(z[r] * a_full[r, j])
+            if dot > FARKAS_TOLERANCE * size:
+                good = False
+                break
+        if not good:
+            continue
+        dot, size = 0.0, 0.0
+        for v in range(n_var):
+            dot += z[v] * sign[v] * g[u, v]
+            size += abs(g[u, v])
+            if has_slack[v] and sign[v] * z[v] > FARKAS_TOLERANCE * largest:
+                good = False
+        # β's column: relative to max|z| Σ|g| (its entries can all meet z at rounding level)
+        if not good or abs(dot) > FARKAS_TOLERANCE * largest * size:
+            continue
+        dot, size = 0.0, 0.0
+        for r in range(rows):
+            dot += z[r] * rhs[u, r]
+            size += abs(z[r] * rhs[u, r])
+        ok[u] = dot >= FARKAS_MARGIN * size and dot > 0.0
+    return ok
+
+
+class KernelDdfLP:
+    """The DDF LP of one reference technology, solved by :func:`solve_ddf_units`.
+
+    Same interface and results as :class:`carbongap.dea.ddf_lp.DdfLP` (HiGHS). Each unit
+    is solved first against the reference units no other unit dominates pairwise
+    (:func:`carbongap.dea.prune.candidates`; under weak disposability a dominated unit can
+    still be needed, so this is only a first guess), and the answer is certified against
+    *every* reference unit (:func:`carbongap.dea.ddf_lp.certify`: λ zero off the subset,
+    the dual checked on all K columns), so a unit the subset cannot serve fails and is
+    solved again against all of them (``second_pass`` counts those). An infeasible
+    answer stands with its Farkas ray checked on every reference unit
+    (:func:`ddf_farkas`). An answer that fails either check, and every LP the kernel
+    calls unbounded or stops at its iteration cap, is solved again by
+    :class:`~carbongap.dea.ddf_lp.DdfLP` (HiGHS), whose answer stands. ``handed_over``
+    counts those LPs.
+    """
+
+    def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, b_ref: np.ndarray,
+                 rts: Rts, disposability: Disposability = "weak") -> None:
+        self._args = (x_ref, y_ref, b_ref, rts, disposability)
+        self.ref = Reference(x_ref, y_ref, b_ref, rts)
+        matrix = self.ref.scaled.T
+        if rts == "vrs":
+            matrix = np.vstack([matrix, np.ones((1, self.ref.n_ref))])
+        self._matrix = np.ascontiguousarray(matrix, dtype=np.float64)
+        # first pass: the units no other unit dominates (a candidate set, not a claim)
+        self._first = pruning.candidates(x_ref, y_ref, b_ref, rts,
+                                         np.zeros(self.ref.n_ref, dtype=np.int64))
+        self._sign = signs(self.ref.dims)
+        self._slack_rows = slack_rows(self.ref.dims, disposability)
+        self._highs: DdfLP | None = None
+        self.handed_over = 0
+        self.second_pass = 0
+
+    def solve(self, data: np.ndarray, direction: np.ndarray | None = None, *,
+              solution: bool = False) -> LPBatch:
+        """β for each row of ``data`` (see :meth:`carbongap.dea.ddf_lp.DdfLP.solve`)."""
+        n, k = data.shape[0], self.ref.n_ref
+        g = default_direction(data, self.ref.dims) if direction is None else direction
+        if n == 0 or k == 0:
+            return self._fallback().solve(data, g, solution=solution)
+        rhs = data / self.ref.scale
+        scaled_g = np.ascontiguousarray(g / self.ref.scale)
+        if self._args[3] == "vrs":
+            rhs = np.hstack([rhs, np.ones((n, 1))])
+        rhs = np.ascontiguousarray(rhs)
+        values = np.full(n, np.nan)
+        status = np.full(n, NUMERICAL, dtype=np.int16)
+        lambdas = np.full((n, k), np.nan) if solution else None
+        todo = np.arange(n)
+        for columns in (self._first, np.arange(k)):
+            matrix = np.ascontiguousarray(self._matrix[:, columns])
+            codes, found, duals = solve_ddf_units(
+                matrix, self._sign, self._slack_rows, rhs[todo], scaled_g[todo],
+                ITERATION_FACTOR * sum(matrix.shape))
+            passed = certify_all(self.ref.scaled, self._sign, self.ref.dims[0],
+                                 self._slack_rows, self._args[3] == "vrs", rhs[todo],
+                                 scaled_g[todo], found, columns, duals, codes, OPTIMAL)
+            proven = ddf_farkas(self._matrix, self._sign, self._slack_rows, rhs[todo],
+                                scaled_g[todo], duals, codes, INFEASIBLE)
+            status[todo[proven]] = INFEASIBLE
+            done = todo[passed]
+            values[done] = found[passed, -1]
+            status[done] = OPTIMAL
+            if lambdas is not None:
+                lambdas[done] = 0.0
+                lambdas[np.ix_(done, columns)] = np.maximum(found[passed, :-1], 0.0)
+            todo = todo[~(passed | proven)]
+            if not todo.size or columns.size == k:
+                break
+            self.second_pass += int(todo.size)
+        again = todo
+        if again.size:
+            self.handed_over += int(again.size)
+            redo = self._fallback().solve(data[again], g[again], solution=solution)
+            values[again] = redo.values
+            status[again] = redo.status
+            if lambdas is not None:
+                lambdas[again] = redo.lambdas
+        return LPBatch(values, status, None, lambdas)
+
+    def _fallback(self) -> DdfLP:
+        if self._highs is None:
+            self._highs = DdfLP(*self._args)
+        return self._highs

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..choices import MEASURES, Frontier, check
+from ..choices import MEASURES, RATIO_MEASURES, Frontier, check
 from ..errors import ConfigError
 from .decomposition import COMPONENTS, CRS_COMPONENTS
 from .frontiers import FrontierRule, frontier_rule
@@ -50,15 +50,19 @@ RATIO_COMPONENTS: tuple[str, ...] = ("ML", "MLEFFCH", "MLTECH")
 class Measure:
     """One productivity measure (module docstring).
 
-    ``program`` is the LP of its terms (``"sbi"`` or ``"ddf"``); ``ratio`` whether its
-    components are ratios (ML) rather than differences (Luenberger); ``frontier`` the
+    ``program`` is the LP of its terms (``"sbi"`` or ``"ddf"``); ``frontier`` the
     frontier it fixes (``gml``: global) or None (any).
     """
 
     name: str
     program: str
-    ratio: bool = False
     frontier: Frontier | None = None
+
+    @property
+    def ratio(self) -> bool:
+        """Whether its components are ratios (ML, :data:`carbongap.choices.RATIO_MEASURES`)
+        rather than differences (Luenberger)."""
+        return self.name in RATIO_MEASURES
 
     def component_names(self, rts_decomposition: bool) -> tuple[str, ...]:
         """The component columns it writes."""
@@ -81,8 +85,8 @@ class Measure:
 MEASURE_RULES: dict[str, Measure] = {
     "sbi": Measure("sbi", "sbi"),
     "ddf-luenberger": Measure("ddf-luenberger", "ddf"),
-    "ml": Measure("ml", "ddf", ratio=True),
-    "gml": Measure("gml", "ddf", ratio=True, frontier="global"),
+    "ml": Measure("ml", "ddf"),
+    "gml": Measure("gml", "ddf", frontier="global"),
 }
 
 

@@ -64,9 +64,8 @@ class TechnologyJob:
     solution
         Also return slacks and λ (over all K reference units).
     program
-        The LP (:class:`Program`): the SBI, or the DDF (solved by HiGHS,
-        :class:`carbongap.dea.ddf_lp.DdfLP`, whatever the model passed to
-        :func:`solve_job`; never pruned).
+        The LP (:class:`Program`): the SBI, or the DDF (never pruned; solved by the
+        compiled kernel or HiGHS as the SBI would be, :func:`solve_job`).
     """
 
     key: Hashable
@@ -128,16 +127,14 @@ class TechnologyModel(Protocol):
 
 
 def solve_job(job: TechnologyJob, model: type[TechnologyModel] = TechnologyLP) -> JobResult:
-    """Solve every evaluation of ``job`` (see the module docstring) with ``model``
-    (a DDF job with :class:`carbongap.dea.ddf_lp.DdfLP`)."""
+    """Solve every evaluation of ``job`` (see the module docstring) with ``model``; a
+    DDF job with its DDF counterpart (:func:`_ddf_model`)."""
 
     n, k = job.n_points, job.reference.shape[0]
     if job.program.kind == "ddf":
-        from .ddf_lp import DdfLP
-
-        batch = DdfLP(*split(job.reference, job.dims), job.rts,
-                      job.program.disposability).solve(job.points, job.direction,
-                                                       solution=job.solution)
+        batch = _ddf_model(model)(*split(job.reference, job.dims), job.rts,
+                                  job.program.disposability).solve(
+            job.points, job.direction, solution=job.solution)
         return JobResult(job.key, batch.values, batch.status, n, k, None, batch.lambdas)
     if not job.prune:
         batch = model(*split(job.reference, job.dims), job.rts).solve(
@@ -188,6 +185,19 @@ def solve_job(job: TechnologyJob, model: type[TechnologyModel] = TechnologyLP) -
         lambdas[status != OPTIMAL] = np.nan
     return JobResult(job.key, values, status, screened + len(cand) + len(rest), len(keep),
                      slacks, lambdas)
+
+
+def _ddf_model(model: type[TechnologyModel]) -> type:
+    """The DDF LP of the solver whose SBI LP is ``model``: the compiled kernel's
+    (:class:`carbongap.dea.kernel.KernelDdfLP`) for the kernel, HiGHS's
+    (:class:`carbongap.dea.ddf_lp.DdfLP`) otherwise."""
+    if getattr(model, "compiled", False):
+        from .kernel import KernelDdfLP
+
+        return KernelDdfLP
+    from .ddf_lp import DdfLP
+
+    return DdfLP
 
 
 class SolveJobs(Protocol):

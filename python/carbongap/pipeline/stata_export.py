@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..choices import RATIO_MEASURES
 from ..config import load_config
-from ..dea.measures import measure_rule
 from ..errors import ConfigError
 from ..exports.stata import SOURCES, stata_exports
 from ..io import atomic
@@ -56,7 +56,7 @@ def export_run_folder(out: str | Path) -> list[Path]:
                            config_sha256=config.results_sha256(),
                            version=config.exports.stata_version,
                            index_form=config.productivity.index_form,
-                           ratio=measure_rule(config.productivity.measure).ratio)
+                           ratio=config.productivity.measure in RATIO_MEASURES)
     with output_lock(out):
         written = [atomic.write_bytes(out / STATA / name, content)
                    for name, content in export.files.items()]

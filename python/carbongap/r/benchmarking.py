@@ -14,6 +14,9 @@ constraints (and Σλ = 1 under VRS) to 1e-7; otherwise the value is NaN with st
 "infeasible". Only observed directions are supported. The R package Benchmarking
 (CRAN; needs lpSolveAPI and ucminf) is not installed here; callers check
 ``carbongap.r.session.has_r_package("Benchmarking")`` first.
+
+The directional distance function under strong disposability (docs/methods.md §15) is
+``dea.direct`` with the bads entered as inputs (:func:`ddf_dea_direct`).
 """
 
 from __future__ import annotations
@@ -64,6 +67,28 @@ carbongap_sbi_dea_add <- function(X, Y, B, XREF, YREF, BREF, rts, tol) {
   }
   list(value = value, status = status, elapsed = elapsed)
 }
+
+carbongap_ddf_dea_direct <- function(X, Y, B, XREF, YREF, BREF, rts) {
+  n <- nrow(X)
+  value <- rep(NA_real_, n); status <- character(n)
+  elapsed <- 0
+  xin <- if (is.null(B)) X else cbind(X, B)
+  xref <- if (is.null(B)) XREF else cbind(XREF, BREF)
+  for (o in seq_len(n)) {
+    direct <- matrix(c(rep(0, ncol(X)), if (!is.null(B)) B[o, ], Y[o, ]), nrow = 1)
+    started <- proc.time()[["elapsed"]]
+    fit <- Benchmarking::dea.direct(xin[o, , drop = FALSE], Y[o, , drop = FALSE],
+                                    DIRECT = direct, RTS = rts, ORIENTATION = "in-out",
+                                    XREF = xref, YREF = YREF)
+    elapsed <- elapsed + proc.time()[["elapsed"]] - started
+    if (is.finite(fit$objval[1])) {
+      value[o] <- fit$objval[1]; status[o] <- "optimal"
+    } else {
+      status[o] <- "infeasible"
+    }
+  }
+  list(value = value, status = status, elapsed = elapsed)
+}
 """
 
 
@@ -77,7 +102,8 @@ def available() -> bool:
 
 
 @cache
-def _function() -> Any:
+def _function(name: str = "carbongap_sbi_dea_add") -> Any:
+    """The R function ``name`` of :data:`_R_CODE`, with Benchmarking loaded."""
     require_r()
     if not has_r_package("Benchmarking"):
         raise RuntimeError("the R package Benchmarking is not installed "
@@ -86,7 +112,7 @@ def _function() -> Any:
 
     ro.r("suppressPackageStartupMessages(library(Benchmarking))")
     ro.r(_R_CODE)
-    return ro.globalenv["carbongap_sbi_dea_add"]
+    return ro.globalenv[name]
 
 
 def sbi_dea_add(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
@@ -104,6 +130,24 @@ def sbi_dea_add(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
         x_ref, y_ref, b_ref = x, y, b
     out = fn(r_matrix(x), r_matrix(y), r_matrix(b), r_matrix(x_ref), r_matrix(y_ref),
              r_matrix(b_ref), rts, FEASIBILITY_TOLERANCE)
+    values = np.array(out.rx2("value"), dtype=np.float64)
+    status = np.array(list(out.rx2("status")), dtype=object)
+    return values, status, float(out.rx2("elapsed")[0])
+
+
+def ddf_dea_direct(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
+                   x_ref: np.ndarray | None = None, y_ref: np.ndarray | None = None,
+                   b_ref: np.ndarray | None = None, rts: Rts = "vrs",
+                   ) -> tuple[np.ndarray, np.ndarray, float]:
+    """The strong-disposability DDF, direction (0, y, b), per unit via
+    ``Benchmarking::dea.direct`` (bads as inputs, ``ORIENTATION = "in-out"``), one call
+    per unit. Returns (values, statuses, seconds inside ``dea.direct``): NaN with status
+    "infeasible" where it answers -Inf."""
+    fn = _function("carbongap_ddf_dea_direct")
+    if x_ref is None:
+        x_ref, y_ref, b_ref = x, y, b
+    out = fn(r_matrix(x), r_matrix(y), r_matrix(b), r_matrix(x_ref), r_matrix(y_ref),
+             r_matrix(b_ref), rts)
     values = np.array(out.rx2("value"), dtype=np.float64)
     status = np.array(list(out.rx2("status")), dtype=object)
     return values, status, float(out.rx2("elapsed")[0])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..dea.measures import measure_rule
+from ..choices import RATIO_MEASURES
 from ..exports.stata import SOURCES, stata_exports
 from ..stagekit.stage import RESULT_SECTIONS, Context, Stage, StageResult
 from ..tables.estimate import regression_options
@@ -32,7 +32,7 @@ def compute(ctx: Context) -> StageResult:
                            config_sha256=ctx.config.results_sha256(),
                            version=ctx.config.exports.stata_version,
                            index_form=ctx.config.productivity.index_form,
-                           ratio=measure_rule(ctx.config.productivity.measure).ratio)
+                           ratio=ctx.config.productivity.measure in RATIO_MEASURES)
     notes = (f"Stata exports: {len(export.datasets)} .dta files (format 118) in stata/, "
              "with replicate_tables.do and CODEBOOK.md",)
     return StageResult(tables={}, files=export.files, notes=notes)
