@@ -351,3 +351,28 @@ def test_the_malmquist_luenberger_measures_have_their_labels():
     assert raw_label("D_C_t_t1")[0] == "DDF CRS, technology of t, data of t+1"
     assert raw_label("D_V_P_t_status")[0] == ("LP status of the DDF VRS, technology of the "
                                               "pooled periods, data of t")
+
+
+def test_a_malmquist_luenberger_run_exports_its_table(tmp_path):
+    # [productivity] measure = "ml": the Stata and Parquet exports carry the ML table and
+    # the indices are the ML components, labelled as such (docs/methods.md §15)
+    config = load_config(overrides=["data.synthetic_cities=20", "inequality.bootstrap_draws=19",
+                                    "regressions.boot_reps=19", 'productivity.measure="ml"'])
+    out = tmp_path / "out"
+    summary = run_pipeline(config, out=out, targets=["exports", "exchange"])
+    assert summary.ok, [(s.name, s.reason) for s in summary.stages]
+    luen, meta = pyreadstat.read_dta(str(out / "stata/luenberger.dta"))
+    labels = meta.column_names_to_labels
+    assert labels["ML"].startswith("Malmquist-Luenberger index")
+    assert labels["MLTECH"].startswith("Malmquist-Luenberger technical change")
+    assert labels["D_C_t_t1"].startswith("DDF CRS, technology of t, data of t+1")
+    parquet = pd.read_parquet(out / "exchange/luenberger.parquet")
+    np.testing.assert_array_equal(parquet["ML"].to_numpy(), luen["ML"].to_numpy())
+    indices, meta = pyreadstat.read_dta(str(out / "stata/productivity_indices.dta"))
+    assert meta.column_names_to_labels["T"].startswith(
+        "productivity index: Malmquist-Luenberger ML")
+    production = parquet.loc[parquet["model"] == "production"]
+    merged = indices.merge(production, on=["city_code", "year"])
+    assert len(merged) > 100
+    np.testing.assert_allclose(merged["T"], merged["ML"], rtol=1e-15, equal_nan=True)
+    np.testing.assert_allclose(merged["PC"], merged["MLTECH"], rtol=1e-15, equal_nan=True)
