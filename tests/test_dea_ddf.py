@@ -44,6 +44,23 @@ def test_hand_solved_cases(reference, rts, disposability, expected, solver):
     assert value == pytest.approx(expected, abs=1e-12)
 
 
+#: Three units (x, y, b): A is evaluated; B makes twice A's good output with A's input and
+#: bad, C is A doubled (the same ray).
+A, B, C = np.array([[1.0, 1.0, 1.0]]), np.array([[1.0, 2.0, 1.0]]), np.array([[2.0, 2.0, 2.0]])
+
+
+# By hand: with s = λ_A + λ_B + 2λ_C (the input and bad used), CRS needs s ≤ 1 and
+# s + λ_B ≥ 1 + β, and s = 1 − β (weak) or s ≤ 1 − β (strong): both give β = 1/3 at
+# s = λ_B = 2/3; under VRS λ_C = 0 (x ≤ 1) and the bad row is 1 ≤ 1 − β: β = 0.
+@pytest.mark.parametrize("solver", ["kernel", "highs"])
+@pytest.mark.parametrize(("rts", "disposability", "expected"), [
+    ("crs", "weak", 1 / 3), ("crs", "strong", 1 / 3), ("vrs", "weak", 0.0),
+    ("vrs", "strong", 0.0)])
+def test_a_hand_solved_three_unit_case(rts, disposability, expected, solver):
+    value, status = _solve(A, np.vstack([A, B, C]), rts, disposability, solver=solver)
+    assert status == "optimal" and value == pytest.approx(expected, abs=1e-12)
+
+
 @pytest.mark.parametrize("solver", ["kernel", "highs"])
 def test_outside_the_technology_negative_or_infeasible_never_zero(solver):
     small = np.array([[0.5, 1.0, 2.0]])  # uses half G's input
