@@ -192,3 +192,42 @@ def test_a_kernel_answer_failing_its_checks_goes_to_highs(monkeypatch):
     assert doubting.handed_over == infeasible
     np.testing.assert_array_equal(again.status, expected.status)
     np.testing.assert_array_equal(again.values, expected.values)
+
+
+def _awkward_shapes():
+    """(name, reference, points, dims) of the shapes the SBI kernel is tested on: tied
+    (duplicated) units, zero good outputs in the reference, columns spanning nine orders."""
+    rng = np.random.default_rng(21)
+    cases = []
+    for n_bad in (0, 1):
+        dims = (2, 1, n_bad)
+        width = sum(dims)
+        ref = rng.lognormal(size=(40, width))
+        tied = np.repeat(rng.lognormal(size=(8, width)), 3, axis=0)
+        cases.append((f"J{n_bad}-ties", tied, tied[::2], dims))
+        zeros = ref.copy()
+        zeros[::4, 2] = 0.0
+        cases.append((f"J{n_bad}-zeros", zeros, rng.lognormal(size=(12, width)), dims))
+        wide = ref * np.logspace(-3, 6, width)
+        wide[:, 0] *= rng.lognormal(0, 3, 40)
+        cases.append((f"J{n_bad}-wide", wide, wide[::3] * 1.7, dims))
+    return cases
+
+
+@pytest.mark.parametrize("disposability", ["weak", "strong"])
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+@pytest.mark.parametrize(("name", "reference", "points", "dims"), _awkward_shapes(),
+                         ids=[c[0] for c in _awkward_shapes()])
+def test_the_kernel_equals_highs_on_awkward_shapes(name, reference, points, dims, rts,
+                                                    disposability):
+    from carbongap.dea.ddf_lp import DdfLP
+    from carbongap.dea.kernel import KernelDdfLP
+
+    n_in, n_good, _ = dims
+    parts = (reference[:, :n_in], reference[:, n_in:n_in + n_good],
+             reference[:, n_in + n_good:])
+    mine = KernelDdfLP(*parts, rts, disposability).solve(points)
+    theirs = DdfLP(*parts, rts, disposability).solve(points)
+    np.testing.assert_array_equal(mine.status, theirs.status)
+    np.testing.assert_allclose(mine.values, theirs.values, rtol=1e-9, atol=1e-10)
+    assert (mine.status == theirs.status).all() and np.isfinite(mine.values).any()

@@ -622,9 +622,11 @@ class KernelDdfLP:
         if rts == "vrs":
             matrix = np.vstack([matrix, np.ones((1, self.ref.n_ref))])
         self._matrix = np.ascontiguousarray(matrix, dtype=np.float64)
-        # first pass: the units no other unit dominates (a candidate set, not a claim)
-        self._first = pruning.candidates(x_ref, y_ref, b_ref, rts,
-                                         np.zeros(self.ref.n_ref, dtype=np.int64))
+        # first pass: the units no other unit dominates (a candidate set, not a claim;
+        # the dominance screen needs positive data, else every unit)
+        self._first = (pruning.candidates(x_ref, y_ref, b_ref, rts,
+                                          np.zeros(self.ref.n_ref, dtype=np.int64))
+                       if (self.ref.data > 0).all() else np.arange(self.ref.n_ref))
         self._sign = signs(self.ref.dims)
         self._slack_rows = slack_rows(self.ref.dims, disposability)
         self._highs: DdfLP | None = None
