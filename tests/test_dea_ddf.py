@@ -1,12 +1,13 @@
 """The radial directional distance function (docs/methods.md §15): hand-solved cases,
-the LP's certificate, and an independent formulation on random data."""
+the LP's certificate, and an independent formulation on random data (the bench's naive
+scipy peer)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.optimize import linprog
 
+from carbongap.bench.dea_peers import naive_ddf_linprog
 from carbongap.dea import ddf
 from carbongap.errors import DataError
 
@@ -91,32 +92,6 @@ def test_bad_input_is_refused():
         ddf([[1.0], [-1.0]], [[1.0], [1.0]])
 
 
-def _linprog_ddf(point, reference, dims, rts, disposability):
-    """The same LP written out for scipy in the caller's units (no scaling), variables
-    (λ, β): an independent formulation of docs/methods.md §15."""
-    n_in, n_good, n_bad = dims
-    k = reference.shape[0]
-    g = point.copy()
-    g[:n_in] = 0.0
-    c = np.r_[np.zeros(k), -1.0]
-    xs, ys, bs = (slice(0, n_in), slice(n_in, n_in + n_good),
-                  slice(n_in + n_good, n_in + n_good + n_bad))
-    a_ub = [np.c_[reference[:, xs].T, g[xs]], np.c_[-reference[:, ys].T, g[ys]]]
-    b_ub = [point[xs], -point[ys]]
-    a_eq, b_eq = [], []
-    bad = np.c_[reference[:, bs].T, g[bs]]
-    (a_eq if disposability == "weak" else a_ub).append(bad)
-    (b_eq if disposability == "weak" else b_ub).append(point[bs])
-    if rts == "vrs":
-        a_eq.append(np.r_[np.ones(k), 0.0][None, :])
-        b_eq.append(np.ones(1))
-    result = linprog(c, A_ub=np.vstack(a_ub), b_ub=np.concatenate(b_ub),
-                     A_eq=np.vstack(a_eq) if a_eq else None,
-                     b_eq=np.concatenate(b_eq) if b_eq else None,
-                     bounds=[(0, None)] * k + [(None, None)], method="highs")
-    return -result.fun if result.status == 0 else np.nan
-
-
 @pytest.mark.parametrize("solver", ["kernel", "highs"])
 @pytest.mark.parametrize("disposability", ["weak", "strong"])
 @pytest.mark.parametrize("rts", ["crs", "vrs"])
@@ -128,7 +103,8 @@ def test_random_cases_equal_an_independent_formulation(rts, disposability, solve
     mine = ddf(points[:, :2], points[:, 2:3], points[:, 3:], reference[:, :2],
                reference[:, 2:3], reference[:, 3:], rts, disposability=disposability,
                solver=solver)
-    theirs = np.array([_linprog_ddf(p, reference, (2, 1, 1), rts, disposability)
+    # the same LP written out for scipy, variables (λ, β) (the bench's naive peer)
+    theirs = np.array([naive_ddf_linprog(reference, p, (2, 1, 1), rts, disposability)[0]
                        for p in points])
     np.testing.assert_array_equal(np.isnan(mine.values), np.isnan(theirs))
     np.testing.assert_allclose(mine.values, theirs, rtol=1e-7, atol=1e-9)

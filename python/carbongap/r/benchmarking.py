@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..choices import Rts
-from .sbi import r_matrix
+from .sbi import r_matrix, values_and_status
 from .session import has_r_package, require_r, robjects
 
 #: Largest constraint residual (scaled units, where each term is O(1/(2N))) accepted as
@@ -130,9 +130,7 @@ def sbi_dea_add(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
         x_ref, y_ref, b_ref = x, y, b
     out = fn(r_matrix(x), r_matrix(y), r_matrix(b), r_matrix(x_ref), r_matrix(y_ref),
              r_matrix(b_ref), rts, FEASIBILITY_TOLERANCE)
-    values = np.array(out.rx2("value"), dtype=np.float64)
-    status = np.array(list(out.rx2("status")), dtype=object)
-    return values, status, float(out.rx2("elapsed")[0])
+    return (*values_and_status(out), float(out.rx2("elapsed")[0]))
 
 
 def ddf_dea_direct(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
@@ -148,6 +146,4 @@ def ddf_dea_direct(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
         x_ref, y_ref, b_ref = x, y, b
     out = fn(r_matrix(x), r_matrix(y), r_matrix(b), r_matrix(x_ref), r_matrix(y_ref),
              r_matrix(b_ref), rts)
-    values = np.array(out.rx2("value"), dtype=np.float64)
-    status = np.array(list(out.rx2("status")), dtype=object)
-    return values, status, float(out.rx2("elapsed")[0])
+    return (*values_and_status(out), float(out.rx2("elapsed")[0]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..choices import Disposability, Rts
-from .sbi import r_function, r_matrix
+from .sbi import r_function, r_matrix, values_and_status
 
 SCRIPT = "ddf_lpsolve.R"
 
@@ -23,6 +23,4 @@ def ddf_lpsolve(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
         x_ref, y_ref, b_ref = x, y, b
     out = fn(r_matrix(x), r_matrix(y), r_matrix(b), r_matrix(x_ref), r_matrix(y_ref),
              r_matrix(b_ref), rts, disposability)
-    values = np.array(out.rx2("value"), dtype=np.float64)
-    status = np.array(list(out.rx2("status")), dtype=object)
-    return values, status
+    return values_and_status(out)

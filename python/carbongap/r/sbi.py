@@ -33,6 +33,12 @@ def r_matrix(array: np.ndarray | None) -> Any:
                        ncol=array.shape[1])
 
 
+def values_and_status(out: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The ``value`` (float, NA as NaN) and ``status`` (words) of an R result list."""
+    return (np.array(out.rx2("value"), dtype=np.float64),
+            np.array(list(out.rx2("status")), dtype=object))
+
+
 @cache
 def r_function(script: str, name: str) -> Any:
     """The R function ``name`` of the package script ``script`` (beside this module),
@@ -63,6 +69,4 @@ def sbi_lpsolve(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
     gx, gy, gb = direction if direction is not None else (x, y, b)
     out = fn(r_matrix(x), r_matrix(y), r_matrix(b), r_matrix(x_ref), r_matrix(y_ref),
              r_matrix(b_ref), rts, r_matrix(gx), r_matrix(gy), r_matrix(gb))
-    values = np.array(out.rx2("value"), dtype=np.float64)
-    status = np.array(list(out.rx2("status")), dtype=object)
-    return values, status
+    return values_and_status(out)
