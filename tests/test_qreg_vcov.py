@@ -50,7 +50,7 @@ def test_nid_by_hand():
     D = sum(fi * np.outer(x, x) for fi, x in zip(f, X, strict=True))
     Hinv = np.linalg.inv(D)
     expected = tau * (1 - tau) * Hinv @ (X.T @ X) @ Hinv
-    np.testing.assert_allclose(vcov_nid(X, y, tau, beta), expected, rtol=1e-10)
+    np.testing.assert_allclose(vcov_nid(X, y, tau, beta).matrix, expected, rtol=1e-10)
 
 
 def test_iid_by_hand():
@@ -65,7 +65,7 @@ def test_iid_by_hand():
     xt = np.arange(pz + 1, pz + h + 2) / (n - p)
     slope = solve(np.column_stack([np.ones(h + 1), xt]), np.array(picked), 0.5).beta[1]
     expected = slope**2 * tau * (1 - tau) * np.linalg.inv(X.T @ X)
-    np.testing.assert_allclose(vcov_iid(X, y, tau, beta), expected, rtol=1e-10)
+    np.testing.assert_allclose(vcov_iid(X, y, tau, beta).matrix, expected, rtol=1e-10)
 
 
 def test_ker_by_hand():
@@ -81,7 +81,7 @@ def test_ker_by_hand():
     f = np.array([_phi(v / kappa) / kappa for v in u])
     Hinv = np.linalg.inv((X * f[:, None]).T @ X)
     expected = tau * (1 - tau) * Hinv @ (X.T @ X) @ Hinv
-    np.testing.assert_allclose(vcov_ker(X, y, tau, beta), expected, rtol=1e-10)
+    np.testing.assert_allclose(vcov_ker(X, y, tau, beta).matrix, expected, rtol=1e-10)
 
 
 def test_bandwidth_is_halved_near_the_tails():
@@ -90,7 +90,7 @@ def test_bandwidth_is_halved_near_the_tails():
     assert bandwidth(tau, 100) > tau
     beta = solve(X, y, tau).beta
     with pytest.warns(QuantRegWarning, match=r"^25 non-positive fis$"):  # as quantreg says
-        cov = vcov_nid(X, y, tau, beta)
+        cov = vcov_nid(X, y, tau, beta).matrix
     assert np.all(np.isfinite(cov)) and np.all(np.diag(cov) > 0)
 
 
@@ -99,7 +99,7 @@ def test_a_density_estimate_of_zero_everywhere_gives_nan_not_an_error():
     beta = solve(X, y, 0.02).beta
     # 40 points: beta(tau + h) = beta(tau - h), no tail density anywhere
     with pytest.warns(QuantRegWarning, match=r"^40 non-positive fis$"):
-        cov = vcov_nid(X, y, 0.02, beta)
+        cov = vcov_nid(X, y, 0.02, beta).matrix
     assert np.isnan(cov).all()
 
 

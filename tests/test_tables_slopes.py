@@ -4,6 +4,8 @@ their rows in the paper's layout, and the report's verdicts."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -57,6 +59,33 @@ def test_each_part_is_tested_as_equal_slopes_tests_its_sample(se):
     p = {(r.part, r.taus): r.p for r in tests.itertuples()}
     assert row[1:] == [f"{p[(1, '0.2 0.5 0.8')]:.3f}", "", f"{p[(1, '0.2 0.8')]:.3f}",
                        f"{p[(2, '0.2 0.5 0.8')]:.3f}", "", f"{p[(2, '0.2 0.8')]:.3f}"]
+
+
+@pytest.mark.parametrize(("se", "recomputed"), [("nid", 0), ("ker", 0), ("iid", 2)])
+def test_a_sandwich_fit_hands_its_breads_to_the_tests_without_refitting(
+        monkeypatch, se, recomputed):
+    # The nid and ker fits carry H_k = (X'F_kX)^-1 and X'X (QuantRegResults.breads, gram):
+    # the tests use them (no density is computed again); iid fits have none, so the tests
+    # compute nid densities for both parts. Same statistics either way (the test above
+    # checks nid against the refitting path).
+    import carbongap.tables.slopes as slopes
+
+    panel = _panel()
+    options = QregOptions.of((0.2, 0.5, 0.8), se)
+    fitted = estimate_tables(panel, SPECS, options)
+    result = fitted.results[(3, 1)]
+    assert (len(result.breads), result.gram is not None) == ((3, True) if recomputed == 0
+                                                             else (0, False))
+    calls = []
+    real = slopes.breads
+    monkeypatch.setattr(slopes, "breads", lambda *a, **k: calls.append(a) or real(*a, **k))
+    reused = slopes.equal_slope_tests(panel, SPECS, fitted.results, options)
+    assert len(calls) == recomputed
+    bare = {key: dataclasses.replace(r, breads=(), gram=None)  # as another backend's
+            for key, r in fitted.results.items()}
+    again = slopes.equal_slope_tests(panel, SPECS, bare, options)
+    assert len(calls) == recomputed + 2
+    pd.testing.assert_frame_equal(reused, again, check_exact=False, rtol=1e-12)
 
 
 def test_the_verdicts_follow_the_test_of_the_two_ends():

@@ -36,17 +36,23 @@ def too_few(n: int, k: int) -> str | None:
 
 def design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
             cluster: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """(X with the constant first, y, cluster labels); ValueError naming the problem."""
+    """(X with the constant first, column-major, y, cluster labels); ValueError naming the
+    problem."""
     columns = [dependent, *regressors, *([cluster] if cluster else [])]
     missing = [c for c in columns if c not in data.columns]
     if missing:
         raise ValueError(f"column(s) {', '.join(missing)} not in the data; it has "
                          f"{', '.join(map(str, data.columns))}")
     numeric = [dependent, *regressors]
-    frame = data.loc[:, numeric]
-    if not all(pd.api.types.is_numeric_dtype(kind) for kind in frame.dtypes):
-        frame = frame.apply(pd.to_numeric, errors="coerce")  # text cells: NaN, refused below
-    values = frame.to_numpy(np.float64, na_value=np.nan)
+    # Column by column into one column-major array, R's layout (a frame of the columns would
+    # be copied twice; the products X @ b then add up in R's order); text cells become NaN,
+    # refused below.
+    values = np.empty((len(data), len(numeric)), order="F")
+    for j, name in enumerate(numeric):
+        column = data[name]
+        if not pd.api.types.is_numeric_dtype(column.dtype):
+            column = pd.to_numeric(column, errors="coerce")
+        values[:, j] = column.to_numpy(np.float64, na_value=np.nan)
     bad = ~np.isfinite(values)
     if bad.any():
         counts = ", ".join(f"{numeric[j]} {int(bad[:, j].sum())}"
@@ -56,7 +62,9 @@ def design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
                          f"position: {rows}); select complete cases first")
     if cluster and data[cluster].isna().any():
         raise ValueError(f"cluster column {cluster!r} has missing values")
-    X = np.column_stack([np.ones(len(values)), values[:, 1:]])
+    y = values[:, 0].copy()
+    X = values
+    X[:, 0] = 1.0  # the constant, where y was
     problem = too_few(len(values), X.shape[1])
     if problem:
         raise TooFewObservationsError(problem)
@@ -64,7 +72,7 @@ def design(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
         raise ValueError(f"the regressors {', '.join(regressors)} and the constant are "
                          "collinear (the design has not full column rank)")
     labels = data[cluster].to_numpy() if cluster else None
-    return X, values[:, 0], labels
+    return X, y, labels
 
 
 def _with_warnings(step: Callable[[], TauFit]) -> tuple[TauFit, list[str]]:
@@ -99,9 +107,9 @@ def estimate(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
         def step(tau: float = tau) -> TauFit:
             solution = solve(X, yv, tau)
             if rule.covariance is not None:
-                return TauFit(solution.beta,
-                              rule.covariance(X, yv, tau, solution.beta, options.hs),
-                              solution.objective, solution.unique, solution.method)
+                vcov = rule.covariance(X, yv, tau, solution.beta, options.hs)
+                return TauFit(solution.beta, vcov.matrix, solution.objective,
+                              solution.unique, solution.method, bread=vcov.bread)
             boot = bootstrap(X, yv, tau, solution.beta, reps=options.boot_reps,
                              seed=options.seed, keys=(*keys, tau), clusters=clusters,
                              execution=execution)
@@ -113,7 +121,8 @@ def estimate(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
         for note in notes:
             warnings.warn(QuantRegWarning(note), stacklevel=2)
         fits.append((tau, dataclasses.replace(fitted, warnings=notes)))
-    return QuantRegResults.collect(dependent, regressors, fits, nobs=len(yv), options=options)
+    return QuantRegResults.collect(dependent, regressors, fits, nobs=len(yv), options=options,
+                                   gram=X.T @ X if rule.sandwich else None)
 
 
 def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,

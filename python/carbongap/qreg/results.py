@@ -53,6 +53,7 @@ class TauFit:
     warnings: tuple[str, ...] = ()  #: the quantreg-style warnings of this τ
     draws: np.ndarray | None = None  #: bootstrap replicate coefficients, (R, p)
     failed: int = 0  #: failed bootstrap replicates
+    bread: np.ndarray | None = None  #: H = (X'FX)⁻¹ of a sandwich covariance, (p, p)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,10 @@ class QuantRegResults:
     ``methods`` (solver path per τ: "br", "ipm", "ipm-band" or "simplex"), ``draws``
     (bootstrap replicate coefficients per τ, (R, p)), ``failed`` (failed replicates per τ)
     and ``warnings`` (what quantreg would have warned, one text per warning: a main fit or
-    the iid sparsity fit that may be nonunique, nid's non-positive fis).
+    the iid sparsity fit that may be nonunique, nid's non-positive fis). With a sandwich
+    covariance (nid, ker) fitted here, ``breads`` holds each τ's H = (X'FX)⁻¹ and ``gram``
+    X'X, from which the tests across quantiles are formed without refitting
+    (:mod:`carbongap.qreg.wald`); otherwise they are empty and None.
     """
 
     dependent: str
@@ -83,15 +87,20 @@ class QuantRegResults:
     draws: Mapping[float, np.ndarray] = field(default_factory=dict)
     failed: Mapping[float, int] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    breads: tuple[np.ndarray, ...] = ()
+    gram: np.ndarray | None = None
 
     @classmethod
     def collect(cls, dependent: str, regressors: tuple[str, ...],
-                fits: Sequence[tuple[float, TauFit]], *, nobs: int, options: QregOptions
-                ) -> QuantRegResults:
+                fits: Sequence[tuple[float, TauFit]], *, nobs: int, options: QregOptions,
+                gram: np.ndarray | None = None) -> QuantRegResults:
         """The results of the fits (τ, fit), in order, from any backend with ``options``;
-        the replicates are recorded only for a method that refits (a bootstrap)."""
+        the replicates are recorded only for a method that refits (a bootstrap), the
+        breads with ``gram`` (X'X) only when every τ has one."""
         booted = options.se.refits
         each = [f for _, f in fits]
+        breads = tuple(f.bread for f in each if f.bread is not None)
+        whole = gram is not None and len(breads) == len(each)
         return cls(dependent, regressors, tuple(t for t, _ in fits),
                    np.column_stack([f.coef for f in each]), tuple(f.cov for f in each), nobs,
                    tuple(f.objective for f in each), tuple(f.unique for f in each),
@@ -100,7 +109,8 @@ class QuantRegResults:
                    tuple(f.method for f in each),
                    {t: f.draws for t, f in fits if f.draws is not None},
                    {t: f.failed for t, f in fits if booted},
-                   tuple(w for f in each for w in f.warnings))
+                   tuple(w for f in each for w in f.warnings),
+                   breads if whole else (), gram if whole else None)
 
     @property
     def terms(self) -> list[str]:
@@ -159,16 +169,17 @@ class QuantRegResults:
 
     def to_frame(self) -> pd.DataFrame:
         """Long table: term, tau, coef, se, t, p, stars, n (terms in order within τ)."""
-        coef, bse = self.params, self.bse
-        rows = []
-        for tau in self.taus:
-            for term in self.terms:
-                c, s = float(coef.at[term, tau]), float(bse.at[term, tau])
-                t = c / s if s > 0 else np.nan
-                p = float(two_sided_p(np.array(t)))
-                rows.append({"term": term, "tau": tau, "coef": c, "se": s, "t": t, "p": p,
-                             "stars": int(stars(p)), "n": self.nobs})
-        return pd.DataFrame(rows)
+        m, k = len(self.taus), len(self.terms)
+        se = np.sqrt(np.stack([np.diag(c) for c in self.cov], axis=1)).T.ravel()
+        coef = self.coef.T.ravel()
+        t = np.full(se.shape, np.nan)
+        np.divide(coef, se, out=t, where=se > 0)  # no SE (NaN or 0): no t
+        p = two_sided_p(t)
+        return pd.DataFrame({"term": np.tile(np.array(self.terms, dtype=object), m),
+                             "tau": np.repeat(np.asarray(self.taus, dtype=np.float64), k),
+                             "coef": coef, "se": se, "t": t, "p": p,
+                             "stars": stars(p).astype(np.int64),
+                             "n": np.full(m * k, self.nobs, dtype=np.int64)})
 
     def summary(self) -> str:
         """A readable text table: one block per τ."""

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..choices import check
-from .vcov import ker_density, nid_weights, vcov_iid, vcov_ker, vcov_nid
+from .vcov import Vcov, vcov_iid, vcov_ker, vcov_nid
 
-#: An analytic covariance: (X with the constant, y, τ, β̂(τ), Hall-Sheather?) -> (p, p).
-Covariance = Callable[[np.ndarray, np.ndarray, float, np.ndarray, bool], np.ndarray]
-#: The density estimates f_i of a sandwich covariance, same arguments -> (n,).
-Density = Callable[[np.ndarray, np.ndarray, float, np.ndarray, bool], np.ndarray]
+#: An analytic covariance: (X with the constant, y, τ, β̂(τ), Hall-Sheather?) -> the (p, p)
+#: matrix, with its bread for a sandwich (:class:`~carbongap.qreg.vcov.Vcov`).
+Covariance = Callable[[np.ndarray, np.ndarray, float, np.ndarray, bool], Vcov]
 
 
 @dataclass(frozen=True)
@@ -44,9 +43,9 @@ class SeRule:
     bootstrap, which ``refits`` the model on resampled data (:mod:`carbongap.qreg.boot`)
     and then ``takes_cluster`` (quantreg's cluster bootstrap). ``r_name`` is
     ``summary.rq``'s ``se``; ``stata`` (and ``stata_clustered`` with a cluster) the
-    do-file's command. ``density``: for a sandwich covariance τ(1 − τ) H X'X H with
-    H = (X'FX)⁻¹, the estimates f_i of F (the tests across quantiles need H,
-    :mod:`carbongap.qreg.wald`); None otherwise.
+    do-file's command. ``sandwich``: the covariance is τ(1 − τ) H X'X H with
+    H = (X'FX)⁻¹ and hands H on (:attr:`Vcov.bread`; the tests across quantiles need it,
+    :mod:`carbongap.qreg.wald`).
     """
 
     name: str
@@ -54,7 +53,7 @@ class SeRule:
     r_name: str
     stata: StataVce
     stata_clustered: StataVce | None = None
-    density: Density | None = None
+    sandwich: bool = False
 
     @property
     def refits(self) -> bool:
@@ -83,7 +82,7 @@ SE_RULES: dict[str, SeRule] = {
         "0 < tau +/- h < 1, subtracts eps = 1.5e-8 in the difference quotient and sets "
         "negative densities to 0; Stata's treatment of these edge cases may differ, so "
         "expect SEs close to, not identical with, the Python and R ones. Note that "
-        "Stata's default vce(iid) is NOT nid."), density=nid_weights),
+        "Stata's default vce(iid) is NOT nid."), sandwich=True),
     "iid": SeRule("iid", vcov_iid, "iid", StataVce(
         "vce(iid, residual hsheather)", _QREG + "vce(iid, residual hsheather)",
         "Stata's iid VCE with the sparsity from the empirical quantile function of "
@@ -96,7 +95,7 @@ SE_RULES: dict[str, SeRule] = {
         "Stata's sandwich with a Gaussian kernel density estimate of the residuals; "
         "quantreg's ker (Powell 1991) scales the Hall-Sheather bandwidth by "
         "min(sd, IQR/1.34) of the residuals, Stata uses its own kernel bandwidth rule, "
-        "so SEs differ slightly."), density=ker_density),
+        "so SEs differ slightly."), sandwich=True),
     "boot": SeRule("boot", None, "boot", StataVce(
         "(bsqreg, reps)", "bsqreg {regress}, quantile({tau}) reps({reps})",
         "Stata's bsqreg: the xy-pair bootstrap as quantreg's boot.rq(bsmethod = 'xy'); "

@@ -32,6 +32,7 @@ The inverses (X'FX)⁻¹ are formed from the QR decomposition of √F X, as quan
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import solve_triangular
@@ -48,6 +49,16 @@ EPS: float = float(np.sqrt(np.finfo(np.float64).eps))
 
 class QuantRegWarning(UserWarning):
     """A fit or a standard error that quantreg would warn about (its wording)."""
+
+
+@dataclass(frozen=True)
+class Vcov:
+    """A covariance of β̂(τ), (p, p), and for a sandwich τ(1 − τ) H X'X H its bread
+    H = (X'FX)⁻¹, which the tests across quantiles combine (docs/methods.md §7, "Tests");
+    None for another estimator."""
+
+    matrix: np.ndarray
+    bread: np.ndarray | None = None
 
 
 def _dnorm(x: np.ndarray | float) -> np.ndarray | float:
@@ -86,20 +97,25 @@ def inverse_cross(X: np.ndarray, f: np.ndarray | None = None) -> np.ndarray:
     return Rinv @ Rinv.T
 
 
-def sandwich(X: np.ndarray, f: np.ndarray, tau: float) -> np.ndarray:
-    """τ(1 − τ) (X'FX)⁻¹ X'X (X'FX)⁻¹ (Koenker & Machado 1999); NaN where X'FX is
-    singular (too few observations with a positive density estimate, far in a tail)."""
+def sandwich(X: np.ndarray, f: np.ndarray, tau: float) -> Vcov:
+    """τ(1 − τ) (X'FX)⁻¹ X'X (X'FX)⁻¹ (Koenker & Machado 1999) with its bread; NaN where
+    X'FX is singular (too few observations with a positive density estimate, far in a
+    tail)."""
     try:
         H = inverse_cross(X, f)
     except np.linalg.LinAlgError:
-        return np.full((X.shape[1], X.shape[1]), np.nan)
-    return tau * (1.0 - tau) * H @ (X.T @ X) @ H
+        H = np.full((X.shape[1], X.shape[1]), np.nan)
+    return Vcov(tau * (1.0 - tau) * H @ (X.T @ X) @ H, H)
 
 
 def nid_density(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
                 hs: bool = True) -> tuple[np.ndarray, int]:
     """The nid density estimates f_i, and how many of the fitted differences
-    x_i'(β̂(τ+h) − β̂(τ−h)) are ≤ 0 (module docstring)."""
+    x_i'(β̂(τ+h) − β̂(τ−h)) are ≤ 0 (module docstring). The fits at τ ± h start from
+    scratch, as quantreg's: continued from β̂(τ)'s vertex they reach the same vertex, but
+    the doubles differ in the last bits, and where an observation is fitted exactly at
+    both τ ± h its difference is rounding noise whose sign quantreg's count of
+    non-positive values reports (docs/methods.md §7)."""
     h = _inner_bandwidth(tau, len(y), hs)
     high = solve(X, y, tau + h, start=beta).beta
     low = solve(X, y, tau - h, start=beta).beta
@@ -108,7 +124,7 @@ def nid_density(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
 
 
 def vcov_nid(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
-             hs: bool = True) -> np.ndarray:
+             hs: bool = True) -> Vcov:
     """Covariance of β̂(τ) under non-identically distributed errors (``se = "nid"``)."""
     f, nonpositive = nid_density(X, y, tau, beta, hs)
     if nonpositive:
@@ -117,7 +133,7 @@ def vcov_nid(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
 
 
 def vcov_iid(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
-             hs: bool = True) -> np.ndarray:
+             hs: bool = True) -> Vcov:
     """Covariance of β̂(τ) under iid errors (``se = "iid"``)."""
     n, p = X.shape
     resid = y - X @ beta
@@ -137,7 +153,7 @@ def vcov_iid(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
         warnings.warn(QuantRegWarning("the iid sparsity fit: solution may be nonunique"),
                       stacklevel=2)
     sparsity = inner.beta[1]
-    return sparsity**2 * tau * (1.0 - tau) * inverse_cross(X)
+    return Vcov(sparsity**2 * tau * (1.0 - tau) * inverse_cross(X))
 
 
 def ker_density(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
@@ -152,12 +168,7 @@ def ker_density(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
 
 
 def vcov_ker(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
-             hs: bool = True) -> np.ndarray:
+             hs: bool = True) -> Vcov:
     """Covariance of β̂(τ) with Powell's kernel estimate (``se = "ker"``)."""
     return sandwich(X, ker_density(X, y, tau, beta, hs), tau)
 
-
-def nid_weights(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray,
-                hs: bool = True) -> np.ndarray:
-    """The nid density estimates f_i alone (:func:`nid_density`)."""
-    return nid_density(X, y, tau, beta, hs)[0]

@@ -35,7 +35,6 @@ from .model import design
 from .results import QuantRegResults
 from .se import SeRule, se_rule
 from .solver import solve
-from .vcov import inverse_cross
 
 #: Columns of every table of tests.
 TEST_COLUMNS: tuple[str, ...] = ("test", "term", "taus", "ndf", "ddf", "statistic", "p")
@@ -64,11 +63,11 @@ def _wald(restriction: np.ndarray, estimate: np.ndarray, covariance: np.ndarray,
     return WaldTest(statistic, q, ddf)
 
 
-def stacked_covariance(X: np.ndarray, taus: Sequence[float], hinvs: Sequence[np.ndarray]
-                       ) -> np.ndarray:
-    """W with blocks ω_kl H_k J H_l (module docstring), (pm, pm)."""
-    J = X.T @ X
-    m, p = len(taus), X.shape[1]
+def stacked_covariance(gram: np.ndarray, taus: Sequence[float],
+                       hinvs: Sequence[np.ndarray]) -> np.ndarray:
+    """W with blocks ω_kl H_k J H_l (module docstring; ``gram`` is J = X'X), (pm, pm)."""
+    J = gram
+    m, p = len(taus), gram.shape[0]
     W = np.empty((m * p, m * p))
     for k in range(m):
         for j in range(m):
@@ -77,27 +76,31 @@ def stacked_covariance(X: np.ndarray, taus: Sequence[float], hinvs: Sequence[np.
     return W
 
 
-def densities(X: np.ndarray, y: np.ndarray, taus: Sequence[float],
-              betas: Sequence[np.ndarray], rule: SeRule, hs: bool = True) -> list[np.ndarray]:
-    """H_k = (X'F_kX)⁻¹ at each τ from the density estimates of ``rule`` (nid or ker)."""
-    if rule.density is None:
+def breads(X: np.ndarray, y: np.ndarray, taus: Sequence[float],
+           betas: Sequence[np.ndarray], rule: SeRule, hs: bool = True) -> list[np.ndarray]:
+    """H_k = (X'F_kX)⁻¹ at each τ from the sandwich covariance of ``rule`` (nid or ker);
+    its warnings pass on, as quantreg's anova.rq (which calls summary.rq) gives them."""
+    if not rule.sandwich or rule.covariance is None:
         raise ValueError(f"tests of equal slopes need a sandwich covariance (se = 'nid' or "
                          f"'ker'), as quantreg's anova.rq; got se = {rule.name!r}")
-    return [inverse_cross(X, rule.density(X, y, tau, beta, hs))
-            for tau, beta in zip(taus, betas, strict=True)]
+    found = [rule.covariance(X, y, tau, beta, hs).bread
+             for tau, beta in zip(taus, betas, strict=True)]
+    return [bread for bread in found if bread is not None]
 
 
-def slope_tests(X: np.ndarray, taus: Sequence[float], betas: Sequence[np.ndarray],
-                hinvs: Sequence[np.ndarray]) -> tuple[WaldTest, list[WaldTest]]:
-    """(the joint test, one test per slope) of equal slopes across ``taus``; ``X`` has the
-    constant first, ``betas`` and ``hinvs`` are each τ's coefficients and (X'F_kX)⁻¹
-    (:func:`densities`)."""
-    n, p = X.shape
+def slope_tests(gram: np.ndarray, n: int, taus: Sequence[float],
+                betas: Sequence[np.ndarray], hinvs: Sequence[np.ndarray]
+                ) -> tuple[WaldTest, list[WaldTest]]:
+    """(the joint test, one test per slope) of equal slopes across ``taus`` on n
+    observations whose design (the constant first) has ``gram`` X'X; ``betas`` and
+    ``hinvs`` are each τ's coefficients and (X'F_kX)⁻¹ (:func:`breads`,
+    :attr:`carbongap.qreg.QuantRegResults.breads`)."""
+    p = gram.shape[0]
     m = len(taus)
     if m < 2 or p < 2:
         raise ValueError("a test of equal slopes needs at least two quantiles and a regressor")
     b = np.concatenate(betas)
-    W = stacked_covariance(X, taus, hinvs)
+    W = stacked_covariance(gram, taus, hinvs)
     difference = np.diff(np.eye(m), axis=0)
     slopes = np.hstack([np.zeros((p - 1, 1)), np.eye(p - 1)])
     joint = _wald(np.kron(difference, slopes), b, W, n * m - (p - 1) * (m - 1))
@@ -122,7 +125,8 @@ def equal_slopes(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
     taus = sorted(float(t) for t in taus)
     X, yv, _ = design(data, dependent, regressors, None)
     betas = [solve(X, yv, tau).beta for tau in taus]
-    joint, each = slope_tests(X, taus, betas, densities(X, yv, taus, betas, rule, hs))
+    joint, each = slope_tests(X.T @ X, len(yv), taus, betas,
+                              breads(X, yv, taus, betas, rule, hs))
     label = " ".join(f"{t:g}" for t in taus)
     return pd.DataFrame(
         [{"test": "equal slopes", "term": term, "taus": label, "ndf": t.ndf, "ddf": t.ddf,

@@ -65,7 +65,8 @@ carbongap_rq_fit <- function(x, y, tau, se, boot, hs, R, seed, cluster) {
   list(coef = unname(coef(f)), cov = unname(s$cov),
        objective = sum(f$residuals * (tau - (f$residuals < 0))), unique = !nonunique)
 }
-carbongap_equal_slopes <- function(x, y, taus, se) {
+carbongap_equal_slopes <- function(x, names, y, taus, se) {
+  colnames(x) <- names
   d <- data.frame(y = y, x)
   fits <- lapply(taus, function(t) rq(y ~ ., data = d, tau = t, method = "br"))
   each <- do.call(anova, c(fits, list(joint = FALSE, se = se)))$table
@@ -180,9 +181,8 @@ def equal_slopes(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
     ro = robjects()
     _function()
     x = r_matrix(X[:, 1:])  # without the constant: rq adds its own intercept
-    named = ro.r("function(x, names) { colnames(x) <- names; x }")(
-        x, ro.StrVector(list(regressors)))
-    out = ro.globalenv["carbongap_equal_slopes"](named, ro.FloatVector(yv),
+    out = ro.globalenv["carbongap_equal_slopes"](x, ro.StrVector(list(regressors)),
+                                                 ro.FloatVector(yv),
                                                  ro.FloatVector(list(taus)), se)
     return pd.DataFrame({"term": list(regressors),
                          "ndf": np.array(out.rx2("ndf"), dtype=np.int64),

@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..config import RegressionsConfig
@@ -81,11 +82,10 @@ def specs_table(specs: Sequence[TableSpec], options: QregOptions) -> pd.DataFram
 def estimates_frame(spec: TableSpec, result: QuantRegResults) -> pd.DataFrame:
     """The long rows of one fitted specification (:data:`ESTIMATE_COLUMNS`)."""
     frame = result.to_frame()
-    by_tau = {tau: (obj, uniq, method) for tau, obj, uniq, method in
-              zip(result.taus, result.objectives, result.uniques, result.methods, strict=True)}
-    frame["objective"] = frame["tau"].map(lambda t: by_tau[t][0])
-    frame["unique"] = frame["tau"].map(lambda t: by_tau[t][1])
-    frame["solver"] = frame["tau"].map(lambda t: by_tau[t][2])
+    terms = len(result.terms)  # the table's rows run through the terms within each τ
+    frame["objective"] = np.repeat(np.asarray(result.objectives, dtype=np.float64), terms)
+    frame["unique"] = np.repeat(np.asarray(result.uniques, dtype=bool), terms)
+    frame["solver"] = np.repeat(np.asarray(result.methods, dtype=object), terms)
     for name in ("table", "part", "sample", "dependent", "block"):
         frame[name] = getattr(spec, name)
     return frame.loc[:, list(ESTIMATE_COLUMNS)]
@@ -170,8 +170,6 @@ def point_estimates(panel: pd.DataFrame, specs: Sequence[TableSpec],
     the same exact fits as :func:`estimate_tables` without standard errors; a part whose
     sample is too small or whose design is singular has NaN coefficients (its ``n`` says
     how many rows it had). For resampling, where only the point estimates are kept."""
-    import numpy as np
-
     from ..qreg.model import design
     from ..qreg.solver import solve
 

@@ -53,21 +53,24 @@ def _slope_rows(slopes: pd.DataFrame, terms: Sequence[str],
     """One row per technology term: the p-value of equal slopes at every τ of a part under
     its first τ, and of its first against its last τ under the last (module
     :mod:`carbongap.tables.slopes`)."""
+    by_part: dict[int, list[float]] = {}
+    for spec, tau in columns:
+        by_part.setdefault(spec.part, []).append(tau)
+    keys = []  # the test shown in each column: every τ under the first, the ends under the last
+    for spec, tau in columns:
+        taus = sorted(by_part[spec.part])
+        every = " ".join(f"{t:g}" for t in taus)
+        ends = f"{taus[0]:g} {taus[-1]:g}"
+        keys.append((spec.part, every) if tau == taus[0] and len(taus) > 2 else
+                    (spec.part, ends) if tau == taus[-1] else None)
     rows = []
     for term in terms:
         mine = slopes.loc[slopes["term"] == term]
         if mine.empty:
             continue
         p = {(r.part, r.taus): r.p for r in mine.itertuples()}
-        row = [f"{term}: equal slopes, p"]
-        for spec, tau in columns:
-            taus = sorted(t for s, t in columns if s.part == spec.part)
-            every = " ".join(f"{t:g}" for t in taus)
-            ends = f"{taus[0]:g} {taus[-1]:g}"
-            key = ((spec.part, every) if tau == taus[0] and len(taus) > 2 else
-                   (spec.part, ends) if tau == taus[-1] else None)
-            row.append(f"{p[key]:.3f}" if key in p else "")
-        rows.append(row)
+        rows.append([f"{term}: equal slopes, p",
+                     *(f"{p[key]:.3f}" if key in p else "" for key in keys)])
     return rows
 
 

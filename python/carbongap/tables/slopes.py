@@ -7,12 +7,16 @@ coefficient is the same at every τ of the run (quantreg's ``anova.rq`` with
 ``joint = FALSE``) and at the first against the last τ (0.2 against 0.8 in the paper's
 layout), from the part's own fits: the coefficients are the run's, the covariance across
 quantiles is built from each τ's density estimates (:mod:`carbongap.qreg.wald`). The run's
-SE method is used when it is a sandwich (nid, ker); otherwise (iid, the bootstrap) nid,
-as quantreg defines the test for those two only; the ``se`` column says which.
+SE method is used when it is a sandwich (nid, ker), whose breads (X'F_kX)⁻¹ the fits
+carry, so nothing is refitted; otherwise (iid, the bootstrap, or a fit without its breads)
+they are computed with nid, as quantreg defines the test for those two only (the warnings
+of those densities are not repeated: the fits report theirs); the ``se`` column says
+which.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -21,7 +25,8 @@ import pandas as pd
 from ..qreg import QregOptions, QuantRegResults
 from ..qreg.model import design
 from ..qreg.se import se_rule
-from ..qreg.wald import densities, slope_tests
+from ..qreg.vcov import QuantRegWarning
+from ..qreg.wald import breads, slope_tests
 from .estimate import sample_of
 from .process import focus_terms
 from .specs import TableSpec
@@ -38,21 +43,27 @@ def equal_slope_tests(panel: pd.DataFrame, specs: Sequence[TableSpec],
     """:data:`SLOPE_COLUMNS`, one row per table part, technology regressor and set of
     quantiles (all the run's τ; the first and the last), in table order (module
     docstring). Parts not in ``results`` (not estimated) have no rows."""
-    rule = options.se if options.se.density is not None else se_rule("nid")
+    rule = options.se if options.se.sandwich else se_rule("nid")
     rows = []
     for spec in specs:
         result = results.get((spec.table, spec.part))
         terms = focus_terms(spec)
         if result is None or not terms or len(result.taus) < 2:
             continue
-        X, y, _ = design(sample_of(panel, spec), spec.dependent, spec.regressors, None)
         taus = list(result.taus)
-        betas = [result.params[tau].to_numpy() for tau in taus]
-        hinvs = densities(X, y, taus, betas, rule, options.hs)
+        betas = [result.coef[:, k] for k in range(len(taus))]
+        if result.gram is not None and result.se == rule.name:
+            gram, hinvs = result.gram, list(result.breads)
+        else:
+            X, y, _ = design(sample_of(panel, spec), spec.dependent, spec.regressors, None)
+            with warnings.catch_warnings():  # nid's "k non-positive fis" of a density
+                warnings.simplefilter("ignore", QuantRegWarning)  # computed for the test
+                hinvs = breads(X, y, taus, betas, rule, options.hs)
+            gram = X.T @ X
         ends = [0, len(taus) - 1]
         for chosen in (list(range(len(taus))), ends) if len(taus) > 2 else (ends,):
-            _, each = slope_tests(X, [taus[k] for k in chosen], [betas[k] for k in chosen],
-                                  [hinvs[k] for k in chosen])
+            _, each = slope_tests(gram, result.nobs, [taus[k] for k in chosen],
+                                  [betas[k] for k in chosen], [hinvs[k] for k in chosen])
             label = " ".join(f"{taus[k]:g}" for k in chosen)
             for term in terms:
                 test = each[spec.regressors.index(term)]
