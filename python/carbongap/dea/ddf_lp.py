@@ -61,10 +61,19 @@ from .verify import signs
 DDF_TOLERANCE: float = 1e-9
 
 
+def row_sizes(reference: np.ndarray) -> np.ndarray:
+    """The largest value of each variable over the reference units (K, N + M + J): the
+    part of a row's size (module docstring) that does not depend on the unit."""
+    return np.ascontiguousarray(reference.max(axis=0)) if reference.shape[0] else \
+        np.zeros(reference.shape[1])
+
+
 @njit(cache=True)
-def certify(reference, sign, n_in, has_slack, vrs, point, g, lam, columns, beta, dual):
+def certify(reference, largest, sign, n_in, has_slack, vrs, point, g, lam, columns, beta,
+            dual):
     """Whether (λ, β) with row duals ``dual`` is an optimum of the DDF LP of ``point``
     against ``reference`` (K, N + M + J) in direction ``g`` (module docstring).
+    ``largest``: :func:`row_sizes` of ``reference``.
 
     ``lam`` holds λ on the reference units ``columns`` (zero on the others); the dual is
     checked on every reference unit. ``sign``: +1 on input and bad rows, −1 on good rows
@@ -75,11 +84,9 @@ def certify(reference, sign, n_in, has_slack, vrs, point, g, lam, columns, beta,
     k, n_var = reference.shape
     for v in range(n_var):
         made = 0.0
-        size = max(abs(point[v]), abs(beta) * g[v])
+        size = max(abs(point[v]), abs(beta) * g[v], largest[v])
         for t in range(columns.size):
             made += reference[columns[t], v] * max(lam[t], 0.0)
-        for j in range(k):
-            size = max(size, reference[j, v])
         size = size if size > 0.0 else 1.0
         excess = sign[v] * (made - point[v]) + beta * g[v]  # ≤ 0 when the row holds
         if not has_slack[v]:
@@ -125,15 +132,15 @@ def certify(reference, sign, n_in, has_slack, vrs, point, g, lam, columns, beta,
 
 
 @njit(cache=True)
-def certify_all(reference, sign, n_in, has_slack, vrs, points, g, solved, columns, duals,
-                codes, optimal):
+def certify_all(reference, largest, sign, n_in, has_slack, vrs, points, g, solved, columns,
+                duals, codes, optimal):
     """:func:`certify` for every unit whose code is ``optimal``: a boolean per unit
     (``solved``: (n, columns + 1) λ on ``columns`` and β per unit)."""
     n, width = solved.shape
     ok = np.zeros(n, dtype=np.bool_)
     for u in range(n):
         if codes[u] == optimal:
-            ok[u] = certify(reference, sign, n_in, has_slack, vrs, points[u], g[u],
+            ok[u] = certify(reference, largest, sign, n_in, has_slack, vrs, points[u], g[u],
                             solved[u, :width - 1], columns, solved[u, width - 1], duals[u])
     return ok
 
@@ -169,6 +176,7 @@ class DdfLP:
         self._n_row = n_var + int(vrs)
         self._sign = signs(self.ref.dims)
         self._slack_rows = slack_rows(self.ref.dims, disposability)
+        self._largest = row_sizes(self.ref.scaled)
         self._columns = np.arange(k)
         column = np.hstack([self.ref.scaled, np.ones((k, 1))]) if vrs else self.ref.scaled
         inf = highspy.kHighsInf
@@ -226,8 +234,9 @@ class DdfLP:
         if code != OPTIMAL:
             return code
         k = self.ref.n_ref
-        ok = certify(self.ref.scaled, self._sign, self.ref.dims[0], self._slack_rows,
-                     self.rts == "vrs", p, g, cols[:k], self._columns, float(cols[k]), duals)
+        ok = certify(self.ref.scaled, self._largest, self._sign, self.ref.dims[0],
+                     self._slack_rows, self.rts == "vrs", p, g, cols[:k], self._columns,
+                     float(cols[k]), duals)
         return OPTIMAL if ok else NUMERICAL
 
     def solve(self, data: np.ndarray, direction: np.ndarray | None = None, *,

@@ -39,7 +39,7 @@ from numba import njit
 
 from ..choices import Disposability, Rts
 from . import prune as pruning
-from .ddf_lp import DdfLP, certify_all, default_direction, slack_rows
+from .ddf_lp import DdfLP, certify_all, default_direction, row_sizes, slack_rows
 from .highs import LPBatch, TechnologyLP, redo_rows
 from .reference import Reference
 from .status import INFEASIBLE, NUMERICAL, OPTIMAL, UNBOUNDED
@@ -448,7 +448,7 @@ class KernelLP:
         if n == 0 or k == 0:
             return self._fallback().solve(data, direction, solution=solution)
         rhs, cost, g = self.ref.prepare(data, direction)
-        if self._args[3] == "vrs":
+        if self.ref.rts == "vrs":
             rhs = np.hstack([rhs, np.ones((n, 1))])
         rows, cols = self._matrix.shape
         order = solving_order(rhs)
@@ -465,7 +465,7 @@ class KernelLP:
         infeasible = np.flatnonzero(codes == INFEASIBLE)
         proven = np.zeros(n, dtype=bool)
         proven[infeasible] = infeasibility_certified(
-            self.ref.data, self.ref.dims, self._args[3], data[infeasible],
+            self.ref.data, self.ref.dims, self.ref.rts, data[infeasible],
             duals[infeasible] / np.append(self.ref.scale, 1.0)[:rows])
         again = np.flatnonzero((status != OPTIMAL) & ~proven)
         if again.size:
@@ -629,6 +629,7 @@ class KernelDdfLP:
                        if (self.ref.data > 0).all() else np.arange(self.ref.n_ref))
         self._sign = signs(self.ref.dims)
         self._slack_rows = slack_rows(self.ref.dims, disposability)
+        self._largest = row_sizes(self.ref.scaled)
         self._highs: DdfLP | None = None
         self.handed_over = 0
         self.second_pass = 0
@@ -642,7 +643,7 @@ class KernelDdfLP:
             return self._fallback().solve(data, g, solution=solution)
         rhs = data / self.ref.scale
         scaled_g = np.ascontiguousarray(g / self.ref.scale)
-        if self._args[3] == "vrs":
+        if self.ref.rts == "vrs":
             rhs = np.hstack([rhs, np.ones((n, 1))])
         rhs = np.ascontiguousarray(rhs)
         values = np.full(n, np.nan)
@@ -654,8 +655,9 @@ class KernelDdfLP:
             codes, found, duals = solve_ddf_units(
                 matrix, self._sign, self._slack_rows, rhs[todo], scaled_g[todo],
                 ITERATION_FACTOR * sum(matrix.shape))
-            passed = certify_all(self.ref.scaled, self._sign, self.ref.dims[0],
-                                 self._slack_rows, self._args[3] == "vrs", rhs[todo],
+            passed = certify_all(self.ref.scaled, self._largest, self._sign,
+                                 self.ref.dims[0], self._slack_rows, self.ref.rts == "vrs",
+                                 rhs[todo],
                                  scaled_g[todo], found, columns, duals, codes, OPTIMAL)
             proven = ddf_farkas(self._matrix, self._sign, self._slack_rows, rhs[todo],
                                 scaled_g[todo], duals, codes, INFEASIBLE)
