@@ -70,7 +70,19 @@ def test_missing_values_and_collinearity_are_refused():
         fit(frame, "y ~ a + c")
 
 
-def test_xy_bootstrap_replicates_are_refits_of_the_resamples():
+@pytest.fixture(params=["br", "weighted"])
+def replicate_path(request, monkeypatch):
+    """Both ways a replicate is refitted: along br on the resampled rows (up to BR_MAX
+    observations) and, above it, the weighted / shifted interior point with its
+    certificate (BR_MAX lowered here so that the small samples take that path)."""
+    if request.param == "weighted":
+        import carbongap.qreg.boot as boot
+
+        monkeypatch.setattr(boot, "BR_MAX", 50)
+    return request.param
+
+
+def test_xy_bootstrap_replicates_are_refits_of_the_resamples(replicate_path):
     frame = _frame(120)
     X = np.column_stack([np.ones(120), frame[["a", "b"]].to_numpy()])
     y = frame["y"].to_numpy()
@@ -83,7 +95,7 @@ def test_xy_bootstrap_replicates_are_refits_of_the_resamples():
     np.testing.assert_allclose(boot.vcov(), np.cov(boot.draws.T, ddof=1))
 
 
-def test_cluster_bootstrap_replicates_solve_the_perturbed_problems():
+def test_cluster_bootstrap_replicates_solve_the_perturbed_problems(replicate_path):
     frame = _frame(150)
     X = np.column_stack([np.ones(150), frame[["a", "b"]].to_numpy()])
     y = frame["y"].to_numpy()

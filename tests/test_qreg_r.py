@@ -47,33 +47,48 @@ def test_coefficients_objective_and_analytic_ses(n, tau):
         assert _relative(mine, r.se) < TOL, se
 
 
-def test_xy_bootstrap_with_the_same_draws():
+def _tied(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Integer data: tied responses and duplicated rows, where the LPs have several optimal
+    vertices and only the same path gives the same replicate."""
+    X, y = _data(n, seed)
+    return np.column_stack([X[:, 0], np.round(2.0 * X[:, 1:])]), np.round(y)
+
+
+@pytest.mark.parametrize(("data", "n", "tau"), [(_data, 900, 0.5), (_data, 2350, 0.2),
+                                                 (_tied, 300, 0.5), (_tied, 120, 0.77)])
+def test_xy_bootstrap_replicates_are_quantregs_bit_for_bit(data, n, tau):
+    # boot.rq(bsmethod = "xy") refits the resampled rows along br (Fortran xys, tol 1e-4);
+    # carbongap does the same, so given the same draws every replicate is R's double for
+    # double, ties included.
     from carbongap.r.quantreg import rq
 
-    X, y = _data(900, seed=1)
-    fit = solve(X, y, 0.5)
+    X, y = data(n, seed=n)
+    fit = solve(X, y, tau)
     reps = 25
-    draws = np.column_stack([xy_draw(900, 7, ("x",), b) for b in range(reps)])
-    r = rq(X, y, 0.5, se="xy", draws=draws)
-    mine = bootstrap(X, y, 0.5, fit.beta, reps=reps, seed=7, keys=("x",))
-    assert _relative(mine.draws, r.draws) < TOL
-    assert _relative(np.sqrt(np.diag(mine.vcov())), r.se) < TOL
+    draws = np.column_stack([xy_draw(n, 7, ("x",), b) for b in range(reps)])
+    r = rq(X, y, tau, se="xy", draws=draws)
+    mine = bootstrap(X, y, tau, fit.beta, reps=reps, seed=7, keys=("x",))
+    np.testing.assert_array_equal(mine.draws, r.draws)
+    assert _relative(np.sqrt(np.diag(mine.vcov())), r.se) < 1e-12
 
 
-def test_cluster_bootstrap_replicates_with_the_same_perturbations():
+@pytest.mark.parametrize(("data", "n", "tau"), [(_data, 800, 0.3), (_tied, 240, 0.5)])
+def test_cluster_bootstrap_replicates_with_the_same_perturbations(data, n, tau):
+    # boot.rq.pwy solves each perturbed problem along br with a pseudo-observation; so does
+    # carbongap: the replicates are R's bit for bit.
     from carbongap.r.quantreg import rq
 
-    X, y = _data(800, seed=2)
-    fit = solve(X, y, 0.3)
-    clusters = np.arange(800) // 8
+    X, y = data(n, seed=2)
+    fit = solve(X, y, tau)
+    clusters = np.arange(n) // 8
     resid = y - X @ fit.beta
-    psi = np.where((resid < 0) & (np.abs(resid) >= EPS), 1.0, 0.0) - 0.3
+    psi = np.where((resid < 0) & (np.abs(resid) >= EPS), 1.0, 0.0) - tau
     index = cluster_index(clusters)
     reps = 20
     W = np.column_stack([X.T @ (wild_weights(index, 3, ("c",), b) * psi) for b in range(reps)])
-    r = rq(X, y, 0.3, se="pwy", draws=W)
-    mine = bootstrap(X, y, 0.3, fit.beta, reps=reps, seed=3, keys=("c",), clusters=clusters)
-    assert _relative(mine.draws, r.draws) < TOL
+    r = rq(X, y, tau, se="pwy", draws=W)
+    mine = bootstrap(X, y, tau, fit.beta, reps=reps, seed=3, keys=("c",), clusters=clusters)
+    np.testing.assert_array_equal(mine.draws, r.draws)
 
 
 @pytest.fixture(scope="module")

@@ -18,10 +18,17 @@ the covariance V = cov(B) (divisor R − 1), as ``summary.rq(se = "boot")`` does
 Randomness: replicate b of a fit labelled ``keys`` draws from
 ``carbongap.streams.stream(seed, *keys, b)``, so a replicate's draw depends only on the
 seed, the fit's label and b — never on the executor, the chunking or other replicates.
-Replicates are refitted exactly (:func:`carbongap.qreg.solver.solve`) from a warm start:
-the full-sample solution (xy), or its first-order update β̂ + (X'FX)⁻¹W_b with the nid
-densities F (cluster); they run in parallel through :func:`carbongap.parallel.run_tasks`.
-The start only selects the band of the shrunk LP: the certificate decides the answer.
+Replicates are refitted exactly as quantreg refits them: up to
+:data:`carbongap.qreg.solver.BR_MAX` observations along quantreg's Barrodale-Roberts path
+(:mod:`carbongap.qreg.br`, with the tolerance 1e-4 of quantreg's bootstrap routines) on the
+resampled rows in the order drawn (``boot.rq.xy``), or on the data with the pseudo-observation
+x_{n+1} = W_b/τ, y_{n+1} = n max|y_i| whose check-function term is τ y_{n+1} − W_b'β
+(``boot.rq.pwy``), so that given the same draws each replicate is quantreg's, bit for bit;
+larger samples by :func:`carbongap.qreg.solver.solve` with the draw as weights (xy) or the
+gradient shift W_b (cluster), started from the full-sample solution (xy) or its first-order
+update β̂ + (X'FX)⁻¹W_b with the nid densities F (cluster), where the start only selects
+the band of the shrunk LP and the certificate decides the answer. Replicates run in
+parallel through :func:`carbongap.parallel.run_tasks`.
 """
 
 from __future__ import annotations
@@ -34,8 +41,12 @@ import numpy as np
 
 from ..parallel import SERIAL, Execution, run_tasks
 from ..streams import stream
-from .solver import solve
+from .br import barrodale_roberts
+from .solver import BR_MAX, solve
 from .vcov import EPS, inverse_cross, nid_density
+
+#: The tolerance of quantreg's bootstrap refits (``boot.rq.xy`` and ``boot.rq.pwy``: tol).
+BOOT_TOLERANCE: float = 1e-4
 
 #: Hagemann's two-point weights and their probabilities (quantreg's boot.rq, cluster).
 WILD_VALUES: tuple[float, float] = (-(np.sqrt(5.0) - 1.0) / 2.0, (np.sqrt(5.0) + 1.0) / 2.0)
@@ -81,26 +92,45 @@ class _Chunk:
     hinv: np.ndarray | None  #: (X'FX)⁻¹ of the nid densities: the start's first-order step
 
 
+def _br_replicate(X: np.ndarray, y: np.ndarray, tau: float) -> np.ndarray:
+    """A replicate's coefficients along quantreg's br path (module docstring);
+    LinAlgError where the replicate's design is singular."""
+    fit = barrodale_roberts(X, y, tau, BOOT_TOLERANCE)
+    if len(fit.basis) < X.shape[1]:
+        raise np.linalg.LinAlgError("the replicate's design is singular")
+    return fit.beta
+
+
+def _replicate(chunk: _Chunk, b: int) -> np.ndarray:
+    """Replicate ``b``'s coefficients (module docstring)."""
+    X, y, tau = chunk.X, chunk.y, chunk.tau
+    n = len(y)
+    if chunk.clusters is None:
+        draw = xy_draw(n, chunk.seed, chunk.keys, b)
+        if n <= BR_MAX:
+            return _br_replicate(X[draw], y[draw], tau)
+        counts = np.bincount(draw, minlength=n)
+        used = counts > 0
+        return solve(X[used], y[used], tau, weights=counts[used].astype(np.float64),
+                     start=chunk.beta).beta
+    assert chunk.psi is not None
+    shift = X.T @ (wild_weights(chunk.clusters, chunk.seed, chunk.keys, b) * chunk.psi)
+    if n + 1 <= BR_MAX:
+        return _br_replicate(np.vstack([X, shift / tau]),
+                             np.append(y, n * np.max(np.abs(y))), tau)
+    start = chunk.beta + chunk.hinv @ shift if chunk.hinv is not None else None
+    return solve(X, y, tau, shift=shift, start=start).beta
+
+
 def _solve_chunk(chunk: _Chunk) -> np.ndarray:
     """(len(replicates), p) replicate coefficients; a row of NaN for a replicate whose LP
     has no solution (a singular resampled design)."""
-    n, p = chunk.X.shape
-    out = np.full((len(chunk.replicates), p), np.nan)
+    out = np.full((len(chunk.replicates), chunk.X.shape[1]), np.nan)
     for row, b in enumerate(chunk.replicates):
         try:
-            if chunk.clusters is None:
-                counts = np.bincount(xy_draw(n, chunk.seed, chunk.keys, b), minlength=n)
-                used = counts > 0
-                fit = solve(chunk.X[used], chunk.y[used], chunk.tau,
-                            weights=counts[used].astype(np.float64), start=chunk.beta)
-            else:
-                u = wild_weights(chunk.clusters, chunk.seed, chunk.keys, b)
-                shift = chunk.X.T @ (u * chunk.psi)
-                start = chunk.beta + chunk.hinv @ shift if chunk.hinv is not None else None
-                fit = solve(chunk.X, chunk.y, chunk.tau, shift=shift, start=start)
+            out[row] = _replicate(chunk, b)
         except (np.linalg.LinAlgError, ArithmeticError):
             continue
-        out[row] = fit.beta
     return out
 
 
@@ -127,8 +157,9 @@ def bootstrap(X: np.ndarray, y: np.ndarray, tau: float, beta: np.ndarray, *, rep
         resid = y - X @ beta
         psi = np.where((resid < 0.0) & (np.abs(resid) >= EPS), 1.0, 0.0) - tau
         index = cluster_index(clusters)
-        f, _ = nid_density(X, y, tau, beta)
-        hinv = inverse_cross(X, f)
+        if len(y) + 1 > BR_MAX:  # the interior point's start (module docstring)
+            f, _ = nid_density(X, y, tau, beta)
+            hinv = inverse_cross(X, f)
     workers = execution.workers
     chunks = max(1, min(reps, 4 * workers if workers > 1 else 1))
     split = np.array_split(np.arange(reps), chunks)

@@ -342,7 +342,8 @@ def _path(X: np.ndarray, y: np.ndarray, tau: float, tol: float, big: float
     return beta, np.sort(basis), unique, pivots, True
 
 
-def barrodale_roberts(X: np.ndarray, y: np.ndarray, tau: float) -> BRFit:
+def barrodale_roberts(X: np.ndarray, y: np.ndarray, tau: float,
+                      tol: float = TOLERANCE) -> BRFit:
     """The τ-th regression quantile of y on X along quantreg's br path (module docstring).
 
     Parameters
@@ -353,13 +354,16 @@ def barrodale_roberts(X: np.ndarray, y: np.ndarray, tau: float) -> BRFit:
         (n,) response.
     tau
         Quantile in (0, 1).
+    tol
+        The path's tolerance: quantreg's ``rq.fit.br`` default (:data:`TOLERANCE`), or
+        1e-4 as its bootstrap replicates use (``boot.rq.xy``, ``boot.rq.pwy``).
 
     Raises ArithmeticError if the path ends without an optimum (an unbounded ray, which
     cannot happen for τ in (0, 1); quantreg's "premature end").
     """
     beta, basis, unique, pivots, found = _path(
         np.ascontiguousarray(X, dtype=np.float64), np.ascontiguousarray(y, dtype=np.float64),
-        float(tau), TOLERANCE, BIG)
+        float(tau), float(tol), BIG)
     if not found:
         raise ArithmeticError(f"the Barrodale-Roberts path found no optimum at tau = {tau} "
                               "(an unbounded direction)")
