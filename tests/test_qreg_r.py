@@ -19,6 +19,8 @@ from carbongap.qreg.vcov import EPS
 #: test_quantreg_stored.py; here they would only fill the log.
 pytestmark = [pytest.mark.r, pytest.mark.filterwarnings("ignore::carbongap.qreg.QuantRegWarning")]
 TOL = 1e-9
+#: Standard errors against summary.rq: the products in R's order (docs/methods.md §7).
+SE_TOL = 1e-12
 
 
 def _data(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -44,7 +46,7 @@ def test_coefficients_objective_and_analytic_ses(n, tau):
         assert _relative(fit.beta, r.coef) < TOL
         assert abs(fit.objective - r.objective) / r.objective < TOL
         mine = np.sqrt(np.diag(SE_RULES[se].covariance(X, y, tau, fit.beta, True).matrix))
-        assert _relative(mine, r.se) < TOL, se
+        assert _relative(mine, r.se) < SE_TOL, se
 
 
 def _tied(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -129,4 +131,4 @@ def test_every_cell_of_tables_1_to_8_on_the_default_panel(default_panel):
             cells += 1
     assert cells == 64
     print("worst relative differences:", worst)
-    assert max(worst.values()) < TOL, worst
+    assert max(worst.values()) < SE_TOL, worst

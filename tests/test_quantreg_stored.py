@@ -25,7 +25,7 @@ from carbongap.qreg.solver import solve
 
 REFERENCE = Path(__file__).resolve().parent / "reference" / "quantreg"
 TAUS = (0.1, 0.25, 0.5, 0.75, 0.9)
-RTOL = 1e-9
+RTOL = 1e-12
 #: Absolute floor, relative to the largest value of the cell's column at that τ.
 FLOOR = 1e-12
 DATASETS = ("engel", "barro", "stackloss")

@@ -47,6 +47,7 @@ from ..qreg.model import design
 from ..qreg.results import TauFit
 from ..qreg.simplex import simplex_vertex
 from ..qreg.solver import check_function
+from ..qreg.vcov import reference_gram
 from .machine import machine, machine_line
 
 SIZES: dict[str, int] = {"paper": 2350, "county": 56000, "million": 1_000_000}
@@ -117,7 +118,7 @@ def fit_overhead(frame: pd.DataFrame, repeats: int) -> tuple[float, float, pd.Da
         dependent, regressors = parse_formula(FORMULA)
         X, y, _ = design(frame, dependent, regressors, None)
         return QuantRegResults.collect(dependent, regressors, fits, nobs=len(y),
-                                       options=options, gram=X.T @ X)
+                                       options=options, gram=reference_gram(X))
 
     seconds, results = _best(collect, repeats)
     table_seconds, table = _best(results.to_frame, repeats)  # type: ignore[union-attr]

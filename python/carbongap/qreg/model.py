@@ -24,7 +24,7 @@ from .formula import parse_formula
 from .options import DEFAULT_REPS, QregOptions
 from .results import QuantRegResults, TauFit
 from .solver import solve
-from .vcov import QuantRegWarning
+from .vcov import QuantRegWarning, reference_gram
 
 
 def too_few(n: int, k: int) -> str | None:
@@ -122,7 +122,7 @@ def estimate(data: pd.DataFrame, dependent: str, regressors: Sequence[str],
             warnings.warn(QuantRegWarning(note), stacklevel=2)
         fits.append((tau, dataclasses.replace(fitted, warnings=notes)))
     return QuantRegResults.collect(dependent, regressors, fits, nobs=len(yv), options=options,
-                                   gram=X.T @ X if rule.sandwich else None)
+                                   gram=reference_gram(X) if rule.sandwich else None)
 
 
 def fit(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,

@@ -35,6 +35,7 @@ from .model import design
 from .results import QuantRegResults
 from .se import SeRule, se_rule
 from .solver import solve
+from .vcov import reference_gram, reference_product
 
 #: Columns of every table of tests.
 TEST_COLUMNS: tuple[str, ...] = ("test", "term", "taus", "ndf", "ddf", "statistic", "p")
@@ -72,7 +73,8 @@ def stacked_covariance(gram: np.ndarray, taus: Sequence[float],
     for k in range(m):
         for j in range(m):
             omega = min(taus[k], taus[j]) - taus[k] * taus[j]
-            W[k * p:(k + 1) * p, j * p:(j + 1) * p] = omega * hinvs[k] @ J @ hinvs[j]
+            W[k * p:(k + 1) * p, j * p:(j + 1) * p] = omega * reference_product(
+                reference_product(hinvs[k], J), hinvs[j])
     return W
 
 
@@ -125,7 +127,7 @@ def equal_slopes(data: pd.DataFrame, y: str, x: Sequence[str] | None = None,
     taus = sorted(float(t) for t in taus)
     X, yv, _ = design(data, dependent, regressors, None)
     betas = [solve(X, yv, tau).beta for tau in taus]
-    joint, each = slope_tests(X.T @ X, len(yv), taus, betas,
+    joint, each = slope_tests(reference_gram(X), len(yv), taus, betas,
                               breads(X, yv, taus, betas, rule, hs))
     label = " ".join(f"{t:g}" for t in taus)
     return pd.DataFrame(

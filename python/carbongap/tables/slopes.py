@@ -25,7 +25,7 @@ import pandas as pd
 from ..qreg import QregOptions, QuantRegResults
 from ..qreg.model import design
 from ..qreg.se import se_rule
-from ..qreg.vcov import QuantRegWarning
+from ..qreg.vcov import QuantRegWarning, reference_gram
 from ..qreg.wald import breads, slope_tests
 from .estimate import sample_of
 from .process import focus_terms
@@ -59,7 +59,7 @@ def equal_slope_tests(panel: pd.DataFrame, specs: Sequence[TableSpec],
             with warnings.catch_warnings():  # nid's "k non-positive fis" of a density
                 warnings.simplefilter("ignore", QuantRegWarning)  # computed for the test
                 hinvs = breads(X, y, taus, betas, rule, options.hs)
-            gram = X.T @ X
+            gram = reference_gram(X)
         ends = [0, len(taus) - 1]
         for chosen in (list(range(len(taus))), ends) if len(taus) > 2 else (ends,):
             _, each = slope_tests(gram, result.nobs, [taus[k] for k in chosen],
